@@ -1,0 +1,30 @@
+// ESLint flat config. The rule that matters most: src/core never imports the editor API,
+// so that everything under it runs (and is unit-tested) in plain Node.
+import tseslint from 'typescript-eslint';
+
+export default tseslint.config(
+  { ignores: ['dist/**', 'out/**', 'node_modules/**', '.cache/**', 'test-results/**', '**/*.d.ts', 'test/fixtures/**'] },
+  ...tseslint.configs.recommended,
+  {
+    files: ['**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/no-require-imports': 'off',
+      eqeqeq: ['error', 'always'],
+      'no-console': 'off',
+    },
+  },
+  {
+    files: ['src/core/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        paths: [{ name: 'vscode', message: 'src/core must not depend on the editor API; put editor code in the VS Code layer.' }],
+        patterns: [{ group: ['**/commands/**', '**/tree/**', '**/codeActions/**', '**/ui/**', '**/extension'], message: 'src/core must not import the VS Code layer.' }],
+      }],
+      'no-restricted-syntax': ['error', {
+        selector: "CallExpression[callee.name='require'][arguments.0.value='vscode']",
+        message: 'src/core must not depend on the editor API.',
+      }],
+    },
+  },
+);

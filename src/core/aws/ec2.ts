@@ -1,0 +1,74 @@
+/** EC2 instances: listing with the SDK paginator at the largest page size, start and stop. */
+import {
+  paginateDescribeInstances,
+  StartInstancesCommand,
+  StopInstancesCommand,
+  DescribeInstancesCommand,
+  type EC2Client,
+  type Instance,
+} from '@aws-sdk/client-ec2';
+import type { Ec2Instance, InstanceState } from './types';
+
+/** DescribeInstances' largest page: N instances cost ceil(N / 1000) calls. */
+export const EC2_PAGE_SIZE = 1000;
+
+const knownStates: readonly InstanceState[] = ['pending', 'running', 'stopping', 'stopped', 'shutting-down', 'terminated'];
+
+/** Pure: an SDK Instance as our domain type. */
+export function toEc2Instance(i: Instance, region: string): Ec2Instance {
+  const tags: Record<string, string> = {};
+  for (const tag of i.Tags ?? []) if (tag.Key) tags[tag.Key] = tag.Value ?? '';
+  const stateName = i.State?.Name as InstanceState | undefined;
+  const networkInterfaces = (i.NetworkInterfaces ?? [])
+    .map((n) => ({
+      id: n.NetworkInterfaceId ?? '',
+      deviceIndex: n.Attachment?.DeviceIndex ?? 0,
+      securityGroupIds: (n.Groups ?? []).map((g) => g.GroupId ?? '').filter(Boolean),
+      subnetId: n.SubnetId,
+      vpcId: n.VpcId,
+    }))
+    .sort((a, b) => a.deviceIndex - b.deviceIndex);
+  return {
+    region,
+    id: i.InstanceId ?? '',
+    name: tags.Name || undefined,
+    state: stateName && knownStates.includes(stateName) ? stateName : 'unknown',
+    type: i.InstanceType,
+    privateIp: i.PrivateIpAddress || undefined,
+    publicIp: i.PublicIpAddress || undefined,
+    vpcId: i.VpcId || undefined,
+    subnetId: i.SubnetId || undefined,
+    imageId: i.ImageId,
+    platform: i.PlatformDetails ?? i.Platform,
+    launchTime: i.LaunchTime,
+    tags,
+    networkInterfaces,
+    securityGroupIds: (i.SecurityGroups ?? []).map((g) => g.GroupId ?? '').filter(Boolean),
+  };
+}
+
+export function isTransitional(state: InstanceState): boolean {
+  return state === 'pending' || state === 'stopping' || state === 'shutting-down';
+}
+
+export async function listInstances(client: EC2Client, region: string): Promise<Ec2Instance[]> {
+  const out: Ec2Instance[] = [];
+  for await (const page of paginateDescribeInstances({ client, pageSize: EC2_PAGE_SIZE }, {})) {
+    for (const r of page.Reservations ?? []) for (const i of r.Instances ?? []) out.push(toEc2Instance(i, region));
+  }
+  return out.sort((a, b) => (a.name ?? a.id).localeCompare(b.name ?? b.id));
+}
+
+export async function describeInstance(client: EC2Client, region: string, id: string): Promise<Ec2Instance | undefined> {
+  const out = await client.send(new DescribeInstancesCommand({ InstanceIds: [id] }));
+  const i = out.Reservations?.[0]?.Instances?.[0];
+  return i ? toEc2Instance(i, region) : undefined;
+}
+
+export async function startInstance(client: EC2Client, id: string): Promise<void> {
+  await client.send(new StartInstancesCommand({ InstanceIds: [id] }));
+}
+
+export async function stopInstance(client: EC2Client, id: string): Promise<void> {
+  await client.send(new StopInstancesCommand({ InstanceIds: [id] }));
+}

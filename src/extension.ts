@@ -1,0 +1,61 @@
+/**
+ * Wiring only: views, commands and listeners. Nothing here talks to AWS or loads the SDK; the
+ * first refresh does, through src/lazy.ts.
+ */
+import * as vscode from 'vscode';
+import { registerFilterCommands } from './commands/filter';
+import type { CommandContext } from './commands/registerCommand';
+import { registerResourceActions } from './commands/resourceActions';
+import { reloadAndReport, registerSessionCommands } from './commands/session';
+import { Commands, Settings, Views } from './ids';
+import { Ec2Provider } from './tree/ec2Provider';
+import { RdsProvider } from './tree/rdsProvider';
+import { ResourceStore } from './tree/resourceStore';
+import { TransitionPoller } from './tree/transitionPoller';
+import { createLog } from './ui/log';
+import { affectsSession } from './ui/settings';
+import { createSessionStatusBar } from './ui/statusBar';
+
+export function activate(context: vscode.ExtensionContext): void {
+  const log = createLog();
+  const ctx: CommandContext = { extension: context, log };
+  const store = new ResourceStore(log);
+  const ec2 = new Ec2Provider(store);
+  const rds = new RdsProvider(store);
+  const ec2View = vscode.window.createTreeView(Views.ec2, { treeDataProvider: ec2, showCollapseAll: true });
+  const rdsView = vscode.window.createTreeView(Views.rds, { treeDataProvider: rds, showCollapseAll: true });
+  ec2.attach(ec2View);
+  rds.attach(rdsView);
+  const pollSeconds = (): number => vscode.workspace.getConfiguration(Settings.section).get<number>(Settings.transitionalPollSeconds, 5);
+
+  context.subscriptions.push(
+    log, store, ec2, rds, ec2View, rdsView,
+    new TransitionPoller(store, log, () => pollSeconds() * 1000),
+    createSessionStatusBar(store),
+    vscode.workspace.onDidChangeConfiguration((e) => {
+      if (affectsSession(e)) void reloadAndReport(store);
+    }),
+  );
+
+  registerSessionCommands(ctx, store);
+  registerResourceActions(ctx, store);
+  registerFilterCommands(ctx, ec2, { filter: Commands.filterEc2, clear: Commands.clearEc2Filter });
+  registerFilterCommands(ctx, rds, { filter: Commands.filterRds, clear: Commands.clearRdsFilter });
+
+  // The first load starts when a view is shown, or right away if one already is.
+  let loaded = false;
+  const loadOnce = (): void => {
+    if (loaded) return;
+    loaded = true;
+    void reloadAndReport(store);
+  };
+  if (ec2View.visible || rdsView.visible) loadOnce();
+  else {
+    const subs = [ec2View, rdsView].map((v) => v.onDidChangeVisibility((e) => e.visible && loadOnce()));
+    context.subscriptions.push(...subs);
+  }
+}
+
+export function deactivate(): void {
+  // Everything is disposed through context.subscriptions.
+}

@@ -1,0 +1,42 @@
+/** Every id the extension contributes, in one typed place (package.json must agree; a test checks). */
+export const Commands = {
+  refresh: 'rdsLink.refresh',
+  selectProfile: 'rdsLink.selectProfile',
+  selectRegions: 'rdsLink.selectRegions',
+  showLog: 'rdsLink.showLog',
+  retry: 'rdsLink.retry',
+  ssoLogin: 'rdsLink.ssoLogin',
+  filterEc2: 'rdsLink.filterEc2',
+  clearEc2Filter: 'rdsLink.clearEc2Filter',
+  filterRds: 'rdsLink.filterRds',
+  clearRdsFilter: 'rdsLink.clearRdsFilter',
+  copyInstanceId: 'rdsLink.copyInstanceId',
+  copyInstanceIp: 'rdsLink.copyInstanceIp',
+  openInstanceInConsole: 'rdsLink.openInstanceInConsole',
+  startInstance: 'rdsLink.startInstance',
+  stopInstance: 'rdsLink.stopInstance',
+  copyDbEndpoint: 'rdsLink.copyDbEndpoint',
+  openDbInConsole: 'rdsLink.openDbInConsole',
+} as const;
+export type CommandId = (typeof Commands)[keyof typeof Commands];
+
+export const Views = {
+  container: 'rdsLink',
+  ec2: 'rdsLink.ec2',
+  rds: 'rdsLink.rds',
+} as const;
+
+export const ContextKeys = {
+  /** 'loading' | 'noCredentials' | 'ready' | 'error' — drives viewsWelcome. */
+  session: 'rdsLink.session',
+  ec2Filtered: 'rdsLink.ec2Filtered',
+  rdsFiltered: 'rdsLink.rdsFiltered',
+} as const;
+
+export const Settings = {
+  section: 'rdsLink',
+  profile: 'profile',
+  regions: 'regions',
+  endpointUrl: 'endpointUrl',
+  transitionalPollSeconds: 'transitionalPollSeconds',
+} as const;

@@ -1,0 +1,117 @@
+/**
+ * One class per node type. Ids are hierarchical and stable (service/region/resource) so VS Code
+ * keeps expansion and selection across refreshes; contextValue encodes kind and state so menus
+ * follow it (see package.json "menus").
+ */
+import * as vscode from 'vscode';
+import type { AwsProblem } from '../core/aws/index';
+import { isMysqlFamily, type Ec2Instance, type InstanceState, type RdsDatabase } from '../core/aws/types';
+import { Commands } from '../ids';
+import type { Service } from './resourceStore';
+
+const l = vscode.l10n.t;
+
+export class RegionNode extends vscode.TreeItem {
+  constructor(readonly service: Service, readonly region: string, count: number | undefined) {
+    super(region, vscode.TreeItemCollapsibleState.Expanded);
+    this.id = `${service}/${region}`;
+    this.iconPath = new vscode.ThemeIcon('globe');
+    this.contextValue = 'rdsLink.region';
+    if (count !== undefined) this.description = String(count);
+  }
+}
+
+const stateIcons: Record<InstanceState, [string, string | undefined]> = {
+  running: ['vm-running', 'testing.iconPassed'],
+  stopped: ['vm-outline', 'disabledForeground'],
+  pending: ['loading~spin', undefined],
+  stopping: ['loading~spin', undefined],
+  'shutting-down': ['loading~spin', undefined],
+  terminated: ['trash', 'disabledForeground'],
+  unknown: ['question', undefined],
+};
+
+export class InstanceNode extends vscode.TreeItem {
+  constructor(readonly instance: Ec2Instance) {
+    super(instance.name ?? instance.id, vscode.TreeItemCollapsibleState.None);
+    const i = instance;
+    this.id = `ec2/${i.region}/${i.id}`;
+    const [icon, color] = stateIcons[i.state];
+    this.iconPath = new vscode.ThemeIcon(icon, color ? new vscode.ThemeColor(color) : undefined);
+    this.description = [i.state, i.type, i.publicIp ?? i.privateIp].filter(Boolean).join(' · ');
+    this.contextValue = `rdsLink.instance.${i.state}`;
+    const md = new vscode.MarkdownString(undefined, true);
+    md.appendMarkdown(`**${escapeMd(i.name ?? i.id)}**\n\n`);
+    const rows: [string, string | undefined][] = [
+      [l('Instance ID'), i.id],
+      [l('State'), i.state],
+      [l('Type'), i.type],
+      [l('Private IP'), i.privateIp],
+      [l('Public IP'), i.publicIp],
+      [l('VPC'), i.vpcId],
+      [l('Platform'), i.platform],
+      [l('Region'), i.region],
+    ];
+    for (const [k, v] of rows) if (v) md.appendMarkdown(`${k}: ${escapeMd(v)}  \n`);
+    this.tooltip = md;
+  }
+}
+
+export class DatabaseNode extends vscode.TreeItem {
+  constructor(readonly db: RdsDatabase, hasChildren: boolean) {
+    super(db.id, hasChildren ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
+    this.id = `rds/${db.region}/${db.kind}/${db.id}`;
+    const supported = isMysqlFamily(db.engine);
+    const available = db.status === 'available';
+    this.iconPath = new vscode.ThemeIcon(
+      db.kind === 'cluster' ? 'server-environment' : 'database',
+      !supported ? new vscode.ThemeColor('disabledForeground') : available ? new vscode.ThemeColor('testing.iconPassed') : undefined,
+    );
+    const version = db.engineVersion ? `${db.engine} ${db.engineVersion}` : db.engine;
+    this.description = [version, db.status, supported ? undefined : l('not supported')].filter(Boolean).join(' · ');
+    this.contextValue = `rdsLink.db.${db.kind}.${supported ? 'mysql' : 'unsupported'}.${available ? 'available' : 'busy'}`;
+    const md = new vscode.MarkdownString(undefined, true);
+    md.appendMarkdown(`**${escapeMd(db.id)}** (${db.kind === 'cluster' ? l('Aurora cluster') : l('DB instance')})\n\n`);
+    const rows: [string, string | undefined][] = [
+      [l('Engine'), version],
+      [l('Status'), db.status],
+      [l('Endpoint'), db.endpoint ? `${db.endpoint.address}:${db.endpoint.port}` : undefined],
+      [l('Reader endpoint'), db.readerEndpoint ? `${db.readerEndpoint.address}:${db.readerEndpoint.port}` : undefined],
+      [l('VPC'), db.vpcId ?? l('unknown')],
+      [l('Publicly accessible'), db.publiclyAccessible ? l('yes') : l('no')],
+      [l('Security groups'), db.securityGroupIds.join(', ') || l('none')],
+      [l('Master password'), db.masterUserSecretArn ? l('managed in Secrets Manager') : l('not managed by RDS')],
+      [l('Class'), db.instanceClass],
+      [l('Region'), db.region],
+    ];
+    for (const [k, v] of rows) if (v) md.appendMarkdown(`${k}: ${escapeMd(v)}  \n`);
+    if (!supported) md.appendMarkdown(`\n${l('Only MySQL, MariaDB and Aurora MySQL can be linked and get schemas.')}`);
+    this.tooltip = md;
+  }
+}
+
+export class MessageNode extends vscode.TreeItem {
+  constructor(id: string, message: string, icon: string) {
+    super(message, vscode.TreeItemCollapsibleState.None);
+    this.id = id;
+    this.iconPath = new vscode.ThemeIcon(icon);
+    this.contextValue = 'rdsLink.message';
+  }
+}
+
+/** An ordinary tree item for a failed region: says why, retries on click. */
+export class ErrorNode extends vscode.TreeItem {
+  constructor(readonly service: Service, readonly region: string, readonly problem: AwsProblem) {
+    super(problem.message, vscode.TreeItemCollapsibleState.None);
+    this.id = `${service}/${region}/error`;
+    this.iconPath = new vscode.ThemeIcon('error', new vscode.ThemeColor('errorForeground'));
+    this.description = region;
+    this.tooltip = `${problem.message}\n\n${l('Click to retry.')}`;
+    this.contextValue = problem.kind === 'ssoExpired' ? 'rdsLink.error.sso' : 'rdsLink.error';
+    this.command = { command: Commands.retry, title: l('Retry'), arguments: [this] };
+  }
+}
+
+function escapeMd(s: string): string {
+  return s.replace(/[\\`*_{}[\]()#+\-.!|<>]/g, '\\$&');
+}

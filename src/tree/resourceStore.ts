@@ -1,0 +1,151 @@
+/**
+ * What the two views show, loaded per region and kept between renders. Regions load
+ * concurrently; each region's result is independent, so one failing region shows an error node
+ * while the others stay visible. The AWS bundle is loaded on the first load, not at activation.
+ */
+import * as vscode from 'vscode';
+import type { AwsProblem, AwsSession, CallerIdentity } from '../core/aws/index';
+import type { Ec2Instance, RdsDatabase } from '../core/aws/types';
+import { describeError } from '../core/errors';
+import { ContextKeys } from '../ids';
+import { loadAws } from '../lazy';
+import { readSessionSettings, type SessionSettings } from '../ui/settings';
+
+export type RegionResult<T> =
+  | { readonly state: 'loading' }
+  | { readonly state: 'ok'; readonly items: readonly T[] }
+  | { readonly state: 'error'; readonly problem: AwsProblem };
+
+export type Service = 'ec2' | 'rds';
+
+export type SessionState =
+  | { readonly state: 'idle'; readonly profile: string; readonly regions: readonly string[] }
+  | { readonly state: 'loading'; readonly profile: string; readonly regions: readonly string[] }
+  | { readonly state: 'noCredentials'; readonly profile: string; readonly regions: readonly string[]; readonly problem: AwsProblem }
+  | { readonly state: 'ready'; readonly profile: string; readonly regions: readonly string[]; readonly identity: CallerIdentity }
+  | { readonly state: 'error'; readonly profile: string; readonly regions: readonly string[]; readonly problem: AwsProblem };
+
+export class ResourceStore implements vscode.Disposable {
+  private readonly changed = new vscode.EventEmitter<Service | undefined>();
+  readonly onDidChange = this.changed.event;
+  private awsSession: AwsSession | undefined;
+  private settings: SessionSettings = readSessionSettings();
+  private generation = 0;
+  session: SessionState = { state: 'idle', profile: '', regions: [] };
+  readonly ec2 = new Map<string, RegionResult<Ec2Instance>>();
+  readonly rds = new Map<string, RegionResult<RdsDatabase>>();
+
+  constructor(private readonly log: vscode.LogOutputChannel) {}
+
+  get regions(): readonly string[] {
+    return this.session.regions;
+  }
+
+  /** The live SDK session; created on first use. */
+  getSession(): AwsSession {
+    if (!this.awsSession) {
+      const aws = loadAws();
+      const log = this.log;
+      this.awsSession = new aws.AwsSession({
+        profile: this.settings.profile || undefined,
+        endpointUrl: this.settings.endpointUrl || undefined,
+        onCall: (c) => log.trace(`${c.service}:${c.operation} ${c.region} ${Math.round(c.ms)} ms${c.ok ? '' : ` failed (${c.errorName})`}`),
+      });
+    }
+    return this.awsSession;
+  }
+
+  /** Reloads everything: settings, session, identity and every region of both services. */
+  async reload(): Promise<void> {
+    const gen = ++this.generation;
+    this.awsSession?.dispose();
+    this.awsSession = undefined;
+    this.settings = readSessionSettings();
+    const aws = loadAws();
+    const profile = aws.effectiveProfileName(this.settings.profile);
+    let profileRegion: string | undefined;
+    try {
+      profileRegion = (await aws.listProfiles()).find((p) => p.name === profile)?.region;
+    } catch (err) {
+      this.log.warn(`Reading the AWS config files failed: ${describeError(err)}`);
+    }
+    const regions = aws.resolveRegions(this.settings.regions, profileRegion);
+    this.setSession({ state: 'loading', profile, regions });
+    this.ec2.clear();
+    this.rds.clear();
+    this.changed.fire(undefined);
+
+    const session = this.getSession();
+    try {
+      const identity = await session.callerIdentity(regions[0]);
+      if (gen !== this.generation) return;
+      this.setSession({ state: 'ready', profile, regions, identity });
+      this.log.info(`Session: profile ${profile}, account ${identity.account}, regions ${regions.join(', ')}`);
+    } catch (err) {
+      if (gen !== this.generation) return;
+      const problem = aws.classifyAwsError(err, 'sts:GetCallerIdentity', profile);
+      this.log.error(`Session for profile ${profile} failed: ${describeError(err)}`);
+      this.setSession(problem.kind === 'noCredentials' || problem.kind === 'ssoExpired'
+        ? { state: 'noCredentials', profile, regions, problem }
+        : { state: 'error', profile, regions, problem });
+      this.changed.fire(undefined);
+      return;
+    }
+    await Promise.all(regions.flatMap((r) => [this.loadRegion('ec2', r, gen), this.loadRegion('rds', r, gen)]));
+  }
+
+  /** Reloads one service in one region (the retry on an error node, or after a change). */
+  async reloadRegion(service: Service, region: string): Promise<void> {
+    await this.loadRegion(service, region, this.generation);
+  }
+
+  private async loadRegion(service: Service, region: string, gen: number): Promise<void> {
+    const aws = loadAws();
+    const session = this.getSession();
+    const target = service === 'ec2' ? this.ec2 : this.rds;
+    target.set(region, { state: 'loading' });
+    this.changed.fire(service);
+    const started = performance.now();
+    try {
+      const items = service === 'ec2'
+        ? await aws.listInstances(session.ec2(region), region)
+        : await aws.listDatabases(session.rds(region), region);
+      if (gen !== this.generation) return;
+      (target as Map<string, RegionResult<unknown>>).set(region, { state: 'ok', items });
+      this.log.info(`Listed ${items.length} ${service === 'ec2' ? 'instances' : 'databases'} in ${region} in ${Math.round(performance.now() - started)} ms`);
+    } catch (err) {
+      if (gen !== this.generation) return;
+      const operation = service === 'ec2' ? 'ec2:DescribeInstances' : 'rds:DescribeDBInstances';
+      const problem = aws.classifyAwsError(err, operation, this.session.profile);
+      target.set(region, { state: 'error', problem });
+      this.log.error(`Listing ${service} in ${region} failed: ${describeError(err)}`);
+    }
+    this.changed.fire(service);
+  }
+
+  /** Replaces one instance after a describe (the transitional-state refresh). */
+  updateInstance(instance: Ec2Instance): void {
+    const r = this.ec2.get(instance.region);
+    if (r?.state !== 'ok') return;
+    this.ec2.set(instance.region, { state: 'ok', items: r.items.map((i) => (i.id === instance.id ? instance : i)) });
+    this.changed.fire('ec2');
+  }
+
+  allInstances(): Ec2Instance[] {
+    return [...this.ec2.values()].flatMap((r) => (r.state === 'ok' ? r.items : []));
+  }
+
+  allDatabases(): RdsDatabase[] {
+    return [...this.rds.values()].flatMap((r) => (r.state === 'ok' ? r.items : []));
+  }
+
+  private setSession(s: SessionState): void {
+    this.session = s;
+    void vscode.commands.executeCommand('setContext', ContextKeys.session, s.state);
+  }
+
+  dispose(): void {
+    this.awsSession?.dispose();
+    this.changed.dispose();
+  }
+}

@@ -1,0 +1,29 @@
+/** Palette fallbacks: a command run without a tree node asks for the resource. */
+import * as vscode from 'vscode';
+import type { Ec2Instance, RdsDatabase } from '../core/aws/types';
+import { CancelledError } from '../core/errors';
+import type { ResourceStore } from '../tree/resourceStore';
+
+const l = vscode.l10n.t;
+
+export async function pickInstance(store: ResourceStore, predicate: (i: Ec2Instance) => boolean = () => true): Promise<Ec2Instance> {
+  const items = store.allInstances().filter(predicate);
+  if (items.length === 0) throw new Error(l('No matching EC2 instances are loaded. Check the EC2 view, or refresh it.'));
+  const picked = await vscode.window.showQuickPick(
+    items.map((i) => ({ label: i.name ?? i.id, description: `${i.id} · ${i.state} · ${i.region}`, detail: i.vpcId, instance: i })),
+    { title: l('Select an EC2 instance'), matchOnDescription: true },
+  );
+  if (!picked) throw new CancelledError();
+  return picked.instance;
+}
+
+export async function pickDatabase(store: ResourceStore, predicate: (d: RdsDatabase) => boolean = () => true): Promise<RdsDatabase> {
+  const items = store.allDatabases().filter(predicate);
+  if (items.length === 0) throw new Error(l('No matching RDS databases are loaded. Check the RDS view, or refresh it.'));
+  const picked = await vscode.window.showQuickPick(
+    items.map((d) => ({ label: d.id, description: `${d.engine} · ${d.status} · ${d.region}`, detail: d.endpoint ? `${d.endpoint.address}:${d.endpoint.port}` : undefined, db: d })),
+    { title: l('Select an RDS database'), matchOnDescription: true },
+  );
+  if (!picked) throw new CancelledError();
+  return picked.db;
+}

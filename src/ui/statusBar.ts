@@ -1,0 +1,36 @@
+import * as vscode from 'vscode';
+import { Commands } from '../ids';
+import type { ResourceStore } from '../tree/resourceStore';
+
+const l = vscode.l10n.t;
+
+/** Profile · account · regions, always visible; a click selects another profile. */
+export function createSessionStatusBar(store: ResourceStore): vscode.Disposable {
+  const item = vscode.window.createStatusBarItem('rdsLink.session', vscode.StatusBarAlignment.Left, 10);
+  item.name = l('RDS Link session');
+  item.command = Commands.selectProfile;
+  const update = (): void => {
+    const s = store.session;
+    const regions = s.regions.length > 2 ? l('{0} regions', s.regions.length) : s.regions.join(', ');
+    switch (s.state) {
+      case 'idle':
+        item.hide();
+        return;
+      case 'loading':
+        item.text = `$(loading~spin) ${s.profile || 'AWS'}`;
+        item.tooltip = l('RDS Link: connecting…');
+        break;
+      case 'ready':
+        item.text = `$(cloud) ${s.profile} · ${s.identity.account} · ${regions}`;
+        item.tooltip = l('RDS Link: profile {0}, account {1}, regions {2}. Click to change the profile.', s.profile, s.identity.account, s.regions.join(', '));
+        break;
+      default:
+        item.text = `$(warning) ${s.profile || 'AWS'}`;
+        item.tooltip = s.problem.message;
+    }
+    item.show();
+  };
+  const sub = store.onDidChange(update);
+  update();
+  return vscode.Disposable.from(item, sub);
+}
