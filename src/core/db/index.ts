@@ -1,0 +1,1 @@
+export { configureL10n } from '../l10n';
