@@ -51,9 +51,9 @@ export function isTransitional(state: InstanceState): boolean {
   return state === 'pending' || state === 'stopping' || state === 'shutting-down';
 }
 
-export async function listInstances(client: EC2Client, region: string): Promise<Ec2Instance[]> {
+export async function listInstances(client: EC2Client, region: string, pageSize = EC2_PAGE_SIZE): Promise<Ec2Instance[]> {
   const out: Ec2Instance[] = [];
-  for await (const page of paginateDescribeInstances({ client, pageSize: EC2_PAGE_SIZE }, {})) {
+  for await (const page of paginateDescribeInstances({ client, pageSize }, {})) {
     for (const r of page.Reservations ?? []) for (const i of r.Instances ?? []) out.push(toEc2Instance(i, region));
   }
   return out.sort((a, b) => (a.name ?? a.id).localeCompare(b.name ?? b.id));

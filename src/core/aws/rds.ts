@@ -64,16 +64,16 @@ function defaultPort(engine: string | undefined): number {
 }
 
 /** DB instances and clusters of a region; cluster members carry clusterId and sort under it. */
-export async function listDatabases(client: RDSClient, region: string): Promise<RdsDatabase[]> {
+export async function listDatabases(client: RDSClient, region: string, pageSize = RDS_PAGE_SIZE): Promise<RdsDatabase[]> {
   const [instances, clusters] = await Promise.all([
     (async () => {
       const out: DBInstance[] = [];
-      for await (const page of paginateDescribeDBInstances({ client, pageSize: RDS_PAGE_SIZE }, {})) out.push(...(page.DBInstances ?? []));
+      for await (const page of paginateDescribeDBInstances({ client, pageSize }, {})) out.push(...(page.DBInstances ?? []));
       return out;
     })(),
     (async () => {
       const out: DBCluster[] = [];
-      for await (const page of paginateDescribeDBClusters({ client, pageSize: RDS_PAGE_SIZE }, {})) out.push(...(page.DBClusters ?? []));
+      for await (const page of paginateDescribeDBClusters({ client, pageSize }, {})) out.push(...(page.DBClusters ?? []));
       return out;
     })(),
   ]);
