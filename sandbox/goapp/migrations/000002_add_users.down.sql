@@ -1,0 +1,2 @@
+ALTER TABLE todos DROP COLUMN user_id;
+DROP TABLE users;
