@@ -1,0 +1,556 @@
+/**
+ * Runs a plan against AWS: first a dry run of every EC2 mutation (to prove permissions before
+ * anything changes), then the steps in order. When a step fails, or the user cancels, what was
+ * done is undone in reverse order, and the error carries both the failure and the rollback.
+ */
+import { t } from '../../l10n';
+import { CancelledError, describeError, type CancelSignal } from '../../errors';
+import type { SecurityGroupRule } from '../types';
+import { countingLinkApi, newCallCounts } from './callCounter';
+import { ALLOW_ALL_EGRESS, egressRuleDescription, ingressRuleDescription, isCreatedByUs, pairRule } from './consoleRules';
+import { describeStep } from './planner';
+import type { GroupRef, KeptGroup, LinkApi, PairSide, Plan, PlanStep, RuleText } from './types';
+
+export interface Progress {
+  readonly phase: 'dryRun' | 'apply' | 'rollback';
+  /** 1-based; 0 for the phase as a whole. */
+  readonly step: number;
+  readonly total: number;
+  readonly message: string;
+}
+
+export interface RunOptions {
+  /** VS Code's CancellationToken fits, and so does an AbortSignal. */
+  readonly signal?: CancelSignal | AbortSignal;
+  readonly onProgress?: (progress: Progress) => void;
+}
+
+export interface ApplyOptions extends RunOptions {
+  /** Dry-run the plan before the first change (default true); a failed dry run changes nothing. */
+  readonly dryRun?: boolean;
+  /**
+   * Waits before retrying DeleteSecurityGroup on DependencyViolation: RDS lets go of a group
+   * removed from a DB a little after ModifyDBInstance returns.
+   */
+  readonly deleteRetryDelaysMs?: readonly number[];
+  /** Waits before retrying a call on a group created moments ago (EC2 is eventually consistent). */
+  readonly consistencyRetryDelaysMs?: readonly number[];
+  /** For tests: how to wait. */
+  readonly sleep?: (ms: number) => Promise<void>;
+}
+
+export type DryRunOutcome =
+  /** AWS answered DryRunOperation: the call would have been allowed. */
+  | 'allowed'
+  /** UnauthorizedOperation: the permission is missing. */
+  | 'denied'
+  /** No dry run exists (RDS) or no stand-in group was available. */
+  | 'notChecked'
+  /** Another error on a stand-in or on a step that depends on earlier ones: proves nothing either way. */
+  | 'inconclusive'
+  /** Another error on a call that should have gone through as planned: the state has changed. */
+  | 'failed';
+
+export interface DryRunCheck {
+  readonly stepIndex: number;
+  readonly step: PlanStep;
+  /** The IAM actions the step needs. */
+  readonly permissions: readonly string[];
+  readonly outcome: DryRunOutcome;
+  /** True when the dry run used a stand-in group for one the plan creates. */
+  readonly standIn: boolean;
+  readonly detail?: string;
+}
+
+export interface DryRunReport {
+  readonly ok: boolean;
+  readonly checks: readonly DryRunCheck[];
+  readonly missingPermissions: readonly string[];
+  /** Failed checks, as sentences. */
+  readonly problems: readonly string[];
+  readonly calls: number;
+}
+
+export interface RollbackReport {
+  /** True when everything done was undone (AWS is as it was). */
+  readonly complete: boolean;
+  /** What was undone, as sentences, in the order it was undone. */
+  readonly undone: readonly string[];
+  readonly failures: readonly { readonly action: string; readonly error: string }[];
+  /** What stays behind in AWS because its undo failed. */
+  readonly leftovers: readonly string[];
+}
+
+export interface ApplyResult {
+  readonly status: 'applied' | 'unchanged';
+  /** Ids of the groups this run created. */
+  readonly createdGroups: Readonly<Partial<Record<PairSide, string>>>;
+  readonly deletedGroupIds: readonly string[];
+  /** Groups an unlink meant to delete but AWS kept (still in use), with the reason. */
+  readonly keptGroups: readonly KeptGroup[];
+  readonly dryRun?: DryRunReport;
+  /** API calls made by applyPlan, the dry run's included. */
+  readonly calls: number;
+}
+
+/** The plan was refused (or is not a plan for this): nothing was called. */
+export class PlanNotApplicableError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'PlanNotApplicableError';
+  }
+}
+
+/** The dry run found a missing permission or a changed state: nothing was changed. */
+export class DryRunFailedError extends Error {
+  readonly missingPermissions: readonly string[];
+  constructor(readonly report: DryRunReport) {
+    super(
+      report.missingPermissions.length
+        ? t('The dry run found missing permissions: {0}. Nothing was changed.', report.missingPermissions.join(', '))
+        : t('The dry run failed: {0}. Nothing was changed; refresh and try again.', report.problems.join('; ')),
+    );
+    this.name = 'DryRunFailedError';
+    this.missingPermissions = report.missingPermissions;
+  }
+}
+
+/** A step failed (or the run was cancelled with an incomplete rollback); `rollback` says how the undo went. */
+export class ApplyFailedError extends Error {
+  constructor(
+    message: string,
+    readonly stepIndex: number,
+    readonly step: PlanStep,
+    readonly rollback: RollbackReport,
+    readonly calls: number,
+    options: { cause: unknown },
+  ) {
+    super(message, options);
+    this.name = 'ApplyFailedError';
+  }
+}
+
+const DEFAULT_DELETE_RETRY_MS = [2_000, 5_000, 10_000, 20_000, 30_000];
+const DEFAULT_CONSISTENCY_RETRY_MS = [500, 1_500, 3_000];
+
+// ---------------------------------------------------------------------------------------------
+// Error codes
+
+/** The AWS error code of an SDK error (EC2 puts it in `name`, some shapes in `Code`). */
+export function awsErrorCode(err: unknown): string {
+  if (!err || typeof err !== 'object') return '';
+  const e = err as { name?: string; Code?: string; code?: string };
+  return e.Code ?? e.name ?? e.code ?? '';
+}
+
+const deniedCodes = new Set(['UnauthorizedOperation', 'AccessDenied', 'AccessDeniedException', 'AuthorizationError']);
+
+export function isDenied(err: unknown): boolean {
+  return deniedCodes.has(awsErrorCode(err));
+}
+
+/**
+ * True when AWS may have done the call although it failed: no HTTP answer (timeout, reset) or
+ * a server error. The rollback then also undoes the failed step, tolerating "not found".
+ */
+export function isAmbiguousFailure(err: unknown): boolean {
+  if (!err || typeof err !== 'object') return false;
+  const status = (err as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+  if (isDenied(err)) return false;
+  return status === undefined || status >= 500;
+}
+
+function isCancelled(signal: CancelSignal | AbortSignal | undefined): boolean {
+  if (!signal) return false;
+  return 'aborted' in signal ? signal.aborted : signal.isCancellationRequested;
+}
+
+/** The IAM actions a step needs. */
+export function permissionsFor(step: PlanStep): string[] {
+  switch (step.kind) {
+    case 'createGroup':
+      return ['ec2:CreateSecurityGroup', 'ec2:CreateTags'];
+    case 'revokeDefaultEgress':
+      return ['ec2:RevokeSecurityGroupEgress'];
+    case 'authorizeRule':
+      return [step.direction === 'egress' ? 'ec2:AuthorizeSecurityGroupEgress' : 'ec2:AuthorizeSecurityGroupIngress'];
+    case 'revokeRule':
+      return [step.direction === 'egress' ? 'ec2:RevokeSecurityGroupEgress' : 'ec2:RevokeSecurityGroupIngress'];
+    case 'setInterfaceGroups':
+      return ['ec2:ModifyNetworkInterfaceAttribute'];
+    case 'setDatabaseGroups':
+      return [step.target.kind === 'cluster' ? 'rds:ModifyDBCluster' : 'rds:ModifyDBInstance'];
+    case 'deleteGroup':
+      return ['ec2:DeleteSecurityGroup'];
+  }
+}
+
+function ruleText(text: RuleText, peerId: string): string | undefined {
+  switch (text.kind) {
+    case 'toDb':
+      return egressRuleDescription(text.dbId);
+    case 'fromPeer':
+      return ingressRuleDescription(peerId);
+    case 'literal':
+      return text.text;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Dry run
+
+/**
+ * Asks AWS, with DryRun, whether each EC2 mutation of the plan would be allowed. A step on a
+ * group the plan has yet to create runs against the plan's stand-in (an existing group of the
+ * same VPC). RDS has no dry run: those steps are reported as not checked.
+ */
+export async function dryRunPlan(plan: Plan, api: LinkApi, options: RunOptions = {}): Promise<DryRunReport> {
+  const counted = countingLinkApi(api, newCallCounts());
+  const calls = counted.api;
+  const standIn = plan.kind === 'link' ? plan.standInGroupId : undefined;
+  const total = plan.steps.length;
+  options.onProgress?.({ phase: 'dryRun', step: 0, total, message: t('Checking permissions with a dry run…') });
+
+  const resolve = (ref: GroupRef): string | undefined => (ref.kind === 'existing' ? ref.id : standIn);
+  const usesStandIn = (...refs: GroupRef[]): boolean => refs.some((r) => r.kind === 'new');
+
+  const checks = await Promise.all(
+    plan.steps.map(async (step, stepIndex): Promise<DryRunCheck> => {
+      const permissions = permissionsFor(step);
+      const make = (outcome: DryRunOutcome, standInUsed: boolean, detail?: string): DryRunCheck => ({ stepIndex, step, permissions, outcome, standIn: standInUsed, detail });
+      let call: (() => Promise<unknown>) | undefined;
+      let standInUsed = false;
+      let dependsOnEarlierSteps = false;
+      switch (step.kind) {
+        case 'createGroup':
+          call = () => calls.createSecurityGroup({ name: step.name, description: step.description, vpcId: step.vpcId, tags: step.tags }, true);
+          break;
+        case 'revokeDefaultEgress': {
+          const id = resolve(step.group);
+          standInUsed = usesStandIn(step.group);
+          if (id) call = () => calls.revokeRules('egress', id, [ALLOW_ALL_EGRESS], true);
+          break;
+        }
+        case 'authorizeRule': {
+          const id = resolve(step.group);
+          const peer = resolve(step.peer);
+          standInUsed = usesStandIn(step.group, step.peer);
+          if (id && peer) call = () => calls.authorizeRules(step.direction, id, [pairRule(step.port, peer, ruleText(step.description, peer))], true);
+          break;
+        }
+        case 'revokeRule':
+          call = () => calls.revokeRules(step.direction, step.group.id, [step.rule], true);
+          break;
+        case 'setInterfaceGroups': {
+          const ids = step.next.map(resolve);
+          standInUsed = usesStandIn(...step.next);
+          if (ids.every(Boolean)) call = () => calls.setInterfaceGroups(step.interfaceId, [...new Set(ids as string[])], true);
+          break;
+        }
+        case 'setDatabaseGroups':
+          return make('notChecked', false, t('RDS has no dry run; {0} is checked when the step runs.', permissions[0]));
+        case 'deleteGroup':
+          // At dry-run time the group is still attached: only the permission answer counts.
+          dependsOnEarlierSteps = true;
+          call = () => calls.deleteSecurityGroup(step.group.id, true);
+          break;
+      }
+      if (!call) return make('notChecked', standInUsed, t('No group of the VPC to stand in for the new one.'));
+      try {
+        await call();
+        // An endpoint that ignores DryRun answers normally; there is nothing more to learn.
+        return make('allowed', standInUsed);
+      } catch (err) {
+        const code = awsErrorCode(err);
+        if (code === 'DryRunOperation') return make('allowed', standInUsed);
+        if (isDenied(err)) return make('denied', standInUsed, describeError(err));
+        if (standInUsed || dependsOnEarlierSteps) return make('inconclusive', standInUsed, describeError(err));
+        return make('failed', standInUsed, describeError(err));
+      }
+    }),
+  );
+  const missingPermissions = [...new Set(checks.filter((c) => c.outcome === 'denied').flatMap((c) => c.permissions))];
+  const problems = checks.filter((c) => c.outcome === 'failed').map((c) => `${describeStep(c.step)}: ${c.detail ?? ''}`);
+  return { ok: missingPermissions.length === 0 && problems.length === 0, checks, missingPermissions, problems, calls: counted.counts.total };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Apply
+
+interface UndoEntry {
+  /** What the undo does, for the report. */
+  readonly action: string;
+  /** What stays in AWS if the undo fails. */
+  readonly leftover: string;
+  readonly run: () => Promise<void>;
+}
+
+/**
+ * Applies a ready plan. Resolves with what changed; throws PlanNotApplicableError (refused plan),
+ * DryRunFailedError (nothing changed), CancelledError (cancelled and fully rolled back) or
+ * ApplyFailedError (a step failed; its `rollback` says whether AWS is back as it was).
+ */
+export async function applyPlan(plan: Plan, api: LinkApi, options: ApplyOptions = {}): Promise<ApplyResult> {
+  if (plan.status === 'alreadyLinked' || plan.status === 'notLinked' || (plan.status === 'ready' && plan.steps.length === 0)) {
+    return { status: 'unchanged', createdGroups: {}, deletedGroupIds: [], keptGroups: [], calls: 0 };
+  }
+  if (plan.status !== 'ready') throw new PlanNotApplicableError(plan.refusal?.message ?? t('The plan cannot be applied.'));
+
+  const counts = newCallCounts();
+  const calls = countingLinkApi(api, counts).api;
+  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
+  const total = plan.steps.length;
+
+  let dryRun: DryRunReport | undefined;
+  if (options.dryRun !== false) {
+    if (isCancelled(options.signal)) throw new CancelledError();
+    dryRun = await dryRunPlan(plan, calls, options);
+    if (!dryRun.ok) throw new DryRunFailedError(dryRun);
+  }
+
+  const created: Partial<Record<PairSide, string>> = {};
+  const egressOf = new Map<string, readonly SecurityGroupRule[]>();
+  const undo: UndoEntry[] = [];
+  const deleted: string[] = [];
+  const kept: KeptGroup[] = [];
+
+  const resolve = (ref: GroupRef): string => {
+    if (ref.kind === 'existing') return ref.id;
+    const id = created[ref.side];
+    if (!id) throw new Error(`internal: ${ref.name} is used before it is created`);
+    return id;
+  };
+  const touchesNew = (...refs: GroupRef[]): boolean => refs.some((r) => r.kind === 'new');
+
+  /** Retries `fn` while AWS does not yet see a group created moments ago. */
+  const whenVisible = async <T>(fresh: boolean, fn: () => Promise<T>): Promise<T> => {
+    const delays = fresh ? options.consistencyRetryDelaysMs ?? DEFAULT_CONSISTENCY_RETRY_MS : [];
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await fn();
+      } catch (err) {
+        if (attempt >= delays.length || !awsErrorCode(err).endsWith('.NotFound')) throw err;
+        await sleep(delays[attempt]);
+      }
+    }
+  };
+
+  /** Deletes a group, retrying while AWS says something still depends on it. */
+  const deleteGroup = async (groupId: string): Promise<void> => {
+    const delays = options.deleteRetryDelaysMs ?? DEFAULT_DELETE_RETRY_MS;
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await calls.deleteSecurityGroup(groupId);
+        return;
+      } catch (err) {
+        if (attempt >= delays.length || awsErrorCode(err) !== 'DependencyViolation') throw err;
+        await sleep(delays[attempt]);
+      }
+    }
+  };
+
+  const runStep = async (step: PlanStep): Promise<void> => {
+    switch (step.kind) {
+      case 'createGroup': {
+        const id = await calls.createSecurityGroup({ name: step.name, description: step.description, vpcId: step.vpcId, tags: step.tags });
+        created[step.side] = id;
+        undo.push({
+          action: t('deleted the new group {0} ({1})', step.name, id),
+          leftover: t('security group {0} ({1})', step.name, id),
+          run: () => deleteGroup(id),
+        });
+        return;
+      }
+      case 'revokeDefaultEgress': {
+        const id = resolve(step.group);
+        if (!egressOf.has(id)) {
+          // One look at every group this run created and still has to clear (usually both).
+          const pending = plan.steps
+            .filter((s): s is Extract<PlanStep, { kind: 'revokeDefaultEgress' }> => s.kind === 'revokeDefaultEgress')
+            .map((s) => (s.group.kind === 'existing' ? s.group.id : created[s.group.side]))
+            .filter((g): g is string => !!g);
+          const groups = await whenVisible(true, () => calls.describeSecurityGroups({ groupIds: pending }));
+          for (const g of groups) egressOf.set(g.id, g.egress);
+        }
+        const rules = egressOf.get(id) ?? [ALLOW_ALL_EGRESS];
+        if (rules.length === 0) return;
+        await whenVisible(touchesNew(step.group), () => calls.revokeRules('egress', id, rules));
+        // A group this run created is deleted on rollback: no need to give it its egress back.
+        if (step.group.kind === 'existing') {
+          undo.push({
+            action: t('restored the outbound rules of {0}', id),
+            leftover: t('outbound rules of {0} not restored', id),
+            run: () => calls.authorizeRules('egress', id, rules),
+          });
+        }
+        return;
+      }
+      case 'authorizeRule': {
+        const id = resolve(step.group);
+        const peer = resolve(step.peer);
+        const rule = pairRule(step.port, peer, ruleText(step.description, peer));
+        await whenVisible(touchesNew(step.group, step.peer), () => calls.authorizeRules(step.direction, id, [rule]));
+        undo.push({
+          action: t('revoked the new rule on {0}', id),
+          leftover: t('rule on {0} (TCP {1} {2} {3})', id, step.port, step.direction === 'egress' ? '→' : '←', peer),
+          run: () => calls.revokeRules(step.direction, id, [rule]),
+        });
+        return;
+      }
+      case 'revokeRule': {
+        const id = step.group.id;
+        await calls.revokeRules(step.direction, id, [step.rule]);
+        undo.push({
+          action: t('restored the revoked rule on {0}', id),
+          leftover: t('rule on {0} not restored', id),
+          run: () => calls.authorizeRules(step.direction, id, [step.rule]),
+        });
+        return;
+      }
+      case 'setInterfaceGroups': {
+        const ids = [...new Set(step.next.map(resolve))];
+        await whenVisible(touchesNew(...step.next), () => calls.setInterfaceGroups(step.interfaceId, ids));
+        undo.push({
+          action: t('restored the groups of interface {0}', step.interfaceId),
+          leftover: t('interface {0} has groups {1} instead of {2}', step.interfaceId, ids.join(', '), step.previous.join(', ')),
+          run: () => calls.setInterfaceGroups(step.interfaceId, step.previous),
+        });
+        return;
+      }
+      case 'setDatabaseGroups': {
+        const ids = [...new Set(step.next.map(resolve))];
+        await calls.setDatabaseGroups(step.target, ids);
+        undo.push({
+          action: t('restored the groups of {0}', step.target.id),
+          leftover: t('{0} has groups {1} instead of {2}', step.target.id, ids.join(', '), step.previous.join(', ')),
+          run: () => calls.setDatabaseGroups(step.target, step.previous),
+        });
+        return;
+      }
+      case 'deleteGroup': {
+        // Best effort: by now the link is gone; a group AWS still holds is reported, not undone.
+        try {
+          await deleteGroup(step.group.id);
+          deleted.push(step.group.id);
+        } catch (err) {
+          kept.push({ id: step.group.id, name: step.group.name, reason: describeError(err) });
+        }
+        return;
+      }
+    }
+  };
+
+  /** Undo for the step that failed, when AWS may have done it anyway (the answer was lost). */
+  const compensationFor = (step: PlanStep): UndoEntry | undefined => {
+    const tolerate = (codes: string[], fn: () => Promise<void>) => async () => {
+      try {
+        await fn();
+      } catch (err) {
+        if (!codes.includes(awsErrorCode(err))) throw err;
+      }
+    };
+    switch (step.kind) {
+      case 'createGroup':
+        return {
+          action: t('looked for {0} in case AWS created it', step.name),
+          leftover: t('security group {0} may exist', step.name),
+          run: async () => {
+            const found = await calls.describeSecurityGroups({ vpcId: step.vpcId, groupNames: [step.name] });
+            for (const g of found.filter(isCreatedByUs)) await deleteGroup(g.id);
+          },
+        };
+      case 'authorizeRule': {
+        if (step.group.kind === 'new' && !created[step.group.side]) return undefined;
+        if (step.peer.kind === 'new' && !created[step.peer.side]) return undefined;
+        const id = resolve(step.group);
+        const peer = resolve(step.peer);
+        const rule = pairRule(step.port, peer, ruleText(step.description, peer));
+        return {
+          action: t('revoked the rule on {0} in case AWS added it', id),
+          leftover: t('rule on {0} may exist', id),
+          run: tolerate(['InvalidPermission.NotFound'], () => calls.revokeRules(step.direction, id, [rule])),
+        };
+      }
+      case 'revokeRule':
+        return {
+          action: t('restored the rule on {0} in case AWS revoked it', step.group.id),
+          leftover: t('rule on {0} may be missing', step.group.id),
+          run: tolerate(['InvalidPermission.Duplicate'], () => calls.authorizeRules(step.direction, step.group.id, [step.rule])),
+        };
+      case 'setInterfaceGroups':
+        return {
+          action: t('restored the groups of interface {0}', step.interfaceId),
+          leftover: t('interface {0} may not have its groups {1}', step.interfaceId, step.previous.join(', ')),
+          run: () => calls.setInterfaceGroups(step.interfaceId, step.previous),
+        };
+      case 'setDatabaseGroups':
+        return {
+          action: t('restored the groups of {0}', step.target.id),
+          leftover: t('{0} may not have its groups {1}', step.target.id, step.previous.join(', ')),
+          run: () => calls.setDatabaseGroups(step.target, step.previous),
+        };
+      case 'revokeDefaultEgress':
+      case 'deleteGroup':
+        return undefined;
+    }
+  };
+
+  const rollback = async (failed?: { step: PlanStep; err: unknown }): Promise<RollbackReport> => {
+    const entries = [...undo].reverse();
+    if (failed && isAmbiguousFailure(failed.err)) {
+      const c = compensationFor(failed.step);
+      if (c) entries.unshift(c);
+    }
+    const undone: string[] = [];
+    const failures: { action: string; error: string }[] = [];
+    const leftovers: string[] = [];
+    for (const [i, entry] of entries.entries()) {
+      options.onProgress?.({ phase: 'rollback', step: i + 1, total: entries.length, message: entry.action });
+      try {
+        await entry.run();
+        undone.push(entry.action);
+      } catch (err) {
+        failures.push({ action: entry.action, error: describeError(err) });
+        leftovers.push(entry.leftover);
+      }
+    }
+    return { complete: failures.length === 0, undone, failures, leftovers };
+  };
+
+  for (const [i, step] of plan.steps.entries()) {
+    if (isCancelled(options.signal)) {
+      const report = await rollback();
+      if (report.complete) throw new CancelledError();
+      throw new ApplyFailedError(
+        t('Cancelled before step {0} of {1}. {2}', i + 1, total, rollbackSentence(report)),
+        i,
+        step,
+        report,
+        counts.total,
+        { cause: new CancelledError() },
+      );
+    }
+    options.onProgress?.({ phase: 'apply', step: i + 1, total, message: describeStep(step) });
+    try {
+      await runStep(step);
+    } catch (err) {
+      const report = await rollback({ step, err });
+      const why = isDenied(err) ? t('{0} (missing permission {1})', describeError(err), permissionsFor(step).join(', ')) : describeError(err);
+      throw new ApplyFailedError(
+        t('Step {0} of {1} failed: {2}: {3}. {4}', i + 1, total, describeStep(step), why, rollbackSentence(report)),
+        i,
+        step,
+        report,
+        counts.total,
+        { cause: err },
+      );
+    }
+  }
+  return { status: 'applied', createdGroups: { ...created }, deletedGroupIds: deleted, keptGroups: kept, dryRun, calls: counts.total };
+}
+
+function rollbackSentence(report: RollbackReport): string {
+  if (report.complete && report.undone.length === 0) return t('Nothing had been changed.');
+  if (report.complete) return t('Rolled back ({0}): AWS is as it was.', report.undone.join('; '));
+  return t('The rollback did not finish; left behind: {0}. Errors: {1}.', report.leftovers.join('; '), report.failures.map((f) => `${f.action}: ${f.error}`).join('; '));
+}

@@ -1,0 +1,465 @@
+/**
+ * Pure planning: from described state (instance, DB, the VPC's groups) to a plan that says what
+ * a link or an unlink will change, in the console's order, or why it will not. No I/O here;
+ * the applier runs the plan and prepareLink/prepareUnlink gather the state.
+ */
+import { t } from '../../l10n';
+import type { Ec2Instance, NetworkInterface, RdsDatabase, SecurityGroup, SecurityGroupRule } from '../types';
+import {
+  createdByTags,
+  findValidPairs,
+  groupDescription,
+  groupName,
+  isCreatedByUs,
+  nextFreeNumber,
+  type ConsolePair,
+} from './consoleRules';
+import type {
+  DbTarget,
+  GroupRef,
+  KeptGroup,
+  LinkPlan,
+  LinkRef,
+  LinkRefusalCode,
+  PlanStep,
+  PlannedGroup,
+  UnlinkPlan,
+  UnlinkState,
+} from './types';
+
+/** A network interface holds at most 5 groups unless the quota was raised (up to 16). */
+export const DEFAULT_GROUPS_PER_INTERFACE = 5;
+
+export interface LinkLimits {
+  /** Groups per network interface (the EC2 quota). Default 5. */
+  readonly groupsPerInterface?: number;
+  /** Groups per DB; RDS puts the DB's groups on its own interfaces, so the default is the same. */
+  readonly groupsPerDatabase?: number;
+}
+
+export interface LinkInput {
+  readonly instance: Ec2Instance;
+  readonly db: RdsDatabase;
+  /** Every group of the VPC (groups of other VPCs are ignored). */
+  readonly groups: readonly SecurityGroup[];
+  readonly limits?: LinkLimits;
+}
+
+/** States in which RDS accepts new security groups (rds.ts's isModifiable says the same). */
+const MODIFIABLE_DB_STATUSES = new Set(['available', 'backing-up', 'storage-optimization']);
+
+export function isDbModifiable(db: Pick<RdsDatabase, 'status'>): boolean {
+  return MODIFIABLE_DB_STATUSES.has(db.status);
+}
+
+/** The DB side of a link: a member of an Aurora cluster takes its groups from the cluster. */
+export function dbTargetOf(db: RdsDatabase): DbTarget {
+  if (db.kind === 'instance' && db.clusterId) return { kind: 'cluster', id: db.clusterId };
+  return { kind: db.kind, id: db.id };
+}
+
+export function primaryInterface(instance: Ec2Instance): NetworkInterface | undefined {
+  return instance.networkInterfaces.find((n) => n.deviceIndex === 0);
+}
+
+/**
+ * The DB's VPC. AWS always reports it (through the subnet group); moto leaves it out for a DB
+ * made without a subnet group, and then the VPC of the DB's own groups tells.
+ */
+export function dbVpcId(db: RdsDatabase, groups: readonly SecurityGroup[]): string | undefined {
+  if (db.vpcId) return db.vpcId;
+  const vpcs = new Set(db.securityGroupIds.map((id) => groups.find((g) => g.id === id)?.vpcId).filter(Boolean));
+  return vpcs.size === 1 ? [...vpcs][0] : undefined;
+}
+
+function instanceVpcId(instance: Ec2Instance): string | undefined {
+  return instance.vpcId ?? primaryInterface(instance)?.vpcId;
+}
+
+function existingRef(g: SecurityGroup): GroupRef {
+  return { kind: 'existing', id: g.id, name: g.name };
+}
+
+function label(instance: Ec2Instance): string {
+  return instance.name ? `${instance.name} (${instance.id})` : instance.id;
+}
+
+function refused(base: Omit<LinkPlan, 'status' | 'steps' | 'reusedGroupIds'>, code: LinkRefusalCode, message: string): LinkPlan {
+  return { ...base, status: 'refused', refusal: { code, message }, steps: [], reusedGroupIds: [] };
+}
+
+/**
+ * Plans the console's "Set up EC2 connection" for one instance and one DB.
+ *
+ * Reuse follows the console: a valid pair whose `rds-ec2-N` is already on the DB is reused; if
+ * its `ec2-rds-N` is also on the instance's primary interface the two are already linked,
+ * otherwise that `ec2-rds-N` is attached rather than a new pair made. A pair not yet on this DB
+ * is never adopted: whoever holds its `ec2-rds-N` would gain access to this DB too.
+ */
+/** True when two plans would make the same calls (to tell whether AWS changed since a plan was shown). */
+export function samePlan(a: LinkPlan | UnlinkPlan, b: LinkPlan | UnlinkPlan): boolean {
+  return a.kind === b.kind && a.status === b.status && JSON.stringify(a.steps) === JSON.stringify(b.steps);
+}
+
+export function planLink(input: LinkInput): LinkPlan {
+  const { instance, db } = input;
+  const target = dbTargetOf(db);
+  const primary = primaryInterface(instance);
+  const vpcOfInstance = instanceVpcId(instance);
+  const vpcOfDb = dbVpcId(db, input.groups);
+  const port = db.endpoint?.port;
+  const base = {
+    kind: 'link' as const,
+    region: instance.region,
+    instanceId: instance.id,
+    instanceName: instance.name,
+    interfaceId: primary?.id,
+    dbId: db.id,
+    dbTarget: target,
+    vpcId: vpcOfDb ?? vpcOfInstance,
+    port,
+  };
+
+  if (instance.state === 'terminated' || instance.state === 'shutting-down') {
+    return refused(base, 'instanceGone', t('Instance {0} is {1}: there is nothing to link.', label(instance), instance.state));
+  }
+  if (!vpcOfInstance) {
+    return refused(base, 'missingVpc', t('Instance {0} reports no VPC, so it cannot share security groups with a database.', label(instance)));
+  }
+  if (!vpcOfDb) {
+    return refused(base, 'missingVpc', t('Database {0} reports no VPC (no DB subnet group), so the link cannot tell where to create its security groups.', db.id));
+  }
+  if (vpcOfInstance !== vpcOfDb) {
+    return refused(base, 'differentVpc', t('Instance {0} is in {1} and database {2} in {3}. A security-group link works only within one VPC.', label(instance), vpcOfInstance, db.id, vpcOfDb));
+  }
+  if (!primary) {
+    return refused(base, 'noPrimaryInterface', t('Instance {0} reports no primary network interface to attach the group to.', label(instance)));
+  }
+  if (port === undefined) {
+    return refused(base, 'noEndpoint', t('Database {0} has no endpoint yet, so its port is unknown.', db.id));
+  }
+
+  const vpcId = vpcOfDb;
+  const groups = input.groups.filter((g) => g.vpcId === vpcId);
+  const interfaceLimit = input.limits?.groupsPerInterface ?? DEFAULT_GROUPS_PER_INTERFACE;
+  const dbLimit = input.limits?.groupsPerDatabase ?? interfaceLimit;
+  const onInterface = new Set(primary.securityGroupIds);
+  const onDb = new Set(db.securityGroupIds);
+
+  const candidates = findValidPairs(groups).filter((p) => p.port === port && onDb.has(p.rds.id));
+  const linked = candidates.find((p) => onInterface.has(p.ec2.id));
+  const reuse: ConsolePair | undefined = linked ?? candidates[0];
+  const standInGroupId = pickStandIn(groups, primary, db);
+  const withStandIn = { ...base, vpcId, standInGroupId };
+
+  if (linked) {
+    return {
+      ...withStandIn,
+      status: 'alreadyLinked',
+      ec2Group: { side: 'ec2', name: linked.ec2.name, id: linked.ec2.id, action: 'reuse', attach: false },
+      rdsGroup: { side: 'rds', name: linked.rds.name, id: linked.rds.id, action: 'reuse', attach: false },
+      reusedGroupIds: [linked.ec2.id, linked.rds.id],
+      steps: [],
+    };
+  }
+
+  // From here on the instance gets one more group; a fresh pair also adds one to the DB.
+  if (primary.securityGroupIds.length + 1 > interfaceLimit) {
+    return refused(withStandIn, 'interfaceGroupLimit', t('The primary network interface {0} of instance {1} already has {2} security groups; the limit is {3}. Remove one, or raise the "Security groups per network interface" quota.', primary.id, label(instance), primary.securityGroupIds.length, interfaceLimit));
+  }
+  // Only a fresh pair changes the DB: reusing its rds-ec2-N works whatever state it is in.
+  if (!reuse && !isDbModifiable(db)) {
+    return refused(withStandIn, 'dbNotModifiable', t('Database {0} is "{1}"; RDS changes its security groups only when it is available. Try again when it is.', db.id, db.status));
+  }
+  if (!reuse && db.securityGroupIds.length + 1 > dbLimit) {
+    return refused(withStandIn, 'dbGroupLimit', t('Database {0} already has {1} security groups; the limit is {2}. Remove one from the database first.', db.id, db.securityGroupIds.length, dbLimit));
+  }
+
+  const interfaceNext = (ref: GroupRef): GroupRef[] => [...primary.securityGroupIds.map((id) => refById(groups, id)), ref];
+  const attachToInterface = (ref: GroupRef): PlanStep => ({
+    kind: 'setInterfaceGroups',
+    instanceId: instance.id,
+    interfaceId: primary.id,
+    previous: primary.securityGroupIds,
+    next: interfaceNext(ref),
+  });
+
+  if (reuse) {
+    const ec2: PlannedGroup = { side: 'ec2', name: reuse.ec2.name, id: reuse.ec2.id, action: 'reuse', attach: true };
+    const rds: PlannedGroup = { side: 'rds', name: reuse.rds.name, id: reuse.rds.id, action: 'reuse', attach: false };
+    return {
+      ...withStandIn,
+      status: 'ready',
+      ec2Group: ec2,
+      rdsGroup: rds,
+      reusedGroupIds: [reuse.ec2.id, reuse.rds.id],
+      steps: [attachToInterface(existingRef(reuse.ec2))],
+    };
+  }
+
+  const n = nextFreeNumber(input.groups, vpcId);
+  const ec2Ref: GroupRef = { kind: 'new', side: 'ec2', name: groupName('ec2', n) };
+  const rdsRef: GroupRef = { kind: 'new', side: 'rds', name: groupName('rds', n) };
+  const steps: PlanStep[] = [
+    { kind: 'createGroup', side: 'ec2', name: ec2Ref.name, description: groupDescription('ec2', target.id), vpcId, tags: createdByTags() },
+    { kind: 'createGroup', side: 'rds', name: rdsRef.name, description: groupDescription('rds', target.id), vpcId, tags: createdByTags() },
+    { kind: 'revokeDefaultEgress', group: ec2Ref },
+    { kind: 'revokeDefaultEgress', group: rdsRef },
+    { kind: 'authorizeRule', direction: 'egress', group: ec2Ref, peer: rdsRef, port, description: { kind: 'toDb', dbId: target.id } },
+    { kind: 'authorizeRule', direction: 'ingress', group: rdsRef, peer: ec2Ref, port, description: { kind: 'fromPeer' } },
+    attachToInterface(ec2Ref),
+    {
+      kind: 'setDatabaseGroups',
+      target,
+      previous: db.securityGroupIds,
+      next: [...db.securityGroupIds.map((id) => refById(groups, id)), rdsRef],
+    },
+  ];
+  return {
+    ...withStandIn,
+    status: 'ready',
+    ec2Group: { side: 'ec2', name: ec2Ref.name, action: 'create', attach: true },
+    rdsGroup: { side: 'rds', name: rdsRef.name, action: 'create', attach: true },
+    reusedGroupIds: [],
+    steps,
+  };
+}
+
+function refById(groups: readonly SecurityGroup[], id: string): GroupRef {
+  return { kind: 'existing', id, name: groups.find((g) => g.id === id)?.name ?? id };
+}
+
+/**
+ * A group of the VPC for the dry run to use where the real one does not exist yet: one the
+ * instance already has (so a dry-run attach does not add a group), else the VPC's default group.
+ */
+function pickStandIn(groups: readonly SecurityGroup[], primary: NetworkInterface, db: RdsDatabase): string | undefined {
+  const known = new Set(groups.map((g) => g.id));
+  return (
+    primary.securityGroupIds.find((id) => known.has(id)) ??
+    groups.find((g) => g.name === 'default')?.id ??
+    db.securityGroupIds.find((id) => known.has(id)) ??
+    [...groups].sort((a, b) => a.id.localeCompare(b.id))[0]?.id
+  );
+}
+
+export interface UnlinkOptions {
+  /**
+   * Which groups to delete once nothing uses them: 'unused' (default) deletes console-made and
+   * our own; 'ours' only those tagged by RDS Link; 'none' only detaches.
+   */
+  readonly deleteGroups?: 'unused' | 'ours' | 'none';
+}
+
+/**
+ * Plans undoing one link, with the same discipline as a link: detach, then (when nothing else
+ * uses them) revoke the pair's rules and delete the groups.
+ *
+ * A pair can be shared: several instances hold `ec2-rds-N` (the console reuses it), or several
+ * DBs hold `rds-ec2-N`. Unlink removes only this instance's access to this DB where it can:
+ *   - `ec2-rds-N` used elsewhere, `rds-ec2-N` not: detach `ec2-rds-N` from this instance only;
+ *   - `rds-ec2-N` used elsewhere, `ec2-rds-N` not: detach `rds-ec2-N` from this DB only;
+ *   - both shared: detach from the instance, and say which other DBs it loses too;
+ *   - neither: detach both, revoke, delete.
+ */
+export function planUnlink(link: LinkRef, state: UnlinkState, options: UnlinkOptions = {}): UnlinkPlan {
+  const instance = state.instances.find((i) => i.id === link.instance.id) ?? link.instance;
+  const target = link.dbTarget;
+  const targetDb =
+    state.databases.find((d) => d.kind === target.kind && d.id === target.id) ?? state.databases.find((d) => sameTarget(d, target));
+  const ec2Group = state.groups.find((g) => g.id === link.ec2Group.id);
+  const rdsGroup = state.groups.find((g) => g.id === link.rdsGroup.id);
+  const base = {
+    kind: 'unlink' as const,
+    region: link.region ?? instance.region,
+    instanceId: instance.id,
+    dbTarget: target,
+    ec2Group: { id: link.ec2Group.id, name: ec2Group?.name ?? link.ec2Group.name },
+    rdsGroup: { id: link.rdsGroup.id, name: rdsGroup?.name ?? link.rdsGroup.name },
+    deletesGroupIds: [] as string[],
+    keptGroups: [] as KeptGroup[],
+    sideEffects: [] as string[],
+  };
+  const notLinked = (message: string): UnlinkPlan => ({ ...base, status: 'notLinked', refusal: { code: 'notLinked', message }, steps: [] });
+
+  const instanceInterfaces = instance.networkInterfaces.filter((n) => n.securityGroupIds.includes(base.ec2Group.id));
+  if (!targetDb) return notLinked(t('Database {0} was not found.', target.id));
+  if (!ec2Group || !rdsGroup) return notLinked(t('The groups {0} and {1} no longer both exist.', base.ec2Group.name, base.rdsGroup.name));
+  if (instance.state === 'terminated') return notLinked(t('Instance {0} is terminated.', label(instance)));
+  if (instanceInterfaces.length === 0 || !targetDb.securityGroupIds.includes(rdsGroup.id)) {
+    return notLinked(t('Instance {0} and database {1} are no longer linked by {2} and {3}.', label(instance), target.id, ec2Group.name, rdsGroup.name));
+  }
+
+  // Who else uses each group, besides this instance and this DB (with its cluster or members).
+  const otherInstancesWithEc2 = state.instances.filter(
+    (i) => i.id !== instance.id && i.state !== 'terminated' && i.networkInterfaces.some((n) => n.securityGroupIds.includes(ec2Group.id)),
+  );
+  const otherDbsWithRds = dedupeTargets(state.databases.filter((d) => !sameTarget(d, target) && d.securityGroupIds.includes(rdsGroup.id)));
+  const knownInstanceIds = new Set([instance.id, ...state.instances.map((i) => i.id)]);
+  // Interfaces reveal users the lists don't (Lambda, ECS, …). RDS's own interfaces carry the
+  // groups of the DBs listed above, so they are not counted twice.
+  const otherInterfaces = (groupId: string): string[] =>
+    (state.interfaces ?? [])
+      .filter((n) => n.groupIds.includes(groupId))
+      .filter((n) => n.requesterId !== 'amazon-rds' && n.description !== 'RDSNetworkInterface')
+      .filter((n) => !(n.instanceId && knownInstanceIds.has(n.instanceId)))
+      .map((n) => n.id);
+  const referencedBy = (groupId: string, peerId: string): SecurityGroup[] =>
+    state.groups.filter((g) => g.id !== groupId && g.id !== peerId && [...g.ingress, ...g.egress].some((r) => r.peerGroupId === groupId));
+
+  const ec2Users = [...otherInstancesWithEc2.map((i) => i.id), ...otherInterfaces(ec2Group.id)];
+  const rdsUsers = [...otherDbsWithRds.map((d) => dbTargetOf(d).id), ...otherInterfaces(rdsGroup.id)];
+
+  // Detach on the side nobody else depends on; when both sides are shared, the instance's.
+  const detachEc2 = !(ec2Users.length === 0 && rdsUsers.length > 0);
+  const detachRds = ec2Users.length === 0;
+  const sideEffects: string[] = [];
+  if (ec2Users.length > 0 && otherDbsWithRds.length > 0) {
+    sideEffects.push(t('Instance {0} also loses its access to {1}, which share the group {2}.', label(instance), otherDbsWithRds.map((d) => dbTargetOf(d).id).join(', '), rdsGroup.name));
+  }
+  if (detachRds && !isDbModifiable(targetDb)) {
+    return { ...base, status: 'refused', refusal: { code: 'dbNotModifiable', message: t('Database {0} is "{1}"; RDS changes its security groups only when it is available. Try again when it is.', targetDb.id, targetDb.status) }, steps: [] };
+  }
+
+  const steps: PlanStep[] = [];
+  const ec2Ref = { kind: 'existing' as const, id: ec2Group.id, name: ec2Group.name };
+  const rdsRef = { kind: 'existing' as const, id: rdsGroup.id, name: rdsGroup.name };
+  if (detachEc2) {
+    for (const n of instanceInterfaces) {
+      steps.push({
+        kind: 'setInterfaceGroups',
+        instanceId: instance.id,
+        interfaceId: n.id,
+        previous: n.securityGroupIds,
+        next: withoutGroup(n.securityGroupIds, ec2Group, state.groups),
+      });
+    }
+  }
+  if (detachRds) {
+    steps.push({
+      kind: 'setDatabaseGroups',
+      target,
+      previous: targetDb.securityGroupIds,
+      next: withoutGroup(targetDb.securityGroupIds, rdsGroup, state.groups),
+    });
+  }
+
+  // Delete only when both groups end up unused: one alone is still half of a live pair.
+  const keptGroups: KeptGroup[] = [];
+  const deletes: string[] = [];
+  const policy = options.deleteGroups ?? 'unused';
+  const bothFree = detachEc2 && detachRds && ec2Users.length === 0 && rdsUsers.length === 0;
+  for (const g of [ec2Group, rdsGroup]) {
+    const users = g === ec2Group ? ec2Users : rdsUsers;
+    const otherRefs = referencedBy(g.id, g === ec2Group ? rdsGroup.id : ec2Group.id);
+    let reason: string | undefined;
+    if (policy === 'none') reason = t('kept as asked');
+    else if (policy === 'ours' && !isCreatedByUs(g)) reason = t('made outside RDS Link (in the console), kept as asked');
+    else if (users.length) reason = t('still used by {0}', users.join(', '));
+    else if (!bothFree) reason = t('its peer group is still in use');
+    else if (otherRefs.length) reason = t('referenced by the rules of {0}', otherRefs.map((r) => r.name).join(', '));
+    if (reason) keptGroups.push({ id: g.id, name: g.name, reason });
+    else deletes.push(g.id);
+  }
+  if (deletes.length) {
+    // The two groups reference each other: AWS refuses to delete a referenced group, so the
+    // rules go first. Revoking is also what cuts access when only one of the pair is deleted.
+    for (const rule of rdsGroup.ingress.filter((r) => r.peerGroupId === ec2Group.id)) {
+      steps.push({ kind: 'revokeRule', direction: 'ingress', group: rdsRef, rule });
+    }
+    for (const rule of ec2Group.egress.filter((r) => r.peerGroupId === rdsGroup.id)) {
+      steps.push({ kind: 'revokeRule', direction: 'egress', group: ec2Ref, rule });
+    }
+    for (const id of deletes) steps.push({ kind: 'deleteGroup', group: id === ec2Group.id ? ec2Ref : rdsRef });
+  }
+  return { ...base, status: 'ready', steps, deletesGroupIds: deletes, keptGroups, sideEffects };
+}
+
+/**
+ * A group list without `group`. AWS wants at least one group on an interface or a DB, so when
+ * `group` was the only one, the VPC's default group takes its place (as on a new resource).
+ */
+function withoutGroup(ids: readonly string[], group: SecurityGroup, groups: readonly SecurityGroup[]): GroupRef[] {
+  const rest = ids.filter((id) => id !== group.id).map((id) => refById(groups, id));
+  if (rest.length) return rest;
+  const fallback = groups.find((g) => g.name === 'default' && g.vpcId === group.vpcId);
+  return fallback ? [existingRef(fallback)] : [];
+}
+
+function sameTarget(db: RdsDatabase, target: DbTarget): boolean {
+  const t2 = dbTargetOf(db);
+  return t2.kind === target.kind && t2.id === target.id;
+}
+
+function dedupeTargets(dbs: readonly RdsDatabase[]): RdsDatabase[] {
+  const seen = new Set<string>();
+  const out: RdsDatabase[] = [];
+  for (const d of dbs) {
+    const key = `${dbTargetOf(d).kind}:${dbTargetOf(d).id}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    out.push(d);
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Human-readable summaries (the VS Code layer shows these in the confirm dialog or a preview).
+
+function refLabel(ref: GroupRef): string {
+  return ref.kind === 'new' ? t('{0} (new)', ref.name) : ref.name === ref.id ? ref.id : `${ref.name} (${ref.id})`;
+}
+
+function ruleLabel(rule: SecurityGroupRule): string {
+  const ports = rule.fromPort === undefined ? t('all ports') : rule.fromPort === rule.toPort ? `${rule.protocol} ${rule.fromPort}` : `${rule.protocol} ${rule.fromPort}-${rule.toPort}`;
+  const peer = rule.peerGroupId ?? [...rule.cidrs, ...rule.ipv6Cidrs, ...rule.prefixListIds].join(', ');
+  return `${ports} ${peer}`;
+}
+
+/** One line per step, for the plan preview. */
+export function describeStep(step: PlanStep): string {
+  switch (step.kind) {
+    case 'createGroup':
+      return t('Create security group {0} in {1}', step.name, step.vpcId);
+    case 'revokeDefaultEgress':
+      return t('Remove the default allow-all outbound rule of {0}', refLabel(step.group));
+    case 'authorizeRule':
+      return step.direction === 'egress'
+        ? t('Allow {0} outbound on TCP {1} to {2}', refLabel(step.group), step.port, refLabel(step.peer))
+        : t('Allow {0} inbound on TCP {1} from {2}', refLabel(step.group), step.port, refLabel(step.peer));
+    case 'revokeRule':
+      return step.direction === 'egress'
+        ? t('Revoke the outbound rule {0} of {1}', ruleLabel(step.rule), refLabel(step.group))
+        : t('Revoke the inbound rule {0} of {1}', ruleLabel(step.rule), refLabel(step.group));
+    case 'setInterfaceGroups':
+      return t('Set the groups of network interface {0} (instance {1}) to {2}', step.interfaceId, step.instanceId, step.next.map(refLabel).join(', ') || t('none'));
+    case 'setDatabaseGroups':
+      return step.target.kind === 'cluster'
+        ? t('Set the groups of Aurora cluster {0} to {1}', step.target.id, step.next.map(refLabel).join(', '))
+        : t('Set the groups of DB instance {0} to {1}', step.target.id, step.next.map(refLabel).join(', '));
+    case 'deleteGroup':
+      return t('Delete security group {0}', refLabel(step.group));
+  }
+}
+
+/** The plan as lines a person can read before confirming. */
+export function describePlan(plan: LinkPlan | UnlinkPlan): string[] {
+  if (plan.kind === 'link') {
+    if (plan.status === 'refused') return [plan.refusal?.message ?? t('The link was refused.')];
+    const head = [
+      t('Link instance {0} to database {1} on port {2} in {3}.', plan.instanceName ? `${plan.instanceName} (${plan.instanceId})` : plan.instanceId, plan.dbId, plan.port ?? '?', plan.vpcId ?? '?'),
+    ];
+    if (plan.status === 'alreadyLinked') {
+      return [...head, t('Already linked through {0} and {1}: nothing to change.', plan.ec2Group?.name ?? '', plan.rdsGroup?.name ?? '')];
+    }
+    const reuse = plan.reusedGroupIds.length ? [t('Reuses the existing groups {0} and {1}.', plan.ec2Group?.name ?? '', plan.rdsGroup?.name ?? '')] : [];
+    return [...head, ...reuse, ...plan.steps.map((s, i) => `${i + 1}. ${describeStep(s)}`)];
+  }
+  if (plan.status !== 'ready') return [plan.refusal?.message ?? t('Nothing to unlink.')];
+  return [
+    t('Unlink instance {0} from database {1} ({2} / {3}).', plan.instanceId, plan.dbTarget.id, plan.ec2Group.name, plan.rdsGroup.name),
+    ...plan.sideEffects,
+    ...plan.steps.map((s, i) => `${i + 1}. ${describeStep(s)}`),
+    ...plan.keptGroups.map((k) => t('Keeps {0}: {1}.', k.name, k.reason)),
+  ];
+}
