@@ -4,6 +4,7 @@
  */
 import * as vscode from 'vscode';
 import { registerFilterCommands } from './commands/filter';
+import { registerLinkCommands } from './commands/link';
 import type { CommandContext } from './commands/registerCommand';
 import { registerResourceActions } from './commands/resourceActions';
 import { reloadAndReport, registerSessionCommands } from './commands/session';
@@ -39,6 +40,7 @@ export function activate(context: vscode.ExtensionContext): void {
 
   registerSessionCommands(ctx, store);
   registerResourceActions(ctx, store);
+  registerLinkCommands(ctx, store);
   registerFilterCommands(ctx, ec2, { filter: Commands.filterEc2, clear: Commands.clearEc2Filter });
   registerFilterCommands(ctx, rds, { filter: Commands.filterRds, clear: Commands.clearRdsFilter });
 

@@ -17,6 +17,8 @@ export const Commands = {
   stopInstance: 'rdsLink.stopInstance',
   copyDbEndpoint: 'rdsLink.copyDbEndpoint',
   openDbInConsole: 'rdsLink.openDbInConsole',
+  linkInstanceToDatabase: 'rdsLink.linkInstanceToDatabase',
+  unlink: 'rdsLink.unlink',
 } as const;
 export type CommandId = (typeof Commands)[keyof typeof Commands];
 

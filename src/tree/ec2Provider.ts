@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import { matchesInstance } from '../core/aws/filter';
 import type { Ec2Instance } from '../core/aws/types';
 import { ContextKeys } from '../ids';
-import { InstanceNode } from './nodes';
+import { InstanceNode, LinkNode } from './nodes';
 import type { RegionResult, ResourceStore } from './resourceStore';
 import { ViewProvider } from './viewProvider';
 
@@ -20,11 +20,16 @@ export class Ec2Provider extends ViewProvider<Ec2Instance> {
   }
 
   protected nodesFor(items: readonly Ec2Instance[]): vscode.TreeItem[] {
-    return items.map((i) => new InstanceNode(i));
+    return items.map((i) => new InstanceNode(i, this.linksOf(i).length));
   }
 
-  protected childrenOf(): vscode.TreeItem[] {
-    return [];
+  /** An instance's linked DBs. */
+  protected childrenOf(element: vscode.TreeItem): vscode.TreeItem[] {
+    return element instanceof InstanceNode ? this.linksOf(element.instance).map((link) => new LinkNode(link, 'instance')) : [];
+  }
+
+  private linksOf(i: Ec2Instance) {
+    return (this.store.links.get(i.region) ?? []).filter((link) => link.instance.id === i.id);
   }
 
   protected emptyMessage(region: string): string {

@@ -4,7 +4,7 @@
  * follow it (see package.json "menus").
  */
 import * as vscode from 'vscode';
-import type { AwsProblem } from '../core/aws/index';
+import type { AwsProblem, LinkedPair } from '../core/aws/index';
 import { isMysqlFamily, type Ec2Instance, type InstanceState, type RdsDatabase } from '../core/aws/types';
 import { Commands } from '../ids';
 import type { Service } from './resourceStore';
@@ -32,8 +32,8 @@ const stateIcons: Record<InstanceState, [string, string | undefined]> = {
 };
 
 export class InstanceNode extends vscode.TreeItem {
-  constructor(readonly instance: Ec2Instance) {
-    super(instance.name ?? instance.id, vscode.TreeItemCollapsibleState.None);
+  constructor(readonly instance: Ec2Instance, linkCount = 0) {
+    super(instance.name ?? instance.id, linkCount ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
     const i = instance;
     this.id = `ec2/${i.region}/${i.id}`;
     const [icon, color] = stateIcons[i.state];
@@ -109,6 +109,36 @@ export class ErrorNode extends vscode.TreeItem {
     this.tooltip = `${problem.message}\n\n${l('Click to retry.')}`;
     this.contextValue = problem.kind === 'ssoExpired' ? 'rdsLink.error.sso' : 'rdsLink.error';
     this.command = { command: Commands.retry, title: l('Retry'), arguments: [this] };
+  }
+}
+
+/** "Linked instances" under a DB node. */
+export class LinkedInstancesNode extends vscode.TreeItem {
+  constructor(readonly db: RdsDatabase, readonly links: readonly LinkedPair[]) {
+    super(l('Linked instances'), vscode.TreeItemCollapsibleState.Expanded);
+    this.id = `rds/${db.region}/${db.kind}/${db.id}/links`;
+    this.description = String(links.length);
+    this.iconPath = new vscode.ThemeIcon('link');
+    this.contextValue = 'rdsLink.linkedInstances';
+  }
+}
+
+/**
+ * One link (an ec2-rds-N / rds-ec2-N pair), shown under the DB (as its instance) or under the
+ * instance (as its DB). Carries the unlink action.
+ */
+export class LinkNode extends vscode.TreeItem {
+  constructor(readonly link: LinkedPair, under: 'db' | 'instance') {
+    super(under === 'db' ? link.instance.name ?? link.instance.id : link.database.id, vscode.TreeItemCollapsibleState.None);
+    this.id = `link/${link.key}/${under}`;
+    this.iconPath = new vscode.ThemeIcon(under === 'db' ? 'vm' : 'database');
+    this.description = `${link.ec2Group.name} → ${link.rdsGroup.name}`;
+    this.contextValue = `rdsLink.link.${link.createdBy}`;
+    this.tooltip = new vscode.MarkdownString(
+      `${l('Instance {0} can reach {1} on port {2}.', link.instance.name ?? link.instance.id, link.dbTarget.id, link.port)}\n\n` +
+        `${link.ec2Group.name} (${link.ec2Group.id}) → ${link.rdsGroup.name} (${link.rdsGroup.id})\n\n` +
+        (link.createdBy === 'rds-link' ? l('Made by RDS Link.') : l('Made in the AWS console (or by hand).')),
+    );
   }
 }
 

@@ -4,7 +4,7 @@
  * while the others stay visible. The AWS bundle is loaded on the first load, not at activation.
  */
 import * as vscode from 'vscode';
-import type { AwsProblem, AwsSession, CallerIdentity } from '../core/aws/index';
+import type { AwsProblem, AwsSession, CallerIdentity, LinkApi, LinkedPair } from '../core/aws/index';
 import type { Ec2Instance, RdsDatabase } from '../core/aws/types';
 import { describeError } from '../core/errors';
 import { ContextKeys } from '../ids';
@@ -34,6 +34,8 @@ export class ResourceStore implements vscode.Disposable {
   session: SessionState = { state: 'idle', profile: '', regions: [] };
   readonly ec2 = new Map<string, RegionResult<Ec2Instance>>();
   readonly rds = new Map<string, RegionResult<RdsDatabase>>();
+  /** Links found by the console's rules among a region's listed instances and DBs. */
+  readonly links = new Map<string, readonly LinkedPair[]>();
 
   constructor(private readonly log: vscode.LogOutputChannel) {}
 
@@ -73,6 +75,7 @@ export class ResourceStore implements vscode.Disposable {
     this.setSession({ state: 'loading', profile, regions });
     this.ec2.clear();
     this.rds.clear();
+    this.links.clear();
     this.changed.fire(undefined);
 
     const session = this.getSession();
@@ -91,12 +94,49 @@ export class ResourceStore implements vscode.Disposable {
       this.changed.fire(undefined);
       return;
     }
-    await Promise.all(regions.flatMap((r) => [this.loadRegion('ec2', r, gen), this.loadRegion('rds', r, gen)]));
+    await Promise.all(regions.map(async (r) => {
+      await Promise.all([this.loadRegion('ec2', r, gen), this.loadRegion('rds', r, gen)]);
+      await this.loadLinks(r, gen);
+    }));
   }
 
-  /** Reloads one service in one region (the retry on an error node, or after a change). */
+  /** The EC2/RDS calls a link or unlink makes in one region. */
+  linkApi(region: string): LinkApi {
+    const session = this.getSession();
+    return loadAws().createSdkLinkApi(session.ec2(region), session.rds(region));
+  }
+
+  /** Reloads instances, DBs and links of a region (after a link, unlink, start or stop). */
+  async reloadLinkedRegion(region: string): Promise<void> {
+    const gen = this.generation;
+    await Promise.all([this.loadRegion('ec2', region, gen), this.loadRegion('rds', region, gen)]);
+    await this.loadLinks(region, gen);
+  }
+
+  private async loadLinks(region: string, gen: number): Promise<void> {
+    const ec2 = this.ec2.get(region);
+    const rds = this.rds.get(region);
+    if (ec2?.state !== 'ok' || rds?.state !== 'ok') return;
+    try {
+      const links = await loadAws().listLinks(this.linkApi(region), ec2.items, rds.items);
+      if (gen !== this.generation) return;
+      this.links.set(region, links);
+      this.changed.fire(undefined);
+    } catch (err) {
+      // The views stay useful without links; the log says why they are missing.
+      this.log.warn(`Finding links in ${region} failed: ${describeError(err)}`);
+    }
+  }
+
+  allLinks(): LinkedPair[] {
+    return [...this.links.values()].flat();
+  }
+
+  /** Reloads one service in one region (the retry on an error node), then the region's links. */
   async reloadRegion(service: Service, region: string): Promise<void> {
-    await this.loadRegion(service, region, this.generation);
+    const gen = this.generation;
+    await this.loadRegion(service, region, gen);
+    await this.loadLinks(region, gen);
   }
 
   private async loadRegion(service: Service, region: string, gen: number): Promise<void> {

@@ -1,0 +1,169 @@
+/**
+ * Link an instance to a DB (the console's "Set up EC2 connection") and unlink it: plan from
+ * fresh AWS state, show the plan, dry-run, apply with rollback, refresh the views.
+ */
+import * as vscode from 'vscode';
+import type { ApplyResult, LinkApi, LinkedPair, LinkPlan, Plan, UnlinkPlan } from '../core/aws/index';
+import { isMysqlFamily, type Ec2Instance, type RdsDatabase } from '../core/aws/types';
+import { CancelledError } from '../core/errors';
+import { Commands } from '../ids';
+import { loadAws } from '../lazy';
+import { DatabaseNode, InstanceNode, LinkNode } from '../tree/nodes';
+import type { ResourceStore } from '../tree/resourceStore';
+import { pickDatabase, pickInstance } from '../ui/pickers';
+import { registerCommand, type CommandContext } from './registerCommand';
+
+const l = vscode.l10n.t;
+
+/** For automation (and the palette's callers): what to link, with no prompts when confirmed. */
+export interface LinkArgs {
+  readonly region: string;
+  readonly instanceId: string;
+  readonly database: { readonly kind: 'instance' | 'cluster'; readonly id: string };
+  /** Skip the confirmation (the plan is still logged). */
+  readonly confirmed?: boolean;
+}
+
+export interface UnlinkArgs {
+  readonly linkKey: string;
+  readonly confirmed?: boolean;
+}
+
+export interface LinkOutcome {
+  readonly status: 'applied' | 'unchanged' | 'alreadyLinked';
+  readonly plan: readonly string[];
+  readonly result?: ApplyResult;
+}
+
+function isLinkArgs(x: unknown): x is LinkArgs {
+  return !!x && typeof x === 'object' && 'instanceId' in x && 'database' in x && 'region' in x;
+}
+
+async function choosePair(store: ResourceStore, node: unknown): Promise<{ instance: Ec2Instance; db: RdsDatabase }> {
+  const linkable = (d: RdsDatabase): boolean => isMysqlFamily(d.engine);
+  if (node instanceof DatabaseNode) {
+    const db = node.db;
+    if (!linkable(db)) throw new Error(l('{0} runs {1}; only MySQL, MariaDB and Aurora MySQL can be linked.', db.id, db.engine));
+    const instance = await pickInstance(store, (i) => i.region === db.region && i.state !== 'terminated');
+    return { instance, db };
+  }
+  if (node instanceof InstanceNode) {
+    const instance = node.instance;
+    const db = await pickDatabase(store, (d) => d.region === instance.region && linkable(d));
+    return { instance, db };
+  }
+  const db = await pickDatabase(store, linkable);
+  const instance = await pickInstance(store, (i) => i.region === db.region && i.state !== 'terminated');
+  return { instance, db };
+}
+
+/** Shows the plan; resolves when the person confirms, throws CancelledError otherwise. */
+async function confirmPlan(title: string, lines: readonly string[], action: string, destructive: boolean): Promise<void> {
+  const show = destructive ? vscode.window.showWarningMessage : vscode.window.showInformationMessage;
+  const answer = await show(title, { modal: true, detail: lines.join('\n') }, action);
+  if (answer !== action) throw new CancelledError();
+}
+
+async function runPlan(ctx: CommandContext, title: string, plan: Plan, api: LinkApi): Promise<ApplyResult> {
+  const aws = loadAws();
+  return vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, async (progress, token) => {
+    let last = 0;
+    return aws.applyPlan(plan, api, {
+      signal: token,
+      onProgress: (p) => {
+        ctx.log.info(`${p.phase} ${p.step}/${p.total}: ${p.message}`);
+        const done = p.total ? Math.round((p.step / p.total) * 100) : 0;
+        progress.report({ message: p.message, increment: p.phase === 'apply' ? Math.max(0, done - last) : undefined });
+        if (p.phase === 'apply') last = done;
+      },
+    });
+  });
+}
+
+/** Plans again right before applying: AWS may have changed while the plan was on screen. */
+async function ensureUnchanged(shown: Plan, fresh: Plan): Promise<void> {
+  if (!loadAws().samePlan(shown, fresh)) {
+    throw new Error(l('AWS changed while the plan was shown (another change to these security groups?). Nothing was changed; run the command again to see the new plan.'));
+  }
+}
+
+export function registerLinkCommands(ctx: CommandContext, store: ResourceStore): void {
+  registerCommand(ctx, Commands.linkInstanceToDatabase, async (nodeOrArgs?: unknown): Promise<LinkOutcome> => {
+    const aws = loadAws();
+    let region: string;
+    let instanceId: string;
+    let database: { kind: 'instance' | 'cluster'; id: string };
+    const args = isLinkArgs(nodeOrArgs) ? nodeOrArgs : undefined;
+    if (args) {
+      ({ region, instanceId, database } = args);
+    } else {
+      const pair = await choosePair(store, nodeOrArgs);
+      region = pair.db.region;
+      instanceId = pair.instance.id;
+      database = { kind: pair.db.kind, id: pair.db.id };
+    }
+    const api = store.linkApi(region);
+    const prepare = (): Promise<LinkPlan> => aws.prepareLink(api, { instanceId, db: database }).then((p) => p.plan);
+    const plan = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: l('Reading the instance, the database and their security groups…') }, prepare);
+    const lines = aws.describePlan(plan);
+    ctx.log.info(`Link plan (${plan.status}):\n  ${lines.join('\n  ')}`);
+    if (plan.status === 'refused') throw new Error(plan.refusal?.message ?? l('The link was refused.'));
+    if (plan.status === 'alreadyLinked') {
+      void vscode.window.showInformationMessage(l('{0} is already linked to {1}: nothing was changed.', plan.instanceName ?? plan.instanceId, plan.dbTarget.id));
+      return { status: 'alreadyLinked', plan: lines };
+    }
+    if (!args?.confirmed) {
+      await confirmPlan(l('Link {0} to {1}?', plan.instanceName ?? plan.instanceId, plan.dbId), lines, l('Link'), false);
+      await ensureUnchanged(plan, await prepare());
+    }
+    const result = await runPlan(ctx, l('Linking {0} to {1}', plan.instanceName ?? plan.instanceId, plan.dbId), plan, api);
+    ctx.log.info(`Linked ${plan.instanceId} to ${plan.dbTarget.kind} ${plan.dbTarget.id} in ${result.calls} calls`);
+    void vscode.window.showInformationMessage(l('Linked {0} to {1} through {2} and {3}.', plan.instanceName ?? plan.instanceId, plan.dbId, plan.ec2Group?.name ?? '', plan.rdsGroup?.name ?? ''));
+    await store.reloadLinkedRegion(region);
+    return { status: result.status, plan: lines, result };
+  });
+
+  registerCommand(ctx, Commands.unlink, async (nodeOrArgs?: unknown): Promise<LinkOutcome> => {
+    const aws = loadAws();
+    const args = nodeOrArgs && typeof nodeOrArgs === 'object' && 'linkKey' in nodeOrArgs ? (nodeOrArgs as UnlinkArgs) : undefined;
+    let link: LinkedPair;
+    if (nodeOrArgs instanceof LinkNode) link = nodeOrArgs.link;
+    else if (args) {
+      const found = store.allLinks().find((k) => k.key === args.linkKey);
+      if (!found) throw new Error(l('That link is not among the loaded links; refresh the views.'));
+      link = found;
+    } else {
+      const links = store.allLinks();
+      if (links.length === 0) throw new Error(l('No links are loaded. Link an instance to a database first, or refresh the views.'));
+      const picked = await vscode.window.showQuickPick(
+        links.map((k) => ({ label: `${k.instance.name ?? k.instance.id} → ${k.dbTarget.id}`, description: `${k.ec2Group.name} / ${k.rdsGroup.name} · ${k.region}`, link: k })),
+        { title: l('Select the link to remove') },
+      );
+      if (!picked) throw new CancelledError();
+      link = picked.link;
+    }
+    const region = link.region;
+    const api = store.linkApi(region);
+    const prepare = (): Promise<UnlinkPlan> => aws.prepareUnlink(api, link).then((p) => p.plan);
+    const plan = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: l('Reading the linked instance, database and security groups…') }, prepare);
+    const lines = aws.describePlan(plan);
+    ctx.log.info(`Unlink plan (${plan.status}):\n  ${lines.join('\n  ')}`);
+    if (plan.status === 'refused') throw new Error(plan.refusal?.message ?? l('The unlink was refused.'));
+    if (plan.status === 'notLinked') {
+      void vscode.window.showInformationMessage(l('{0} and {1} are not linked any more: nothing to do.', link.instance.name ?? link.instance.id, link.dbTarget.id));
+      await store.reloadLinkedRegion(region);
+      return { status: 'unchanged', plan: lines };
+    }
+    if (!args?.confirmed) {
+      await confirmPlan(l('Unlink {0} from {1}?', link.instance.name ?? link.instance.id, link.dbTarget.id), lines, l('Unlink'), true);
+      await ensureUnchanged(plan, await prepare());
+    }
+    const result = await runPlan(ctx, l('Unlinking {0} from {1}', link.instance.name ?? link.instance.id, link.dbTarget.id), plan, api);
+    const kept = result.keptGroups.map((g) => `${g.name} (${g.reason})`);
+    void vscode.window.showInformationMessage(kept.length
+      ? l('Unlinked. Kept {0}.', kept.join(', '))
+      : l('Unlinked {0} from {1}.', link.instance.name ?? link.instance.id, link.dbTarget.id));
+    await store.reloadLinkedRegion(region);
+    return { status: result.status, plan: lines, result };
+  });
+}

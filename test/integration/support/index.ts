@@ -1,0 +1,6 @@
+// Real servers for the integration layer (and for scripts such as `npm start`): no mocha here.
+export { getFreePort, waitForPort, canConnect } from './ports';
+export { ensureCommand, installDebianPackage, findExecutable } from './debian';
+export { startMoto, ensureMoto, type MotoServer, type StartMotoOptions } from './moto';
+export { startMariaDb, type MariaDbServer, type StartMariaDbOptions } from './mariadb';
+export { startSshd, type SshServer, type StartSshdOptions } from './sshd';
