@@ -1,0 +1,94 @@
+// The views against the seeded sandbox account in moto, and a link made from the tree with the
+// mouse, checked in moto afterwards.
+import * as assert from 'node:assert/strict';
+import { DescribeSecurityGroupsCommand, EC2Client } from '@aws-sdk/client-ec2';
+import { DescribeDBInstancesCommand, RDSClient } from '@aws-sdk/client-rds';
+import type { Browser } from 'playwright-core';
+import { clientConfig } from '../integration/aws/sandbox';
+import { closeBrowser, launchBrowser, openViewContainer, openWorkbench, pane, screenshot, type Workbench } from '../support/browser';
+import { ensureCodeServer } from '../support/codeServer';
+import { startSandbox, type Sandbox } from '../support/sandbox';
+
+describe('e2e: the views and linking against the sandbox account (moto)', function () {
+  let sandbox: Sandbox | undefined;
+  let browser: Browser | undefined;
+  let wb: Workbench;
+
+  before(async function () {
+    await ensureCodeServer();
+    sandbox = await startSandbox();
+    browser = await launchBrowser();
+    wb = await openWorkbench(browser, sandbox.server.url);
+  });
+
+  afterEach(async function () {
+    if (this.currentTest?.state === 'failed' && wb) {
+      const file = await screenshot(wb.page, 'e2e-sandbox-failed').catch(() => undefined);
+      if (file) console.log(`    screenshot: ${file}`);
+      if (wb.errors.length) console.log(`    browser errors:\n      ${wb.errors.slice(-20).join('\n      ')}`);
+    }
+  });
+
+  after(async function () {
+    await closeBrowser(browser);
+    await sandbox?.stop();
+  });
+
+  it('shows the seeded instances and databases, with the session in the status bar', async function () {
+    const { page } = wb;
+    await openViewContainer(page, 'RDS Link');
+    const ec2 = pane(page, 'EC2 Instances');
+    for (const name of ['goapp-web', 'goapp-worker', 'old-batch']) {
+      await ec2.getByRole('treeitem', { name: new RegExp(name) }).first().waitFor({ state: 'visible', timeout: 60_000 });
+    }
+    const rds = pane(page, 'RDS Databases');
+    for (const name of ['goapp-db', 'legacy-mysql', 'billing-postgres', 'reports-aurora']) {
+      await rds.getByRole('treeitem', { name: new RegExp(name) }).first().waitFor({ state: 'visible', timeout: 30_000 });
+    }
+    assert.match(await ec2.getByRole('treeitem', { name: /goapp-worker/ }).first().innerText(), /stopped/);
+    assert.match(await rds.getByRole('treeitem', { name: /billing-postgres/ }).first().innerText(), /not supported/);
+    await page.locator('.statusbar-item').filter({ hasText: 'sandbox · 123456789012' }).first().waitFor({ state: 'visible', timeout: 30_000 });
+    await page.mouse.move(900, 600);
+    console.log(`    screenshot: ${await screenshot(page, 'sandbox-trees')}`);
+  });
+
+  it('links goapp-web to goapp-db from the tree: plan, confirm, and the groups exist in moto', async function () {
+    const { page } = wb;
+    const rds = pane(page, 'RDS Databases');
+    await rds.getByRole('treeitem', { name: /goapp-db/ }).first().click({ button: 'right' });
+    const item = page.locator('.context-view .action-menu-item', { hasText: 'Link EC2 Instance to RDS Database…' }).first();
+    await item.hover();
+    await page.keyboard.press('Enter');
+    const input = page.locator('.quick-input-widget .quick-input-box input');
+    await input.waitFor({ state: 'visible', timeout: 30_000 });
+    await input.fill('goapp-web');
+    await page.locator('.quick-input-widget .monaco-list-row').filter({ hasText: 'goapp-web' }).first().click();
+    const dialog = page.locator('.monaco-dialog-box');
+    await dialog.waitFor({ state: 'visible', timeout: 30_000 });
+    const planText = await dialog.innerText();
+    assert.match(planText, /ec2-rds-1/);
+    assert.match(planText, /rds-ec2-1/);
+    console.log(`    screenshot: ${await screenshot(page, 'sandbox-link-plan')}`);
+    await dialog.locator('.monaco-button', { hasText: /^Link$/ }).click();
+    await page.locator('.notifications-toasts').getByText(/Linked goapp-web to goapp-db/).waitFor({ state: 'visible', timeout: 60_000 });
+
+    const endpoint = sandbox?.moto.endpoint ?? '';
+    const ec2 = new EC2Client(clientConfig(endpoint, 'us-east-1'));
+    const rdsClient = new RDSClient(clientConfig(endpoint, 'us-east-1'));
+    try {
+      const groups = (await ec2.send(new DescribeSecurityGroupsCommand({ Filters: [{ Name: 'group-name', Values: ['ec2-rds-1', 'rds-ec2-1'] }] }))).SecurityGroups ?? [];
+      assert.deepEqual(groups.map((g) => g.GroupName).sort(), ['ec2-rds-1', 'rds-ec2-1']);
+      const rdsSide = groups.find((g) => g.GroupName === 'rds-ec2-1');
+      const db = (await rdsClient.send(new DescribeDBInstancesCommand({ DBInstanceIdentifier: 'goapp-db' }))).DBInstances?.[0];
+      assert.ok(db?.VpcSecurityGroups?.some((g) => g.VpcSecurityGroupId === rdsSide?.GroupId), 'rds-ec2-1 is attached to goapp-db');
+    } finally {
+      ec2.destroy();
+      rdsClient.destroy();
+    }
+    // The tree shows the link under the DB.
+    await rds.getByRole('treeitem', { name: /goapp-db/ }).first().click();
+    await rds.getByRole('treeitem', { name: /Linked instances/ }).first().waitFor({ state: 'visible', timeout: 30_000 });
+    await page.mouse.move(900, 600);
+    console.log(`    screenshot: ${await screenshot(page, 'sandbox-linked')}`);
+  });
+});
