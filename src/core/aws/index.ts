@@ -6,3 +6,4 @@ export { classifyAwsError, type AwsProblem } from './awsErrors';
 export { listInstances, describeInstance, startInstance, stopInstance, isTransitional, EC2_PAGE_SIZE } from './ec2';
 export { listDatabases, isModifiable, RDS_PAGE_SIZE } from './rds';
 export * from './link/index';
+export * from './blueGreen/index';
