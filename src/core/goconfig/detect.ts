@@ -1,0 +1,152 @@
+/**
+ * Detection: which config format a file is, and the MySQL settings in it.
+ */
+import { t } from '../l10n';
+import { Collector, walkTree } from './collect';
+import type { InternalGroup, InternalSetting, ReadResult } from './model';
+import { collectCompose } from './readers/compose';
+import { readEnv } from './readers/env';
+import { collectGo } from './readers/go';
+import { readIni } from './readers/ini';
+import { readJson } from './readers/json';
+import { readToml } from './readers/toml';
+import { readYaml } from './readers/yaml';
+import { ConfigParseError, type ConfigFormat, type Detection, type ParseFailure } from './types';
+
+function baseName(fileName: string): string {
+  const parts = fileName.split(/[\\/]/);
+  return parts[parts.length - 1];
+}
+
+/**
+ * The config format of a file, from its name; undefined for files that are not config we read.
+ * `.env`, `.env.local`, `app.env`; `docker-compose*.yml`, `compose.yaml`; `*.yaml`/`*.yml`;
+ * `*.json`/`*.jsonc`; `*.toml`; `*.ini`/`*.conf`/`*.cfg` (beego `app.conf`); `*.go` except tests.
+ */
+export function configFormatOf(fileName: string): ConfigFormat | undefined {
+  const base = baseName(fileName).toLowerCase();
+  if (base === '.env' || base.startsWith('.env.') || base.endsWith('.env')) return 'env';
+  if (/^(docker-)?compose([.-][^/]*)?\.ya?ml$/.test(base)) return 'compose';
+  const ext = /\.([a-z0-9]+)$/.exec(base)?.[1];
+  switch (ext) {
+    case 'yaml': case 'yml':
+      return 'yaml';
+    case 'json': case 'jsonc':
+      return 'json';
+    case 'toml':
+      return 'toml';
+    case 'ini': case 'conf': case 'cfg':
+      return 'ini';
+    case 'go':
+      // Test code points at test databases on purpose.
+      return base.endsWith('_test.go') ? undefined : 'go';
+    default:
+      return undefined;
+  }
+}
+
+const FORMAT_NAMES: Record<ConfigFormat, string> = {
+  env: '.env', yaml: 'YAML', compose: 'docker-compose YAML', json: 'JSON', toml: 'TOML', ini: 'INI', go: 'Go',
+};
+
+export function formatName(format: ConfigFormat): string {
+  return FORMAT_NAMES[format];
+}
+
+function eolOf(text: string): '\n' | '\r\n' {
+  const nl = text.indexOf('\n');
+  return nl > 0 && text[nl - 1] === '\r' ? '\r\n' : '\n';
+}
+
+/** Reads the file into a tree (or straight into settings, for Go) and collects its settings. */
+function read(format: ConfigFormat, fileName: string, text: string): ReadResult {
+  const col = new Collector(text);
+  const walk = { idPrefix: '', rootLabel: baseName(fileName) };
+  let failure: ParseFailure | undefined;
+  switch (format) {
+    case 'env': {
+      const tree = readEnv(text);
+      failure = tree.failure;
+      if (!failure) walkTree(col, tree.root, { ...walk, dollarVars: true });
+      break;
+    }
+    case 'yaml': {
+      const tree = readYaml(text);
+      failure = tree.failure;
+      tree.docs.forEach((root, i) => {
+        if (root) walkTree(col, root, { ...walk, idPrefix: tree.docs.length > 1 ? `doc${i}:` : '' });
+      });
+      break;
+    }
+    case 'compose': {
+      const tree = readYaml(text);
+      failure = tree.failure;
+      if (!failure) collectCompose(col, tree.docs);
+      break;
+    }
+    case 'json': {
+      const tree = readJson(text);
+      failure = tree.failure;
+      if (tree.root) walkTree(col, tree.root, walk);
+      break;
+    }
+    case 'toml': {
+      const tree = readToml(text);
+      failure = tree.failure;
+      if (!failure) walkTree(col, tree.root, walk);
+      break;
+    }
+    case 'ini': {
+      const tree = readIni(text);
+      failure = tree.failure;
+      if (!failure) walkTree(col, tree.root, walk);
+      break;
+    }
+    case 'go':
+      failure = collectGo(col, text);
+      break;
+  }
+  return failure ? { settings: [], groups: [], ignored: [], failure } : col.finish();
+}
+
+/**
+ * Finds the MySQL settings in a config file. Returns undefined when the file name is not a
+ * config format we read (pass `format` to override). Never throws on bad input: a file that does
+ * not parse comes back with `failure` set and no settings.
+ */
+export function detectConfig(fileName: string, text: string, format: ConfigFormat | undefined = configFormatOf(fileName)): Detection | undefined {
+  if (!format) return undefined;
+  const r = read(format, fileName, text);
+  return {
+    fileName,
+    format,
+    settings: r.settings,
+    groups: r.groups,
+    ignored: r.ignored,
+    eol: eolOf(text),
+    failure: r.failure,
+  };
+}
+
+/** The typed refusal for a detection whose file does not parse (undefined when it parses). */
+export function refusalOf(d: Detection): ConfigParseError | undefined {
+  if (!d.failure) return undefined;
+  const f = d.failure;
+  const message = t(
+    '{0} is not valid {1}: {2} (line {3}, column {4}). Nothing was changed.',
+    baseName(d.fileName),
+    formatName(d.format),
+    f.reason,
+    f.line,
+    f.column,
+  );
+  return new ConfigParseError(message, d.fileName, d.format, f);
+}
+
+export function internalSettings(d: Detection): readonly InternalSetting[] {
+  return d.settings as readonly InternalSetting[];
+}
+
+export function internalGroups(d: Detection): readonly InternalGroup[] {
+  return d.groups as readonly InternalGroup[];
+}
