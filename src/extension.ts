@@ -5,6 +5,12 @@
 import * as vscode from 'vscode';
 import { registerFilterCommands } from './commands/filter';
 import { registerLinkCommands } from './commands/link';
+import { registerConfigCommands } from './commands/config';
+import { registerBlueGreenCommands } from './commands/blueGreen';
+import { registerDatabaseCommands } from './commands/database';
+import { ConfigDetections, PointAtRdsProvider, registerConfigDiagnostics } from './codeActions/configFixes';
+import { PasswordStore } from './ui/passwords';
+import { TargetStore } from './ui/workspaceTarget';
 import type { CommandContext } from './commands/registerCommand';
 import { registerResourceActions } from './commands/resourceActions';
 import { reloadAndReport, registerSessionCommands } from './commands/session';
@@ -41,6 +47,18 @@ export function activate(context: vscode.ExtensionContext): void {
   registerSessionCommands(ctx, store);
   registerResourceActions(ctx, store);
   registerLinkCommands(ctx, store);
+  registerBlueGreenCommands(ctx, store);
+
+  const targets = new TargetStore(context.workspaceState);
+  const passwords = new PasswordStore(context.secrets);
+  const detections = new ConfigDetections();
+  registerConfigCommands(ctx, store, targets, passwords);
+  registerDatabaseCommands(ctx, store, targets, passwords);
+  context.subscriptions.push(
+    targets,
+    registerConfigDiagnostics(detections, targets),
+    vscode.languages.registerCodeActionsProvider({ scheme: 'file' }, new PointAtRdsProvider(detections, targets), PointAtRdsProvider.metadata),
+  );
   registerFilterCommands(ctx, ec2, { filter: Commands.filterEc2, clear: Commands.clearEc2Filter });
   registerFilterCommands(ctx, rds, { filter: Commands.filterRds, clear: Commands.clearRdsFilter });
 

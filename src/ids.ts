@@ -19,6 +19,14 @@ export const Commands = {
   openDbInConsole: 'rdsLink.openDbInConsole',
   linkInstanceToDatabase: 'rdsLink.linkInstanceToDatabase',
   unlink: 'rdsLink.unlink',
+  useDatabaseInWorkspace: 'rdsLink.useDatabaseInWorkspace',
+  patchConfig: 'rdsLink.patchConfig',
+  createBlueGreen: 'rdsLink.createBlueGreen',
+  switchoverBlueGreen: 'rdsLink.switchoverBlueGreen',
+  deleteBlueGreen: 'rdsLink.deleteBlueGreen',
+  createSchema: 'rdsLink.createSchema',
+  openMysqlShell: 'rdsLink.openMysqlShell',
+  forgetPassword: 'rdsLink.forgetPassword',
 } as const;
 export type CommandId = (typeof Commands)[keyof typeof Commands];
 
@@ -41,4 +49,9 @@ export const Settings = {
   regions: 'regions',
   endpointUrl: 'endpointUrl',
   transitionalPollSeconds: 'transitionalPollSeconds',
+  connections: 'connections',
+  sshHostOverride: 'ssh.hostOverride',
+  sshIdentityFile: 'ssh.identityFile',
+  sshInsideVpc: 'ssh.insideVpc',
+  sshOsUsers: 'ssh.osUsers',
 } as const;

@@ -4,7 +4,7 @@
  * follow it (see package.json "menus").
  */
 import * as vscode from 'vscode';
-import type { AwsProblem, LinkedPair } from '../core/aws/index';
+import type { AwsProblem, BlueGreenDeployment, BlueGreenPhase, LinkedPair } from '../core/aws/index';
 import { isMysqlFamily, type Ec2Instance, type InstanceState, type RdsDatabase } from '../core/aws/types';
 import { Commands } from '../ids';
 import type { Service } from './resourceStore';
@@ -139,6 +139,44 @@ export class LinkNode extends vscode.TreeItem {
         `${link.ec2Group.name} (${link.ec2Group.id}) → ${link.rdsGroup.name} (${link.rdsGroup.id})\n\n` +
         (link.createdBy === 'rds-link' ? l('Made by RDS Link.') : l('Made in the AWS console (or by hand).')),
     );
+  }
+}
+
+const phaseIcons: Record<BlueGreenPhase, string> = {
+  provisioning: 'loading~spin',
+  available: 'arrow-swap',
+  switchingOver: 'loading~spin',
+  switchedOver: 'pass',
+  failed: 'error',
+  deleting: 'loading~spin',
+  unknown: 'question',
+};
+
+/** A Blue/Green deployment under its DB; its tasks and switchover members are its children. */
+export class BlueGreenNode extends vscode.TreeItem {
+  constructor(readonly deployment: BlueGreenDeployment, phase: BlueGreenPhase, statusLabel: string, role: 'blue' | 'green' | undefined, dbKey: string) {
+    super(deployment.name, vscode.TreeItemCollapsibleState.Collapsed);
+    this.id = `${dbKey}/bg/${deployment.id}`;
+    this.iconPath = new vscode.ThemeIcon(phaseIcons[phase], phase === 'failed' ? new vscode.ThemeColor('errorForeground') : undefined);
+    this.description = [statusLabel, role === 'green' ? l('green') : role === 'blue' ? l('blue') : undefined].filter(Boolean).join(' · ');
+    this.contextValue = `rdsLink.blueGreen.${phase}`;
+    const md = new vscode.MarkdownString(undefined, true);
+    md.appendMarkdown(`**${escapeMd(deployment.name)}** (${escapeMd(deployment.id)})  \n`);
+    md.appendMarkdown(`${l('Status')}: ${escapeMd(statusLabel)}  \n`);
+    if (deployment.statusDetails) md.appendMarkdown(`${escapeMd(deployment.statusDetails)}  \n`);
+    md.appendMarkdown(`${l('Blue')}: ${escapeMd(deployment.sourceArn)}  \n`);
+    if (deployment.targetArn) md.appendMarkdown(`${l('Green')}: ${escapeMd(deployment.targetArn)}  \n`);
+    this.tooltip = md;
+  }
+}
+
+export class DetailNode extends vscode.TreeItem {
+  constructor(id: string, label: string, description: string, icon: string) {
+    super(label, vscode.TreeItemCollapsibleState.None);
+    this.id = id;
+    this.description = description;
+    this.iconPath = new vscode.ThemeIcon(icon);
+    this.contextValue = 'rdsLink.detail';
   }
 }
 

@@ -2,7 +2,8 @@ import * as vscode from 'vscode';
 import { matchesDatabase } from '../core/aws/filter';
 import type { RdsDatabase } from '../core/aws/types';
 import { ContextKeys } from '../ids';
-import { DatabaseNode, LinkedInstancesNode, LinkNode } from './nodes';
+import { loadAws } from '../lazy';
+import { BlueGreenNode, DatabaseNode, DetailNode, LinkedInstancesNode, LinkNode } from './nodes';
 import type { RegionResult, ResourceStore } from './resourceStore';
 import { ViewProvider } from './viewProvider';
 
@@ -30,17 +31,40 @@ export class RdsProvider extends ViewProvider<RdsDatabase> {
   /** A cluster's members, then the DB's linked instances. */
   protected childrenOf(element: vscode.TreeItem): vscode.TreeItem[] {
     if (element instanceof LinkedInstancesNode) return element.links.map((link) => new LinkNode(link, 'db'));
+    if (element instanceof BlueGreenNode) return this.blueGreenDetails(element);
     if (!(element instanceof DatabaseNode)) return [];
     const db = element.db;
     const links = this.linksOf(db);
     return [
       ...this.membersOf(db).map((d) => this.databaseNode(d)),
+      ...this.blueGreenNodes(db, element.id ?? db.id),
       ...(links.length ? [new LinkedInstancesNode(db, links)] : []),
     ];
   }
 
   private databaseNode(d: RdsDatabase): DatabaseNode {
-    return new DatabaseNode(d, this.membersOf(d).length + this.linksOf(d).length > 0);
+    return new DatabaseNode(d, this.membersOf(d).length + this.linksOf(d).length + this.deploymentsOf(d).length > 0);
+  }
+
+  private deploymentsOf(db: RdsDatabase) {
+    const list = this.store.blueGreen.get(db.region);
+    // The AWS bundle is loaded once the store has listed anything.
+    return list?.length ? loadAws().deploymentsOfDb(list, db) : [];
+  }
+
+  private blueGreenNodes(db: RdsDatabase, dbKey: string): BlueGreenNode[] {
+    const aws = loadAws();
+    return this.deploymentsOf(db).map((d) => new BlueGreenNode(d, aws.blueGreenPhase(d.status), aws.blueGreenStatusLabel(d.status), aws.deploymentRole(d, db), dbKey));
+  }
+
+  private blueGreenDetails(node: BlueGreenNode): DetailNode[] {
+    const aws = loadAws();
+    const d = node.deployment;
+    const id = node.id ?? d.id;
+    return [
+      ...d.tasks.map((task) => new DetailNode(`${id}/task/${task.name}`, aws.blueGreenTaskLabel(task.name), task.status, task.status === 'COMPLETED' ? 'check' : task.status === 'FAILED' ? 'error' : 'loading~spin')),
+      ...d.switchoverDetails.map((m) => new DetailNode(`${id}/member/${m.sourceMember}`, `${aws.arnResourceName(m.sourceMember)} → ${m.targetMember ? aws.arnResourceName(m.targetMember) : '?'}`, m.status, 'arrow-swap')),
+    ];
   }
 
   private membersOf(db: RdsDatabase): RdsDatabase[] {

@@ -4,7 +4,7 @@
  * while the others stay visible. The AWS bundle is loaded on the first load, not at activation.
  */
 import * as vscode from 'vscode';
-import type { AwsProblem, AwsSession, CallerIdentity, LinkApi, LinkedPair } from '../core/aws/index';
+import type { AwsProblem, AwsSession, BlueGreenDeployment, CallerIdentity, LinkApi, LinkedPair } from '../core/aws/index';
 import type { Ec2Instance, RdsDatabase } from '../core/aws/types';
 import { describeError } from '../core/errors';
 import { ContextKeys } from '../ids';
@@ -36,6 +36,8 @@ export class ResourceStore implements vscode.Disposable {
   readonly rds = new Map<string, RegionResult<RdsDatabase>>();
   /** Links found by the console's rules among a region's listed instances and DBs. */
   readonly links = new Map<string, readonly LinkedPair[]>();
+  /** Blue/Green deployments per region (loaded with the region's DBs). */
+  readonly blueGreen = new Map<string, readonly BlueGreenDeployment[]>();
 
   constructor(private readonly log: vscode.LogOutputChannel) {}
 
@@ -76,6 +78,7 @@ export class ResourceStore implements vscode.Disposable {
     this.ec2.clear();
     this.rds.clear();
     this.links.clear();
+    this.blueGreen.clear();
     this.changed.fire(undefined);
 
     const session = this.getSession();
@@ -128,6 +131,16 @@ export class ResourceStore implements vscode.Disposable {
     }
   }
 
+  private async loadBlueGreen(region: string, gen: number): Promise<void> {
+    try {
+      const list = await loadAws().listBlueGreenDeployments(this.getSession().rds(region), region);
+      if (gen === this.generation) this.blueGreen.set(region, list);
+    } catch (err) {
+      // Without the permission the tree just shows no deployments; the log says why.
+      this.log.warn(`Listing Blue/Green deployments in ${region} failed: ${describeError(err)}`);
+    }
+  }
+
   allLinks(): LinkedPair[] {
     return [...this.links.values()].flat();
   }
@@ -150,6 +163,7 @@ export class ResourceStore implements vscode.Disposable {
       const items = service === 'ec2'
         ? await aws.listInstances(session.ec2(region), region)
         : await aws.listDatabases(session.rds(region), region);
+      if (service === 'rds') await this.loadBlueGreen(region, gen);
       if (gen !== this.generation) return;
       (target as Map<string, RegionResult<unknown>>).set(region, { state: 'ok', items });
       this.log.info(`Listed ${items.length} ${service === 'ec2' ? 'instances' : 'databases'} in ${region} in ${Math.round(performance.now() - started)} ms`);

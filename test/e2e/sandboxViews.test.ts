@@ -2,7 +2,7 @@
 // mouse, checked in moto afterwards.
 import * as assert from 'node:assert/strict';
 import { DescribeSecurityGroupsCommand, EC2Client } from '@aws-sdk/client-ec2';
-import { DescribeDBInstancesCommand, RDSClient } from '@aws-sdk/client-rds';
+import { DescribeBlueGreenDeploymentsCommand, DescribeDBInstancesCommand, RDSClient } from '@aws-sdk/client-rds';
 import type { Browser } from 'playwright-core';
 import { clientConfig } from '../integration/aws/sandbox';
 import { closeBrowser, launchBrowser, openViewContainer, openWorkbench, pane, screenshot, type Workbench } from '../support/browser';
@@ -90,5 +90,56 @@ describe('e2e: the views and linking against the sandbox account (moto)', functi
     await rds.getByRole('treeitem', { name: /Linked instances/ }).first().waitFor({ state: 'visible', timeout: 30_000 });
     await page.mouse.move(900, 600);
     console.log(`    screenshot: ${await screenshot(page, 'sandbox-linked')}`);
+  });
+
+  it('creates a Blue/Green deployment for legacy-mysql from the tree and switches it over', async function () {
+    const { page } = wb;
+    const rds = pane(page, 'RDS Databases');
+    const input = page.locator('.quick-input-widget .quick-input-box input');
+    const accept = async (): Promise<void> => {
+      await input.waitFor({ state: 'visible', timeout: 30_000 });
+      await page.locator('.quick-input-widget .monaco-list-row, .quick-input-widget .quick-input-message').first().waitFor({ state: 'visible', timeout: 30_000 }).catch(() => undefined);
+      await page.keyboard.press('Enter');
+      await page.waitForTimeout(300);
+    };
+    const menu = async (row: RegExp, label: string): Promise<void> => {
+      await rds.getByRole('treeitem', { name: row }).first().click({ button: 'right' });
+      const item = page.locator('.context-view .action-menu-item', { hasText: label }).first();
+      await item.hover();
+      await page.keyboard.press('Enter');
+    };
+
+    await menu(/^legacy-mysql/, 'Create Blue/Green Deployment…');
+    await accept(); // engine version (moto lists no upgrade targets: the current one)
+    await accept(); // parameter group (the recommended one)
+    await accept(); // instance class (the current one)
+    await accept(); // the suggested name
+    const dialog = page.locator('.monaco-dialog-box');
+    await dialog.waitFor({ state: 'visible', timeout: 30_000 });
+    await dialog.locator('.monaco-button', { hasText: /^Create$/ }).click();
+    await page.locator('.notifications-toasts').getByText(/is ready to switch over/).waitFor({ state: 'visible', timeout: 120_000 });
+
+    await rds.getByRole('treeitem', { name: /^legacy-mysql/ }).first().click();
+    const bgRow = rds.getByRole('treeitem', { name: /legacy-mysql-bg-/ }).first();
+    await bgRow.waitFor({ state: 'visible', timeout: 30_000 });
+    await page.mouse.move(900, 600);
+    console.log(`    screenshot: ${await screenshot(page, 'sandbox-blue-green')}`);
+    await menu(/legacy-mysql-bg-/, 'Switch Over Blue/Green Deployment…');
+    await accept(); // the default timeout, 300 s
+    await dialog.waitFor({ state: 'visible', timeout: 30_000 });
+    assert.match(await dialog.innerText(), /-old1/);
+    await dialog.locator('.monaco-button', { hasText: /^Switch Over$/ }).click();
+    await page.locator('.notifications-toasts').getByText(/^Switched over/).waitFor({ state: 'visible', timeout: 120_000 });
+
+    const rdsClient = new RDSClient(clientConfig(sandbox?.moto.endpoint ?? '', 'us-east-1'));
+    try {
+      const deployments = (await rdsClient.send(new DescribeBlueGreenDeploymentsCommand({}))).BlueGreenDeployments ?? [];
+      assert.deepEqual(deployments.map((d) => d.Status), ['SWITCHOVER_COMPLETED']);
+      const ids = ((await rdsClient.send(new DescribeDBInstancesCommand({}))).DBInstances ?? []).map((d) => d.DBInstanceIdentifier);
+      assert.ok(ids.includes('legacy-mysql-old1'), ids.join(', '));
+      assert.ok(ids.includes('legacy-mysql'));
+    } finally {
+      rdsClient.destroy();
+    }
   });
 });

@@ -1,0 +1,136 @@
+/**
+ * Diagnostics and code actions over the Go project's DB config files. A thin adapter: the core
+ * (loaded on first use) finds the settings and computes the edits; this file maps offsets to
+ * ranges, keeps one detection per document version, and offers the fix.
+ */
+import * as vscode from 'vscode';
+import type { ConfigSetting, Detection, DetectionCache } from '../core/goconfig/index';
+import { Commands } from '../ids';
+import { loadGoConfig } from '../lazy';
+import type { TargetStore, WorkspaceTarget } from '../ui/workspaceTarget';
+
+const l = vscode.l10n.t;
+export const DIAGNOSTIC_CODE = 'rdsLink.notRds';
+export const POINT_AT_RDS_KIND = vscode.CodeActionKind.Source.append('rdsLink.pointAtRds');
+const RDS_HOST = /\.rds\.amazonaws\.com(\.cn)?$/i;
+
+/** The host a setting names, when it names one. */
+function hostOf(s: ConfigSetting): string | undefined {
+  if (s.role === 'host') return s.value;
+  if (s.role === 'hostPort') return s.value.replace(/:\d+$/, '');
+  if (s.role === 'dsn' || s.role === 'url') return s.dsn?.host;
+  return undefined;
+}
+
+export class ConfigDetections {
+  private cache: DetectionCache | undefined;
+
+  /** The detection for the document's current version; parses only on a new version. */
+  get(doc: vscode.TextDocument): Detection | undefined {
+    if (doc.uri.scheme !== 'file' && doc.uri.scheme !== 'untitled' && doc.uri.scheme !== 'vscode-remote') return undefined;
+    const core = loadGoConfig();
+    if (!core.configFormatOf(doc.fileName)) return undefined;
+    this.cache ??= new core.DetectionCache();
+    return this.cache.get(doc.uri.toString(), doc.version, doc.fileName, () => doc.getText());
+  }
+
+  forget(doc: vscode.TextDocument): void {
+    this.cache?.delete(doc.uri.toString());
+  }
+}
+
+/** Which settings get a diagnostic: off the workspace's target, or (without one) not on RDS. */
+export function offTargetSettings(d: Detection, target: WorkspaceTarget | undefined): ConfigSetting[] {
+  if (d.failure) return [];
+  if (target) return loadGoConfig().settingsOffTarget(d, target).filter((s) => s.role !== 'password');
+  return d.settings.filter((s) => {
+    const host = hostOf(s);
+    return host !== undefined && !RDS_HOST.test(host);
+  });
+}
+
+export function registerConfigDiagnostics(detections: ConfigDetections, targets: TargetStore): vscode.Disposable {
+  const collection = vscode.languages.createDiagnosticCollection('rdsLink');
+  const timers = new Map<string, NodeJS.Timeout>();
+
+  const update = (doc: vscode.TextDocument): void => {
+    const d = detections.get(doc);
+    if (!d) return;
+    const target = targets.current;
+    const diagnostics = offTargetSettings(d, target).map((s) => {
+      const range = new vscode.Range(doc.positionAt(s.tokenSpan.start), doc.positionAt(s.tokenSpan.end));
+      const message = target
+        ? l('{0} points at {1}, not at the RDS database {2} ({3}).', s.key, s.role === 'password' ? '…' : describeValue(s), target.label, target.database)
+        : l('{0} points at {1}, not at an RDS database.', s.key, hostOf(s) ?? s.value);
+      const diag = new vscode.Diagnostic(range, message, vscode.DiagnosticSeverity.Hint);
+      diag.code = DIAGNOSTIC_CODE;
+      diag.source = 'RDS Link';
+      return diag;
+    });
+    collection.set(doc.uri, diagnostics);
+  };
+  const schedule = (doc: vscode.TextDocument): void => {
+    const key = doc.uri.toString();
+    clearTimeout(timers.get(key));
+    timers.set(key, setTimeout(() => {
+      timers.delete(key);
+      update(doc);
+    }, 250));
+  };
+
+  for (const doc of vscode.workspace.textDocuments) schedule(doc);
+  return vscode.Disposable.from(
+    collection,
+    vscode.workspace.onDidOpenTextDocument(schedule),
+    vscode.workspace.onDidChangeTextDocument((e) => schedule(e.document)),
+    vscode.workspace.onDidCloseTextDocument((doc) => {
+      collection.delete(doc.uri);
+      detections.forget(doc);
+    }),
+    targets.onDidChange(() => vscode.workspace.textDocuments.forEach(update)),
+    { dispose: () => timers.forEach((t) => clearTimeout(t)) },
+  );
+}
+
+function describeValue(s: ConfigSetting): string {
+  // A DSN's password is never echoed into a diagnostic.
+  if (s.dsn) return s.dsn.host ? `${s.dsn.host}${s.dsn.port ? `:${s.dsn.port}` : ''}` : s.key;
+  return s.value;
+}
+
+export class PointAtRdsProvider implements vscode.CodeActionProvider {
+  static readonly metadata: vscode.CodeActionProviderMetadata = {
+    providedCodeActionKinds: [vscode.CodeActionKind.QuickFix, POINT_AT_RDS_KIND],
+  };
+
+  constructor(private readonly detections: ConfigDetections, private readonly targets: TargetStore) {}
+
+  provideCodeActions(doc: vscode.TextDocument, _range: vscode.Range, context: vscode.CodeActionContext): vscode.CodeAction[] {
+    const ours = context.diagnostics.filter((d) => d.code === DIAGNOSTIC_CODE);
+    const wantsSource = !context.only || context.only.contains(POINT_AT_RDS_KIND) || POINT_AT_RDS_KIND.contains(context.only);
+    if (ours.length === 0 && !wantsSource) return [];
+    const d = this.detections.get(doc);
+    if (!d || d.failure || d.settings.length === 0) return [];
+    const actions: vscode.CodeAction[] = [];
+    const known = this.targets.known;
+    const current = this.targets.current;
+    const make = (title: string, kind: vscode.CodeActionKind, target: WorkspaceTarget | undefined, preferred: boolean): vscode.CodeAction => {
+      const a = new vscode.CodeAction(title, kind);
+      a.command = { command: Commands.patchConfig, title, arguments: [doc.uri, target ?? 'pick'] };
+      if (kind === vscode.CodeActionKind.QuickFix) a.diagnostics = ours;
+      a.isPreferred = preferred;
+      return a;
+    };
+    if (ours.length) {
+      for (const t of known) {
+        actions.push(make(l('Point at RDS {0} ({1})', t.label, t.database), vscode.CodeActionKind.QuickFix, t, t === current));
+      }
+      actions.push(make(l('Point at an RDS database…'), vscode.CodeActionKind.QuickFix, undefined, known.length === 0));
+    }
+    if (wantsSource) {
+      const t = current ?? known[0];
+      actions.push(make(t ? l('Point at RDS {0} ({1})', t.label, t.database) : l('Point at an RDS database…'), POINT_AT_RDS_KIND, t, false));
+    }
+    return actions;
+  }
+}

@@ -1,0 +1,196 @@
+/**
+ * The workspace's target DB (`rdsLink.useDatabaseInWorkspace`) and the config patch
+ * (`rdsLink.patchConfig`, also behind the quick-fix and the source action).
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { DbTarget, PatchPlan, TextEdit } from '../core/goconfig/index';
+import { isMysqlFamily } from '../core/aws/types';
+import { CancelledError } from '../core/errors';
+import { Commands } from '../ids';
+import { loadDb, loadGoConfig } from '../lazy';
+import { DatabaseNode } from '../tree/nodes';
+import type { ResourceStore } from '../tree/resourceStore';
+import { isIgnoredByGit, isTrackedByGit } from '../ui/git';
+import { dbPasswordKey, type PasswordStore } from '../ui/passwords';
+import { pickDatabase } from '../ui/pickers';
+import type { TargetStore, WorkspaceTarget } from '../ui/workspaceTarget';
+import { registerCommand, type CommandContext } from './registerCommand';
+
+const l = vscode.l10n.t;
+
+/** The automation form of useDatabaseInWorkspace: prompts for nothing. */
+export interface TargetArgs {
+  readonly host: string;
+  readonly port: number;
+  readonly user: string;
+  readonly password?: string;
+  readonly database: string;
+  readonly label?: string;
+}
+
+export interface PatchOutcome {
+  readonly changed: number;
+  readonly warnings: readonly string[];
+  readonly passwordWrittenTo?: 'file' | 'dotEnv' | 'none';
+}
+
+function isTargetArgs(x: unknown): x is TargetArgs {
+  const t = x as TargetArgs | undefined;
+  return !!t && typeof t === 'object' && typeof t.host === 'string' && typeof t.port === 'number' && typeof t.user === 'string' && typeof t.database === 'string';
+}
+
+export const passwordKeyOf = (t: Pick<WorkspaceTarget, 'host' | 'port' | 'user'>): string => dbPasswordKey({ host: t.host, port: t.port, user: t.user });
+
+/** Asks for a target: a DB from the views, a database name and a user. */
+export async function askTarget(store: ResourceStore, node?: unknown): Promise<WorkspaceTarget> {
+  const db = node instanceof DatabaseNode ? node.db : await pickDatabase(store, (d) => isMysqlFamily(d.engine) && !!d.endpoint);
+  if (!db.endpoint) throw new Error(l('{0} has no endpoint yet (status: {1}).', db.id, db.status));
+  const dbCore = loadDb();
+  const database = await vscode.window.showInputBox({
+    title: l('Database name on {0}', db.id),
+    prompt: l('The database (schema) the app uses'),
+    validateInput: (v) => {
+      const check = dbCore.validateDatabaseName(v);
+      return check.ok ? undefined : check.reason;
+    },
+  });
+  if (database === undefined) throw new CancelledError();
+  const user = await vscode.window.showInputBox({
+    title: l('Database user on {0}', db.id),
+    prompt: l('The user the app logs in as'),
+    value: db.masterUsername ?? '',
+    validateInput: (v) => {
+      const check = dbCore.validateUserName(v);
+      return check.ok ? undefined : check.reason;
+    },
+  });
+  if (user === undefined) throw new CancelledError();
+  return { host: db.endpoint.address, port: db.endpoint.port, user, database, label: db.id, region: db.region };
+}
+
+function toRange(doc: vscode.TextDocument, e: TextEdit): vscode.Range {
+  return new vscode.Range(doc.positionAt(e.offset), doc.positionAt(e.offset + e.length));
+}
+
+function addEdits(edit: vscode.WorkspaceEdit, doc: vscode.TextDocument, edits: readonly TextEdit[]): void {
+  for (const e of edits) edit.replace(doc.uri, toRange(doc, e), e.newText);
+}
+
+type PasswordChoice = 'file' | 'dotEnv' | 'none';
+
+async function askWhereThePasswordGoes(file: string, canUseDotEnv: boolean): Promise<PasswordChoice> {
+  const items: (vscode.QuickPickItem & { choice: PasswordChoice })[] = [
+    ...(canUseDotEnv ? [{ label: l('$(lock) Write it to .env'), detail: l('.env is added to .gitignore when it is not ignored yet; the app reads it as an environment variable.'), choice: 'dotEnv' as const }] : []),
+    { label: l('$(circle-slash) Leave the password out'), detail: l('Everything else is pointed at RDS; set the password yourself.'), choice: 'none' },
+    { label: l('$(warning) Write it into {0}', path.basename(file)), detail: l('git tracks this file: the password would be committed.'), choice: 'file' },
+  ];
+  const picked = await vscode.window.showQuickPick(items, { title: l('{0} is tracked by git. Where should the database password go?', path.basename(file)), ignoreFocusOut: true });
+  if (!picked) throw new CancelledError();
+  return picked.choice;
+}
+
+/**
+ * Writes the password to the workspace's .env (changing the variable, or adding it, quoted as
+ * the value needs) and makes git ignore .env when it does not yet.
+ */
+async function addDotEnvEdits(edit: vscode.WorkspaceEdit, folder: string, variable: string, password: string): Promise<void> {
+  const core = loadGoConfig();
+  const patchOrCreate = async (file: string, edits: (text: string) => TextEdit[]): Promise<void> => {
+    const uri = vscode.Uri.file(file);
+    if (fs.existsSync(file)) {
+      const doc = await vscode.workspace.openTextDocument(uri);
+      addEdits(edit, doc, edits(doc.getText()));
+    } else {
+      edit.createFile(uri, { ignoreIfExists: true, contents: Buffer.from(core.applyEdits('', edits(''))) });
+    }
+  };
+  const envFile = path.join(folder, '.env');
+  await patchOrCreate(envFile, (text) => core.envSecretEdits(text, variable, password, envFile));
+  if (!(await isIgnoredByGit(envFile))) await patchOrCreate(path.join(folder, '.gitignore'), (text) => core.gitignoreEdits(text, '.env'));
+}
+
+export function registerConfigCommands(ctx: CommandContext, store: ResourceStore, targets: TargetStore, passwords: PasswordStore): void {
+  registerCommand(ctx, Commands.useDatabaseInWorkspace, async (nodeOrTarget?: unknown): Promise<WorkspaceTarget> => {
+    let target: WorkspaceTarget;
+    if (isTargetArgs(nodeOrTarget)) {
+      const t = nodeOrTarget;
+      target = { host: t.host, port: t.port, user: t.user, database: t.database, label: t.label ?? t.host };
+      if (t.password) await passwords.store(passwordKeyOf(target), t.password);
+    } else {
+      target = await askTarget(store, nodeOrTarget);
+    }
+    await targets.setCurrent(target);
+    ctx.log.info(`Workspace target: ${target.user}@${target.host}:${target.port}/${target.database}`);
+    if (!isTargetArgs(nodeOrTarget)) {
+      void vscode.window.showInformationMessage(l('This workspace now uses {0} ({1}) as {2}. Config files that point elsewhere get a quick-fix.', target.label, target.database, target.user));
+    }
+    return target;
+  });
+
+  registerCommand(ctx, Commands.patchConfig, async (uriArg?: unknown, targetArg?: unknown): Promise<PatchOutcome> => {
+    const uri = uriArg instanceof vscode.Uri ? uriArg : vscode.window.activeTextEditor?.document.uri;
+    if (!uri) throw new Error(l('Open the project\'s database config file first.'));
+    const doc = await vscode.workspace.openTextDocument(uri);
+    const core = loadGoConfig();
+    const detection = core.detectConfig(doc.fileName, doc.getText());
+    if (!detection) throw new Error(l('{0} is not a config format RDS Link reads (.env, YAML, JSON, TOML, INI, beego .conf, docker-compose or Go).', path.basename(doc.fileName)));
+    if (detection.failure) {
+      throw new Error(l('{0} could not be read, so nothing was changed: {1} (line {2}, column {3}).', path.basename(doc.fileName), detection.failure.reason, detection.failure.line, detection.failure.column));
+    }
+
+    let target: WorkspaceTarget;
+    if (targetArg && typeof targetArg === 'object' && isTargetArgs(targetArg)) target = { ...targetArg, label: (targetArg as TargetArgs).label ?? targetArg.host };
+    else if (targetArg === 'pick' || !targets.current) {
+      target = await askTarget(store);
+      await targets.remember(target);
+      if (!targets.current) await targets.setCurrent(target);
+    } else target = targets.current;
+    const password = await passwords.get(passwordKeyOf(target));
+
+    const full: DbTarget = { host: target.host, port: target.port, user: target.user, database: target.database, password };
+    const plan = core.planPatch(detection, full);
+    if (!plan.ok) throw plan.error;
+    const touchesPassword = (p: PatchPlan): boolean => p.changes.some((c) => c.setting.role === 'password' || c.setting.role === 'dsn' || c.setting.role === 'url') || p.added.some((a) => a.role === 'password');
+
+    let choice: PasswordChoice = password ? 'file' : 'none';
+    let finalPlan = plan;
+    const folder = vscode.workspace.getWorkspaceFolder(uri)?.uri.fsPath;
+    if (password && touchesPassword(plan) && doc.uri.scheme === 'file' && (await isTrackedByGit(doc.fileName))) {
+      const passwordSetting = detection.settings.find((s) => s.role === 'password');
+      const canUseDotEnv = !!folder && (fs.existsSync(path.join(folder, '.env')) || !!passwordSetting?.placeholder || readsEnv(folder));
+      choice = await askWhereThePasswordGoes(doc.fileName, canUseDotEnv);
+      if (choice !== 'file') {
+        const withoutPassword = core.planPatch(detection, { ...full, password: undefined });
+        if (!withoutPassword.ok) throw withoutPassword.error;
+        finalPlan = withoutPassword;
+      }
+    }
+
+    const edit = new vscode.WorkspaceEdit();
+    addEdits(edit, doc, finalPlan.edits);
+    if (choice === 'dotEnv' && folder && password) await addDotEnvEdits(edit, folder, core.passwordEnvVar(detection), password);
+    if (edit.size === 0) {
+      const already = finalPlan.warnings.find((w) => w.code === 'nothingFound');
+      void vscode.window.showInformationMessage(already?.message ?? l('{0} already points at {1} ({2}).', path.basename(doc.fileName), target.label, target.database));
+      return { changed: 0, warnings: finalPlan.warnings.map((w) => w.message), passwordWrittenTo: 'none' };
+    }
+    if (!(await vscode.workspace.applyEdit(edit))) throw new Error(l('VS Code did not apply the edit to {0}.', path.basename(doc.fileName)));
+    ctx.log.info(`Pointed ${doc.fileName} at ${target.host}:${target.port}/${target.database}: ${finalPlan.edits.length} edits, password to ${choice}`);
+    const warnings = finalPlan.warnings.map((w) => w.message);
+    const summary = l('Pointed {0} at {1} ({2}). Undo reverts it.', path.basename(doc.fileName), target.label, target.database);
+    if (warnings.length) void vscode.window.showWarningMessage(`${summary} ${warnings.join(' ')}`);
+    else void vscode.window.showInformationMessage(summary);
+    return { changed: finalPlan.edits.length, warnings, passwordWrittenTo: choice };
+  });
+}
+
+/** Whether the Go app loads env vars from a .env file (godotenv and friends), judging by go.mod. */
+function readsEnv(folder: string): boolean {
+  try {
+    return /godotenv|envconfig|caarlos0\/env|cleanenv/.test(fs.readFileSync(path.join(folder, 'go.mod'), 'utf8'));
+  } catch {
+    return false;
+  }
+}

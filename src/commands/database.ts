@@ -1,0 +1,202 @@
+/**
+ * Creating the app's database on the RDS server (with an optional least-privilege user and the
+ * project's schema SQL), a mysql terminal, and forgetting a stored password.
+ */
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { AppUser, MigrationPlan, MigrationResult } from '../core/db/index';
+import { isMysqlFamily, type RdsDatabase } from '../core/aws/types';
+import { CancelledError } from '../core/errors';
+import { Commands } from '../ids';
+import { loadDb } from '../lazy';
+import { DatabaseNode } from '../tree/nodes';
+import type { ResourceStore } from '../tree/resourceStore';
+import { connect, connectionSetting, forgetPassword, forward, type Connector } from '../ui/connections';
+import type { PasswordStore } from '../ui/passwords';
+import { pickDatabase } from '../ui/pickers';
+import type { TargetStore } from '../ui/workspaceTarget';
+import { passwordKeyOf } from './config';
+import { registerCommand, type CommandContext } from './registerCommand';
+
+const l = vscode.l10n.t;
+
+/** The automation form: prompts for nothing. */
+export interface CreateSchemaArgs {
+  readonly region: string;
+  readonly database: { readonly kind: 'instance' | 'cluster'; readonly id: string };
+  readonly name: string;
+  readonly appUser?: string;
+  readonly runMigrations?: boolean;
+  readonly useInWorkspace?: boolean;
+}
+
+export interface CreateSchemaOutcome {
+  readonly database: string;
+  readonly created: boolean;
+  readonly collation: string;
+  readonly appUser?: string;
+  readonly migrations?: MigrationResult;
+}
+
+function isArgs(x: unknown): x is CreateSchemaArgs {
+  return !!x && typeof x === 'object' && 'name' in x && 'database' in x && 'region' in x;
+}
+
+function findDb(store: ResourceStore, region: string, ref: { kind: string; id: string }): RdsDatabase {
+  const db = store.allDatabases().find((d) => d.region === region && d.kind === ref.kind && d.id === ref.id);
+  if (!db) throw new Error(l('{0} is not among the loaded databases; refresh the RDS view.', ref.id));
+  return db;
+}
+
+const supported = (d: RdsDatabase): boolean => isMysqlFamily(d.engine) && !!d.endpoint;
+
+/** A default database name from the Go module path ("example.com/goapp" → goapp). */
+function suggestedName(targets: TargetStore): string {
+  if (targets.current) return targets.current.database;
+  const folder = vscode.workspace.workspaceFolders?.[0]?.name ?? 'app';
+  return folder.replace(/[^A-Za-z0-9_]/g, '_').slice(0, 64) || 'app';
+}
+
+export function registerDatabaseCommands(ctx: CommandContext, store: ResourceStore, targets: TargetStore, passwords: PasswordStore): void {
+  const c: Connector = { log: ctx.log, store, passwords, state: ctx.extension.globalState };
+
+  registerCommand(ctx, Commands.createSchema, async (nodeOrArgs?: unknown): Promise<CreateSchemaOutcome> => {
+    const dbCore = loadDb();
+    const args = isArgs(nodeOrArgs) ? nodeOrArgs : undefined;
+    const db = args ? findDb(store, args.region, args.database) : nodeOrArgs instanceof DatabaseNode ? nodeOrArgs.db : await pickDatabase(store, supported);
+    if (!isMysqlFamily(db.engine)) throw new Error(l('{0} runs {1}; schemas are created on MySQL, MariaDB and Aurora MySQL only.', db.id, db.engine));
+    const folder = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
+
+    let name: string;
+    let appUser: string | undefined;
+    let migrations: MigrationPlan | undefined;
+    if (args) {
+      const check = dbCore.validateDatabaseName(args.name);
+      if (!check.ok) throw new Error(check.reason);
+      name = args.name;
+      appUser = args.appUser;
+      migrations = args.runMigrations && folder ? await dbCore.discoverMigrations(folder) : undefined;
+    } else {
+      const typed = await vscode.window.showInputBox({
+        title: l('Create a database on {0}', db.id),
+        prompt: l('The database (schema) for the app: CREATE DATABASE IF NOT EXISTS … CHARACTER SET utf8mb4'),
+        value: suggestedName(targets),
+        ignoreFocusOut: true,
+        validateInput: (v) => {
+          const check = dbCore.validateDatabaseName(v);
+          return check.ok ? undefined : check.reason;
+        },
+      });
+      if (typed === undefined) throw new CancelledError();
+      name = typed;
+      const found = folder ? await dbCore.discoverMigrations(folder) : undefined;
+      const options: (vscode.QuickPickItem & { id: 'user' | 'sql' })[] = [
+        { id: 'user', label: l('Create an app user'), detail: l('A user with a generated password and rights on {0} only; the password goes to VS Code\'s secret storage and the config quick-fix.', name), picked: true },
+        ...(found?.files.length ? [{ id: 'sql' as const, label: l('Run the project\'s schema SQL ({0} files)', found.files.length), detail: found.files.map((f) => f.path).join(', '), picked: true }] : []),
+      ];
+      const picked = await vscode.window.showQuickPick(options, { title: l('Also, on {0}:', db.id), canPickMany: true, ignoreFocusOut: true });
+      if (!picked) throw new CancelledError();
+      if (picked.some((p) => p.id === 'user')) {
+        const user = await vscode.window.showInputBox({
+          title: l('App user name'),
+          value: `${name}_app`.slice(0, 32),
+          ignoreFocusOut: true,
+          validateInput: (v) => {
+            const check = dbCore.validateUserName(v, db.masterUsername ? [db.masterUsername] : []);
+            return check.ok ? undefined : check.reason;
+          },
+        });
+        if (user === undefined) throw new CancelledError();
+        appUser = user;
+      }
+      if (picked.some((p) => p.id === 'sql') && found) {
+        migrations = found;
+        const run = l('Run');
+        const answer = await vscode.window.showInformationMessage(
+          l('Run {0} SQL files on {1}.{2}, in this order?', found.files.length, db.id, name),
+          { modal: true, detail: [...dbCore.describePlan(found), ...found.warnings].join('\n') },
+          run,
+        );
+        if (answer !== run) throw new CancelledError();
+      }
+    }
+
+    const outcome = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: l('Creating {0} on {1}', name, db.id), cancellable: true }, async (progress, token) => {
+      const report = (m: string): void => progress.report({ message: m });
+      const session = await connect(c, db, { signal: token, report });
+      try {
+        report(l('CREATE DATABASE {0}…', name));
+        const created = await dbCore.createDatabase(session.connection, name);
+        ctx.log.info(`Database ${name} on ${db.id}: ${created.created ? 'created' : 'existed'}, collation ${created.collation}`);
+        let user: AppUser | undefined;
+        if (appUser) {
+          report(l('Creating the user {0}…', appUser));
+          user = await dbCore.createAppUser(session.connection, name, appUser, '%', { ifExists: 'resetPassword', reservedUsers: db.masterUsername ? [db.masterUsername] : [] });
+          if (db.endpoint) await passwords.store(passwordKeyOf({ host: db.endpoint.address, port: db.endpoint.port, user: user.user }), user.password);
+          ctx.log.info(`App user ${user.user}@${user.host} on ${name}: ${user.created ? 'created' : 'password reset'} (password in secret storage)`);
+        }
+        let ran: MigrationResult | undefined;
+        if (migrations?.files.length) {
+          ran = await dbCore.runMigrations(session.connection, name, migrations.files, {
+            signal: token,
+            onProgress: (p) => report(l('{0} ({1} of {2} files)', path.basename(p.file), p.fileIndex + 1, p.fileCount)),
+            log: (line) => ctx.log.info(line),
+          });
+          ctx.log.info(`Migrations on ${name}: ${ran.applied.length} applied, ${ran.skipped.length} already applied, ${ran.statements} statements`);
+        }
+        return { database: name, created: created.created, collation: created.collation, appUser: user?.user, migrations: ran };
+      } finally {
+        await session.close();
+        ctx.log.info(`Connection to ${db.id} closed`);
+      }
+    });
+
+    const user = outcome.appUser ?? connectionSetting(db).user ?? db.masterUsername ?? '';
+    const useIt = async (): Promise<void> => {
+      if (!db.endpoint) return;
+      await targets.setCurrent({ host: db.endpoint.address, port: db.endpoint.port, user, database: name, label: db.id, region: db.region });
+    };
+    if (args?.useInWorkspace) await useIt();
+    else if (!args) {
+      const use = l('Use in This Workspace');
+      const summary = outcome.created ? l('Created {0} on {1} ({2}).', name, db.id, outcome.collation) : l('{0} already existed on {1}; nothing in it was changed.', name, db.id);
+      const extra = [outcome.appUser ? l('User {0} can use it.', outcome.appUser) : '', outcome.migrations ? l('{0} migration files applied.', outcome.migrations.applied.length) : ''].filter(Boolean).join(' ');
+      void vscode.window.showInformationMessage(`${summary} ${extra}`, use).then((choice) => (choice === use ? useIt() : undefined));
+    }
+    return outcome;
+  });
+
+  registerCommand(ctx, Commands.openMysqlShell, async (node?: unknown): Promise<string> => {
+    const dbCore = loadDb();
+    const db = node instanceof DatabaseNode ? node.db : await pickDatabase(store, supported);
+    const client = await dbCore.findMysqlClient();
+    if (!client) throw new Error(dbCore.mysqlClientMissingMessage());
+    const opened = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: l('Connecting to {0}…', db.id), cancellable: true }, (progress, token) =>
+      forward(c, db, { signal: token, report: (m) => progress.report({ message: m }) }),
+    );
+    const caFile = path.join(ctx.extension.extensionPath, 'media', 'certs', 'rds-global-bundle.pem');
+    const database = targets.current?.host === db.endpoint?.address ? targets.current?.database : undefined;
+    const target = dbCore.shellTargetFor(opened.forward, { user: opened.user, database, iamToken: opened.iamToken }, caFile);
+    // The password reaches the client through the terminal's environment, never its command line.
+    const shell = dbCore.mysqlShellCommand(client, target, opened.password);
+    const terminal = vscode.window.createTerminal({ name: `MySQL: ${db.id}`, shellPath: shell.command, shellArgs: [...shell.args], env: shell.env, isTransient: true });
+    terminal.show();
+    const sub = vscode.window.onDidCloseTerminal((t) => {
+      if (t !== terminal) return;
+      sub.dispose();
+      void opened.forward.close().then(() => ctx.log.info(`Forward to ${db.id} closed`));
+    });
+    ctx.extension.subscriptions.push(sub, { dispose: () => void opened.forward.close() });
+    ctx.log.info(`mysql terminal for ${db.id} via ${opened.forward.host}:${opened.forward.port} (${client.flavor} ${client.version})`);
+    return terminal.name;
+  });
+
+  registerCommand(ctx, Commands.forgetPassword, async (node?: unknown): Promise<void> => {
+    const db = node instanceof DatabaseNode ? node.db : await pickDatabase(store, supported);
+    const user = await vscode.window.showInputBox({ title: l('Forget the stored password of which user on {0}?', db.id), value: connectionSetting(db).user ?? db.masterUsername ?? '' });
+    if (user === undefined) throw new CancelledError();
+    await forgetPassword(c, db, user);
+    if (db.endpoint) await passwords.forget(passwordKeyOf({ host: db.endpoint.address, port: db.endpoint.port, user }));
+    void vscode.window.showInformationMessage(l('Forgot the stored password of {0} on {1}.', user, db.id));
+  });
+}

@@ -1,0 +1,165 @@
+/**
+ * Reaching a DB from the editor: the per-DB route setting, the route decision (direct, SSH
+ * tunnel through a linked instance, or a local port), and credentials in the issue's order
+ * (RDS-managed secret, stored password, typed password; or an IAM token). Passwords live only in
+ * SecretStorage; which source worked is remembered per DB (the source's name, never a secret).
+ */
+import * as fs from 'node:fs';
+import * as vscode from 'vscode';
+import type { CredentialSource, DbSession, LocalForward, Route, RoutePreference, TlsPolicy } from '../core/db/index';
+import type { RdsDatabase } from '../core/aws/types';
+import { CancelledError, type CancelSignal } from '../core/errors';
+import { Settings } from '../ids';
+import { loadDb } from '../lazy';
+import type { ResourceStore } from '../tree/resourceStore';
+import { dbPasswordKey, type PasswordStore } from './passwords';
+
+const l = vscode.l10n.t;
+
+/** One entry of rdsLink.connections, keyed by DB id. */
+export interface ConnectionSetting {
+  readonly route?: 'auto' | 'direct' | 'sshTunnel' | 'localPort';
+  readonly localPort?: string;
+  readonly instanceId?: string;
+  readonly tls?: 'verify' | 'unverified' | 'off';
+  readonly auth?: 'password' | 'iam';
+  readonly user?: string;
+}
+
+export function connectionSetting(db: Pick<RdsDatabase, 'id'>): ConnectionSetting {
+  const all = vscode.workspace.getConfiguration(Settings.section).get<Record<string, ConnectionSetting>>(Settings.connections, {});
+  return all[db.id] ?? {};
+}
+
+function tlsPolicy(setting: ConnectionSetting): TlsPolicy | undefined {
+  if (setting.tls === 'off') return { mode: 'off' };
+  if (setting.tls === 'unverified') return { mode: 'unverified' };
+  return undefined;
+}
+
+function preferenceOf(setting: ConnectionSetting): RoutePreference {
+  switch (setting.route) {
+    case 'direct':
+      return { kind: 'direct' };
+    case 'sshTunnel':
+      return { kind: 'sshTunnel', instanceId: setting.instanceId };
+    case 'localPort': {
+      const hp = setting.localPort ? loadDb().parseHostPort(setting.localPort) : undefined;
+      if (!hp) throw new Error(l('rdsLink.connections: the local port "{0}" is not host:port.', setting.localPort ?? ''));
+      return { kind: 'localPort', host: hp.host, port: hp.port, tls: tlsPolicy(setting) };
+    }
+    default:
+      return { kind: 'auto' };
+  }
+}
+
+export interface Connector {
+  readonly log: vscode.LogOutputChannel;
+  readonly store: ResourceStore;
+  readonly passwords: PasswordStore;
+  readonly state: vscode.Memento;
+}
+
+const rememberedKey = (db: RdsDatabase): string => `rdsLink.credentialSource/${db.region}/${db.kind}/${db.id}`;
+
+function passwordKey(c: Connector, db: RdsDatabase, user: string): string {
+  const s = c.store.session;
+  return dbPasswordKey({ account: s.state === 'ready' ? s.identity.account : undefined, region: db.region, dbId: db.id, host: db.endpoint?.address ?? '', port: db.endpoint?.port ?? 0, user });
+}
+
+/** Decides the route; asks for a local port when no automatic route exists. */
+export async function resolveRoute(c: Connector, db: RdsDatabase, report: (m: string) => void): Promise<Route> {
+  const dbCore = loadDb();
+  const setting = connectionSetting(db);
+  const config = vscode.workspace.getConfiguration(Settings.section);
+  const override = config.get<string>(Settings.sshHostOverride, '').trim();
+  const identityFile = config.get<string>(Settings.sshIdentityFile, '').trim();
+  const hostOverride = override ? dbCore.parseHostPort(override) : undefined;
+  if (override && !hostOverride) throw new Error(l('rdsLink.ssh.hostOverride "{0}" is not host:port.', override));
+  const linked = c.store.allLinks().filter((k) => k.region === db.region && (k.dbTarget.id === db.id || k.database.id === db.id || k.dbTarget.id === db.clusterId)).map((k) => k.instance);
+  const osUsers = config.get<Record<string, string>>(Settings.sshOsUsers, {});
+  const decision = await dbCore.decideRoute({
+    db,
+    linkedInstances: linked,
+    preference: preferenceOf(setting),
+    insideVpc: config.get<boolean>(Settings.sshInsideVpc, false),
+    osUserOverrides: new Map(Object.entries(osUsers)),
+    sshHostOverride: hostOverride ? { host: hostOverride.host, port: hostOverride.port, privateKey: identityFile ? fs.readFileSync(identityFile, 'utf8') : undefined } : undefined,
+  });
+  if (decision.kind === 'route') {
+    c.log.info(`Route to ${db.id}: ${decision.message}`);
+    report(decision.message);
+    return decision.route;
+  }
+  c.log.info(`Route to ${db.id}: ${decision.message}`);
+  const typed = await vscode.window.showInputBox({
+    title: l('How can VS Code reach {0}?', db.id),
+    prompt: `${decision.message} ${l('Give a local host:port that forwards to the database (SSM, a bastion), or cancel and link an instance first.')}`,
+    placeHolder: '127.0.0.1:3306',
+    ignoreFocusOut: true,
+    validateInput: (v) => (dbCore.parseHostPort(v) ? undefined : l('Enter host:port, e.g. 127.0.0.1:3306')),
+  });
+  if (typed === undefined) throw new CancelledError();
+  const hp = dbCore.parseHostPort(typed);
+  if (!hp) throw new CancelledError();
+  const chosen = dbCore.chooseRoute({ db, linkedInstances: [], preference: { kind: 'localPort', host: hp.host, port: hp.port, tls: tlsPolicy(setting) } }, false);
+  if (chosen.kind !== 'route') throw new Error(chosen.message);
+  return chosen.route;
+}
+
+/** Opens a session to the DB: route, then the credentials in order, remembering what worked. */
+export async function connect(c: Connector, db: RdsDatabase, options: { signal?: CancelSignal; report: (m: string) => void; database?: string; user?: string }): Promise<DbSession> {
+  const dbCore = loadDb();
+  const setting = connectionSetting(db);
+  const route = await resolveRoute(c, db, options.report);
+  const session = c.store.getSession();
+  const user = options.user ?? setting.user;
+  const remembered = c.state.get<CredentialSource>(rememberedKey(db));
+  const candidates = dbCore.credentialCandidates(
+    { db, user, useIam: setting.auth === 'iam', remembered },
+    {
+      ...dbCore.awsCredentialSources(session, db),
+      storedPassword: (u) => Promise.resolve(c.passwords.get(passwordKey(c, db, u))),
+      promptPassword: (u) => Promise.resolve(vscode.window.showInputBox({
+        title: l('Password of {0} on {1}', u, db.id),
+        prompt: l('Kept in VS Code\'s secret storage once the login works; "RDS Link: Forget Database Password" removes it.'),
+        password: true,
+        ignoreFocusOut: true,
+      })),
+    },
+    (skipped) => c.log.info(`Credentials for ${db.id}: skipped ${skipped.source}: ${skipped.reason}`),
+  );
+  const dbSession = await dbCore.openConnection(route, candidates, {
+    instanceConnect: session.instanceConnect(db.region),
+    signal: options.signal,
+    database: options.database,
+    onProgress: (m) => options.report(m),
+    log: (line) => c.log.debug(line),
+    onCredentialsRejected: (creds) => {
+      c.log.warn(`The login of ${creds.user} (${creds.source}) on ${db.id} was refused`);
+      if (creds.source === 'storedPassword') void c.passwords.forget(passwordKey(c, db, creds.user));
+    },
+  });
+  const creds = dbSession.credentials;
+  c.log.info(`Connected to ${db.id} as ${creds.user} (${creds.source}) ${dbCore.describeRoute(dbSession.route)}, server ${dbSession.serverVersion}, TLS ${dbSession.tls ? 'on' : 'off'}`);
+  if (creds.source === 'typedPassword') await c.passwords.store(passwordKey(c, db, creds.user), creds.password);
+  await c.state.update(rememberedKey(db), creds.source);
+  return dbSession;
+}
+
+/** A local port to the DB for a client program, plus the login to use on it. */
+export async function forward(c: Connector, db: RdsDatabase, options: { signal?: CancelSignal; report: (m: string) => void }): Promise<{ forward: LocalForward; user: string; password: string; iamToken: boolean }> {
+  const dbCore = loadDb();
+  // Log in once first: it proves the credentials and picks them, then the forward reuses them.
+  const probe = await connect(c, db, options);
+  const creds = probe.credentials;
+  const route = probe.route;
+  await probe.close();
+  const fwd = await dbCore.openLocalForward(route, { instanceConnect: c.store.getSession().instanceConnect(db.region), signal: options.signal, onProgress: options.report });
+  return { forward: fwd, user: creds.user, password: creds.password, iamToken: creds.isIamToken };
+}
+
+export async function forgetPassword(c: Connector, db: RdsDatabase, user: string): Promise<void> {
+  await c.passwords.forget(passwordKey(c, db, user));
+  await c.state.update(rememberedKey(db), undefined);
+}
