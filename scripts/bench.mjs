@@ -41,7 +41,7 @@ if (!only || 'activation'.includes(only)) {
     '@aws-sdk/client-ec2-instance-connect', '@aws-sdk/credential-providers', '@aws-sdk/rds-signer', 'mysql2/promise', 'ssh2', 'yaml', 'jsonc-parser', 'smol-toml'];
   fs.writeFileSync(entry, deps.map((d, i) => `exports.d${i} = require(${JSON.stringify(d)});`).join('\n'));
   await esbuild.build({
-    entryPoints: [entry], bundle: true, platform: 'node', target: 'node20', format: 'cjs', minify: true, outfile: path.join(eagerDir, 'eager.js'),
+    entryPoints: [entry], bundle: true, platform: 'node', target: 'node20', format: 'cjs', minify: true, mainFields: ['module', 'main'], outfile: path.join(eagerDir, 'eager.js'),
     absWorkingDir: root, nodePaths: [path.join(root, 'node_modules')], logLevel: 'error',
     plugins: [{ name: 'optional', setup: (b) => b.onResolve({ filter: /^(cpu-features|cardinal)$|sshcrypto\.node$/ }, (a) => ({ path: a.path, external: true })) }],
   });

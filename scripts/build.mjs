@@ -28,6 +28,8 @@ const common = {
   minify: production,
   legalComments: production ? 'none' : 'inline',
   logLevel: 'warning',
+  // jsonc-parser's main is a UMD build whose requires esbuild cannot follow; its ESM build bundles.
+  mainFields: ['module', 'main'],
   absWorkingDir: root,
   // ssh2 tries an optional native binding and cpu-features; both have pure-JS fallbacks.
   // mysql2 optionally requires cardinal for debugging output.

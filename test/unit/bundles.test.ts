@@ -1,0 +1,41 @@
+// The lazily loaded bundles as they ship (dist/, built by scripts/test.mjs before any layer):
+// the unit tests run the sources through tsc, so a dependency that does not bundle well would
+// only fail here (jsonc-parser's UMD main did).
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+
+const dist = path.resolve(__dirname, '../../../dist');
+
+describe('bundles in dist/', () => {
+  before(function () {
+    if (!fs.existsSync(path.join(dist, 'extension.js'))) throw new Error('dist/ is missing: run node scripts/build.mjs (npm test does)');
+  });
+
+  it('goconfig.js parses JSON with comments and trailing commas', () => {
+    const g = require(path.join(dist, 'goconfig.js')) as typeof import('../../src/core/goconfig/index');
+    const d = g.detectConfig('config.json', '{\n  // local\n  "database": { "host": "localhost", "port": 3306, },\n}\n');
+    assert.equal(d?.failure, undefined);
+    assert.deepEqual(d?.settings.map((s) => s.role), ['host', 'port']);
+  });
+
+  it('goconfig.js parses YAML and TOML', () => {
+    const g = require(path.join(dist, 'goconfig.js')) as typeof import('../../src/core/goconfig/index');
+    assert.equal(g.detectConfig('config.yaml', 'database:\n  host: [unclosed\n')?.failure !== undefined, true);
+    assert.deepEqual(g.detectConfig('config.toml', '[database]\nhost = "localhost"\n')?.settings.map((s) => s.value), ['localhost']);
+  });
+
+  it('db.js carries the RDS CA certificates and mysql2', () => {
+    const db = require(path.join(dist, 'db.js')) as typeof import('../../src/core/db/index');
+    assert.ok(db.rdsCaCertificates().length >= 100);
+    assert.equal(db.validateDatabaseName('goapp').ok, true);
+  });
+
+  it('aws.js builds a session and plans without the network', () => {
+    const aws = require(path.join(dist, 'aws.js')) as typeof import('../../src/core/aws/index');
+    const s = new aws.AwsSession({ endpointUrl: 'http://127.0.0.1:9', credentials: async () => ({ accessKeyId: 'a', secretAccessKey: 'b' }) });
+    assert.equal(typeof s.ec2('us-east-1').send, 'function');
+    s.dispose();
+    assert.deepEqual(aws.resolveRegions([], undefined, {}), ['us-east-1']);
+  });
+});
