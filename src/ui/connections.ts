@@ -10,7 +10,8 @@ import type { CredentialSource, DbSession, LocalForward, Route, RoutePreference,
 import type { RdsDatabase } from '../core/aws/types';
 import { CancelledError, type CancelSignal } from '../core/errors';
 import { Settings } from '../ids';
-import { loadDb } from '../lazy';
+import { loadAws, loadDb } from '../lazy';
+import { describeError } from '../core/errors';
 import type { ResourceStore } from '../tree/resourceStore';
 import { dbPasswordKey, type PasswordStore } from './passwords';
 
@@ -78,12 +79,20 @@ export async function resolveRoute(c: Connector, db: RdsDatabase, report: (m: st
   if (override && !hostOverride) throw new Error(l('rdsLink.ssh.hostOverride "{0}" is not host:port.', override));
   const linked = c.store.allLinks().filter((k) => k.region === db.region && (k.dbTarget.id === db.id || k.database.id === db.id || k.dbTarget.id === db.clusterId)).map((k) => k.instance);
   const osUsers = config.get<Record<string, string>>(Settings.sshOsUsers, {});
+  let imageNames = new Map<string, string>();
+  try {
+    imageNames = await loadAws().describeImageNames(c.store.getSession().ec2(db.region), linked.map((i) => i.imageId ?? ''));
+  } catch (err) {
+    // The OS user then comes from the platform, or the usual default; the log says why.
+    c.log.warn(`Reading the AMI names of the linked instances failed: ${describeError(err)}`);
+  }
   const decision = await dbCore.decideRoute({
     db,
     linkedInstances: linked,
     preference: preferenceOf(setting),
     insideVpc: config.get<boolean>(Settings.sshInsideVpc, false),
     osUserOverrides: new Map(Object.entries(osUsers)),
+    imageNames,
     sshHostOverride: hostOverride ? { host: hostOverride.host, port: hostOverride.port, privateKey: identityFile ? fs.readFileSync(identityFile, 'utf8') : undefined } : undefined,
   });
   if (decision.kind === 'route') {

@@ -4,6 +4,7 @@ import {
   StartInstancesCommand,
   StopInstancesCommand,
   DescribeInstancesCommand,
+  DescribeImagesCommand,
   type EC2Client,
   type Instance,
 } from '@aws-sdk/client-ec2';
@@ -71,4 +72,17 @@ export async function startInstance(client: EC2Client, id: string): Promise<void
 
 export async function stopInstance(client: EC2Client, id: string): Promise<void> {
   await client.send(new StopInstancesCommand({ InstanceIds: [id] }));
+}
+
+/**
+ * AMI names by image id (for guessing the OS user: "ubuntu/images/…", "al2023-ami-…"). Images
+ * that are gone or not shared with the account are simply missing from the map.
+ */
+export async function describeImageNames(client: EC2Client, imageIds: readonly string[]): Promise<Map<string, string>> {
+  const ids = [...new Set(imageIds.filter(Boolean))];
+  const names = new Map<string, string>();
+  if (ids.length === 0) return names;
+  const out = await client.send(new DescribeImagesCommand({ ImageIds: ids }));
+  for (const image of out.Images ?? []) if (image.ImageId && image.Name) names.set(image.ImageId, image.Name);
+  return names;
 }

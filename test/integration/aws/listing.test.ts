@@ -2,7 +2,8 @@ import * as assert from 'node:assert/strict';
 import { CreateDBInstanceCommand, RDSClient } from '@aws-sdk/client-rds';
 import { EC2Client, RunInstancesCommand } from '@aws-sdk/client-ec2';
 import { classifyAwsError } from '../../../src/core/aws/awsErrors';
-import { listInstances } from '../../../src/core/aws/ec2';
+import { describeImageNames, listInstances } from '../../../src/core/aws/ec2';
+import { guessOsUser } from '../../../src/core/db/osUser';
 import { listDatabases } from '../../../src/core/aws/rds';
 import { AwsSession, type CallInfo } from '../../../src/core/aws/session';
 import { startMoto, type MotoServer } from '../support';
@@ -110,5 +111,19 @@ describe('listing EC2 and RDS through the real SDK against moto', function () {
       if (saved === undefined) delete process.env.AWS_ENDPOINT_URL;
       else process.env.AWS_ENDPOINT_URL = saved;
     }
+  });
+
+  it('reads the AMI names, so the OS user is guessed from them (ubuntu, ec2-user)', async () => {
+    const s = session();
+    const us = await listInstances(s.ec2('us-east-1'), 'us-east-1');
+    const names = await describeImageNames(s.ec2('us-east-1'), us.map((i) => i.imageId ?? ''));
+    s.dispose();
+    const user = (name: string): string => {
+      const i = us.find((x) => x.name === name);
+      assert.ok(i?.imageId);
+      return guessOsUser(i, names.get(i.imageId)).user;
+    };
+    assert.equal(user('goapp-worker'), 'ubuntu');
+    assert.equal(user('goapp-web'), 'ec2-user');
   });
 });
