@@ -38,7 +38,7 @@ describe('contributions: views container, views and settings', function () {
     assert.ok(keys.length > 0, 'no settings contributed');
     const config = vscode.workspace.getConfiguration('rdsLink');
     for (const key of keys) {
-      assert.match(key, /^rdsLink\.\w+$/, `setting ${key} is outside the rdsLink section`);
+      assert.match(key, /^rdsLink\.\w+(\.\w+)*$/, `setting ${key} is outside the rdsLink section`);
       const name = key.slice('rdsLink.'.length);
       const inspected = config.inspect(name);
       assert.ok(inspected, `the editor does not know the setting ${key}`);
