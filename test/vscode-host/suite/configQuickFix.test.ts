@@ -1,0 +1,88 @@
+// The config quick-fix in a real extension host: the workspace target set by automation, the
+// diagnostic on a local setting, the preferred code action, the patch as one undoable edit, and
+// a file that does not parse left untouched.
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import { EXTENSION_ID } from './extensionUnderTest';
+
+const target = { host: 'goapp-db.abc123.us-east-1.rds.amazonaws.com', port: 3306, user: 'goapp_app', password: 'S3cret-pass_word.1', database: 'goapp', label: 'goapp-db' };
+
+async function until<T>(what: string, probe: () => T | undefined | Promise<T | undefined>, timeoutMs = 15_000): Promise<T> {
+  const started = Date.now();
+  for (;;) {
+    const value = await probe();
+    if (value) return value;
+    if (Date.now() - started > timeoutMs) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+describe('config quick-fix: point a Go project config at RDS', function () {
+  this.timeout(60_000);
+  let folder: vscode.Uri;
+
+  before(async function () {
+    await vscode.extensions.getExtension(EXTENSION_ID)?.activate();
+    const first = vscode.workspace.workspaceFolders?.[0];
+    assert.ok(first, 'the test workspace has a folder');
+    folder = first.uri;
+    await vscode.commands.executeCommand('rdsLink.useDatabaseInWorkspace', target);
+  });
+
+  async function write(name: string, text: string): Promise<vscode.TextDocument> {
+    const uri = vscode.Uri.joinPath(folder, name);
+    await vscode.workspace.fs.writeFile(uri, Buffer.from(text));
+    return vscode.workspace.openTextDocument(uri);
+  }
+
+  it('marks local settings with a hint and offers the workspace target as the preferred fix', async function () {
+    const doc = await write('app.env', '# local\nDB_HOST=localhost\nDB_PORT=3306\nDB_USER=shop\nDB_PASSWORD=secret\nDB_NAME=shop\nREDIS_HOST=localhost\n');
+    await vscode.window.showTextDocument(doc);
+    const diagnostics = await until('the rdsLink diagnostics', () => {
+      const ds = vscode.languages.getDiagnostics(doc.uri).filter((d) => d.code === 'rdsLink.notRds');
+      return ds.length ? ds : undefined;
+    });
+    assert.ok(diagnostics.every((d) => d.severity === vscode.DiagnosticSeverity.Hint));
+    const lines = diagnostics.map((d) => d.range.start.line).sort();
+    assert.deepEqual(lines, [1, 3, 5], 'host, user, name; not the port (3306 already), not REDIS_HOST, not the password');
+    const host = diagnostics.find((d) => d.range.start.line === 1);
+    const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', doc.uri, host?.range);
+    const fix = actions.find((a) => a.title === 'Point at RDS goapp-db (goapp)');
+    assert.ok(fix, `no fix among: ${actions.map((a) => a.title).join(', ')}`);
+    assert.equal(fix.isPreferred, true);
+    assert.equal(fix.kind?.value, vscode.CodeActionKind.QuickFix.value);
+  });
+
+  it('applies the fix as one edit that changes only the values, and one undo reverts it', async function () {
+    const before = '# local\r\nDB_HOST="localhost" # dev box\r\nDB_PORT=3306\r\nDB_USER=shop\r\nDB_PASSWORD=secret\r\nDB_NAME=shop\r\nREDIS_HOST=localhost';
+    const doc = await write('fix.env', before);
+    const editor = await vscode.window.showTextDocument(doc);
+    const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', doc.uri, new vscode.Range(1, 9, 1, 9));
+    const fix = actions.find((a) => a.title === 'Point at RDS goapp-db (goapp)');
+    assert.ok(fix?.command, 'the fix runs a command');
+    await vscode.commands.executeCommand(fix.command.command, ...(fix.command.arguments ?? []));
+    assert.equal(
+      doc.getText(),
+      `# local\r\nDB_HOST="${target.host}" # dev box\r\nDB_PORT=3306\r\nDB_USER=goapp_app\r\nDB_PASSWORD=${target.password}\r\nDB_NAME=goapp\r\nREDIS_HOST=localhost`,
+    );
+    assert.equal(vscode.window.activeTextEditor, editor);
+    await vscode.commands.executeCommand('undo');
+    assert.equal(doc.getText(), before);
+  });
+
+  it('offers the same fix as a source action anywhere in the file', async function () {
+    const doc = await write('config.yaml', 'server:\n  port: 8080\ndatabase:\n  host: localhost\n  name: shop\n');
+    const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', doc.uri, new vscode.Range(1, 0, 1, 0), 'source.rdsLink.pointAtRds');
+    assert.deepEqual(actions.map((a) => a.title), ['Point at RDS goapp-db (goapp)']);
+  });
+
+  it('refuses a file it cannot parse and changes nothing', async function () {
+    const broken = '{\n  "database": { "host": "localhost", \n';
+    const doc = await write('config.json', broken);
+    await vscode.window.showTextDocument(doc);
+    const result = await vscode.commands.executeCommand('rdsLink.patchConfig', doc.uri);
+    assert.equal(result, undefined, 'the command failed (and said why)');
+    assert.equal(doc.getText(), broken);
+    assert.equal(doc.isDirty, false);
+  });
+});
