@@ -3,11 +3,26 @@
 import * as assert from 'node:assert/strict';
 import { DescribeSecurityGroupsCommand, EC2Client } from '@aws-sdk/client-ec2';
 import { DescribeBlueGreenDeploymentsCommand, DescribeDBInstancesCommand, RDSClient } from '@aws-sdk/client-rds';
-import type { Browser } from 'playwright-core';
+import type { Browser, Locator } from 'playwright-core';
 import { clientConfig } from '../integration/aws/sandbox';
 import { closeBrowser, launchBrowser, openViewContainer, openWorkbench, pane, screenshot, type Workbench } from '../support/browser';
 import { ensureCodeServer } from '../support/codeServer';
 import { startSandbox, type Sandbox } from '../support/sandbox';
+
+/**
+ * Expands a tree row once it has children. A row becomes expandable only when the data behind
+ * its children has loaded (links, deployments), so wait for that before clicking: a click on a
+ * leaf would only select it.
+ */
+async function expandRow(row: Locator): Promise<void> {
+  await row.waitFor({ state: 'visible', timeout: 30_000 });
+  const started = Date.now();
+  while ((await row.getAttribute('aria-expanded')) === null) {
+    if (Date.now() - started > 30_000) throw new Error('the row never became expandable');
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  if ((await row.getAttribute('aria-expanded')) === 'false') await row.click();
+}
 
 describe('e2e: the views and linking against the sandbox account (moto)', function () {
   let sandbox: Sandbox | undefined;
@@ -86,7 +101,7 @@ describe('e2e: the views and linking against the sandbox account (moto)', functi
       rdsClient.destroy();
     }
     // The tree shows the link under the DB.
-    await rds.getByRole('treeitem', { name: /goapp-db/ }).first().click();
+    await expandRow(rds.getByRole('treeitem', { name: /goapp-db/ }).first());
     await rds.getByRole('treeitem', { name: /Linked instances/ }).first().waitFor({ state: 'visible', timeout: 30_000 });
     await page.mouse.move(900, 600);
     console.log(`    screenshot: ${await screenshot(page, 'sandbox-linked')}`);
@@ -96,9 +111,10 @@ describe('e2e: the views and linking against the sandbox account (moto)', functi
     const { page } = wb;
     const rds = pane(page, 'RDS Databases');
     const input = page.locator('.quick-input-widget .quick-input-box input');
-    const accept = async (): Promise<void> => {
+    /** Accepts what a quick pick (its first row) or an input box (its value) offers. */
+    const accept = async (kind: 'pick' | 'input'): Promise<void> => {
       await input.waitFor({ state: 'visible', timeout: 30_000 });
-      await page.locator('.quick-input-widget .monaco-list-row, .quick-input-widget .quick-input-message').first().waitFor({ state: 'visible', timeout: 30_000 }).catch(() => undefined);
+      if (kind === 'pick') await page.locator('.quick-input-widget .monaco-list-row').first().waitFor({ state: 'visible', timeout: 30_000 });
       await page.keyboard.press('Enter');
       await page.waitForTimeout(300);
     };
@@ -110,22 +126,22 @@ describe('e2e: the views and linking against the sandbox account (moto)', functi
     };
 
     await menu(/^legacy-mysql/, 'Create Blue/Green Deployment…');
-    await accept(); // engine version (moto lists no upgrade targets: the current one)
-    await accept(); // parameter group (the recommended one)
-    await accept(); // instance class (the current one)
-    await accept(); // the suggested name
+    await accept('pick'); // engine version (moto lists no upgrade targets: the current one)
+    await accept('pick'); // parameter group (the recommended one)
+    await accept('pick'); // instance class (the current one)
+    await accept('input'); // the suggested name
     const dialog = page.locator('.monaco-dialog-box');
     await dialog.waitFor({ state: 'visible', timeout: 30_000 });
     await dialog.locator('.monaco-button', { hasText: /^Create$/ }).click();
     await page.locator('.notifications-toasts').getByText(/is ready to switch over/).waitFor({ state: 'visible', timeout: 120_000 });
 
-    await rds.getByRole('treeitem', { name: /^legacy-mysql/ }).first().click();
+    await expandRow(rds.getByRole('treeitem', { name: /^legacy-mysql/ }).first());
     const bgRow = rds.getByRole('treeitem', { name: /legacy-mysql-bg-/ }).first();
     await bgRow.waitFor({ state: 'visible', timeout: 30_000 });
     await page.mouse.move(900, 600);
     console.log(`    screenshot: ${await screenshot(page, 'sandbox-blue-green')}`);
     await menu(/legacy-mysql-bg-/, 'Switch Over Blue/Green Deployment…');
-    await accept(); // the default timeout, 300 s
+    await accept('input'); // the default timeout, 300 s
     await dialog.waitFor({ state: 'visible', timeout: 30_000 });
     assert.match(await dialog.innerText(), /-old1/);
     await dialog.locator('.monaco-button', { hasText: /^Switch Over$/ }).click();
