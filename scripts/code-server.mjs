@@ -84,23 +84,40 @@ function onPath(name) {
   return undefined;
 }
 
+/** The Debian packages code-server's install needs (headers, rg), and the tests' browser when asked. */
+export function codeServerDebianPackages({ browser = true } = {}) {
+  return DEBIAN_PACKAGES.filter((p) => browser || p !== 'chromium');
+}
+
+/** Which of these Debian packages are not installed ([] where there is no dpkg: not Debian). */
+export function missingDebianPackages(packages) {
+  if (!onPath('dpkg-query')) return [];
+  return packages.filter((p) => {
+    const r = spawnSync('dpkg-query', ['-W', '-f=${Status}', p], { encoding: 'utf8' });
+    return r.status !== 0 || !r.stdout.includes('install ok installed');
+  });
+}
+
 let aptUpdated = false;
 /** Installs the Debian packages that are missing (apt-get update once per process). */
 export function ensureDebianPackages(packages = DEBIAN_PACKAGES) {
   if (!onPath('dpkg-query') || !onPath('apt-get')) return; // not Debian: the caller's own setup applies
-  const missing = packages.filter((p) => {
-    const r = spawnSync('dpkg-query', ['-W', '-f=${Status}', p], { encoding: 'utf8' });
-    return r.status !== 0 || !r.stdout.includes('install ok installed');
-  });
+  const missing = missingDebianPackages(packages);
   if (missing.length === 0) return;
   const apt = process.getuid?.() === 0 ? ['apt-get'] : ['sudo', '-n', 'apt-get'];
   log(`installing Debian packages: ${missing.join(' ')}`);
   const env = { DEBIAN_FRONTEND: 'noninteractive' };
-  if (!aptUpdated) {
-    run(apt[0], [...apt.slice(1), 'update'], os.tmpdir(), env);
-    aptUpdated = true;
+  try {
+    if (!aptUpdated) {
+      run(apt[0], [...apt.slice(1), 'update'], os.tmpdir(), env);
+      aptUpdated = true;
+    }
+    run(apt[0], [...apt.slice(1), 'install', '-y', '--no-install-recommends', ...missing], os.tmpdir(), env);
+  } catch (err) {
+    if (apt[0] !== 'sudo') throw err;
+    // Not root, and sudo wants a password (or is not there): say what to run.
+    throw new Error(`These Debian packages are missing: ${missing.join(' ')}. Install them (sudo apt-get update && sudo apt-get install -y ${missing.join(' ')}), or run this as root.\n${err.message}`);
   }
-  run(apt[0], [...apt.slice(1), 'install', '-y', '--no-install-recommends', ...missing], os.tmpdir(), env);
 }
 
 function markerOk(dir) {
@@ -152,13 +169,13 @@ async function withInstallLock(dir, fn) {
   }
 }
 
-function install(dir) {
+function install(dir, { browser = true } = {}) {
   const t0 = Date.now();
   log(`installing code-server ${CODE_SERVER_VERSION} into ${dir}`);
   fs.rmSync(dir, { recursive: true, force: true }); // whatever is there is a half install
   fs.mkdirSync(dir, { recursive: true });
   fs.writeFileSync(path.join(dir, 'package.json'), `${JSON.stringify({ name: 'rds-link-code-server', private: true }, null, 2)}\n`);
-  ensureDebianPackages();
+  ensureDebianPackages(codeServerDebianPackages({ browser }));
   const npmFlags = ['--no-audit', '--no-fund', '--loglevel=error'];
   run('npm', ['install', '--ignore-scripts', ...npmFlags, `code-server@${CODE_SERVER_VERSION}`], dir);
 
@@ -185,15 +202,23 @@ function install(dir) {
   log(`installed in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
 }
 
-/** Installs code-server into the cache the first time; returns the path of its entry.js. */
-export async function ensureCodeServer() {
+/** True when code-server is installed in the cache for this Node (nothing to do for ensureCodeServer but the browser). */
+export function codeServerInstalled() {
+  return markerOk(cacheDir());
+}
+
+/**
+ * Installs code-server into the cache the first time; returns the path of its entry.js.
+ * browser: also make sure the tests' Chromium is there (default); `npm start` uses your own browser.
+ */
+export async function ensureCodeServer({ browser = true } = {}) {
   const dir = cacheDir();
   if (markerOk(dir)) {
-    ensureDebianPackages(['chromium']); // the browser the tests drive; cheap to check
+    if (browser) ensureDebianPackages(['chromium']); // the browser the tests drive; cheap to check
     return entryPath(dir);
   }
   await withInstallLock(dir, async () => {
-    if (!markerOk(dir)) install(dir); // another process may have finished it while we waited
+    if (!markerOk(dir)) install(dir, { browser }); // another process may have finished it while we waited
   });
   return entryPath(dir);
 }

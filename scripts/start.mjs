@@ -3,21 +3,29 @@
 //
 // What it starts:
 //   - moto (fake AWS) on loopback, seeded with a VPC, instances, MySQL/Aurora/Postgres DBs
-//   - a MariaDB server standing in for the RDS server
+//   - a MariaDB server standing in for the RDS server: TLS with a certificate for the sandbox's
+//     RDS endpoint names from a throw-away CA, and the master login moto's managed secret holds
+//   - an SSH server standing in for the instances' SSH (ssh2 on loopback: no root, no system
+//     users); it forwards the RDS endpoint names to that MariaDB, as an instance in the VPC would
 //   - code-server with the freshly built extension, opened on a copy of sandbox/goapp
 // The extension is wired to the sandbox only through documented settings (rdsLink.profile,
-// rdsLink.endpointUrl, rdsLink.regions) and a throw-away AWS config with a "sandbox" profile.
+// rdsLink.regions, rdsLink.endpointUrl, rdsLink.ssh.hostOverride, rdsLink.tls.extraCaFile) and a
+// throw-away AWS config with a "sandbox" profile. The endpoint names do not resolve, so a DB is
+// reached as a private RDS is: through an SSH tunnel via a linked, running instance.
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
-import { ensureCodeServer, startCodeServer } from './code-server.mjs';
+import { codeServerDebianPackages, codeServerInstalled, ensureCodeServer, missingDebianPackages, startCodeServer } from './code-server.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const require = createRequire(import.meta.url);
 const say = (m) => console.log(`[start] ${m}`);
+// The seeding runs the AWS SDK in this Node 20 process: its Node 22 notice is not news to the user.
+// (The extension keeps it out of its own output by itself; code-server does not get this variable.)
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 
 const cleanups = [];
 let stopping = false;
@@ -37,12 +45,45 @@ async function stopAll(code = 0) {
 process.on('SIGINT', () => void stopAll(0));
 process.on('SIGTERM', () => void stopAll(0));
 
+/**
+ * Says which Debian packages are missing before anything starts. As root the helpers install
+ * them as they go; otherwise apt-get cannot, so this prints the command and stops.
+ */
+function preflight(support) {
+  const needs = [['python3', 'python3'], ['/usr/sbin/mariadbd', 'mariadb-server'], ['/usr/bin/mariadb-install-db', 'mariadb-server'], ['openssl', 'openssl']];
+  const missing = new Set(needs.filter(([bin]) => !support.findExecutable(bin)).map(([, pkg]) => pkg));
+  if (!codeServerInstalled()) for (const p of missingDebianPackages(codeServerDebianPackages({ browser: false }))) missing.add(p);
+  if (missing.size === 0) return;
+  const list = [...missing].join(' ');
+  if (!support.findExecutable('apt-get')) {
+    console.error(`\n[start] Missing: ${list} (Debian package names). This is not a Debian-like system: install the same with your package manager, then run npm start again.\n`);
+    process.exit(1);
+  }
+  if (process.getuid?.() === 0) {
+    say(`installing the missing Debian packages as they are needed: ${list}`);
+    return;
+  }
+  console.error([
+    '',
+    `[start] These Debian packages are missing: ${list}`,
+    '[start] Install them, then run npm start again:',
+    '',
+    `    sudo apt-get update && sudo apt-get install -y ${list}`,
+    '',
+    '[start] (Run as root, npm start installs them itself.)',
+    '',
+  ].join('\n'));
+  process.exit(1);
+}
+
 try {
   say('building the extension and the sandbox helpers…');
   execFileSync(process.execPath, ['scripts/build.mjs'], { cwd: root, stdio: 'inherit' });
   execFileSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.test.json'], { cwd: root, stdio: 'inherit' });
   const support = require(path.join(root, 'out/test/integration/support/index.js'));
   const sandbox = require(path.join(root, 'out/test/integration/aws/sandbox.js'));
+  const sandboxDatabase = require(path.join(root, 'out/test/integration/aws/sandboxDatabase.js'));
+  preflight(support);
 
   say('starting moto (fake AWS)…');
   const moto = await support.startMoto();
@@ -50,10 +91,11 @@ try {
   const ids = await sandbox.seedSandbox(moto.endpoint);
   say(`moto at ${moto.endpoint}: VPC ${ids.vpcId}, instances ${Object.keys(ids.instances).join(', ')}`);
 
-  say('starting MariaDB (the RDS server stand-in)…');
-  const maria = await support.startMariaDb();
-  cleanups.push(() => maria.stop());
-  say(`MariaDB at ${maria.host}:${maria.port} (user ${maria.user})`);
+  say('starting the RDS stand-ins: MariaDB with TLS (a throw-away CA) and the SSH server of the instances…');
+  const dbs = await sandboxDatabase.startSandboxDatabase(moto.endpoint);
+  cleanups.push(() => dbs.stop());
+  say(`MariaDB (TLS) at ${dbs.maria.host}:${dbs.maria.port}, behind ${[...new Set(dbs.endpoints.map((e) => e.id))].join(', ')}`);
+  say(`SSH stand-in at ${dbs.ssh.hostOverride} (users ec2-user, ubuntu; forwards only to those endpoints)`);
 
   const home = fs.mkdtempSync(path.join(os.tmpdir(), 'rds-link-sandbox-'));
   cleanups.push(() => fs.rmSync(home, { recursive: true, force: true }));
@@ -69,11 +111,13 @@ try {
     'rdsLink.profile': 'sandbox',
     'rdsLink.regions': ['us-east-1', 'eu-west-1'],
     'rdsLink.endpointUrl': moto.endpoint,
+    ...dbs.settings,
   }, null, 2)}\n`);
 
   say('installing code-server on first use (about a minute), then starting it…');
-  await ensureCodeServer();
+  const entry = await ensureCodeServer({ browser: false });
   const server = await startCodeServer({
+    entry,
     workspace,
     extensionDirs: [root],
     env: {
@@ -85,13 +129,28 @@ try {
       AWS_SECRET_ACCESS_KEY: undefined,
       AWS_SESSION_TOKEN: undefined,
       AWS_ENDPOINT_URL: undefined,
+      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: undefined,
     },
   });
   cleanups.push(() => server.stop());
-  console.log(`\n  RDS Link is running in VS Code at ${server.url}\n  Workspace: ${workspace}\n  Press Ctrl-C to stop everything.\n`);
+  console.log([
+    '',
+    `  RDS Link is running in VS Code at ${server.url}`,
+    `  Workspace: ${workspace}`,
+    '',
+    '  Try: RDS Link in the activity bar → right-click goapp-db → Link EC2 Instance to RDS Database… (goapp-web)',
+    '       → right-click goapp-db → Create Database (Schema)… (through the SSH tunnel, TLS verified) → Use in This Workspace',
+    '       → open config.yaml, put the cursor on "host:" and press Ctrl+. to point it at RDS.',
+    '',
+    '  Press Ctrl-C to stop everything.',
+    '',
+  ].join('\n'));
   const exit = await server.exited;
-  say(`code-server exited (${JSON.stringify(exit)})`);
-  await stopAll(1);
+  // After Ctrl-C, stopAll() ends code-server itself: nothing to report then.
+  if (!stopping) {
+    say(`code-server exited (${JSON.stringify(exit)})`);
+    await stopAll(1);
+  }
 } catch (err) {
   console.error(`[start] ${err.stack ?? err}`);
   await stopAll(1);

@@ -14,6 +14,7 @@ import { TargetStore } from './ui/workspaceTarget';
 import type { CommandContext } from './commands/registerCommand';
 import { registerResourceActions } from './commands/resourceActions';
 import { reloadAndReport, registerSessionCommands } from './commands/session';
+import { describeError } from './core/errors';
 import { Commands, Settings, Views } from './ids';
 import { Ec2Provider } from './tree/ec2Provider';
 import { RdsProvider } from './tree/rdsProvider';
@@ -40,7 +41,7 @@ export function activate(context: vscode.ExtensionContext): void {
     new TransitionPoller(store, log, () => pollSeconds() * 1000),
     createSessionStatusBar(store),
     vscode.workspace.onDidChangeConfiguration((e) => {
-      if (affectsSession(e)) void reloadAndReport(store);
+      if (affectsSession(e)) reloadAndReport(store).catch((err: unknown) => log.error(`Reloading the views failed: ${describeError(err)}`));
     }),
   );
 
@@ -62,12 +63,10 @@ export function activate(context: vscode.ExtensionContext): void {
   registerFilterCommands(ctx, ec2, { filter: Commands.filterEc2, clear: Commands.clearEc2Filter });
   registerFilterCommands(ctx, rds, { filter: Commands.filterRds, clear: Commands.clearRdsFilter });
 
-  // The first load starts when a view is shown, or right away if one already is.
-  let loaded = false;
+  // The first load starts when a view is shown (or a command needs the data), not at activation.
   const loadOnce = (): void => {
-    if (loaded) return;
-    loaded = true;
-    void reloadAndReport(store);
+    if (store.session.state !== 'idle') return;
+    reloadAndReport(store).catch((err: unknown) => log.error(`Loading the views failed: ${describeError(err)}`));
   };
   if (ec2View.visible || rdsView.visible) loadOnce();
   else {

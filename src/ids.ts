@@ -39,6 +39,8 @@ export const Views = {
 export const ContextKeys = {
   /** 'loading' | 'noCredentials' | 'ready' | 'error' — drives viewsWelcome. */
   session: 'rdsLink.session',
+  /** The session's SSO token has expired: the welcome view offers `aws sso login`. */
+  ssoExpired: 'rdsLink.ssoExpired',
   ec2Filtered: 'rdsLink.ec2Filtered',
   rdsFiltered: 'rdsLink.rdsFiltered',
 } as const;
@@ -54,4 +56,5 @@ export const Settings = {
   sshIdentityFile: 'ssh.identityFile',
   sshInsideVpc: 'ssh.insideVpc',
   sshOsUsers: 'ssh.osUsers',
+  tlsExtraCaFile: 'tls.extraCaFile',
 } as const;

@@ -6,8 +6,9 @@
 import * as vscode from 'vscode';
 import type { ConfigSetting, Detection, DetectionCache } from '../core/goconfig/index';
 import { Commands } from '../ids';
+import { configFormatOf } from '../core/goconfig/format';
 import { loadGoConfig } from '../lazy';
-import type { TargetStore, WorkspaceTarget } from '../ui/workspaceTarget';
+import { targetKey, type TargetStore, type WorkspaceTarget } from '../ui/workspaceTarget';
 
 const l = vscode.l10n.t;
 export const DIAGNOSTIC_CODE = 'rdsLink.notRds';
@@ -28,8 +29,9 @@ export class ConfigDetections {
   /** The detection for the document's current version; parses only on a new version. */
   get(doc: vscode.TextDocument): Detection | undefined {
     if (doc.uri.scheme !== 'file' && doc.uri.scheme !== 'untitled' && doc.uri.scheme !== 'vscode-remote') return undefined;
+    // Decided from the name alone, so other files never load the goconfig bundle.
+    if (!configFormatOf(doc.fileName)) return undefined;
     const core = loadGoConfig();
-    if (!core.configFormatOf(doc.fileName)) return undefined;
     this.cache ??= new core.DetectionCache();
     return this.cache.get(doc.uri.toString(), doc.version, doc.fileName, () => doc.getText());
   }
@@ -84,6 +86,9 @@ export function registerConfigDiagnostics(detections: ConfigDetections, targets:
     vscode.workspace.onDidOpenTextDocument(schedule),
     vscode.workspace.onDidChangeTextDocument((e) => schedule(e.document)),
     vscode.workspace.onDidCloseTextDocument((doc) => {
+      const key = doc.uri.toString();
+      clearTimeout(timers.get(key));
+      timers.delete(key);
       collection.delete(doc.uri);
       detections.forget(doc);
     }),
@@ -123,7 +128,7 @@ export class PointAtRdsProvider implements vscode.CodeActionProvider {
     };
     if (ours.length) {
       for (const t of known) {
-        actions.push(make(l('Point at RDS {0} ({1})', t.label, t.database), vscode.CodeActionKind.QuickFix, t, t === current));
+        actions.push(make(l('Point at RDS {0} ({1})', t.label, t.database), vscode.CodeActionKind.QuickFix, t, !!current && targetKey(t) === targetKey(current)));
       }
       actions.push(make(l('Point at an RDS database…'), vscode.CodeActionKind.QuickFix, undefined, known.length === 0));
     }

@@ -6,7 +6,7 @@
 import * as vscode from 'vscode';
 import type { BlueGreenDeployment, BlueGreenSourceDb, WaitUntil } from '../core/aws/index';
 import type { RdsDatabase } from '../core/aws/types';
-import { CancelledError } from '../core/errors';
+import { CancelledError, isCancellation } from '../core/errors';
 import { Commands } from '../ids';
 import { loadAws } from '../lazy';
 import { BlueGreenNode, DatabaseNode } from '../tree/nodes';
@@ -54,8 +54,9 @@ async function pickDeployment(store: ResourceStore, predicate: (d: BlueGreenDepl
 }
 
 export function registerBlueGreenCommands(ctx: CommandContext, store: ResourceStore): void {
-  const wait = (title: string, region: string, id: string, until: WaitUntil) =>
-    vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, (progress, token) =>
+  /** Waits with a cancellable progress; the RDS view is refreshed however it ends. */
+  const wait = (title: string, region: string, id: string, until: WaitUntil): Promise<BlueGreenDeployment | undefined> =>
+    Promise.resolve(vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, (progress, token) =>
       loadAws().waitForBlueGreen(store.getSession().rds(region), id, {
         until,
         signal: token,
@@ -64,8 +65,8 @@ export function registerBlueGreenCommands(ctx: CommandContext, store: ResourceSt
           progress.report({ message: p.message });
         },
       }),
-    ).then(undefined, (err: unknown) => {
-      if (err instanceof CancelledError || (err as Error)?.name === 'Canceled') {
+    )).finally(() => void store.reloadRegion('rds', region)).then(undefined, (err: unknown) => {
+      if (isCancellation(err)) {
         void vscode.window.showInformationMessage(l('Stopped waiting. The Blue/Green deployment goes on in AWS; refresh the RDS view to follow it.'));
       }
       throw err;

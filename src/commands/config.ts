@@ -12,8 +12,8 @@ import { Commands } from '../ids';
 import { loadDb, loadGoConfig } from '../lazy';
 import { DatabaseNode } from '../tree/nodes';
 import type { ResourceStore } from '../tree/resourceStore';
-import { isIgnoredByGit, isTrackedByGit } from '../ui/git';
-import { dbPasswordKey, type PasswordStore } from '../ui/passwords';
+import { isIgnoredByGit, isTrackedByGit, wouldBeCommitted } from '../ui/git';
+import { endpointPasswordKey, type PasswordStore } from '../ui/passwords';
 import { pickDatabase } from '../ui/pickers';
 import type { TargetStore, WorkspaceTarget } from '../ui/workspaceTarget';
 import { registerCommand, type CommandContext } from './registerCommand';
@@ -41,11 +41,11 @@ function isTargetArgs(x: unknown): x is TargetArgs {
   return !!t && typeof t === 'object' && typeof t.host === 'string' && typeof t.port === 'number' && typeof t.user === 'string' && typeof t.database === 'string';
 }
 
-export const passwordKeyOf = (t: Pick<WorkspaceTarget, 'host' | 'port' | 'user'>): string => dbPasswordKey({ host: t.host, port: t.port, user: t.user });
-
 /** Asks for a target: a DB from the views, a database name and a user. */
 export async function askTarget(store: ResourceStore, node?: unknown): Promise<WorkspaceTarget> {
-  const db = node instanceof DatabaseNode ? node.db : await pickDatabase(store, (d) => isMysqlFamily(d.engine) && !!d.endpoint);
+  const picked = node instanceof DatabaseNode ? node.db : await pickDatabase(store, (d) => isMysqlFamily(d.engine) && !!d.endpoint);
+  // An Aurora member's own endpoint moves on failover; the app belongs on the cluster's writer endpoint.
+  const db = (picked.clusterId && store.allDatabases().find((d) => d.kind === 'cluster' && d.id === picked.clusterId && d.region === picked.region)) || picked;
   if (!db.endpoint) throw new Error(l('{0} has no endpoint yet (status: {1}).', db.id, db.status));
   const dbCore = loadDb();
   const database = await vscode.window.showInputBox({
@@ -84,9 +84,9 @@ async function askWhereThePasswordGoes(file: string, canUseDotEnv: boolean): Pro
   const items: (vscode.QuickPickItem & { choice: PasswordChoice })[] = [
     ...(canUseDotEnv ? [{ label: l('$(lock) Write it to .env'), detail: l('.env is added to .gitignore when it is not ignored yet; the app reads it as an environment variable.'), choice: 'dotEnv' as const }] : []),
     { label: l('$(circle-slash) Leave the password out'), detail: l('Everything else is pointed at RDS; set the password yourself.'), choice: 'none' },
-    { label: l('$(warning) Write it into {0}', path.basename(file)), detail: l('git tracks this file: the password would be committed.'), choice: 'file' },
+    { label: l('$(warning) Write it into {0}', path.basename(file)), detail: l('git would commit this file, and the password with it.'), choice: 'file' },
   ];
-  const picked = await vscode.window.showQuickPick(items, { title: l('{0} is tracked by git. Where should the database password go?', path.basename(file)), ignoreFocusOut: true });
+  const picked = await vscode.window.showQuickPick(items, { title: l('git would commit {0}. Where should the database password go?', path.basename(file)), ignoreFocusOut: true });
   if (!picked) throw new CancelledError();
   return picked.choice;
 }
@@ -117,7 +117,7 @@ export function registerConfigCommands(ctx: CommandContext, store: ResourceStore
     if (isTargetArgs(nodeOrTarget)) {
       const t = nodeOrTarget;
       target = { host: t.host, port: t.port, user: t.user, database: t.database, label: t.label ?? t.host };
-      if (t.password) await passwords.store(passwordKeyOf(target), t.password);
+      if (t.password) await passwords.store(endpointPasswordKey(target), t.password);
     } else {
       target = await askTarget(store, nodeOrTarget);
     }
@@ -135,6 +135,8 @@ export function registerConfigCommands(ctx: CommandContext, store: ResourceStore
     const doc = await vscode.workspace.openTextDocument(uri);
     const core = loadGoConfig();
     const detection = core.detectConfig(doc.fileName, doc.getText());
+    // Offsets are only good for this version; prompts come in between.
+    const version = doc.version;
     if (!detection) throw new Error(l('{0} is not a config format RDS Link reads (.env, YAML, JSON, TOML, INI, beego .conf, docker-compose or Go).', path.basename(doc.fileName)));
     if (detection.failure) {
       throw new Error(l('{0} could not be read, so nothing was changed: {1} (line {2}, column {3}).', path.basename(doc.fileName), detection.failure.reason, detection.failure.line, detection.failure.column));
@@ -147,7 +149,7 @@ export function registerConfigCommands(ctx: CommandContext, store: ResourceStore
       await targets.remember(target);
       if (!targets.current) await targets.setCurrent(target);
     } else target = targets.current;
-    const password = await passwords.get(passwordKeyOf(target));
+    const password = await passwords.get(endpointPasswordKey(target));
 
     const full: DbTarget = { host: target.host, port: target.port, user: target.user, database: target.database, password };
     const plan = core.planPatch(detection, full);
@@ -157,9 +159,12 @@ export function registerConfigCommands(ctx: CommandContext, store: ResourceStore
     let choice: PasswordChoice = password ? 'file' : 'none';
     let finalPlan = plan;
     const folder = vscode.workspace.getWorkspaceFolder(uri)?.uri.fsPath;
-    if (password && touchesPassword(plan) && doc.uri.scheme === 'file' && (await isTrackedByGit(doc.fileName))) {
+    if (password && touchesPassword(plan) && doc.uri.scheme === 'file' && (await wouldBeCommitted(doc.fileName))) {
       const passwordSetting = detection.settings.find((s) => s.role === 'password');
-      const canUseDotEnv = !!folder && (fs.existsSync(path.join(folder, '.env')) || !!passwordSetting?.placeholder || readsEnv(folder));
+      const envFile = folder ? path.join(folder, '.env') : undefined;
+      // Not offered when .env is this file, or tracked itself: the password would be committed there too.
+      const canUseDotEnv = !!envFile && path.resolve(envFile) !== path.resolve(doc.fileName) && !(await isTrackedByGit(envFile))
+        && (fs.existsSync(envFile) || !!passwordSetting?.placeholder || readsEnv(folder ?? ''));
       choice = await askWhereThePasswordGoes(doc.fileName, canUseDotEnv);
       if (choice !== 'file') {
         const withoutPassword = core.planPatch(detection, { ...full, password: undefined });
@@ -168,6 +173,7 @@ export function registerConfigCommands(ctx: CommandContext, store: ResourceStore
       }
     }
 
+    if (doc.version !== version) throw new Error(l('{0} changed while RDS Link was asking; nothing was changed. Run the fix again.', path.basename(doc.fileName)));
     const edit = new vscode.WorkspaceEdit();
     addEdits(edit, doc, finalPlan.edits);
     if (choice === 'dotEnv' && folder && password) await addDotEnvEdits(edit, folder, core.passwordEnvVar(detection), password);

@@ -12,10 +12,10 @@ import { loadDb } from '../lazy';
 import { DatabaseNode } from '../tree/nodes';
 import type { ResourceStore } from '../tree/resourceStore';
 import { connect, connectionSetting, forgetPassword, forward, type Connector } from '../ui/connections';
-import type { PasswordStore } from '../ui/passwords';
+import { endpointPasswordKey, type PasswordStore } from '../ui/passwords';
+import { shellCaFile } from '../ui/tls';
 import { pickDatabase } from '../ui/pickers';
 import type { TargetStore } from '../ui/workspaceTarget';
-import { passwordKeyOf } from './config';
 import { registerCommand, type CommandContext } from './registerCommand';
 
 const l = vscode.l10n.t;
@@ -28,6 +28,8 @@ export interface CreateSchemaArgs {
   readonly appUser?: string;
   readonly runMigrations?: boolean;
   readonly useInWorkspace?: boolean;
+  /** When the app user exists already: give it a new password (true) or leave it as it is. */
+  readonly resetAppUserPassword?: boolean;
 }
 
 export interface CreateSchemaOutcome {
@@ -121,6 +123,28 @@ export function registerDatabaseCommands(ctx: CommandContext, store: ResourceSto
       }
     }
 
+    /** A user that exists already keeps its password unless the person (or the caller) says otherwise: an app may be using it. */
+    const createOrResetAppUser = async (conn: Parameters<typeof dbCore.createAppUser>[0], database: string, user: string): Promise<AppUser | undefined> => {
+      const reserved = db.masterUsername ? [db.masterUsername] : [];
+      try {
+        return await dbCore.createAppUser(conn, database, user, '%', { ifExists: 'fail', reservedUsers: reserved });
+      } catch (err) {
+        if (!(err instanceof dbCore.UserExistsError)) throw err;
+        let reset = args?.resetAppUserPassword ?? false;
+        if (!args) {
+          const resetLabel = l('Reset Password');
+          const answer = await vscode.window.showWarningMessage(
+            l('The user {0} exists on {1}. Give it a new password?', user, db.id),
+            { modal: true, detail: l('Apps that log in as {0} stop working until they get the new password. Without a reset the user is left as it is.', user) },
+            resetLabel,
+            l('Keep It'),
+          );
+          reset = answer === resetLabel;
+        }
+        return reset ? dbCore.createAppUser(conn, database, user, '%', { ifExists: 'resetPassword', reservedUsers: reserved }) : undefined;
+      }
+    };
+
     const outcome = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: l('Creating {0} on {1}', name, db.id), cancellable: true }, async (progress, token) => {
       const report = (m: string): void => progress.report({ message: m });
       const session = await connect(c, db, { signal: token, report });
@@ -131,9 +155,11 @@ export function registerDatabaseCommands(ctx: CommandContext, store: ResourceSto
         let user: AppUser | undefined;
         if (appUser) {
           report(l('Creating the user {0}…', appUser));
-          user = await dbCore.createAppUser(session.connection, name, appUser, '%', { ifExists: 'resetPassword', reservedUsers: db.masterUsername ? [db.masterUsername] : [] });
-          if (db.endpoint) await passwords.store(passwordKeyOf({ host: db.endpoint.address, port: db.endpoint.port, user: user.user }), user.password);
-          ctx.log.info(`App user ${user.user}@${user.host} on ${name}: ${user.created ? 'created' : 'password reset'} (password in secret storage)`);
+          user = await createOrResetAppUser(session.connection, name, appUser);
+          if (user && db.endpoint) await passwords.store(endpointPasswordKey({ host: db.endpoint.address, port: db.endpoint.port, user: user.user }), user.password);
+          ctx.log.info(user
+            ? `App user ${user.user}@${user.host} on ${name}: ${user.created ? 'created' : 'password reset'} (password in secret storage)`
+            : `App user ${appUser} exists on ${db.id}; left as it was`);
         }
         let ran: MigrationResult | undefined;
         if (migrations?.files.length) {
@@ -174,12 +200,18 @@ export function registerDatabaseCommands(ctx: CommandContext, store: ResourceSto
     const opened = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: l('Connecting to {0}…', db.id), cancellable: true }, (progress, token) =>
       forward(c, db, { signal: token, report: (m) => progress.report({ message: m }) }),
     );
-    const caFile = path.join(ctx.extension.extensionPath, 'media', 'certs', 'rds-global-bundle.pem');
-    const database = targets.current?.host === db.endpoint?.address ? targets.current?.database : undefined;
-    const target = dbCore.shellTargetFor(opened.forward, { user: opened.user, database, iamToken: opened.iamToken }, caFile);
-    // The password reaches the client through the terminal's environment, never its command line.
-    const shell = dbCore.mysqlShellCommand(client, target, opened.password);
-    const terminal = vscode.window.createTerminal({ name: `MySQL: ${db.id}`, shellPath: shell.command, shellArgs: [...shell.args], env: shell.env, isTransient: true });
+    let terminal: vscode.Terminal;
+    try {
+      const caFile = await shellCaFile(ctx.extension);
+      const database = targets.current?.host === db.endpoint?.address ? targets.current?.database : undefined;
+      const target = dbCore.shellTargetFor(opened.forward, { user: opened.user, database, iamToken: opened.iamToken }, caFile);
+      // The password reaches the client through the terminal's environment, never its command line.
+      const shell = dbCore.mysqlShellCommand(client, target, opened.password);
+      terminal = vscode.window.createTerminal({ name: `MySQL: ${db.id}`, shellPath: shell.command, shellArgs: [...shell.args], env: shell.env, isTransient: true });
+    } catch (err) {
+      await opened.forward.close();
+      throw err;
+    }
     terminal.show();
     const sub = vscode.window.onDidCloseTerminal((t) => {
       if (t !== terminal) return;
@@ -196,7 +228,7 @@ export function registerDatabaseCommands(ctx: CommandContext, store: ResourceSto
     const user = await vscode.window.showInputBox({ title: l('Forget the stored password of which user on {0}?', db.id), value: connectionSetting(db).user ?? db.masterUsername ?? '' });
     if (user === undefined) throw new CancelledError();
     await forgetPassword(c, db, user);
-    if (db.endpoint) await passwords.forget(passwordKeyOf({ host: db.endpoint.address, port: db.endpoint.port, user }));
+    if (db.endpoint) await passwords.forget(endpointPasswordKey({ host: db.endpoint.address, port: db.endpoint.port, user }));
     void vscode.window.showInformationMessage(l('Forgot the stored password of {0} on {1}.', user, db.id));
   });
 }

@@ -116,10 +116,10 @@ export function registerLinkCommands(ctx: CommandContext, store: ResourceStore):
       await confirmPlan(l('Link {0} to {1}?', plan.instanceName ?? plan.instanceId, plan.dbId), lines, l('Link'), false);
       await ensureUnchanged(plan, await prepare());
     }
-    const result = await runPlan(ctx, l('Linking {0} to {1}', plan.instanceName ?? plan.instanceId, plan.dbId), plan, api);
+    // Refreshed after a failure too: an incomplete rollback leaves real groups to show.
+    const result = await runPlan(ctx, l('Linking {0} to {1}', plan.instanceName ?? plan.instanceId, plan.dbId), plan, api).finally(() => void store.reloadLinkedRegion(region));
     ctx.log.info(`Linked ${plan.instanceId} to ${plan.dbTarget.kind} ${plan.dbTarget.id} in ${result.calls} calls`);
     void vscode.window.showInformationMessage(l('Linked {0} to {1} through {2} and {3}.', plan.instanceName ?? plan.instanceId, plan.dbId, plan.ec2Group?.name ?? '', plan.rdsGroup?.name ?? ''));
-    await store.reloadLinkedRegion(region);
     return { status: result.status, plan: lines, result };
   });
 
@@ -158,12 +158,11 @@ export function registerLinkCommands(ctx: CommandContext, store: ResourceStore):
       await confirmPlan(l('Unlink {0} from {1}?', link.instance.name ?? link.instance.id, link.dbTarget.id), lines, l('Unlink'), true);
       await ensureUnchanged(plan, await prepare());
     }
-    const result = await runPlan(ctx, l('Unlinking {0} from {1}', link.instance.name ?? link.instance.id, link.dbTarget.id), plan, api);
+    const result = await runPlan(ctx, l('Unlinking {0} from {1}', link.instance.name ?? link.instance.id, link.dbTarget.id), plan, api).finally(() => void store.reloadLinkedRegion(region));
     const kept = result.keptGroups.map((g) => `${g.name} (${g.reason})`);
     void vscode.window.showInformationMessage(kept.length
       ? l('Unlinked. Kept {0}.', kept.join(', '))
       : l('Unlinked {0} from {1}.', link.instance.name ?? link.instance.id, link.dbTarget.id));
-    await store.reloadLinkedRegion(region);
     return { status: result.status, plan: lines, result };
   });
 }

@@ -77,10 +77,17 @@ export function registerSessionCommands(ctx: CommandContext, store: ResourceStor
   });
 
   registerCommand(ctx, Commands.ssoLogin, () => {
-    const profile = store.session.profile;
+    const profile = store.session.profile || loadAws().effectiveProfileName(vscode.workspace.getConfiguration(Settings.section).get<string>(Settings.profile, ''));
     const terminal = vscode.window.createTerminal({ name: l('AWS SSO login') });
     terminal.show();
-    terminal.sendText(`aws sso login --profile ${shellQuote(profile)}`);
+    // `exit` closes the terminal once the login is done; the views reload then.
+    terminal.sendText(`aws sso login --profile ${shellQuote(profile)} && exit`);
+    const sub = vscode.window.onDidCloseTerminal((closed) => {
+      if (closed !== terminal) return;
+      sub.dispose();
+      void reloadAndReport(store);
+    });
+    ctx.extension.subscriptions.push(sub);
   });
 }
 

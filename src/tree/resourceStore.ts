@@ -31,6 +31,9 @@ export class ResourceStore implements vscode.Disposable {
   private awsSession: AwsSession | undefined;
   private settings: SessionSettings = readSessionSettings();
   private generation = 0;
+  private inFlight: Promise<void> | undefined;
+  /** The account of the last session that answered, for keys that must not change during a reload. */
+  lastAccount: string | undefined;
   session: SessionState = { state: 'idle', profile: '', regions: [] };
   readonly ec2 = new Map<string, RegionResult<Ec2Instance>>();
   readonly rds = new Map<string, RegionResult<RdsDatabase>>();
@@ -60,9 +63,24 @@ export class ResourceStore implements vscode.Disposable {
   }
 
   /** Reloads everything: settings, session, identity and every region of both services. */
-  async reload(): Promise<void> {
+  reload(): Promise<void> {
+    const run = this.load().finally(() => {
+      if (this.inFlight === run) this.inFlight = undefined;
+    });
+    this.inFlight = run;
+    return run;
+  }
+
+  /** Loads once when nothing has been loaded yet; waits for a load in flight. Pickers call it. */
+  async ensureLoaded(): Promise<void> {
+    if (this.inFlight) return this.inFlight;
+    if (this.session.state === 'idle') return this.reload();
+  }
+
+  private async load(): Promise<void> {
     const gen = ++this.generation;
-    this.awsSession?.dispose();
+    // The old session is not destroyed: a command may still be using its clients, and destroying
+    // a client mid-request makes the SDK send that request again. Idle sockets close on their own.
     this.awsSession = undefined;
     this.settings = readSessionSettings();
     const aws = loadAws();
@@ -73,6 +91,7 @@ export class ResourceStore implements vscode.Disposable {
     } catch (err) {
       this.log.warn(`Reading the AWS config files failed: ${describeError(err)}`);
     }
+    if (gen !== this.generation) return;
     const regions = aws.resolveRegions(this.settings.regions, profileRegion);
     this.setSession({ state: 'loading', profile, regions });
     this.ec2.clear();
@@ -85,6 +104,7 @@ export class ResourceStore implements vscode.Disposable {
     try {
       const identity = await session.callerIdentity(regions[0]);
       if (gen !== this.generation) return;
+      this.lastAccount = identity.account;
       this.setSession({ state: 'ready', profile, regions, identity });
       this.log.info(`Session: profile ${profile}, account ${identity.account}, regions ${regions.join(', ')}`);
     } catch (err) {
@@ -196,6 +216,7 @@ export class ResourceStore implements vscode.Disposable {
   private setSession(s: SessionState): void {
     this.session = s;
     void vscode.commands.executeCommand('setContext', ContextKeys.session, s.state);
+    void vscode.commands.executeCommand('setContext', ContextKeys.ssoExpired, s.state === 'noCredentials' && s.problem.kind === 'ssoExpired');
   }
 
   dispose(): void {

@@ -14,6 +14,8 @@ import { loadAws, loadDb } from '../lazy';
 import { describeError } from '../core/errors';
 import type { ResourceStore } from '../tree/resourceStore';
 import { dbPasswordKey, type PasswordStore } from './passwords';
+import { resolvePathSetting } from './settings';
+import { routeTls } from './tls';
 
 const l = vscode.l10n.t;
 
@@ -65,7 +67,8 @@ const rememberedKey = (db: RdsDatabase): string => `rdsLink.credentialSource/${d
 
 function passwordKey(c: Connector, db: RdsDatabase, user: string): string {
   const s = c.store.session;
-  return dbPasswordKey({ account: s.state === 'ready' ? s.identity.account : undefined, region: db.region, dbId: db.id, host: db.endpoint?.address ?? '', port: db.endpoint?.port ?? 0, user });
+  // The last account that answered, so a reload in progress does not change the key.
+  return dbPasswordKey({ account: s.state === 'ready' ? s.identity.account : c.store.lastAccount, region: db.region, dbId: db.id, host: db.endpoint?.address ?? '', port: db.endpoint?.port ?? 0, user });
 }
 
 /** Decides the route; asks for a local port when no automatic route exists. */
@@ -86,6 +89,7 @@ export async function resolveRoute(c: Connector, db: RdsDatabase, report: (m: st
     // The OS user then comes from the platform, or the usual default; the log says why.
     c.log.warn(`Reading the AMI names of the linked instances failed: ${describeError(err)}`);
   }
+  const tls = routeTls();
   const decision = await dbCore.decideRoute({
     db,
     linkedInstances: linked,
@@ -93,7 +97,8 @@ export async function resolveRoute(c: Connector, db: RdsDatabase, report: (m: st
     insideVpc: config.get<boolean>(Settings.sshInsideVpc, false),
     osUserOverrides: new Map(Object.entries(osUsers)),
     imageNames,
-    sshHostOverride: hostOverride ? { host: hostOverride.host, port: hostOverride.port, privateKey: identityFile ? fs.readFileSync(identityFile, 'utf8') : undefined } : undefined,
+    sshHostOverride: hostOverride ? { host: hostOverride.host, port: hostOverride.port, privateKey: identityFile ? readIdentityFile(identityFile) : undefined } : undefined,
+    tls,
   });
   if (decision.kind === 'route') {
     c.log.info(`Route to ${db.id}: ${decision.message}`);
@@ -111,7 +116,7 @@ export async function resolveRoute(c: Connector, db: RdsDatabase, report: (m: st
   if (typed === undefined) throw new CancelledError();
   const hp = dbCore.parseHostPort(typed);
   if (!hp) throw new CancelledError();
-  const chosen = dbCore.chooseRoute({ db, linkedInstances: [], preference: { kind: 'localPort', host: hp.host, port: hp.port, tls: tlsPolicy(setting) } }, false);
+  const chosen = dbCore.chooseRoute({ db, linkedInstances: [], preference: { kind: 'localPort', host: hp.host, port: hp.port, tls: tlsPolicy(setting) }, tls }, false);
   if (chosen.kind !== 'route') throw new Error(chosen.message);
   return chosen.route;
 }
@@ -149,11 +154,31 @@ export async function connect(c: Connector, db: RdsDatabase, options: { signal?:
       if (creds.source === 'storedPassword') void c.passwords.forget(passwordKey(c, db, creds.user));
     },
   });
+  try {
+    await rememberWhatWorked(c, db, dbSession);
+  } catch (err) {
+    // The caller never gets the session, so it is closed here.
+    await dbSession.close();
+    throw err;
+  }
+  return dbSession;
+}
+
+async function rememberWhatWorked(c: Connector, db: RdsDatabase, dbSession: DbSession): Promise<void> {
+  const dbCore = loadDb();
   const creds = dbSession.credentials;
   c.log.info(`Connected to ${db.id} as ${creds.user} (${creds.source}) ${dbCore.describeRoute(dbSession.route)}, server ${dbSession.serverVersion}, TLS ${dbSession.tls ? 'on' : 'off'}`);
   if (creds.source === 'typedPassword') await c.passwords.store(passwordKey(c, db, creds.user), creds.password);
   await c.state.update(rememberedKey(db), creds.source);
-  return dbSession;
+}
+
+function readIdentityFile(setting: string): string {
+  const file = resolvePathSetting(setting);
+  try {
+    return fs.readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new Error(l('rdsLink.ssh.identityFile: {0} cannot be read', file), { cause: err });
+  }
 }
 
 /** A local port to the DB for a client program, plus the login to use on it. */

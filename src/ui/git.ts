@@ -1,4 +1,4 @@
-/** Whether git tracks a file and does not ignore it: a password written there would be committed. */
+/** What git would do with a file: a password written where git commits it leaks. */
 import { execFile } from 'node:child_process';
 import * as path from 'node:path';
 
@@ -12,11 +12,16 @@ function git(cwd: string, args: string[]): Promise<{ code: number; stdout: strin
 }
 
 export async function isTrackedByGit(file: string): Promise<boolean> {
-  const dir = path.dirname(file);
-  const tracked = await git(dir, ['ls-files', '--error-unmatch', '--', path.basename(file)]);
-  if (tracked.code !== 0) return false;
-  const ignored = await git(dir, ['check-ignore', '-q', '--no-index', '--', path.basename(file)]);
-  return ignored.code !== 0;
+  return (await git(path.dirname(file), ['ls-files', '--error-unmatch', '--', path.basename(file)])).code === 0;
+}
+
+/**
+ * True when the file sits in a git work tree and git would commit it: tracked (then .gitignore
+ * does not matter), or new and not ignored (the next `git add .` takes it).
+ */
+export async function wouldBeCommitted(file: string): Promise<boolean> {
+  if (!(await isInGitRepo(path.dirname(file)))) return false;
+  return (await isTrackedByGit(file)) || !(await isIgnoredByGit(file));
 }
 
 export async function isIgnoredByGit(file: string): Promise<boolean> {

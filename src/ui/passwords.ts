@@ -12,6 +12,11 @@ export function dbPasswordKey(login: { account?: string; region?: string; dbId?:
   return `${PREFIX}/${where}/${login.user}`;
 }
 
+/** An app user's password, by endpoint and user (what the config quick-fix writes). */
+export function endpointPasswordKey(t: { host: string; port: number; user: string }): string {
+  return dbPasswordKey({ host: t.host, port: t.port, user: t.user });
+}
+
 export class PasswordStore {
   constructor(private readonly secrets: vscode.SecretStorage) {}
 

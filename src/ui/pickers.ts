@@ -6,7 +6,13 @@ import type { ResourceStore } from '../tree/resourceStore';
 
 const l = vscode.l10n.t;
 
+/** Loads the views' data first when nothing is loaded yet (a palette command in a fresh window). */
+async function loaded(store: ResourceStore): Promise<void> {
+  await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: l('RDS Link: loading AWS resources…') }, () => store.ensureLoaded());
+}
+
 export async function pickInstance(store: ResourceStore, predicate: (i: Ec2Instance) => boolean = () => true): Promise<Ec2Instance> {
+  await loaded(store);
   const items = store.allInstances().filter(predicate);
   if (items.length === 0) throw new Error(l('No matching EC2 instances are loaded. Check the EC2 view, or refresh it.'));
   const picked = await vscode.window.showQuickPick(
@@ -18,6 +24,7 @@ export async function pickInstance(store: ResourceStore, predicate: (i: Ec2Insta
 }
 
 export async function pickDatabase(store: ResourceStore, predicate: (d: RdsDatabase) => boolean = () => true): Promise<RdsDatabase> {
+  await loaded(store);
   const items = store.allDatabases().filter(predicate);
   if (items.length === 0) throw new Error(l('No matching RDS databases are loaded. Check the RDS view, or refresh it.'));
   const picked = await vscode.window.showQuickPick(

@@ -1,3 +1,5 @@
+import * as os from 'node:os';
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { Settings } from '../ids';
 
@@ -22,6 +24,13 @@ export async function writeSetting(key: string, value: unknown): Promise<void> {
   const inspected = c.inspect(key);
   const target = inspected?.workspaceValue !== undefined ? vscode.ConfigurationTarget.Workspace : vscode.ConfigurationTarget.Global;
   await c.update(key, value, target);
+}
+
+/** A path from a setting: `~` is the home folder, a relative path starts at the workspace folder. */
+export function resolvePathSetting(raw: string): string {
+  const expanded = raw === '~' || raw.startsWith('~/') ? path.join(os.homedir(), raw.slice(1)) : raw;
+  const base = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath ?? os.homedir();
+  return path.resolve(base, expanded);
 }
 
 export function affectsSession(e: vscode.ConfigurationChangeEvent): boolean {

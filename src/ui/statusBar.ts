@@ -14,8 +14,10 @@ export function createSessionStatusBar(store: ResourceStore): vscode.Disposable 
     const regions = s.regions.length > 2 ? l('{0} regions', s.regions.length) : s.regions.join(', ');
     switch (s.state) {
       case 'idle':
-        item.hide();
-        return;
+        // Nothing asked AWS yet (the views are closed): say so, and where to look.
+        item.text = '$(cloud) RDS Link';
+        item.tooltip = l('RDS Link: open its view in the activity bar to list your EC2 instances and RDS databases.');
+        break;
       case 'loading':
         item.text = `$(loading~spin) ${s.profile || 'AWS'}`;
         item.tooltip = l('RDS Link: connecting…');

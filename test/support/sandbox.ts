@@ -1,12 +1,14 @@
 /**
  * The sandbox the UI tests run against: moto seeded with the sandbox account, a copy of the sample
  * Go project, and code-server with the extension, wired up only through documented settings
- * (rdsLink.profile, rdsLink.regions, rdsLink.endpointUrl) and a throw-away AWS config.
+ * (rdsLink.profile, rdsLink.regions, rdsLink.endpointUrl; with `databases`, also
+ * rdsLink.ssh.hostOverride and rdsLink.tls.extraCaFile) and a throw-away AWS config.
  */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { seedSandbox, type SandboxIds } from '../integration/aws/sandbox';
+import { startSandboxDatabase, type SandboxDatabase } from '../integration/aws/sandboxDatabase';
 import { startMoto, type MotoServer } from '../integration/support';
 import { repoRoot, startCodeServer, type CodeServer } from './codeServer';
 
@@ -15,15 +17,31 @@ export interface Sandbox {
   readonly ids: SandboxIds;
   readonly server: CodeServer;
   readonly workspace: string;
+  /** With `databases: true`: the TLS MariaDB and SSH stand-in behind the RDS endpoints. */
+  readonly databases?: SandboxDatabase;
   stop(): Promise<void>;
 }
 
-export async function startSandbox(options: { settings?: Record<string, unknown>; env?: Record<string, string | undefined> } = {}): Promise<Sandbox> {
+export interface SandboxOptions {
+  /** Workspace settings on top of the defaults (a key set to undefined is left out). */
+  settings?: Record<string, unknown>;
+  /** Added to code-server's environment; undefined removes a variable. */
+  env?: Record<string, string | undefined>;
+  /**
+   * Also start the servers behind the sandbox's RDS endpoints (startSandboxDatabase) and point
+   * the extension at them with rdsLink.ssh.hostOverride and rdsLink.tls.extraCaFile. Default: no.
+   */
+  databases?: boolean;
+}
+
+export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
   const home = fs.mkdtempSync(path.join(os.tmpdir(), 'rds-link-e2e-'));
   const moto = await startMoto();
   let server: CodeServer | undefined;
+  let databases: SandboxDatabase | undefined;
   try {
     const ids = await seedSandbox(moto.endpoint);
+    if (options.databases) databases = await startSandboxDatabase(moto.endpoint);
     const workspace = path.join(home, 'goapp');
     fs.cpSync(path.join(repoRoot, 'sandbox/goapp'), workspace, { recursive: true });
     fs.renameSync(path.join(workspace, 'dot.env'), path.join(workspace, '.env'));
@@ -34,6 +52,7 @@ export async function startSandbox(options: { settings?: Record<string, unknown>
       'rdsLink.profile': 'sandbox',
       'rdsLink.regions': ['us-east-1'],
       'rdsLink.endpointUrl': moto.endpoint,
+      ...databases?.settings,
       ...options.settings,
     }, null, 2));
     server = await startCodeServer({
@@ -53,16 +72,19 @@ export async function startSandbox(options: { settings?: Record<string, unknown>
       },
     });
     const started = server;
+    const dbs = databases;
     return {
-      moto, ids, server: started, workspace,
+      moto, ids, server: started, workspace, ...(dbs ? { databases: dbs } : {}),
       async stop() {
         await started.stop();
+        await dbs?.stop();
         await moto.stop();
         fs.rmSync(home, { recursive: true, force: true });
       },
     };
   } catch (err) {
     await server?.stop();
+    await databases?.stop();
     await moto.stop();
     fs.rmSync(home, { recursive: true, force: true });
     throw err;

@@ -60,10 +60,19 @@ async function main(): Promise<number> {
   try {
     await ensureCodeServer();
     const tStart = Date.now();
+    const runner = path.join(repoRoot, 'test', 'vscode-host', 'runner-extension');
+    // RDS_LINK_EXTENSIONS_DIR: an extensions dir used as it is, e.g. one that the .vsix and the test
+    // runner were installed into with `entry.js --extensions-dir DIR --install-extension FILE`
+    // (scripts/check-vsix.mjs). The editor drops folders that its extensions.json does not list, so
+    // the runner must be installed there too. Else RDS_LINK_EXTENSION_DIR: another unpacked build
+    // than this repository's, laid out in a fresh extensions dir.
+    const installedIn = process.env.RDS_LINK_EXTENSIONS_DIR;
+    if (installedIn && !fs.readdirSync(installedIn).some((n) => n.startsWith('rds-link-test.rds-link-test-runner-'))) {
+      throw new Error(`RDS_LINK_EXTENSIONS_DIR=${installedIn} holds no installed test runner (rds-link-test.rds-link-test-runner-*)`);
+    }
     server = await startCodeServer({
       workspace: workspace.folder,
-      // RDS_LINK_EXTENSION_DIR: test another unpacked build than this repository's.
-      extensionDirs: [process.env.RDS_LINK_EXTENSION_DIR ?? repoRoot, path.join(repoRoot, 'test', 'vscode-host', 'runner-extension')],
+      ...(installedIn ? { extensionsDir: installedIn } : { extensionDirs: [process.env.RDS_LINK_EXTENSION_DIR ?? repoRoot, runner] }),
       env: {
         ...isolatedAwsEnv(workspace.scratch),
         RDS_LINK_REPO: repoRoot,

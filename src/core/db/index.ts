@@ -40,7 +40,7 @@ export {
   type HostPort,
 } from './routes';
 export { guessOsUser, isWindows, DEFAULT_OS_USER, type OsUserGuess, type OsUserBasis } from './osUser';
-export { rdsCaCertificates, rdsCaBundlePem, VERIFY_RDS, RDS_CA_SOURCE, type TlsPolicy, type VerifiedTls } from './tls';
+export { rdsCaCertificates, rdsCaBundlePem, pemCertificates, verifyWithExtraCas, VERIFY_RDS, RDS_CA_SOURCE, type TlsPolicy, type VerifiedTls } from './tls';
 export {
   openConnection,
   openLocalForward,

@@ -62,3 +62,19 @@ export function mysqlSslOptions(policy: TlsPolicy): SslOptions | undefined {
       return undefined;
   }
 }
+
+/**
+ * The PEM certificates in a text, in order. A CA file may hold several, with comments or
+ * `openssl x509 -text` output between them; only the BEGIN/END CERTIFICATE blocks count.
+ */
+export function pemCertificates(text: string): string[] {
+  return [...text.matchAll(/-----BEGIN CERTIFICATE-----[A-Za-z0-9+/=\s]+?-----END CERTIFICATE-----/g)].map((m) => `${m[0].replace(/\r\n/g, '\n')}\n`);
+}
+
+/**
+ * Verification against the RDS bundle and these CAs besides (a private CA that signs a proxy's
+ * certificate, or a sandbox's own): still the chain and the endpoint name, only more roots.
+ */
+export function verifyWithExtraCas(extra: readonly string[]): VerifiedTls {
+  return { mode: 'verify', ca: [...rdsCaCertificates(), ...extra] };
+}

@@ -13,37 +13,9 @@ import { readToml } from './readers/toml';
 import { readYaml } from './readers/yaml';
 import { ConfigParseError, type ConfigFormat, type Detection, type ParseFailure } from './types';
 
-function baseName(fileName: string): string {
-  const parts = fileName.split(/[\\/]/);
-  return parts[parts.length - 1];
-}
+import { baseName, configFormatOf } from './format';
 
-/**
- * The config format of a file, from its name; undefined for files that are not config we read.
- * `.env`, `.env.local`, `app.env`; `docker-compose*.yml`, `compose.yaml`; `*.yaml`/`*.yml`;
- * `*.json`/`*.jsonc`; `*.toml`; `*.ini`/`*.conf`/`*.cfg` (beego `app.conf`); `*.go` except tests.
- */
-export function configFormatOf(fileName: string): ConfigFormat | undefined {
-  const base = baseName(fileName).toLowerCase();
-  if (base === '.env' || base.startsWith('.env.') || base.endsWith('.env')) return 'env';
-  if (/^(docker-)?compose([.-][^/]*)?\.ya?ml$/.test(base)) return 'compose';
-  const ext = /\.([a-z0-9]+)$/.exec(base)?.[1];
-  switch (ext) {
-    case 'yaml': case 'yml':
-      return 'yaml';
-    case 'json': case 'jsonc':
-      return 'json';
-    case 'toml':
-      return 'toml';
-    case 'ini': case 'conf': case 'cfg':
-      return 'ini';
-    case 'go':
-      // Test code points at test databases on purpose.
-      return base.endsWith('_test.go') ? undefined : 'go';
-    default:
-      return undefined;
-  }
-}
+export { configFormatOf };
 
 const FORMAT_NAMES: Record<ConfigFormat, string> = {
   env: '.env', yaml: 'YAML', compose: 'docker-compose YAML', json: 'JSON', toml: 'TOML', ini: 'INI', go: 'Go',

@@ -47,7 +47,8 @@ async function doInstall(debianPackage: string): Promise<void> {
     throw new Error(`The Debian package "${debianPackage}" is needed but apt-get is not available here; install it by hand (${how}).`);
   }
   if (typeof process.getuid === 'function' && process.getuid() !== 0) {
-    throw new Error(`The Debian package "${debianPackage}" is needed; run as root or install it first: ${how}`);
+    // Not root: apt-get would fail on its lock files. Say what to run instead.
+    throw new Error(`The Debian package "${debianPackage}" is missing. Install it (sudo apt-get update && sudo apt-get install -y ${debianPackage}), or run this as root, which installs it.`);
   }
   try {
     aptUpdated ??= runCommand('apt-get', ['update'], { env: aptEnv(), timeoutMs: 300_000 }).then(() => undefined);

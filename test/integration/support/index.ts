@@ -4,3 +4,5 @@ export { ensureCommand, installDebianPackage, findExecutable } from './debian';
 export { startMoto, ensureMoto, type MotoServer, type StartMotoOptions } from './moto';
 export { startMariaDb, type MariaDbServer, type StartMariaDbOptions } from './mariadb';
 export { startSshd, type SshServer, type StartSshdOptions } from './sshd';
+export { makeTestCertificates, type TestCertificates, type MakeCertificatesOptions } from './certificates';
+export { startSandboxSsh, type SandboxSsh, type SandboxSshEvent, type SandboxSshOptions } from './sandboxSsh';

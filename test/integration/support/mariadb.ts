@@ -26,6 +26,13 @@ export interface StartMariaDbOptions {
   password?: string;
   /** How long to wait for the server to accept logins; default 30 s. */
   timeoutMs?: number;
+  /** Offer TLS with this certificate (PEM files); default: no TLS, as before. */
+  tls?: { readonly certFile: string; readonly keyFile: string; readonly caFile?: string };
+  /**
+   * More users with every privilege, logging in from any host — like an RDS master user (e.g. the
+   * login that moto's RDS-managed secret holds).
+   */
+  users?: readonly { readonly user: string; readonly password: string }[];
 }
 
 const MARIADBD = '/usr/sbin/mariadbd';
@@ -77,6 +84,11 @@ async function startOnce(mariadbd: string, installDb: string, port: number, opti
           `ALTER USER 'root'@'${h}' IDENTIFIED BY ${quote(password)};`,
           `GRANT ALL PRIVILEGES ON *.* TO 'root'@'${h}' WITH GRANT OPTION;`,
         ]),
+        ...(options.users ?? []).flatMap(({ user, password: pw }) => [
+          `CREATE USER IF NOT EXISTS ${quote(user)}@'%';`,
+          `ALTER USER ${quote(user)}@'%' IDENTIFIED BY ${quote(pw)};`,
+          `GRANT ALL PRIVILEGES ON *.* TO ${quote(user)}@'%' WITH GRANT OPTION;`,
+        ]),
         '',
       ].join('\n'),
     );
@@ -98,6 +110,9 @@ async function startOnce(mariadbd: string, installDb: string, port: number, opti
       '--innodb-flush-log-at-trx-commit=0',
       '--innodb-doublewrite=0',
       '--innodb-buffer-pool-size=64M',
+      ...(options.tls
+        ? [`--ssl-cert=${options.tls.certFile}`, `--ssl-key=${options.tls.keyFile}`, ...(options.tls.caFile ? [`--ssl-ca=${options.tls.caFile}`] : [])]
+        : []),
       ...userArgs,
     ]);
     const started = proc;

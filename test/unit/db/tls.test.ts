@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import { X509Certificate } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { mysqlSslOptions, rdsCaBundlePem, rdsCaCertificates } from '../../../src/core/db/tls';
+import { mysqlSslOptions, pemCertificates, rdsCaBundlePem, rdsCaCertificates, verifyWithExtraCas } from '../../../src/core/db/tls';
 
 const root = path.resolve(__dirname, '../../../..');
 
@@ -36,5 +36,22 @@ describe('db TLS', () => {
   it('encrypts without checking, or leaves TLS off, only when told', () => {
     assert.deepEqual(mysqlSslOptions({ mode: 'unverified' }), { rejectUnauthorized: false, verifyIdentity: false });
     assert.equal(mysqlSslOptions({ mode: 'off' }), undefined);
+  });
+
+  it('reads every certificate of a CA file, skipping what is between them, and trusts them besides the RDS bundle', () => {
+    const [a, b] = rdsCaCertificates();
+    const file = `# a private CA\r\n${a.trim().replace(/\n/g, '\r\n')}\r\nsubject=CN = something\n${b.trim()}\n-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n`;
+    const found = pemCertificates(file);
+    assert.deepEqual(found, [`${a.trim()}\n`, `${b.trim()}\n`]);
+    assert.equal(new X509Certificate(found[0]).subject, new X509Certificate(a).subject);
+    assert.deepEqual(pemCertificates('no certificate here'), []);
+
+    const tls = verifyWithExtraCas(['EXTRA']);
+    assert.equal(tls.mode, 'verify');
+    assert.equal(tls.ca?.length, 121);
+    assert.equal(tls.ca?.[120], 'EXTRA');
+    const ssl = mysqlSslOptions(tls);
+    assert.equal(ssl?.rejectUnauthorized, true);
+    assert.equal(ssl?.verifyIdentity, true);
   });
 });

@@ -1,0 +1,369 @@
+// The whole job, as a newcomer does it with `npm start`, in headless Chromium on code-server:
+// select the profile and regions → both trees → link goapp-web to the private goapp-db → create
+// the schema through the SSH tunnel (the sandbox's SSH stand-in, TLS verified with the sandbox CA)
+// with an app user and the project's migrations → point config.yaml at it with the quick-fix.
+// Then three places are checked: the security groups in moto, the tables in MariaDB, and
+// config.yaml on disk. A screenshot is taken at each step (test-results/fullflow-*.png); with
+// RDS_LINK_TOUR_MEDIA=1 the three the README shows are copied to media/tour-*.png.
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as net from 'node:net';
+import * as path from 'node:path';
+import { DescribeInstancesCommand, DescribeSecurityGroupsCommand, EC2Client, type SecurityGroup } from '@aws-sdk/client-ec2';
+import { DescribeDBInstancesCommand, RDSClient } from '@aws-sdk/client-rds';
+import * as mysql from 'mysql2/promise';
+import type { Browser, Locator, Page } from 'playwright-core';
+import { clientConfig } from '../integration/aws/sandbox';
+import { closeBrowser, launchBrowser, openViewContainer, openWorkbench, pane, runCommand, screenshot, type Workbench } from '../support/browser';
+import { ensureCodeServer, repoRoot } from '../support/codeServer';
+import { startSandbox, type Sandbox } from '../support/sandbox';
+
+const ENDPOINT = 'goapp-db.aaaaaaaaaa.us-east-1.rds.amazonaws.com';
+/** The screenshots the README's tour shows, and the names they get in media/. */
+const TOUR = { 'fullflow-04-trees': 'tour-trees', 'fullflow-05-link-plan': 'tour-link-plan', 'fullflow-10-quickfix': 'tour-quickfix' } as const;
+
+describe('e2e: the full flow on the sandbox — profile, trees, link, schema through the tunnel, quick-fix', function () {
+  let sandbox: Sandbox | undefined;
+  let browser: Browser | undefined;
+  let wb: Workbench;
+  let originalConfig = '';
+  let originalEnv = '';
+  const timings: string[] = [];
+  const shots: string[] = [];
+
+  const time = async <T>(label: string, step: () => Promise<T>): Promise<T> => {
+    const t0 = Date.now();
+    const result = await step();
+    timings.push(`${label} ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+    return result;
+  };
+  const shot = async (name: string): Promise<void> => {
+    // The pointer on an empty part of the editor area, so that no hover card covers anything.
+    await wb.page.mouse.move(900, 620);
+    shots.push(await screenshot(wb.page, name));
+  };
+  const root = (): Promise<mysql.Connection> => {
+    const maria = sandbox?.databases?.maria;
+    if (!maria) throw new Error('the sandbox MariaDB is not running');
+    return mysql.createConnection({ socketPath: maria.socketPath, user: maria.user, password: maria.password });
+  };
+
+  before(async function () {
+    await time('setup (code-server install check, moto, MariaDB, SSH stand-in, code-server, Chromium)', async () => {
+      await ensureCodeServer();
+      sandbox = await startSandbox({
+        databases: true,
+        // No profile and no regions yet: the newcomer picks them (written to the workspace settings).
+        settings: { 'rdsLink.profile': '', 'rdsLink.regions': [] },
+      });
+      originalConfig = fs.readFileSync(path.join(sandbox.workspace, 'config.yaml'), 'utf8');
+      originalEnv = fs.readFileSync(path.join(sandbox.workspace, '.env'), 'utf8');
+      browser = await launchBrowser();
+      wb = await openWorkbench(browser, sandbox.server.url);
+    });
+  });
+
+  afterEach(async function () {
+    if (this.currentTest?.state === 'failed' && wb) {
+      const file = await screenshot(wb.page, 'fullflow-failed').catch(() => undefined);
+      if (file) console.log(`    screenshot: ${file}`);
+      if (wb.errors.length) console.log(`    browser errors:\n      ${wb.errors.slice(-20).join('\n      ')}`);
+      const events = sandbox?.databases?.ssh.events.map((e) => `${e.kind} ${e.detail}`) ?? [];
+      if (events.length) console.log(`    SSH stand-in:\n      ${events.join('\n      ')}`);
+    }
+  });
+
+  after(async function () {
+    const stops: [string, () => Promise<void>][] = [
+      ['browser', () => closeBrowser(browser)],
+      ['sandbox', async () => sandbox?.stop()],
+    ];
+    for (const [what, stop] of stops) await stop().catch((e: unknown) => console.error(`stopping ${what}:`, e));
+    if (timings.length) console.log(`    timings: ${timings.join(', ')}`);
+    if (shots.length) console.log(`    screenshots: ${shots.map((f) => path.basename(f)).join(', ')} in ${path.dirname(shots[0])}`);
+  });
+
+  it('selects the sandbox profile and a second region, and shows both trees', async function () {
+    const { page } = wb;
+    await time('profile and regions', async () => {
+      await openViewContainer(page, 'RDS Link');
+      await widenSideBar(page, 440);
+      await pane(page, 'EC2 Instances').getByText('No AWS credentials were found').first().waitFor({ state: 'visible', timeout: 60_000 });
+      await shot('fullflow-01-no-credentials');
+
+      await runCommand(page, 'RDS Link: Select AWS Profile…');
+      const widget = page.locator('.quick-input-widget');
+      await widget.locator('.monaco-list-row').filter({ hasText: 'sandbox' }).first().waitFor({ state: 'visible', timeout: 30_000 });
+      await shot('fullflow-02-profile');
+      await widget.locator('.monaco-list-row').filter({ hasText: 'sandbox' }).first().click();
+      await page.locator('.statusbar-item').filter({ hasText: 'sandbox · 123456789012' }).first().waitFor({ state: 'visible', timeout: 60_000 });
+
+      await runCommand(page, 'RDS Link: Select AWS Regions…');
+      const input = widget.locator('.quick-input-box input');
+      await input.waitFor({ state: 'visible', timeout: 30_000 });
+      await input.fill('eu-west-1');
+      const row = widget.locator('.monaco-list-row').filter({ hasText: 'eu-west-1' }).first();
+      await row.waitFor({ state: 'visible', timeout: 30_000 });
+      await row.click();
+      await shot('fullflow-03-regions');
+      await page.keyboard.press('Enter');
+      await input.waitFor({ state: 'hidden', timeout: 30_000 });
+    });
+
+    await time('both trees loaded', async () => {
+      const ec2 = pane(page, 'EC2 Instances');
+      const rds = pane(page, 'RDS Databases');
+      for (const region of ['us-east-1', 'eu-west-1']) {
+        await ec2.getByRole('treeitem', { name: new RegExp(`^${region}`) }).first().waitFor({ state: 'visible', timeout: 60_000 });
+        await rds.getByRole('treeitem', { name: new RegExp(`^${region}`) }).first().waitFor({ state: 'visible', timeout: 60_000 });
+      }
+      for (const name of ['goapp-web', 'goapp-worker', 'old-batch', 'eu-web']) {
+        await ec2.getByRole('treeitem', { name: new RegExp(`^${name}`) }).first().waitFor({ state: 'visible', timeout: 60_000 });
+      }
+      for (const name of ['goapp-db', 'legacy-mysql', 'billing-postgres', 'reports-aurora']) {
+        await rds.getByRole('treeitem', { name: new RegExp(`^${name}`) }).first().waitFor({ state: 'visible', timeout: 60_000 });
+      }
+      assert.match(await ec2.getByRole('treeitem', { name: /^goapp-worker/ }).first().innerText(), /stopped/);
+    });
+    const settings = JSON.parse(fs.readFileSync(path.join(sandbox?.workspace ?? '', '.vscode/settings.json'), 'utf8')) as Record<string, unknown>;
+    assert.equal(settings['rdsLink.profile'], 'sandbox');
+    assert.deepEqual([...(settings['rdsLink.regions'] as string[])].sort(), ['eu-west-1', 'us-east-1']);
+    await shot('fullflow-04-trees');
+  });
+
+  it('links goapp-web to goapp-db from the tree (plan, modal, Link)', async function () {
+    const { page } = wb;
+    const rds = pane(page, 'RDS Databases');
+    await time('link', async () => {
+      await contextMenu(page, rds, /^goapp-db/, 'Link EC2 Instance to RDS Database…');
+      const input = page.locator('.quick-input-widget .quick-input-box input');
+      await input.waitFor({ state: 'visible', timeout: 30_000 });
+      await input.fill('goapp-web');
+      await page.locator('.quick-input-widget .monaco-list-row').filter({ hasText: 'goapp-web' }).first().click();
+      const dialog = page.locator('.monaco-dialog-box');
+      await dialog.waitFor({ state: 'visible', timeout: 30_000 });
+      const plan = await dialog.innerText();
+      assert.match(plan, /Link goapp-web to goapp-db\?/);
+      assert.match(plan, /ec2-rds-1/);
+      assert.match(plan, /rds-ec2-1/);
+      await shot('fullflow-05-link-plan');
+      await dialog.locator('.monaco-button', { hasText: /^Link$/ }).click();
+      await page.locator('.notifications-toasts').getByText(/Linked goapp-web to goapp-db through ec2-rds-1 and rds-ec2-1/).waitFor({ state: 'visible', timeout: 60_000 });
+      await rds.getByRole('treeitem', { name: /^goapp-db/ }).first().click();
+      await rds.getByRole('treeitem', { name: /Linked instances/ }).first().waitFor({ state: 'visible', timeout: 30_000 });
+    });
+    await shot('fullflow-06-linked');
+  });
+
+  it('creates the goapp schema through the SSH tunnel: app user and the two migrations', async function () {
+    const { page } = wb;
+    const rds = pane(page, 'RDS Databases');
+    const widget = page.locator('.quick-input-widget');
+    const input = widget.locator('.quick-input-box input');
+    await time('create schema (prompts, tunnel, migrations)', async () => {
+      await contextMenu(page, rds, /^goapp-db/, 'Create Database (Schema)…');
+      await widget.locator('.quick-input-title', { hasText: 'Create a database on goapp-db' }).waitFor({ state: 'visible', timeout: 30_000 });
+      await input.fill('goapp');
+      await page.waitForTimeout(200);
+      await page.keyboard.press('Enter');
+      await widget.locator('.quick-input-title', { hasText: 'Also, on goapp-db:' }).waitFor({ state: 'visible', timeout: 30_000 });
+      await widget.locator('.monaco-list-row').filter({ hasText: "Run the project's schema SQL (2 files)" }).waitFor({ state: 'visible', timeout: 30_000 });
+      await shot('fullflow-07-schema-options');
+      await page.keyboard.press('Enter');
+      await widget.locator('.quick-input-title', { hasText: 'App user name' }).waitFor({ state: 'visible', timeout: 30_000 });
+      assert.equal(await input.inputValue(), 'goapp_app');
+      await page.keyboard.press('Enter');
+      const dialog = page.locator('.monaco-dialog-box');
+      await dialog.waitFor({ state: 'visible', timeout: 30_000 });
+      assert.match(await dialog.innerText(), /Run 2 SQL files on goapp-db\.goapp/);
+      await shot('fullflow-08-migration-plan');
+      await dialog.locator('.monaco-button', { hasText: /^Run$/ }).click();
+      const toast = page.locator('.notifications-toasts .notification-list-item').filter({ hasText: /Created goapp on goapp-db/ }).first();
+      await toast.waitFor({ state: 'visible', timeout: 120_000 });
+      const message = await toast.innerText();
+      assert.match(message, /User goapp_app can use it\./);
+      assert.match(message, /2 migration files applied\./);
+    });
+    await shot('fullflow-09-schema-created');
+
+    // It went through the tunnel: the SSH stand-in logged in the Amazon Linux user and forwarded
+    // to goapp-db's endpoint name; MariaDB saw TLS (verified on the client with the sandbox CA).
+    const events = sandbox?.databases?.ssh.events.map((e) => `${e.kind} ${e.detail}`) ?? [];
+    assert.ok(events.includes('login ec2-user ssh-ed25519'), events.join('\n'));
+    assert.ok(events.includes(`forward ${ENDPOINT}:3306`), events.join('\n'));
+    assert.deepEqual(events.filter((e) => /Refused/.test(e)), []);
+    const conn = await root();
+    try {
+      const [ssl] = await conn.query<mysql.RowDataPacket[]>("SHOW GLOBAL STATUS LIKE 'Ssl_accepts'");
+      assert.ok(Number(ssl[0].Value) >= 1, `Ssl_accepts = ${ssl[0].Value}`);
+    } finally {
+      await conn.end();
+    }
+  });
+
+  it('points config.yaml at goapp-db with the quick-fix and saves it', async function () {
+    const { page } = wb;
+    await time('quick-fix', async () => {
+      await useInWorkspace(page);
+      await runCommand(page, 'Notifications: Clear All Notifications');
+      await openViewContainer(page, 'Explorer');
+      const file = page.locator('.part.sidebar .explorer-folders-view .monaco-list-row', { hasText: /^config\.yaml$/ }).first();
+      await file.waitFor({ state: 'visible', timeout: 30_000 });
+      await file.click();
+      const editor = page.locator('.editor-instance .monaco-editor').first();
+      await editor.locator('.view-line', { hasText: 'database:' }).first().waitFor({ state: 'visible', timeout: 30_000 });
+      await editor.locator('.squiggly-hint').first().waitFor({ state: 'attached', timeout: 60_000 });
+      await editor.locator('.view-line', { hasText: 'host: localhost # local MySQL' }).first().getByText('localhost').first().click();
+      const fix = page.locator('.action-widget .monaco-list-row', { hasText: 'Point at RDS goapp-db (goapp)' }).first();
+      for (let attempt = 0; ; attempt++) {
+        await page.keyboard.press('Control+.');
+        try {
+          await fix.waitFor({ state: 'visible', timeout: 10_000 });
+          break;
+        } catch (err) {
+          // The workspace target reaches the provider a moment after the click on the notification.
+          if (attempt >= 5) throw err;
+          await page.keyboard.press('Escape');
+          await page.waitForTimeout(1000);
+        }
+      }
+      // The preferred fix is focused when the menu opens; the keyboard picks it (a pointer block
+      // over the menu takes the mouse).
+      for (let i = 0; i < 5 && !/\bfocused\b/.test((await fix.getAttribute('class')) ?? ''); i++) await page.keyboard.press('ArrowDown');
+      assert.match((await fix.getAttribute('class')) ?? '', /\bfocused\b/);
+      await shot('fullflow-10-quickfix');
+      await page.keyboard.press('Enter');
+      await page.locator('.notifications-toasts').getByText(/Pointed config\.yaml at goapp-db \(goapp\)\. Undo reverts it\./).waitFor({ state: 'visible', timeout: 30_000 });
+      await editor.locator('.view-lines').click({ position: { x: 5, y: 5 } });
+      await page.keyboard.press('Control+S');
+    });
+    await shot('fullflow-11-patched');
+  });
+
+  it('left the three places as expected: moto, MariaDB, and config.yaml on disk', async function () {
+    assert.ok(sandbox?.databases);
+    // AWS (moto): the console-style pair, each attached where the console attaches it.
+    const ec2 = new EC2Client(clientConfig(sandbox.moto.endpoint, 'us-east-1'));
+    const rdsClient = new RDSClient(clientConfig(sandbox.moto.endpoint, 'us-east-1'));
+    try {
+      const groups = (await ec2.send(new DescribeSecurityGroupsCommand({ Filters: [{ Name: 'group-name', Values: ['ec2-rds-1', 'rds-ec2-1'] }] }))).SecurityGroups ?? [];
+      const byName = new Map(groups.map((g) => [g.GroupName, g] as [string | undefined, SecurityGroup]));
+      const ec2Side = byName.get('ec2-rds-1');
+      const rdsSide = byName.get('rds-ec2-1');
+      assert.ok(ec2Side?.GroupId && rdsSide?.GroupId, JSON.stringify(groups.map((g) => g.GroupName)));
+      assert.deepEqual(ec2Side.IpPermissionsEgress?.map((p) => [p.IpProtocol, p.FromPort, p.ToPort, p.UserIdGroupPairs?.map((u) => u.GroupId)]), [['tcp', 3306, 3306, [rdsSide.GroupId]]]);
+      assert.deepEqual(rdsSide.IpPermissions?.map((p) => [p.IpProtocol, p.FromPort, p.ToPort, p.UserIdGroupPairs?.map((u) => u.GroupId)]), [['tcp', 3306, 3306, [ec2Side.GroupId]]]);
+      const instance = (await ec2.send(new DescribeInstancesCommand({ InstanceIds: [sandbox.ids.instances['goapp-web']] }))).Reservations?.[0]?.Instances?.[0];
+      const primary = instance?.NetworkInterfaces?.find((n) => n.Attachment?.DeviceIndex === 0);
+      assert.ok(primary?.Groups?.some((g) => g.GroupId === ec2Side.GroupId), `ec2-rds-1 on goapp-web's primary interface: ${JSON.stringify(primary?.Groups)}`);
+      const db = (await rdsClient.send(new DescribeDBInstancesCommand({ DBInstanceIdentifier: 'goapp-db' }))).DBInstances?.[0];
+      assert.ok(db?.VpcSecurityGroups?.some((g) => g.VpcSecurityGroupId === rdsSide.GroupId), 'rds-ec2-1 on goapp-db');
+      assert.ok((db?.VpcSecurityGroups?.length ?? 0) >= 2, 'goapp-db kept its existing group');
+    } finally {
+      ec2.destroy();
+      rdsClient.destroy();
+    }
+
+    // MariaDB: the schema, both migrations applied, and the app user limited to it.
+    const conn = await root();
+    let appPassword = '';
+    try {
+      const [tables] = await conn.query<mysql.RowDataPacket[]>("SELECT TABLE_NAME AS t FROM information_schema.TABLES WHERE TABLE_SCHEMA = 'goapp' ORDER BY TABLE_NAME");
+      assert.deepEqual(tables.map((r) => r.t), ['schema_migrations', 'todos', 'users']);
+      const [versions] = await conn.query<mysql.RowDataPacket[]>('SELECT version, dirty FROM goapp.schema_migrations');
+      assert.deepEqual(versions.map((r) => [Number(r.version), Number(r.dirty)]), [[2, 0]]);
+      const [cols] = await conn.query<mysql.RowDataPacket[]>("SELECT COLUMN_NAME AS c FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = 'goapp' AND TABLE_NAME = 'todos' AND COLUMN_NAME = 'user_id'");
+      assert.equal(cols.length, 1, 'the second migration added todos.user_id');
+      const [grants] = await conn.query<mysql.RowDataPacket[]>("SHOW GRANTS FOR 'goapp_app'@'%'");
+      const lines = grants.map((r) => String(Object.values(r)[0]));
+      assert.ok(lines.some((g) => /^GRANT .+ ON `goapp`\.\* TO /.test(g)), lines.join('\n'));
+      assert.ok(lines.every((g) => /ON `goapp`\.\*/.test(g) || /^GRANT USAGE ON \*\.\* TO /.test(g)), lines.join('\n'));
+    } finally {
+      await conn.end();
+    }
+
+    // config.yaml on disk: only the four DB values changed; redis and the comment stayed.
+    const file = path.join(sandbox.workspace, 'config.yaml');
+    const patched = await waitForFile(file, (text) => text !== originalConfig);
+    appPassword = /^ {2}password: "(.*)"$/m.exec(patched)?.[1] ?? '';
+    assert.match(appPassword, /^[A-Za-z0-9._-]{32}$/, `the generated password in:\n${patched}`);
+    const expected = originalConfig
+      .replace('  host: localhost # local MySQL for development\n', `  host: ${ENDPOINT} # local MySQL for development\n`)
+      .replace('  user: goapp\n', '  user: goapp_app\n')
+      .replace('  password: "devpassword"\n', `  password: "${appPassword}"\n`)
+      .replace('  name: goapp_dev\n', '  name: goapp\n');
+    assert.notEqual(expected, originalConfig);
+    assert.equal(patched, expected);
+    assert.equal(fs.readFileSync(path.join(sandbox.workspace, '.env'), 'utf8'), originalEnv, '.env is untouched');
+
+    // The password written is the app user's: it logs in to goapp over TLS, verified like the extension does.
+    const maria = sandbox.databases.maria;
+    const app = await mysql.createConnection({
+      host: ENDPOINT, port: 3306, user: 'goapp_app', password: appPassword, database: 'goapp',
+      // mysql2 checks the name it is given as host; the socket goes to 127.0.0.1 through this stream.
+      stream: net.connect({ host: maria.host, port: maria.port }),
+      ssl: { ca: sandbox.databases.certificates.caPem, rejectUnauthorized: true, verifyIdentity: true },
+    });
+    try {
+      await app.query('INSERT INTO todos (title) VALUES (?)', ['from the full-flow test']);
+      const [n] = await app.query<mysql.RowDataPacket[]>('SELECT COUNT(*) AS n FROM todos');
+      assert.equal(Number(n[0].n), 1);
+    } finally {
+      await app.end();
+    }
+
+    if (process.env.RDS_LINK_TOUR_MEDIA === '1') {
+      for (const [from, to] of Object.entries(TOUR)) {
+        fs.copyFileSync(path.join(path.dirname(shots[0]), `${from}.png`), path.join(repoRoot, 'media', `${to}.png`));
+      }
+      console.log(`    copied ${Object.values(TOUR).join(', ')} to media/`);
+    }
+  });
+});
+
+/** Drags the side bar's edge so that it is `width` pixels wide (tree rows then show their descriptions). */
+async function widenSideBar(page: Page, width: number): Promise<void> {
+  const box = await page.locator('.part.sidebar').boundingBox();
+  if (!box || box.width >= width) return;
+  const y = box.y + box.height / 2;
+  await page.mouse.move(box.x + box.width - 1, y);
+  await page.mouse.down();
+  await page.mouse.move(box.x + width, y, { steps: 8 });
+  await page.mouse.up();
+}
+
+/** Right-clicks a tree row and runs an entry of its context menu. */
+async function contextMenu(page: Page, view: Locator, row: RegExp, label: string): Promise<void> {
+  await view.getByRole('treeitem', { name: row }).first().click({ button: 'right' });
+  const item = page.locator('.context-view .action-menu-item', { hasText: label }).first();
+  await item.waitFor({ state: 'visible', timeout: 30_000 });
+  await item.hover();
+  await page.keyboard.press('Enter');
+}
+
+/** Clicks "Use in This Workspace" on the success notification (from the notification centre if the toast is gone). */
+async function useInWorkspace(page: Page): Promise<void> {
+  const button = (scope: string) =>
+    page.locator(`${scope} .notification-list-item`).filter({ hasText: /Created goapp on goapp-db/ }).first().locator('.monaco-button', { hasText: 'Use in This Workspace' }).first();
+  const toast = button('.notifications-toasts');
+  if (await toast.isVisible()) {
+    await toast.click();
+  } else {
+    await runCommand(page, 'Notifications: Show Notifications');
+    const inCenter = button('.notifications-center');
+    await inCenter.waitFor({ state: 'visible', timeout: 10_000 });
+    await inCenter.click();
+    await page.keyboard.press('Escape');
+  }
+}
+
+async function waitForFile(file: string, ok: (text: string) => boolean, timeoutMs = 10_000): Promise<string> {
+  const deadline = Date.now() + timeoutMs;
+  let text = fs.readFileSync(file, 'utf8');
+  while (!ok(text)) {
+    if (Date.now() > deadline) assert.fail(`${file} after saving:\n${text}`);
+    await new Promise((r) => setTimeout(r, 200));
+    text = fs.readFileSync(file, 'utf8');
+  }
+  return text;
+}
