@@ -11,7 +11,7 @@ import { ApplyFailedError, applyPlan, type ApplyOptions } from '../../src/core/a
 import { countingLinkApi } from '../../src/core/aws/link/callCounter';
 import { findLinks } from '../../src/core/aws/link/links';
 import { prepareLink, prepareUnlink } from '../../src/core/aws/link/service';
-import type { DbTarget, LinkApi, Plan, PlanStep } from '../../src/core/aws/link/types';
+import type { DbTarget, Plan } from '../../src/core/aws/link/types';
 import { baseGroups, consolePair, db, world, type World } from '../unit/link/builders';
 import { FakeAws, type FaultKind } from '../unit/link/fakeAws';
 
@@ -51,31 +51,12 @@ function differences(before: Snapshot, after: Snapshot): number {
   return n;
 }
 
-function methodOf(step: PlanStep): keyof LinkApi {
-  switch (step.kind) {
-    case 'createGroup':
-      return 'createSecurityGroup';
-    case 'revokeDefaultEgress':
-    case 'revokeRule':
-      return 'revokeRules';
-    case 'authorizeRule':
-      return 'authorizeRules';
-    case 'setInterfaceGroups':
-      return 'setInterfaceGroups';
-    case 'setDatabaseGroups':
-      return 'setDatabaseGroups';
-    case 'deleteGroup':
-      return 'deleteSecurityGroup';
-  }
-}
-
 /** Fails step `index` of the plan `kind`-wise; returns the differences left behind. */
 async function leftoversAfterFault(setup: () => Promise<FakeAws>, makePlan: (aws: FakeAws) => Promise<Plan>, index: number, kind: FaultKind): Promise<number> {
   const aws = await setup();
   const before = aws.snapshot() as Snapshot;
   const plan = await makePlan(aws);
-  const method = methodOf(plan.steps[index]);
-  aws.failOn(method, { skip: plan.steps.slice(0, index).filter((s) => methodOf(s) === method).length, kind });
+  aws.failStep(plan, index, kind);
   try {
     await applyPlan(plan, aws, fast);
     throw new Error(`step ${index + 1} (${plan.steps[index].kind}) did not fail`);

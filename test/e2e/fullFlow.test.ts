@@ -12,13 +12,14 @@ import * as path from 'node:path';
 import { DescribeInstancesCommand, DescribeSecurityGroupsCommand, EC2Client, type SecurityGroup } from '@aws-sdk/client-ec2';
 import { DescribeDBInstancesCommand, RDSClient } from '@aws-sdk/client-rds';
 import * as mysql from 'mysql2/promise';
-import type { Browser, Locator, Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { clientConfig } from '../integration/aws/sandbox';
 import { closeBrowser, launchBrowser, openViewContainer, openWorkbench, pane, runCommand, screenshot, type Workbench } from '../support/browser';
 import { ensureCodeServer, repoRoot } from '../support/codeServer';
 import { startSandbox, type Sandbox } from '../support/sandbox';
+import { contextMenu, openQuickFix, pickInQuickInput, reportFailure, useInWorkspace } from '../support/workbench';
+import { assertGoappMigrated, createGoappSchema, expectPatchedConfig, GOAPP_DB_ENDPOINT as ENDPOINT, openConfigYaml } from './goapp';
 
-const ENDPOINT = 'goapp-db.aaaaaaaaaa.us-east-1.rds.amazonaws.com';
 /** The screenshots the README's tour shows, and the names they get in media/. */
 const TOUR = { 'fullflow-04-trees': 'tour-trees', 'fullflow-05-link-plan': 'tour-link-plan', 'fullflow-10-quickfix': 'tour-quickfix' } as const;
 
@@ -63,15 +64,12 @@ describe('e2e: the full flow on the sandbox — profile, trees, link, schema thr
     });
   });
 
-  afterEach(async function () {
-    if (this.currentTest?.state === 'failed' && wb) {
-      const file = await screenshot(wb.page, 'fullflow-failed').catch(() => undefined);
-      if (file) console.log(`    screenshot: ${file}`);
-      if (wb.errors.length) console.log(`    browser errors:\n      ${wb.errors.slice(-20).join('\n      ')}`);
+  afterEach(
+    reportFailure(() => wb, 'fullflow-failed', () => {
       const events = sandbox?.databases?.ssh.events.map((e) => `${e.kind} ${e.detail}`) ?? [];
       if (events.length) console.log(`    SSH stand-in:\n      ${events.join('\n      ')}`);
-    }
-  });
+    }),
+  );
 
   after(async function () {
     const stops: [string, () => Promise<void>][] = [
@@ -99,15 +97,10 @@ describe('e2e: the full flow on the sandbox — profile, trees, link, schema thr
       await page.locator('.statusbar-item').filter({ hasText: 'sandbox · 123456789012' }).first().waitFor({ state: 'visible', timeout: 60_000 });
 
       await runCommand(page, 'RDS Link: Select AWS Regions…');
-      const input = widget.locator('.quick-input-box input');
-      await input.waitFor({ state: 'visible', timeout: 30_000 });
-      await input.fill('eu-west-1');
-      const row = widget.locator('.monaco-list-row').filter({ hasText: 'eu-west-1' }).first();
-      await row.waitFor({ state: 'visible', timeout: 30_000 });
-      await row.click();
+      await pickInQuickInput(page, 'eu-west-1');
       await shot('fullflow-03-regions');
       await page.keyboard.press('Enter');
-      await input.waitFor({ state: 'hidden', timeout: 30_000 });
+      await widget.locator('.quick-input-box input').waitFor({ state: 'hidden', timeout: 30_000 });
     });
 
     await time('both trees loaded', async () => {
@@ -136,10 +129,7 @@ describe('e2e: the full flow on the sandbox — profile, trees, link, schema thr
     const rds = pane(page, 'RDS Databases');
     await time('link', async () => {
       await contextMenu(page, rds, /^goapp-db/, 'Link EC2 Instance to RDS Database…');
-      const input = page.locator('.quick-input-widget .quick-input-box input');
-      await input.waitFor({ state: 'visible', timeout: 30_000 });
-      await input.fill('goapp-web');
-      await page.locator('.quick-input-widget .monaco-list-row').filter({ hasText: 'goapp-web' }).first().click();
+      await pickInQuickInput(page, 'goapp-web');
       const dialog = page.locator('.monaco-dialog-box');
       await dialog.waitFor({ state: 'visible', timeout: 30_000 });
       const plan = await dialog.innerText();
@@ -158,31 +148,12 @@ describe('e2e: the full flow on the sandbox — profile, trees, link, schema thr
   it('creates the goapp schema through the SSH tunnel: app user and the two migrations', async function () {
     const { page } = wb;
     const rds = pane(page, 'RDS Databases');
-    const widget = page.locator('.quick-input-widget');
-    const input = widget.locator('.quick-input-box input');
     await time('create schema (prompts, tunnel, migrations)', async () => {
-      await contextMenu(page, rds, /^goapp-db/, 'Create Database (Schema)…');
-      await widget.locator('.quick-input-title', { hasText: 'Create a database on goapp-db' }).waitFor({ state: 'visible', timeout: 30_000 });
-      await input.fill('goapp');
-      await page.waitForTimeout(200);
-      await page.keyboard.press('Enter');
-      await widget.locator('.quick-input-title', { hasText: 'Also, on goapp-db:' }).waitFor({ state: 'visible', timeout: 30_000 });
-      await widget.locator('.monaco-list-row').filter({ hasText: "Run the project's schema SQL (2 files)" }).waitFor({ state: 'visible', timeout: 30_000 });
-      await shot('fullflow-07-schema-options');
-      await page.keyboard.press('Enter');
-      await widget.locator('.quick-input-title', { hasText: 'App user name' }).waitFor({ state: 'visible', timeout: 30_000 });
-      assert.equal(await input.inputValue(), 'goapp_app');
-      await page.keyboard.press('Enter');
-      const dialog = page.locator('.monaco-dialog-box');
-      await dialog.waitFor({ state: 'visible', timeout: 30_000 });
-      assert.match(await dialog.innerText(), /Run 2 SQL files on goapp-db\.goapp/);
-      await shot('fullflow-08-migration-plan');
-      await dialog.locator('.monaco-button', { hasText: /^Run$/ }).click();
-      const toast = page.locator('.notifications-toasts .notification-list-item').filter({ hasText: /Created goapp on goapp-db/ }).first();
-      await toast.waitFor({ state: 'visible', timeout: 120_000 });
-      const message = await toast.innerText();
-      assert.match(message, /User goapp_app can use it\./);
-      assert.match(message, /2 migration files applied\./);
+      await createGoappSchema(page, rds, {
+        toastTimeoutMs: 120_000,
+        onOptions: () => shot('fullflow-07-schema-options'),
+        onPlan: () => shot('fullflow-08-migration-plan'),
+      });
     });
     await shot('fullflow-09-schema-created');
 
@@ -206,27 +177,12 @@ describe('e2e: the full flow on the sandbox — profile, trees, link, schema thr
     await time('quick-fix', async () => {
       await useInWorkspace(page);
       await runCommand(page, 'Notifications: Clear All Notifications');
-      await openViewContainer(page, 'Explorer');
-      const file = page.locator('.part.sidebar .explorer-folders-view .monaco-list-row', { hasText: /^config\.yaml$/ }).first();
-      await file.waitFor({ state: 'visible', timeout: 30_000 });
-      await file.click();
+      await openConfigYaml(page);
       const editor = page.locator('.editor-instance .monaco-editor').first();
-      await editor.locator('.view-line', { hasText: 'database:' }).first().waitFor({ state: 'visible', timeout: 30_000 });
       await editor.locator('.squiggly-hint').first().waitFor({ state: 'attached', timeout: 60_000 });
       await editor.locator('.view-line', { hasText: 'host: localhost # local MySQL' }).first().getByText('localhost').first().click();
-      const fix = page.locator('.action-widget .monaco-list-row', { hasText: 'Point at RDS goapp-db (goapp)' }).first();
-      for (let attempt = 0; ; attempt++) {
-        await page.keyboard.press('Control+.');
-        try {
-          await fix.waitFor({ state: 'visible', timeout: 10_000 });
-          break;
-        } catch (err) {
-          // The workspace target reaches the provider a moment after the click on the notification.
-          if (attempt >= 5) throw err;
-          await page.keyboard.press('Escape');
-          await page.waitForTimeout(1000);
-        }
-      }
+      // The workspace target reaches the provider a moment after the click on the notification.
+      const fix = await openQuickFix(page, 'Point at RDS goapp-db (goapp)');
       // The preferred fix is focused when the menu opens; the keyboard picks it (a pointer block
       // over the menu takes the mouse).
       for (let i = 0; i < 5 && !/\bfocused\b/.test((await fix.getAttribute('class')) ?? ''); i++) await page.keyboard.press('ArrowDown');
@@ -266,14 +222,8 @@ describe('e2e: the full flow on the sandbox — profile, trees, link, schema thr
 
     // MariaDB: the schema, both migrations applied, and the app user limited to it.
     const conn = await root();
-    let appPassword = '';
     try {
-      const [tables] = await conn.query<mysql.RowDataPacket[]>("SELECT TABLE_NAME AS t FROM information_schema.TABLES WHERE TABLE_SCHEMA = 'goapp' ORDER BY TABLE_NAME");
-      assert.deepEqual(tables.map((r) => r.t), ['schema_migrations', 'todos', 'users']);
-      const [versions] = await conn.query<mysql.RowDataPacket[]>('SELECT version, dirty FROM goapp.schema_migrations');
-      assert.deepEqual(versions.map((r) => [Number(r.version), Number(r.dirty)]), [[2, 0]]);
-      const [cols] = await conn.query<mysql.RowDataPacket[]>("SELECT COLUMN_NAME AS c FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = 'goapp' AND TABLE_NAME = 'todos' AND COLUMN_NAME = 'user_id'");
-      assert.equal(cols.length, 1, 'the second migration added todos.user_id');
+      await assertGoappMigrated(conn);
       const [grants] = await conn.query<mysql.RowDataPacket[]>("SHOW GRANTS FOR 'goapp_app'@'%'");
       const lines = grants.map((r) => String(Object.values(r)[0]));
       assert.ok(lines.some((g) => /^GRANT .+ ON `goapp`\.\* TO /.test(g)), lines.join('\n'));
@@ -283,17 +233,7 @@ describe('e2e: the full flow on the sandbox — profile, trees, link, schema thr
     }
 
     // config.yaml on disk: only the four DB values changed; redis and the comment stayed.
-    const file = path.join(sandbox.workspace, 'config.yaml');
-    const patched = await waitForFile(file, (text) => text !== originalConfig);
-    appPassword = /^ {2}password: "(.*)"$/m.exec(patched)?.[1] ?? '';
-    assert.match(appPassword, /^[A-Za-z0-9._-]{32}$/, `the generated password in:\n${patched}`);
-    const expected = originalConfig
-      .replace('  host: localhost # local MySQL for development\n', `  host: ${ENDPOINT} # local MySQL for development\n`)
-      .replace('  user: goapp\n', '  user: goapp_app\n')
-      .replace('  password: "devpassword"\n', `  password: "${appPassword}"\n`)
-      .replace('  name: goapp_dev\n', '  name: goapp\n');
-    assert.notEqual(expected, originalConfig);
-    assert.equal(patched, expected);
+    const { password: appPassword } = await expectPatchedConfig(path.join(sandbox.workspace, 'config.yaml'), originalConfig);
     assert.equal(fs.readFileSync(path.join(sandbox.workspace, '.env'), 'utf8'), originalEnv, '.env is untouched');
 
     // The password written is the app user's: it logs in to goapp over TLS, verified like the extension does.
@@ -330,40 +270,4 @@ async function widenSideBar(page: Page, width: number): Promise<void> {
   await page.mouse.down();
   await page.mouse.move(box.x + width, y, { steps: 8 });
   await page.mouse.up();
-}
-
-/** Right-clicks a tree row and runs an entry of its context menu. */
-async function contextMenu(page: Page, view: Locator, row: RegExp, label: string): Promise<void> {
-  await view.getByRole('treeitem', { name: row }).first().click({ button: 'right' });
-  const item = page.locator('.context-view .action-menu-item', { hasText: label }).first();
-  await item.waitFor({ state: 'visible', timeout: 30_000 });
-  await item.hover();
-  await page.keyboard.press('Enter');
-}
-
-/** Clicks "Use in This Workspace" on the success notification (from the notification centre if the toast is gone). */
-async function useInWorkspace(page: Page): Promise<void> {
-  const button = (scope: string) =>
-    page.locator(`${scope} .notification-list-item`).filter({ hasText: /Created goapp on goapp-db/ }).first().locator('.monaco-button', { hasText: 'Use in This Workspace' }).first();
-  const toast = button('.notifications-toasts');
-  if (await toast.isVisible()) {
-    await toast.click();
-  } else {
-    await runCommand(page, 'Notifications: Show Notifications');
-    const inCenter = button('.notifications-center');
-    await inCenter.waitFor({ state: 'visible', timeout: 10_000 });
-    await inCenter.click();
-    await page.keyboard.press('Escape');
-  }
-}
-
-async function waitForFile(file: string, ok: (text: string) => boolean, timeoutMs = 10_000): Promise<string> {
-  const deadline = Date.now() + timeoutMs;
-  let text = fs.readFileSync(file, 'utf8');
-  while (!ok(text)) {
-    if (Date.now() > deadline) assert.fail(`${file} after saving:\n${text}`);
-    await new Promise((r) => setTimeout(r, 200));
-    text = fs.readFileSync(file, 'utf8');
-  }
-  return text;
 }

@@ -3,26 +3,12 @@
 import * as assert from 'node:assert/strict';
 import { DescribeSecurityGroupsCommand, EC2Client } from '@aws-sdk/client-ec2';
 import { DescribeBlueGreenDeploymentsCommand, DescribeDBInstancesCommand, RDSClient } from '@aws-sdk/client-rds';
-import type { Browser, Locator } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { clientConfig } from '../integration/aws/sandbox';
 import { closeBrowser, launchBrowser, openViewContainer, openWorkbench, pane, screenshot, type Workbench } from '../support/browser';
 import { ensureCodeServer } from '../support/codeServer';
 import { startSandbox, type Sandbox } from '../support/sandbox';
-
-/**
- * Expands a tree row once it has children. A row becomes expandable only when the data behind
- * its children has loaded (links, deployments), so wait for that before clicking: a click on a
- * leaf would only select it.
- */
-async function expandRow(row: Locator): Promise<void> {
-  await row.waitFor({ state: 'visible', timeout: 30_000 });
-  const started = Date.now();
-  while ((await row.getAttribute('aria-expanded')) === null) {
-    if (Date.now() - started > 30_000) throw new Error('the row never became expandable');
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  if ((await row.getAttribute('aria-expanded')) === 'false') await row.click();
-}
+import { acceptQuickInput, contextMenu, expandRow, pickInQuickInput, reportFailure } from '../support/workbench';
 
 describe('e2e: the views and linking against the sandbox account (moto)', function () {
   let sandbox: Sandbox | undefined;
@@ -36,13 +22,7 @@ describe('e2e: the views and linking against the sandbox account (moto)', functi
     wb = await openWorkbench(browser, sandbox.server.url);
   });
 
-  afterEach(async function () {
-    if (this.currentTest?.state === 'failed' && wb) {
-      const file = await screenshot(wb.page, 'e2e-sandbox-failed').catch(() => undefined);
-      if (file) console.log(`    screenshot: ${file}`);
-      if (wb.errors.length) console.log(`    browser errors:\n      ${wb.errors.slice(-20).join('\n      ')}`);
-    }
-  });
+  afterEach(reportFailure(() => wb, 'e2e-sandbox-failed'));
 
   after(async function () {
     await closeBrowser(browser);
@@ -70,14 +50,8 @@ describe('e2e: the views and linking against the sandbox account (moto)', functi
   it('links goapp-web to goapp-db from the tree: plan, confirm, and the groups exist in moto', async function () {
     const { page } = wb;
     const rds = pane(page, 'RDS Databases');
-    await rds.getByRole('treeitem', { name: /goapp-db/ }).first().click({ button: 'right' });
-    const item = page.locator('.context-view .action-menu-item', { hasText: 'Link EC2 Instance to RDS Database…' }).first();
-    await item.hover();
-    await page.keyboard.press('Enter');
-    const input = page.locator('.quick-input-widget .quick-input-box input');
-    await input.waitFor({ state: 'visible', timeout: 30_000 });
-    await input.fill('goapp-web');
-    await page.locator('.quick-input-widget .monaco-list-row').filter({ hasText: 'goapp-web' }).first().click();
+    await contextMenu(page, rds, /goapp-db/, 'Link EC2 Instance to RDS Database…');
+    await pickInQuickInput(page, 'goapp-web');
     const dialog = page.locator('.monaco-dialog-box');
     await dialog.waitFor({ state: 'visible', timeout: 30_000 });
     const planText = await dialog.innerText();
@@ -110,26 +84,11 @@ describe('e2e: the views and linking against the sandbox account (moto)', functi
   it('creates a Blue/Green deployment for legacy-mysql from the tree and switches it over', async function () {
     const { page } = wb;
     const rds = pane(page, 'RDS Databases');
-    const input = page.locator('.quick-input-widget .quick-input-box input');
-    /** Accepts what a quick pick (its first row) or an input box (its value) offers. */
-    const accept = async (kind: 'pick' | 'input'): Promise<void> => {
-      await input.waitFor({ state: 'visible', timeout: 30_000 });
-      if (kind === 'pick') await page.locator('.quick-input-widget .monaco-list-row').first().waitFor({ state: 'visible', timeout: 30_000 });
-      await page.keyboard.press('Enter');
-      await page.waitForTimeout(300);
-    };
-    const menu = async (row: RegExp, label: string): Promise<void> => {
-      await rds.getByRole('treeitem', { name: row }).first().click({ button: 'right' });
-      const item = page.locator('.context-view .action-menu-item', { hasText: label }).first();
-      await item.hover();
-      await page.keyboard.press('Enter');
-    };
-
-    await menu(/^legacy-mysql/, 'Create Blue/Green Deployment…');
-    await accept('pick'); // engine version (moto lists no upgrade targets: the current one)
-    await accept('pick'); // parameter group (the recommended one)
-    await accept('pick'); // instance class (the current one)
-    await accept('input'); // the suggested name
+    await contextMenu(page, rds, /^legacy-mysql/, 'Create Blue/Green Deployment…');
+    await acceptQuickInput(page, 'pick'); // engine version (moto lists no upgrade targets: the current one)
+    await acceptQuickInput(page, 'pick'); // parameter group (the recommended one)
+    await acceptQuickInput(page, 'pick'); // instance class (the current one)
+    await acceptQuickInput(page, 'input'); // the suggested name
     const dialog = page.locator('.monaco-dialog-box');
     await dialog.waitFor({ state: 'visible', timeout: 30_000 });
     await dialog.locator('.monaco-button', { hasText: /^Create$/ }).click();
@@ -140,8 +99,8 @@ describe('e2e: the views and linking against the sandbox account (moto)', functi
     await bgRow.waitFor({ state: 'visible', timeout: 30_000 });
     await page.mouse.move(900, 600);
     console.log(`    screenshot: ${await screenshot(page, 'sandbox-blue-green')}`);
-    await menu(/legacy-mysql-bg-/, 'Switch Over Blue/Green Deployment…');
-    await accept('input'); // the default timeout, 300 s
+    await contextMenu(page, rds, /legacy-mysql-bg-/, 'Switch Over Blue/Green Deployment…');
+    await acceptQuickInput(page, 'input'); // the default timeout, 300 s
     await dialog.waitFor({ state: 'visible', timeout: 30_000 });
     assert.match(await dialog.innerText(), /-old1/);
     await dialog.locator('.monaco-button', { hasText: /^Switch Over$/ }).click();

@@ -6,6 +6,7 @@ import * as path from 'node:path';
 import type { Browser } from 'playwright-core';
 import { closeBrowser, launchBrowser, openViewContainer, openWorkbench, pane, paneHeader, resultsDir, runCommand, screenshot, type Workbench } from '../support/browser';
 import { ensureCodeServer, isolatedAwsEnv, makeGoWorkspace, repoRoot, startCodeServer, type CodeServer, type TempWorkspace } from '../support/codeServer';
+import { reportFailure } from '../support/workbench';
 
 /** The manifest's English strings, so that these tests follow the wording of package.nls.json. */
 function nls(): Record<string, string> {
@@ -28,13 +29,7 @@ describe('e2e: RDS Link in the workbench (code-server)', function () {
     wb = await openWorkbench(browser, server.url);
   });
 
-  afterEach(async function () {
-    if (this.currentTest?.state === 'failed' && wb) {
-      const file = await screenshot(wb.page, 'e2e-failed').catch(() => undefined);
-      if (file) console.log(`    screenshot: ${file}`);
-      if (wb.errors.length) console.log(`    browser errors:\n      ${wb.errors.slice(-20).join('\n      ')}`);
-    }
-  });
+  afterEach(reportFailure(() => wb, 'e2e-failed'));
 
   after(async function () {
     await closeBrowser(browser);

@@ -12,7 +12,7 @@ import {
 import { findLinks } from '../../../src/core/aws/link/links';
 import { planLink } from '../../../src/core/aws/link/planner';
 import { prepareLink, prepareUnlink } from '../../../src/core/aws/link/service';
-import type { DbTarget, LinkApi, Plan, PlanStep } from '../../../src/core/aws/link/types';
+import type { DbTarget, LinkApi } from '../../../src/core/aws/link/types';
 import { auroraCluster, baseGroups, consolePair, db, eni, instance, world, type World } from './builders';
 import { AwsError, FakeAws, type FaultKind } from './fakeAws';
 
@@ -37,32 +37,6 @@ async function currentLinks(aws: LinkApi) {
   const inst = await aws.describeInstance('i-web');
   const others = (await aws.describeInstance('i-api')) ?? undefined;
   return findLinks([inst, others].filter((i) => i !== undefined), await aws.describeDatabases(), await aws.describeSecurityGroups({}));
-}
-
-/** The LinkApi method a step calls. */
-function methodOf(step: PlanStep): keyof LinkApi {
-  switch (step.kind) {
-    case 'createGroup':
-      return 'createSecurityGroup';
-    case 'revokeDefaultEgress':
-    case 'revokeRule':
-      return 'revokeRules';
-    case 'authorizeRule':
-      return 'authorizeRules';
-    case 'setInterfaceGroups':
-      return 'setInterfaceGroups';
-    case 'setDatabaseGroups':
-      return 'setDatabaseGroups';
-    case 'deleteGroup':
-      return 'deleteSecurityGroup';
-  }
-}
-
-/** Makes step `index` of the plan fail (earlier calls of the same method go through). */
-function failStep(aws: FakeAws, plan: Plan, index: number, kind: FaultKind): void {
-  const method = methodOf(plan.steps[index]);
-  const skip = plan.steps.slice(0, index).filter((s) => methodOf(s) === method).length;
-  aws.failOn(method, { skip, kind });
 }
 
 async function expectApplyFailure(promise: Promise<unknown>): Promise<ApplyFailedError> {
@@ -277,7 +251,7 @@ describe('fault injection: every failing step leaves AWS as it was', () => {
         const aws = FakeAws.from(world());
         const initial = aws.snapshot();
         const { plan } = await prepareLink(aws, { instanceId: 'i-web', db: APPDB });
-        failStep(aws, plan, index, kind);
+        aws.failStep(plan, index, kind);
         const err = await expectApplyFailure(applyPlan(plan, aws, fast));
         assert.equal(err.stepIndex, index);
         assert.ok(err.rollback.complete, err.message);
@@ -310,7 +284,7 @@ describe('fault injection: every failing step leaves AWS as it was', () => {
         const links = await currentLinks(aws);
         const { plan } = await prepareUnlink(aws, links[0]);
         assert.equal(plan.steps[index].kind, kindOfStep);
-        failStep(aws, plan, index, kind);
+        aws.failStep(plan, index, kind);
         const err = await expectApplyFailure(applyPlan(plan, aws, fast));
         assert.ok(err.rollback.complete, err.message);
         assert.deepEqual(aws.snapshot(), linked);
@@ -324,7 +298,7 @@ describe('fault injection: every failing step leaves AWS as it was', () => {
       const aws = FakeAws.from(world());
       await link(aws);
       const { plan } = await prepareUnlink(aws, (await currentLinks(aws))[0]);
-      failStep(aws, plan, which, 'rejected');
+      aws.failStep(plan, which, 'rejected');
       const { result } = { result: await applyPlan(plan, aws, fast) };
       assert.equal(result.status, 'applied');
       assert.equal(result.keptGroups.length, 1);

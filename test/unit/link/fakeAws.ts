@@ -12,7 +12,7 @@
  */
 import type { Ec2Instance, RdsDatabase, SecurityGroup, SecurityGroupRule } from '../../../src/core/aws/types';
 import { ALLOW_ALL_EGRESS } from '../../../src/core/aws/link/consoleRules';
-import type { DbTarget, InterfaceUse, LinkApi, NewGroupInput, RuleDirection, SecurityGroupFilter } from '../../../src/core/aws/link/types';
+import type { DbTarget, InterfaceUse, LinkApi, NewGroupInput, Plan, PlanStep, RuleDirection, SecurityGroupFilter } from '../../../src/core/aws/link/types';
 import type { World } from './builders';
 
 type Method = keyof LinkApi;
@@ -143,6 +143,12 @@ export class FakeAws implements LinkApi {
    */
   failOn(method: Method, options: { skip?: number; kind?: FaultKind; times?: number } = {}): void {
     this.injections.push({ method, skip: options.skip ?? 0, kind: options.kind ?? 'rejected', times: options.times ?? 1 });
+  }
+
+  /** Makes step `index` of the plan fail `kind`-wise (earlier calls of the same method go through). */
+  failStep(plan: Plan, index: number, kind: FaultKind): void {
+    const method = methodOf(plan.steps[index]);
+    this.failOn(method, { skip: plan.steps.slice(0, index).filter((s) => methodOf(s) === method).length, kind });
   }
 
   clearFaults(): void {
@@ -387,5 +393,24 @@ export class FakeAws implements LinkApi {
   private toDb(d: MutableDb): RdsDatabase {
     const cluster = d.base.kind === 'instance' && d.base.clusterId ? this.dbs.get(`cluster:${d.base.clusterId}`) : undefined;
     return { ...d.base, securityGroupIds: [...(cluster ?? d).groupIds] };
+  }
+}
+
+/** The LinkApi method a step calls. */
+function methodOf(step: PlanStep): Method {
+  switch (step.kind) {
+    case 'createGroup':
+      return 'createSecurityGroup';
+    case 'revokeDefaultEgress':
+    case 'revokeRule':
+      return 'revokeRules';
+    case 'authorizeRule':
+      return 'authorizeRules';
+    case 'setInterfaceGroups':
+      return 'setInterfaceGroups';
+    case 'setDatabaseGroups':
+      return 'setDatabaseGroups';
+    case 'deleteGroup':
+      return 'deleteSecurityGroup';
   }
 }

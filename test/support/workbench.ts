@@ -1,0 +1,125 @@
+// The workbench gestures and checks the e2e tests share, on top of browser.ts: tree rows (context
+// menu, expand), the quick input, notifications, the quick-fix menu, files written by the editor,
+// and the afterEach report of a failed test.
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import type { Locator, Page } from 'playwright-core';
+import { runCommand, screenshot, type Workbench } from './browser';
+
+/**
+ * An afterEach hook: when the test failed, saves a screenshot as test-results/<name>.png and
+ * prints the last browser errors, then whatever `more` prints.
+ */
+export function reportFailure(workbench: () => Workbench | undefined, name: string, more?: () => void): Mocha.AsyncFunc {
+  return async function (this: Mocha.Context) {
+    const wb = workbench();
+    if (this.currentTest?.state === 'failed' && wb) {
+      const file = await screenshot(wb.page, name).catch(() => undefined);
+      if (file) console.log(`    screenshot: ${file}`);
+      if (wb.errors.length) console.log(`    browser errors:\n      ${wb.errors.slice(-20).join('\n      ')}`);
+      more?.();
+    }
+  };
+}
+
+/**
+ * Right-clicks a tree row of `view` (once it is visible, up to `rowTimeoutMs`) and runs the entry
+ * `label` of its context menu.
+ */
+export async function contextMenu(page: Page, view: Locator, row: RegExp, label: string, rowTimeoutMs = 30_000): Promise<void> {
+  const target = view.getByRole('treeitem', { name: row }).first();
+  await target.waitFor({ state: 'visible', timeout: rowTimeoutMs });
+  await target.click({ button: 'right' });
+  const item = page.locator('.context-view .action-menu-item', { hasText: label }).first();
+  await item.waitFor({ state: 'visible', timeout: 30_000 });
+  await item.hover();
+  await page.keyboard.press('Enter');
+}
+
+/**
+ * Expands a tree row once it has children. A row becomes expandable only when the data behind
+ * its children has loaded (links, deployments), so wait for that before clicking: a click on a
+ * leaf would only select it.
+ */
+export async function expandRow(row: Locator): Promise<void> {
+  await row.waitFor({ state: 'visible', timeout: 30_000 });
+  const started = Date.now();
+  while ((await row.getAttribute('aria-expanded')) === null) {
+    if (Date.now() - started > 30_000) throw new Error('the row never became expandable');
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  if ((await row.getAttribute('aria-expanded')) === 'false') await row.click();
+}
+
+/** Accepts what a quick pick (its first row) or an input box (its value) offers. */
+export async function acceptQuickInput(page: Page, kind: 'pick' | 'input'): Promise<void> {
+  await page.locator('.quick-input-widget .quick-input-box input').waitFor({ state: 'visible', timeout: 30_000 });
+  if (kind === 'pick') await page.locator('.quick-input-widget .monaco-list-row').first().waitFor({ state: 'visible', timeout: 30_000 });
+  await page.keyboard.press('Enter');
+  await page.waitForTimeout(300);
+}
+
+/** Types `text` into the open quick pick and clicks the first row that shows it. */
+export async function pickInQuickInput(page: Page, text: string): Promise<void> {
+  const input = page.locator('.quick-input-widget .quick-input-box input');
+  await input.waitFor({ state: 'visible', timeout: 30_000 });
+  await input.fill(text);
+  const row = page.locator('.quick-input-widget .monaco-list-row').filter({ hasText: text }).first();
+  await row.waitFor({ state: 'visible', timeout: 30_000 });
+  await row.click();
+}
+
+/**
+ * Clicks "Use in This Workspace" on the notification that says `created` (from the notification
+ * centre if the toast is gone).
+ */
+export async function useInWorkspace(page: Page, created: RegExp = /Created goapp on goapp-db/): Promise<void> {
+  const button = (scope: string) =>
+    page.locator(`${scope} .notification-list-item`).filter({ hasText: created }).first().locator('.monaco-button', { hasText: 'Use in This Workspace' }).first();
+  const toast = button('.notifications-toasts');
+  if (await toast.isVisible()) {
+    await toast.click();
+  } else {
+    await runCommand(page, 'Notifications: Show Notifications');
+    const inCenter = button('.notifications-center');
+    await inCenter.waitFor({ state: 'visible', timeout: 10_000 });
+    await inCenter.click();
+    await page.keyboard.press('Escape');
+  }
+}
+
+/**
+ * Opens the quick-fix menu (Ctrl+.) at the cursor until it lists `title`, and returns that row.
+ * The fix may reach the provider a moment after the action that makes it possible (a click on a
+ * notification), so the menu is closed and opened again, up to six times.
+ */
+export async function openQuickFix(page: Page, title: string): Promise<Locator> {
+  const fix = page.locator('.action-widget .monaco-list-row', { hasText: title }).first();
+  for (let attempt = 0; ; attempt++) {
+    await page.keyboard.press('Control+.');
+    try {
+      await fix.waitFor({ state: 'visible', timeout: 10_000 });
+      return fix;
+    } catch (err) {
+      if (attempt >= 5) throw err;
+      await page.keyboard.press('Escape');
+      await page.waitForTimeout(1000);
+    }
+  }
+}
+
+/** Polls `check` every 200 ms; fails with `describe()` once `timeoutMs` has passed. */
+export async function waitFor(check: () => Promise<boolean>, timeoutMs: number, describe: () => Promise<string>): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) assert.fail(await describe());
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+/** Waits until the text of `file` passes `ok` (the editor saves it a moment after Ctrl+S), and returns it. */
+export async function waitForFile(file: string, ok: (text: string) => boolean, timeoutMs = 10_000): Promise<string> {
+  let text = '';
+  await waitFor(async () => ok((text = fs.readFileSync(file, 'utf8'))), timeoutMs, async () => `${file} after saving:\n${text}`);
+  return text;
+}
