@@ -11,7 +11,7 @@ import { Commands } from '../ids';
 import { loadAws } from '../lazy';
 import { BlueGreenNode, DatabaseNode } from '../tree/nodes';
 import type { ResourceStore } from '../tree/resourceStore';
-import { pickDatabase } from '../ui/pickers';
+import { findDatabase, pickDatabase } from '../ui/pickers';
 import { registerCommand, type CommandContext } from './registerCommand';
 
 const l = vscode.l10n.t;
@@ -54,7 +54,7 @@ async function pickDeployment(store: ResourceStore, predicate: (d: BlueGreenDepl
 }
 
 export function registerBlueGreenCommands(ctx: CommandContext, store: ResourceStore): void {
-  /** Waits with a cancellable progress; the RDS view is refreshed however it ends. */
+  /** Waits with a cancellable progress; after a failure or cancel the RDS view is refreshed here. */
   const wait = (title: string, region: string, id: string, until: WaitUntil): Promise<BlueGreenDeployment | undefined> =>
     Promise.resolve(vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, (progress, token) =>
       loadAws().waitForBlueGreen(store.getSession().rds(region), id, {
@@ -65,7 +65,9 @@ export function registerBlueGreenCommands(ctx: CommandContext, store: ResourceSt
           progress.report({ message: p.message });
         },
       }),
-    )).finally(() => void store.reloadRegion('rds', region)).then(undefined, (err: unknown) => {
+    )).then(undefined, (err: unknown) => {
+      // The deployment changed in AWS whatever stopped the wait; callers reload on success.
+      void store.reloadRegion(region, ['rds']);
       if (isCancellation(err)) {
         void vscode.window.showInformationMessage(l('Stopped waiting. The Blue/Green deployment goes on in AWS; refresh the RDS view to follow it.'));
       }
@@ -77,9 +79,7 @@ export function registerBlueGreenCommands(ctx: CommandContext, store: ResourceSt
     const args = has(nodeOrArgs, 'region', 'database') ? (nodeOrArgs as unknown as CreateBlueGreenArgs) : undefined;
     let db: RdsDatabase;
     if (args) {
-      const found = store.allDatabases().find((d) => d.region === args.region && d.kind === args.database.kind && d.id === args.database.id);
-      if (!found) throw new Error(l('{0} is not among the loaded databases; refresh the RDS view.', args.database.id));
-      db = found;
+      db = await findDatabase(store, args.region, args.database);
     } else {
       db = nodeOrArgs instanceof DatabaseNode ? nodeOrArgs.db : await pickDatabase(store, (d) => !d.clusterId);
     }
@@ -133,9 +133,9 @@ export function registerBlueGreenCommands(ctx: CommandContext, store: ResourceSt
     }
     const created = await aws.createBlueGreen(client, fresh, choice, prepared.regionDeployments);
     ctx.log.info(`Created Blue/Green ${created.id} (${created.name}) for ${fresh.id}`);
-    await store.reloadRegion('rds', db.region);
+    await store.reloadRegion(db.region, ['rds']);
     const ready = await wait(l('Blue/Green {0}: provisioning green', created.name), db.region, created.id, 'AVAILABLE');
-    await store.reloadRegion('rds', db.region);
+    await store.reloadRegion(db.region, ['rds']);
     void vscode.window.showInformationMessage(l('Blue/Green deployment {0} is ready to switch over.', created.name));
     return ready;
   });
@@ -167,7 +167,7 @@ export function registerBlueGreenCommands(ctx: CommandContext, store: ResourceSt
     await aws.switchoverBlueGreen(client, deployment.id, timeoutSeconds);
     ctx.log.info(`Switchover of ${deployment.id} started (timeout ${timeoutSeconds} s)`);
     const done = await wait(l('Blue/Green {0}: switching over', deployment.name), deployment.region, deployment.id, 'SWITCHOVER_COMPLETED');
-    await store.reloadLinkedRegion(deployment.region);
+    await store.reloadRegion(deployment.region);
     void vscode.window.showInformationMessage(l('Switched over {0}: the endpoints now lead to green.', deployment.name));
     return done;
   });
@@ -198,7 +198,7 @@ export function registerBlueGreenCommands(ctx: CommandContext, store: ResourceSt
     const deleting = await aws.deleteBlueGreen(client, deployment, { deleteTarget });
     if (deleting) await wait(l('Deleting Blue/Green {0}', deployment.name), deployment.region, deployment.id, 'deleted');
     ctx.log.info(`Deleted Blue/Green ${deployment.id}${deleteTarget ? ' with green' : ''}`);
-    await store.reloadRegion('rds', deployment.region);
+    await store.reloadRegion(deployment.region, ['rds']);
     void vscode.window.showInformationMessage(l('Deleted Blue/Green deployment {0}.', deployment.name));
   });
 }

@@ -14,7 +14,7 @@ import type { ResourceStore } from '../tree/resourceStore';
 import { connect, connectionSetting, forgetPassword, forward, type Connector } from '../ui/connections';
 import { endpointPasswordKey, type PasswordStore } from '../ui/passwords';
 import { shellCaFile } from '../ui/tls';
-import { pickDatabase } from '../ui/pickers';
+import { findDatabase, pickDatabase } from '../ui/pickers';
 import type { TargetStore } from '../ui/workspaceTarget';
 import { registerCommand, type CommandContext } from './registerCommand';
 
@@ -44,12 +44,6 @@ function isArgs(x: unknown): x is CreateSchemaArgs {
   return !!x && typeof x === 'object' && 'name' in x && 'database' in x && 'region' in x;
 }
 
-function findDb(store: ResourceStore, region: string, ref: { kind: string; id: string }): RdsDatabase {
-  const db = store.allDatabases().find((d) => d.region === region && d.kind === ref.kind && d.id === ref.id);
-  if (!db) throw new Error(l('{0} is not among the loaded databases; refresh the RDS view.', ref.id));
-  return db;
-}
-
 const supported = (d: RdsDatabase): boolean => isMysqlFamily(d.engine) && !!d.endpoint;
 
 /** A default database name from the Go module path ("example.com/goapp" → goapp). */
@@ -65,7 +59,7 @@ export function registerDatabaseCommands(ctx: CommandContext, store: ResourceSto
   registerCommand(ctx, Commands.createSchema, async (nodeOrArgs?: unknown): Promise<CreateSchemaOutcome> => {
     const dbCore = loadDb();
     const args = isArgs(nodeOrArgs) ? nodeOrArgs : undefined;
-    const db = args ? findDb(store, args.region, args.database) : nodeOrArgs instanceof DatabaseNode ? nodeOrArgs.db : await pickDatabase(store, supported);
+    const db = args ? await findDatabase(store, args.region, args.database) : nodeOrArgs instanceof DatabaseNode ? nodeOrArgs.db : await pickDatabase(store, supported);
     if (!isMysqlFamily(db.engine)) throw new Error(l('{0} runs {1}; schemas are created on MySQL, MariaDB and Aurora MySQL only.', db.id, db.engine));
     const folder = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
 

@@ -117,7 +117,7 @@ export function registerLinkCommands(ctx: CommandContext, store: ResourceStore):
       await ensureUnchanged(plan, await prepare());
     }
     // Refreshed after a failure too: an incomplete rollback leaves real groups to show.
-    const result = await runPlan(ctx, l('Linking {0} to {1}', plan.instanceName ?? plan.instanceId, plan.dbId), plan, api).finally(() => void store.reloadLinkedRegion(region));
+    const result = await runPlan(ctx, l('Linking {0} to {1}', plan.instanceName ?? plan.instanceId, plan.dbId), plan, api).finally(() => store.reloadRegion(region));
     ctx.log.info(`Linked ${plan.instanceId} to ${plan.dbTarget.kind} ${plan.dbTarget.id} in ${result.calls} calls`);
     void vscode.window.showInformationMessage(l('Linked {0} to {1} through {2} and {3}.', plan.instanceName ?? plan.instanceId, plan.dbId, plan.ec2Group?.name ?? '', plan.rdsGroup?.name ?? ''));
     return { status: result.status, plan: lines, result };
@@ -151,14 +151,14 @@ export function registerLinkCommands(ctx: CommandContext, store: ResourceStore):
     if (plan.status === 'refused') throw new Error(plan.refusal?.message ?? l('The unlink was refused.'));
     if (plan.status === 'notLinked') {
       void vscode.window.showInformationMessage(l('{0} and {1} are not linked any more: nothing to do.', link.instance.name ?? link.instance.id, link.dbTarget.id));
-      await store.reloadLinkedRegion(region);
+      await store.reloadRegion(region);
       return { status: 'unchanged', plan: lines };
     }
     if (!args?.confirmed) {
       await confirmPlan(l('Unlink {0} from {1}?', link.instance.name ?? link.instance.id, link.dbTarget.id), lines, l('Unlink'), true);
       await ensureUnchanged(plan, await prepare());
     }
-    const result = await runPlan(ctx, l('Unlinking {0} from {1}', link.instance.name ?? link.instance.id, link.dbTarget.id), plan, api).finally(() => void store.reloadLinkedRegion(region));
+    const result = await runPlan(ctx, l('Unlinking {0} from {1}', link.instance.name ?? link.instance.id, link.dbTarget.id), plan, api).finally(() => store.reloadRegion(region));
     const kept = result.keptGroups.map((g) => `${g.name} (${g.reason})`);
     void vscode.window.showInformationMessage(kept.length
       ? l('Unlinked. Kept {0}.', kept.join(', '))

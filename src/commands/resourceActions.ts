@@ -50,7 +50,7 @@ export function registerResourceActions(ctx: CommandContext, store: ResourceStor
     const aws = loadAws();
     await aws.startInstance(store.getSession().ec2(i.region), i.id);
     ctx.log.info(`Started ${i.id} in ${i.region}`);
-    await store.reloadRegion('ec2', i.region);
+    await store.reloadRegion(i.region, ['ec2']);
   });
 
   registerCommand(ctx, Commands.stopInstance, async (node?: InstanceNode) => {
@@ -66,7 +66,7 @@ export function registerResourceActions(ctx: CommandContext, store: ResourceStor
     const aws = loadAws();
     await aws.stopInstance(store.getSession().ec2(i.region), i.id);
     ctx.log.info(`Stopped ${i.id} in ${i.region}`);
-    await store.reloadRegion('ec2', i.region);
+    await store.reloadRegion(i.region, ['ec2']);
   });
 
   registerCommand(ctx, Commands.copyDbEndpoint, async (node?: DatabaseNode) => {

@@ -72,7 +72,7 @@ export function registerSessionCommands(ctx: CommandContext, store: ResourceStor
   });
 
   registerCommand(ctx, Commands.retry, async (node?: ErrorNode) => {
-    if (node instanceof ErrorNode && store.session.state === 'ready') await store.reloadRegion(node.service, node.region);
+    if (node instanceof ErrorNode && store.session.state === 'ready') await store.reloadRegion(node.region, [node.service]);
     else await reloadAndReport(store);
   });
 

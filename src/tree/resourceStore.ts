@@ -129,13 +129,6 @@ export class ResourceStore implements vscode.Disposable {
     return loadAws().createSdkLinkApi(session.ec2(region), session.rds(region));
   }
 
-  /** Reloads instances, DBs and links of a region (after a link, unlink, start or stop). */
-  async reloadLinkedRegion(region: string): Promise<void> {
-    const gen = this.generation;
-    await Promise.all([this.loadRegion('ec2', region, gen), this.loadRegion('rds', region, gen)]);
-    await this.loadLinks(region, gen);
-  }
-
   private async loadLinks(region: string, gen: number): Promise<void> {
     const ec2 = this.ec2.get(region);
     const rds = this.rds.get(region);
@@ -165,10 +158,13 @@ export class ResourceStore implements vscode.Disposable {
     return [...this.links.values()].flat();
   }
 
-  /** Reloads one service in one region (the retry on an error node), then the region's links. */
-  async reloadRegion(service: Service, region: string): Promise<void> {
+  /**
+   * Reloads services of one region, then the region's links: after a link, unlink, start, stop
+   * or Blue/Green change, or the retry on an error node.
+   */
+  async reloadRegion(region: string, services: readonly Service[] = ['ec2', 'rds']): Promise<void> {
     const gen = this.generation;
-    await this.loadRegion(service, region, gen);
+    await Promise.all(services.map((s) => this.loadRegion(s, region, gen)));
     await this.loadLinks(region, gen);
   }
 

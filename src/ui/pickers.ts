@@ -11,6 +11,14 @@ async function loaded(store: ResourceStore): Promise<void> {
   await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: l('RDS Link: loading AWS resources…') }, () => store.ensureLoaded());
 }
 
+/** A DB named by an automation argument ({ region, database: { kind, id } }), from what is loaded. */
+export async function findDatabase(store: ResourceStore, region: string, ref: { readonly kind: string; readonly id: string }): Promise<RdsDatabase> {
+  await loaded(store);
+  const db = store.allDatabases().find((d) => d.region === region && d.kind === ref.kind && d.id === ref.id);
+  if (!db) throw new Error(l('{0} is not among the loaded databases; refresh the RDS view.', ref.id));
+  return db;
+}
+
 export async function pickInstance(store: ResourceStore, predicate: (i: Ec2Instance) => boolean = () => true): Promise<Ec2Instance> {
   await loaded(store);
   const items = store.allInstances().filter(predicate);
