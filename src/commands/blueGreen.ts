@@ -11,6 +11,7 @@ import { Commands } from '../ids';
 import { loadAws } from '../lazy';
 import { BlueGreenNode, DatabaseNode } from '../tree/nodes';
 import type { ResourceStore } from '../tree/resourceStore';
+import { confirmModal } from '../ui/confirm';
 import { findDatabase, pickDatabase } from '../ui/pickers';
 import { registerCommand, type CommandContext } from './registerCommand';
 
@@ -117,19 +118,14 @@ export function registerBlueGreenCommands(ctx: CommandContext, store: ResourceSt
       });
       if (name === undefined) throw new CancelledError();
       choice = { name, targetEngineVersion: version, targetParameterGroup: group, targetInstanceClass: instanceClass };
-      const go = l('Create');
-      const answer = await vscode.window.showInformationMessage(
+      await confirmModal(
         l('Create Blue/Green deployment {0} for {1}?', name, fresh.id),
-        {
-          modal: true,
-          detail: [
-            l('Green: a synced copy of {0} with engine {1}, parameter group {2}, class {3}.', fresh.id, version, group ?? l('unchanged'), instanceClass ?? l('unchanged')),
-            l('Green costs as much as blue while it exists. Nothing changes for the app until you switch over.'),
-          ].join('\n'),
-        },
-        go,
+        [
+          l('Green: a synced copy of {0} with engine {1}, parameter group {2}, class {3}.', fresh.id, version, group ?? l('unchanged'), instanceClass ?? l('unchanged')),
+          l('Green costs as much as blue while it exists. Nothing changes for the app until you switch over.'),
+        ].join('\n'),
+        l('Create'),
       );
-      if (answer !== go) throw new CancelledError();
     }
     const created = await aws.createBlueGreen(client, fresh, choice, prepared.regionDeployments);
     ctx.log.info(`Created Blue/Green ${created.id} (${created.name}) for ${fresh.id}`);
@@ -159,9 +155,7 @@ export function registerBlueGreenCommands(ctx: CommandContext, store: ResourceSt
       if (typed === undefined) throw new CancelledError();
       timeoutSeconds = Number(typed);
       const summary = aws.describeSwitchover(deployment, undefined, { timeoutSeconds });
-      const go = l('Switch Over');
-      const answer = await vscode.window.showWarningMessage(summary.message, { modal: true, detail: summary.detail }, go);
-      if (answer !== go) throw new CancelledError();
+      await confirmModal(summary.message, summary.detail, l('Switch Over'), { destructive: true });
     }
     const client = store.getSession().rds(deployment.region);
     await aws.switchoverBlueGreen(client, deployment.id, timeoutSeconds);
@@ -190,9 +184,7 @@ export function registerBlueGreenCommands(ctx: CommandContext, store: ResourceSt
     if (refusal) throw new Error(refusal.message);
     if (!args) {
       const text = aws.describeDelete(deployment, { deleteTarget });
-      const go = l('Delete');
-      const answer = await vscode.window.showWarningMessage(text.message, { modal: true, detail: text.detail }, go);
-      if (answer !== go) throw new CancelledError();
+      await confirmModal(text.message, text.detail, l('Delete'), { destructive: true });
     }
     const client = store.getSession().rds(deployment.region);
     const deleting = await aws.deleteBlueGreen(client, deployment, { deleteTarget });

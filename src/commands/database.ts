@@ -14,6 +14,7 @@ import type { ResourceStore } from '../tree/resourceStore';
 import { connect, connectionSetting, forgetPassword, forward, type Connector } from '../ui/connections';
 import { endpointPasswordKey, type PasswordStore } from '../ui/passwords';
 import { shellCaFile } from '../ui/tls';
+import { confirmModal } from '../ui/confirm';
 import { findDatabase, pickDatabase } from '../ui/pickers';
 import type { TargetStore } from '../ui/workspaceTarget';
 import { registerCommand, type CommandContext } from './registerCommand';
@@ -107,13 +108,7 @@ export function registerDatabaseCommands(ctx: CommandContext, store: ResourceSto
       }
       if (picked.some((p) => p.id === 'sql') && found) {
         migrations = found;
-        const run = l('Run');
-        const answer = await vscode.window.showInformationMessage(
-          l('Run {0} SQL files on {1}.{2}, in this order?', found.files.length, db.id, name),
-          { modal: true, detail: [...dbCore.describePlan(found), ...found.warnings].join('\n') },
-          run,
-        );
-        if (answer !== run) throw new CancelledError();
+        await confirmModal(l('Run {0} SQL files on {1}.{2}, in this order?', found.files.length, db.id, name), [...dbCore.describePlan(found), ...found.warnings].join('\n'), l('Run'));
       }
     }
 

@@ -10,6 +10,7 @@ import { Commands } from '../ids';
 import { loadAws } from '../lazy';
 import { DatabaseNode, InstanceNode, LinkNode } from '../tree/nodes';
 import type { ResourceStore } from '../tree/resourceStore';
+import { confirmModal } from '../ui/confirm';
 import { pickDatabase, pickInstance } from '../ui/pickers';
 import { registerCommand, type CommandContext } from './registerCommand';
 
@@ -55,13 +56,6 @@ async function choosePair(store: ResourceStore, node: unknown): Promise<{ instan
   const db = await pickDatabase(store, linkable);
   const instance = await pickInstance(store, (i) => i.region === db.region && i.state !== 'terminated');
   return { instance, db };
-}
-
-/** Shows the plan; resolves when the person confirms, throws CancelledError otherwise. */
-async function confirmPlan(title: string, lines: readonly string[], action: string, destructive: boolean): Promise<void> {
-  const show = destructive ? vscode.window.showWarningMessage : vscode.window.showInformationMessage;
-  const answer = await show(title, { modal: true, detail: lines.join('\n') }, action);
-  if (answer !== action) throw new CancelledError();
 }
 
 async function runPlan(ctx: CommandContext, title: string, plan: Plan, api: LinkApi): Promise<ApplyResult> {
@@ -113,7 +107,7 @@ export function registerLinkCommands(ctx: CommandContext, store: ResourceStore):
       return { status: 'alreadyLinked', plan: lines };
     }
     if (!args?.confirmed) {
-      await confirmPlan(l('Link {0} to {1}?', plan.instanceName ?? plan.instanceId, plan.dbId), lines, l('Link'), false);
+      await confirmModal(l('Link {0} to {1}?', plan.instanceName ?? plan.instanceId, plan.dbId), lines.join('\n'), l('Link'));
       await ensureUnchanged(plan, await prepare());
     }
     // Refreshed after a failure too: an incomplete rollback leaves real groups to show.
@@ -155,7 +149,7 @@ export function registerLinkCommands(ctx: CommandContext, store: ResourceStore):
       return { status: 'unchanged', plan: lines };
     }
     if (!args?.confirmed) {
-      await confirmPlan(l('Unlink {0} from {1}?', link.instance.name ?? link.instance.id, link.dbTarget.id), lines, l('Unlink'), true);
+      await confirmModal(l('Unlink {0} from {1}?', link.instance.name ?? link.instance.id, link.dbTarget.id), lines.join('\n'), l('Unlink'), { destructive: true });
       await ensureUnchanged(plan, await prepare());
     }
     const result = await runPlan(ctx, l('Unlinking {0} from {1}', link.instance.name ?? link.instance.id, link.dbTarget.id), plan, api).finally(() => store.reloadRegion(region));

@@ -2,11 +2,11 @@
 import * as vscode from 'vscode';
 import { ec2InstanceConsoleUrl, rdsConsoleUrl } from '../core/aws/consoleUrls';
 import type { Ec2Instance, RdsDatabase } from '../core/aws/types';
-import { CancelledError } from '../core/errors';
 import { Commands } from '../ids';
 import { loadAws } from '../lazy';
 import { DatabaseNode, InstanceNode } from '../tree/nodes';
 import type { ResourceStore } from '../tree/resourceStore';
+import { confirmModal } from '../ui/confirm';
 import { pickDatabase, pickInstance } from '../ui/pickers';
 import { registerCommand, type CommandContext } from './registerCommand';
 
@@ -56,13 +56,12 @@ export function registerResourceActions(ctx: CommandContext, store: ResourceStor
   registerCommand(ctx, Commands.stopInstance, async (node?: InstanceNode) => {
     const i = await instanceOf(store, node, (x) => x.state === 'running');
     if (i.state !== 'running') throw new Error(l('Instance {0} is {1}; only a running instance can be stopped.', i.name ?? i.id, i.state));
-    const stop = l('Stop');
-    const answer = await vscode.window.showWarningMessage(
+    await confirmModal(
       l('Stop instance {0} ({1})?', i.name ?? i.id, i.id),
-      { modal: true, detail: l('Programs on it stop, and its public IP changes when it starts again unless it has an Elastic IP.') },
-      stop,
+      l('Programs on it stop, and its public IP changes when it starts again unless it has an Elastic IP.'),
+      l('Stop'),
+      { destructive: true },
     );
-    if (answer !== stop) throw new CancelledError();
     const aws = loadAws();
     await aws.stopInstance(store.getSession().ec2(i.region), i.id);
     ctx.log.info(`Stopped ${i.id} in ${i.region}`);
