@@ -7,6 +7,7 @@ import { t } from '../../l10n';
 import type { Syntax } from '../literal';
 import { failureAt, type TEntry, type TMap, type TNode } from '../model';
 import type { ParseFailure } from '../types';
+import { lineBounds } from './lines';
 
 export interface EnvTree {
   readonly root: TMap;
@@ -22,9 +23,7 @@ export function readEnv(text: string): EnvTree {
   let pos = text.charCodeAt(0) === 0xfeff ? 1 : 0;
   const n = text.length;
   while (pos <= n) {
-    let eol = text.indexOf('\n', pos);
-    if (eol < 0) eol = n;
-    const lineEnd = eol > pos && text.charCodeAt(eol - 1) === 13 ? eol - 1 : eol;
+    const { eol, lineEnd } = lineBounds(text, pos);
     const line = text.slice(pos, lineEnd);
     const trimmed = line.trimStart();
     if (trimmed === '' || trimmed.startsWith('#')) {

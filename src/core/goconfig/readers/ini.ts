@@ -8,6 +8,7 @@ import { t } from '../../l10n';
 import type { Syntax } from '../literal';
 import { failureAt, type TMap, type TNode } from '../model';
 import type { ParseFailure } from '../types';
+import { lineBounds } from './lines';
 
 export interface IniTree {
   readonly root: TMap;
@@ -21,9 +22,7 @@ export function readIni(text: string): IniTree {
   let pos = text.charCodeAt(0) === 0xfeff ? 1 : 0;
   const n = text.length;
   while (pos <= n) {
-    let eol = text.indexOf('\n', pos);
-    if (eol < 0) eol = n;
-    const lineEnd = eol > pos && text.charCodeAt(eol - 1) === 13 ? eol - 1 : eol;
+    const { eol, lineEnd } = lineBounds(text, pos);
     const line = text.slice(pos, lineEnd);
     const lineStart = pos;
     pos = eol + 1;

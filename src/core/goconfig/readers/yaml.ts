@@ -14,6 +14,7 @@
 import { isAlias, isMap, isScalar, isSeq, parseAllDocuments, Scalar, type Node as YamlNode } from 'yaml';
 import { failureAt, lineStartAt, type InsertSpec, type TEntry, type TMap, type TNode, type TScalar, type TSeq } from '../model';
 import type { ParseFailure } from '../types';
+import { lineBounds } from './lines';
 
 export interface YamlTree {
   /** One root per document (null for an empty document). */
@@ -172,9 +173,7 @@ export function scanYaml(text: string): (TNode | null)[] | null {
   };
 
   while (pos < n) {
-    let eol = text.indexOf('\n', pos);
-    if (eol < 0) eol = n;
-    const lineEnd = eol > pos && text.charCodeAt(eol - 1) === 13 ? eol - 1 : eol;
+    const { eol, lineEnd } = lineBounds(text, pos);
     const lineStart = pos;
     pos = eol + 1;
 
