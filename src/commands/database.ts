@@ -166,7 +166,7 @@ export function registerDatabaseCommands(ctx: CommandContext, store: ResourceSto
       }
     });
 
-    const user = outcome.appUser ?? connectionSetting(db).user ?? db.masterUsername ?? '';
+    const user = outcome.appUser ?? connectionSetting(db, ctx.log).user ?? db.masterUsername ?? '';
     const useIt = async (): Promise<void> => {
       if (!db.endpoint) return;
       await targets.setCurrent({ host: db.endpoint.address, port: db.endpoint.port, user, database: name, label: db.id, region: db.region });
@@ -191,7 +191,7 @@ export function registerDatabaseCommands(ctx: CommandContext, store: ResourceSto
     );
     let terminal: vscode.Terminal;
     try {
-      const caFile = await shellCaFile(ctx.extension);
+      const caFile = await shellCaFile(ctx.extension, ctx.log);
       const database = targets.current?.host === db.endpoint?.address ? targets.current?.database : undefined;
       const target = dbCore.shellTargetFor(opened.forward, { user: opened.user, database, iamToken: opened.iamToken }, caFile);
       // The password reaches the client through the terminal's environment, never its command line.
@@ -214,7 +214,7 @@ export function registerDatabaseCommands(ctx: CommandContext, store: ResourceSto
 
   registerCommand(ctx, Commands.forgetPassword, async (node?: unknown): Promise<void> => {
     const db = node instanceof DatabaseNode ? node.db : await pickDatabase(store, supported);
-    const user = await vscode.window.showInputBox({ title: l('Forget the stored password of which user on {0}?', db.id), value: connectionSetting(db).user ?? db.masterUsername ?? '' });
+    const user = await vscode.window.showInputBox({ title: l('Forget the stored password of which user on {0}?', db.id), value: connectionSetting(db, ctx.log).user ?? db.masterUsername ?? '' });
     if (user === undefined) throw new CancelledError();
     await forgetPassword(c, db, user);
     if (db.endpoint) await passwords.forget(endpointPasswordKey({ host: db.endpoint.address, port: db.endpoint.port, user }));

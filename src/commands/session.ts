@@ -5,7 +5,7 @@ import { loadAws } from '../lazy';
 import { ErrorNode } from '../tree/nodes';
 import type { ResourceStore } from '../tree/resourceStore';
 import { CancelledError } from '../core/errors';
-import { writeSetting } from '../ui/settings';
+import { userSetting, writeSetting } from '../ui/settings';
 import { registerCommand, type CommandContext } from './registerCommand';
 
 const l = vscode.l10n.t;
@@ -77,7 +77,7 @@ export function registerSessionCommands(ctx: CommandContext, store: ResourceStor
   });
 
   registerCommand(ctx, Commands.ssoLogin, () => {
-    const profile = store.session.profile || loadAws().effectiveProfileName(vscode.workspace.getConfiguration(Settings.section).get<string>(Settings.profile, ''));
+    const profile = store.session.profile || loadAws().effectiveProfileName(userSetting(Settings.profile, ''));
     const terminal = vscode.window.createTerminal({ name: l('AWS SSO login') });
     terminal.show();
     // `exit` closes the terminal once the login is done; the views reload then.

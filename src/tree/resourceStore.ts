@@ -29,7 +29,7 @@ export class ResourceStore implements vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<Service | undefined>();
   readonly onDidChange = this.changed.event;
   private awsSession: AwsSession | undefined;
-  private settings: SessionSettings = readSessionSettings();
+  private settings: SessionSettings;
   private generation = 0;
   private inFlight: Promise<void> | undefined;
   /** The account of the last session that answered, for keys that must not change during a reload. */
@@ -42,7 +42,9 @@ export class ResourceStore implements vscode.Disposable {
   /** Blue/Green deployments per region (loaded with the region's DBs). */
   readonly blueGreen = new Map<string, readonly BlueGreenDeployment[]>();
 
-  constructor(private readonly log: vscode.LogOutputChannel) {}
+  constructor(private readonly log: vscode.LogOutputChannel) {
+    this.settings = readSessionSettings(log);
+  }
 
   get regions(): readonly string[] {
     return this.session.regions;
@@ -82,7 +84,7 @@ export class ResourceStore implements vscode.Disposable {
     // The old session is not destroyed: a command may still be using its clients, and destroying
     // a client mid-request makes the SDK send that request again. Idle sockets close on their own.
     this.awsSession = undefined;
-    this.settings = readSessionSettings();
+    this.settings = readSessionSettings(this.log);
     const aws = loadAws();
     const profile = aws.effectiveProfileName(this.settings.profile);
     let profileRegion: string | undefined;

@@ -14,24 +14,17 @@ import { loadAws, loadDb } from '../lazy';
 import { describeError } from '../core/errors';
 import type { ResourceStore } from '../tree/resourceStore';
 import { dbPasswordKey, type PasswordStore } from './passwords';
-import { resolvePathSetting } from './settings';
+import type { ConnectionSetting } from '../core/settingsTrust';
+import { readConnections, userPathSetting, userSetting } from './settings';
 import { routeTls } from './tls';
 
 const l = vscode.l10n.t;
 
-/** One entry of rdsLink.connections, keyed by DB id. */
-export interface ConnectionSetting {
-  readonly route?: 'auto' | 'direct' | 'sshTunnel' | 'localPort';
-  readonly localPort?: string;
-  readonly instanceId?: string;
-  readonly tls?: 'verify' | 'unverified' | 'off';
-  readonly auth?: 'password' | 'iam';
-  readonly user?: string;
-}
+export type { ConnectionSetting };
 
-export function connectionSetting(db: Pick<RdsDatabase, 'id'>): ConnectionSetting {
-  const all = vscode.workspace.getConfiguration(Settings.section).get<Record<string, ConnectionSetting>>(Settings.connections, {});
-  return all[db.id] ?? {};
+/** The entry for this DB (user settings, and a workspace entry only where it is safe: see ui/settings). */
+export function connectionSetting(db: Pick<RdsDatabase, 'id'>, log: vscode.LogOutputChannel): ConnectionSetting {
+  return readConnections(log)[db.id] ?? {};
 }
 
 function tlsPolicy(setting: ConnectionSetting): TlsPolicy | undefined {
@@ -74,10 +67,10 @@ function passwordKey(c: Connector, db: RdsDatabase, user: string): string {
 /** Decides the route; asks for a local port when no automatic route exists. */
 export async function resolveRoute(c: Connector, db: RdsDatabase, report: (m: string) => void): Promise<Route> {
   const dbCore = loadDb();
-  const setting = connectionSetting(db);
+  const setting = connectionSetting(db, c.log);
   const config = vscode.workspace.getConfiguration(Settings.section);
-  const override = config.get<string>(Settings.sshHostOverride, '').trim();
-  const identityFile = config.get<string>(Settings.sshIdentityFile, '').trim();
+  const override = userSetting(Settings.sshHostOverride, '').trim();
+  const identityFile = userPathSetting(Settings.sshIdentityFile);
   const hostOverride = override ? dbCore.parseHostPort(override) : undefined;
   if (override && !hostOverride) throw new Error(l('rdsLink.ssh.hostOverride "{0}" is not host:port.', override));
   const linked = c.store.allLinks().filter((k) => k.region === db.region && (k.dbTarget.id === db.id || k.database.id === db.id || k.dbTarget.id === db.clusterId)).map((k) => k.instance);
@@ -89,7 +82,7 @@ export async function resolveRoute(c: Connector, db: RdsDatabase, report: (m: st
     // The OS user then comes from the platform, or the usual default; the log says why.
     c.log.warn(`Reading the AMI names of the linked instances failed: ${describeError(err)}`);
   }
-  const tls = routeTls();
+  const tls = routeTls(c.log);
   const decision = await dbCore.decideRoute({
     db,
     linkedInstances: linked,
@@ -124,7 +117,7 @@ export async function resolveRoute(c: Connector, db: RdsDatabase, report: (m: st
 /** Opens a session to the DB: route, then the credentials in order, remembering what worked. */
 export async function connect(c: Connector, db: RdsDatabase, options: { signal?: CancelSignal; report: (m: string) => void; database?: string; user?: string }): Promise<DbSession> {
   const dbCore = loadDb();
-  const setting = connectionSetting(db);
+  const setting = connectionSetting(db, c.log);
   const route = await resolveRoute(c, db, options.report);
   const session = c.store.getSession();
   const user = options.user ?? setting.user;
@@ -172,8 +165,7 @@ async function rememberWhatWorked(c: Connector, db: RdsDatabase, dbSession: DbSe
   await c.state.update(rememberedKey(db), creds.source);
 }
 
-function readIdentityFile(setting: string): string {
-  const file = resolvePathSetting(setting);
+function readIdentityFile(file: string): string {
   try {
     return fs.readFileSync(file, 'utf8');
   } catch (err) {

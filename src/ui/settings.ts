@@ -1,7 +1,18 @@
+/**
+ * The one reader of the rdsLink settings that decide where credentials go. Those are read
+ * through `inspect()`, so the code knows which layer a value came from: a user-only setting
+ * (core/settingsTrust) is taken from user settings alone, and a workspace's connections entry only
+ * when its destination stays the DB's endpoint or a loopback port. What a workspace set and we
+ * ignored is logged and shown once per window, with the reason.
+ */
+import * as fs from 'node:fs';
 import * as os from 'node:os';
-import * as path from 'node:path';
+import { parse } from 'jsonc-parser';
 import * as vscode from 'vscode';
+import { effectiveConnections, ignoredUserOnly, resolveUserPath, userLayerValue, userOnlySettings, type ConnectionSetting, type IgnoredReason, type IgnoredValue, type UserOnlySetting } from '../core/settingsTrust';
 import { Settings } from '../ids';
+
+const l = vscode.l10n.t;
 
 export interface SessionSettings {
   readonly profile: string;
@@ -9,28 +20,118 @@ export interface SessionSettings {
   readonly endpointUrl: string;
 }
 
-export function readSessionSettings(): SessionSettings {
-  const c = vscode.workspace.getConfiguration(Settings.section);
+export function readSessionSettings(log: vscode.LogOutputChannel): SessionSettings {
+  reportWorkspaceOverrides(log);
   return {
-    profile: c.get<string>(Settings.profile, '').trim(),
-    regions: c.get<string[]>(Settings.regions, []),
-    endpointUrl: c.get<string>(Settings.endpointUrl, '').trim(),
+    profile: userSetting(Settings.profile, '').trim(),
+    regions: vscode.workspace.getConfiguration(Settings.section).get<string[]>(Settings.regions, []),
+    endpointUrl: userSetting(Settings.endpointUrl, '').trim(),
   };
 }
 
-/** Writes where the user keeps the setting: the workspace when it is set there, else user settings. */
+/** A user-only setting: from user settings (else its default), never from a workspace. */
+export function userSetting<T>(key: UserOnlySetting, fallback: T): T {
+  const value = userLayerValue(vscode.workspace.getConfiguration(Settings.section).inspect<T>(key), fallback);
+  return typeof value === typeof fallback ? value : fallback;
+}
+
+/** rdsLink.connections: the user's entries, and the workspace's where they are safe. */
+export function readConnections(log: vscode.LogOutputChannel): Readonly<Record<string, ConnectionSetting>> {
+  const { connections, ignored } = effectiveConnections(vscode.workspace.getConfiguration(Settings.section).inspect<Record<string, unknown>>(Settings.connections));
+  reportIgnored(log, ignored);
+  return connections;
+}
+
+/**
+ * Tells the user about every routing value the workspace sets and we ignore. VS Code drops
+ * application-scoped values of a workspace before inspect() sees them, so those are found in the
+ * workspace's own settings files.
+ */
+export function reportWorkspaceOverrides(log: vscode.LogOutputChannel): void {
+  reportIgnored(log, [...ignoredUserOnly(workspaceSettingKeys()), ...effectiveConnections(vscode.workspace.getConfiguration(Settings.section).inspect<Record<string, unknown>>(Settings.connections)).ignored]);
+}
+
+/** The rdsLink keys (without `rdsLink.`) that the workspace's settings files set, dotted or nested. */
+function workspaceSettingKeys(): string[] {
+  const files = (vscode.workspace.workspaceFolders ?? []).map((f) => ({ uri: vscode.Uri.joinPath(f.uri, '.vscode', 'settings.json'), inner: (o: unknown) => o }));
+  const workspaceFile = vscode.workspace.workspaceFile;
+  if (workspaceFile) files.push({ uri: workspaceFile, inner: (o: unknown) => (o as { settings?: unknown } | undefined)?.settings });
+  const keys: string[] = [];
+  for (const { uri, inner } of files) {
+    if (uri.scheme !== 'file') continue;
+    let text: string;
+    try {
+      text = fs.readFileSync(uri.fsPath, 'utf8');
+    } catch {
+      continue; // no settings file: nothing set there
+    }
+    collectKeys(inner(parse(text, [], { allowTrailingComma: true })), '', keys);
+  }
+  const prefix = `${Settings.section}.`;
+  return keys.filter((k) => k.startsWith(prefix)).map((k) => k.slice(prefix.length));
+}
+
+/** Every dotted path of a settings object: `{ "rdsLink": { "ssh.hostOverride": "x" } }` gives rdsLink, rdsLink.ssh.hostOverride. */
+function collectKeys(value: unknown, prefix: string, out: string[]): void {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return;
+  for (const [k, v] of Object.entries(value)) {
+    const key = prefix ? `${prefix}.${k}` : k;
+    out.push(key);
+    if ((userOnlySettings as readonly string[]).every((s) => key !== `${Settings.section}.${s}`)) collectKeys(v, key, out);
+  }
+}
+
+const told = new Set<string>();
+
+function reasonText(reason: IgnoredReason): string {
+  switch (reason) {
+    case 'userOnly':
+      return l('only user settings can set it, since it decides where AWS calls, SSH or a database login go');
+    case 'tlsWeakened':
+      return l('a workspace cannot turn TLS verification down');
+    case 'notLoopback':
+      return l('a workspace can choose a local port on this machine only (localhost, 127.0.0.1 or [::1])');
+    case 'login':
+      return l('a workspace cannot choose the database user or how it logs in');
+    case 'invalid':
+      return l('it is not a valid entry');
+  }
+}
+
+/** Logs and shows, once per window, each workspace value that was ignored and why. */
+function reportIgnored(log: vscode.LogOutputChannel, ignored: readonly IgnoredValue[]): void {
+  const fresh = ignored.filter((i) => !told.has(`${i.key}\n${i.reason}`));
+  if (fresh.length === 0) return;
+  for (const i of fresh) {
+    told.add(`${i.key}\n${i.reason}`);
+    log.warn(`Ignored the workspace's ${Settings.section}.${i.key}: ${reasonText(i.reason)}`);
+  }
+  const list = fresh.map((i) => `${Settings.section}.${i.key} (${reasonText(i.reason)})`).join('; ');
+  const openUser = l('Open User Settings');
+  void vscode.window.showWarningMessage(l('RDS Link ignored these settings of this workspace, so that a repository cannot decide where your credentials go: {0}. Set them in your user settings if you mean them.', list), openUser).then((choice) => {
+    if (choice === openUser) void vscode.commands.executeCommand('workbench.action.openSettings', `@ext:${Settings.section}`);
+  });
+}
+
+/** Writes where the user keeps the setting: the workspace when it is set there, else user settings. User-only settings go to user settings. */
 export async function writeSetting(key: string, value: unknown): Promise<void> {
   const c = vscode.workspace.getConfiguration(Settings.section);
   const inspected = c.inspect(key);
-  const target = inspected?.workspaceValue !== undefined ? vscode.ConfigurationTarget.Workspace : vscode.ConfigurationTarget.Global;
+  const userOnly = (userOnlySettings as readonly string[]).includes(key);
+  const target = !userOnly && inspected?.workspaceValue !== undefined ? vscode.ConfigurationTarget.Workspace : vscode.ConfigurationTarget.Global;
   await c.update(key, value, target);
 }
 
-/** A path from a setting: `~` is the home folder, a relative path starts at the workspace folder. */
-export function resolvePathSetting(raw: string): string {
-  const expanded = raw === '~' || raw.startsWith('~/') ? path.join(os.homedir(), raw.slice(1)) : raw;
-  const base = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath ?? os.homedir();
-  return path.resolve(base, expanded);
+/**
+ * A file named by a user-only setting, as an absolute path; undefined when the setting is empty.
+ * `~` is the home folder; a relative path is refused, since it would resolve inside the workspace.
+ */
+export function userPathSetting(key: Extract<UserOnlySetting, 'ssh.identityFile' | 'tls.extraCaFile'>): string | undefined {
+  const raw = userSetting(key, '').trim();
+  if (!raw) return undefined;
+  const resolved = resolveUserPath(raw, os.homedir());
+  if (!resolved) throw new Error(l('{0}.{1} is "{2}": give an absolute path or one that starts with ~/ (a relative path is refused, so that it never points into the workspace).', Settings.section, key, raw));
+  return resolved;
 }
 
 export function affectsSession(e: vscode.ConfigurationChangeEvent): boolean {

@@ -8,19 +8,17 @@ import * as vscode from 'vscode';
 import type { VerifiedTls } from '../core/db/index';
 import { Settings } from '../ids';
 import { loadDb } from '../lazy';
-import { resolvePathSetting } from './settings';
+import { reportWorkspaceOverrides, userPathSetting } from './settings';
 
 const l = vscode.l10n.t;
 
-/** The setting as an absolute path (`~` is the home folder; relative is from the workspace folder), or undefined when empty. */
-export function extraCaFile(): string | undefined {
-  const raw = vscode.workspace.getConfiguration(Settings.section).get<string>(Settings.tlsExtraCaFile, '').trim();
-  return raw ? resolvePathSetting(raw) : undefined;
-}
-
-/** The PEM certificates of the extra CA file; undefined when the setting is empty. */
-export function readExtraCas(): readonly string[] | undefined {
-  const file = extraCaFile();
+/**
+ * The PEM certificates of the extra CA file (user settings only; an absolute path or `~/…`);
+ * undefined when the setting is empty.
+ */
+export function readExtraCas(log: vscode.LogOutputChannel): readonly string[] | undefined {
+  reportWorkspaceOverrides(log);
+  const file = userPathSetting(Settings.tlsExtraCaFile);
   if (!file) return undefined;
   let text: string;
   try {
@@ -34,8 +32,8 @@ export function readExtraCas(): readonly string[] | undefined {
 }
 
 /** The TLS of the routes: the RDS bundle, plus the extra CAs when set; undefined means the RDS bundle alone. */
-export function routeTls(): VerifiedTls | undefined {
-  const extra = readExtraCas();
+export function routeTls(log: vscode.LogOutputChannel): VerifiedTls | undefined {
+  const extra = readExtraCas(log);
   return extra ? loadDb().verifyWithExtraCas(extra) : undefined;
 }
 
@@ -43,9 +41,9 @@ export function routeTls(): VerifiedTls | undefined {
  * The CA file for the `mysql` terminal: the shipped RDS bundle, or, with extra CAs, a copy of it
  * with them appended in the extension's storage (the client takes one file).
  */
-export async function shellCaFile(extension: vscode.ExtensionContext): Promise<string> {
+export async function shellCaFile(extension: vscode.ExtensionContext, log: vscode.LogOutputChannel): Promise<string> {
   const bundle = path.join(extension.extensionPath, 'media', 'certs', 'rds-global-bundle.pem');
-  const extra = readExtraCas();
+  const extra = readExtraCas(log);
   if (!extra) return bundle;
   const dir = extension.globalStorageUri.fsPath;
   await fs.promises.mkdir(dir, { recursive: true });
