@@ -9,8 +9,9 @@
 //     users); it forwards the RDS endpoint names to that MariaDB, as an instance in the VPC would
 //   - code-server with the freshly built extension, opened on a copy of sandbox/goapp
 // The extension is wired to the sandbox only through documented settings (rdsLink.profile,
-// rdsLink.regions, rdsLink.endpointUrl, rdsLink.ssh.hostOverride, rdsLink.tls.extraCaFile) and a
-// throw-away AWS config with a "sandbox" profile. The endpoint names do not resolve, so a DB is
+// rdsLink.regions, rdsLink.endpointUrl, rdsLink.ssh.hostOverride, rdsLink.tls.extraCaFile) in the
+// user settings of a throw-away user data dir (a workspace cannot set them), and a throw-away AWS
+// config with a "sandbox" profile. The endpoint names do not resolve, so a DB is
 // reached as a private RDS is: through an SSH tunnel via a linked, running instance.
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -106,13 +107,6 @@ try {
   const awsCredentials = path.join(home, 'aws-credentials');
   fs.writeFileSync(awsConfig, '[profile sandbox]\nregion = us-east-1\n');
   fs.writeFileSync(awsCredentials, '[sandbox]\naws_access_key_id = sandbox\naws_secret_access_key = sandbox\n');
-  fs.mkdirSync(path.join(workspace, '.vscode'), { recursive: true });
-  fs.writeFileSync(path.join(workspace, '.vscode/settings.json'), `${JSON.stringify({
-    'rdsLink.profile': 'sandbox',
-    'rdsLink.regions': ['us-east-1', 'eu-west-1'],
-    'rdsLink.endpointUrl': moto.endpoint,
-    ...dbs.settings,
-  }, null, 2)}\n`);
 
   say('installing code-server on first use (about a minute), then starting it…');
   const entry = await ensureCodeServer({ browser: false });
@@ -120,6 +114,12 @@ try {
     entry,
     workspace,
     extensionDirs: [root],
+    settings: {
+      'rdsLink.profile': 'sandbox',
+      'rdsLink.regions': ['us-east-1', 'eu-west-1'],
+      'rdsLink.endpointUrl': moto.endpoint,
+      ...dbs.settings,
+    },
     env: {
       AWS_CONFIG_FILE: awsConfig,
       AWS_SHARED_CREDENTIALS_FILE: awsCredentials,

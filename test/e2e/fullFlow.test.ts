@@ -17,8 +17,8 @@ import { clientConfig } from '../integration/aws/sandbox';
 import { closeBrowser, launchBrowser, openViewContainer, openWorkbench, pane, runCommand, screenshot, type Workbench } from '../support/browser';
 import { ensureCodeServer, repoRoot } from '../support/codeServer';
 import { startSandbox, type Sandbox } from '../support/sandbox';
-import { contextMenu, openQuickFix, pickInQuickInput, reportFailure, useInWorkspace } from '../support/workbench';
-import { assertGoappMigrated, createGoappSchema, expectPatchedConfig, GOAPP_DB_ENDPOINT as ENDPOINT, openConfigYaml } from './goapp';
+import { openQuickFix, pickInQuickInput, reportFailure, useInWorkspace } from '../support/workbench';
+import { assertGoappMigrated, createGoappSchema, expectPatchedConfig, GOAPP_DB_ENDPOINT as ENDPOINT, linkGoappWeb, openConfigYaml } from './goapp';
 
 /** The screenshots the README's tour shows, and the names they get in media/. */
 const TOUR = { 'fullflow-04-trees': 'tour-trees', 'fullflow-05-link-plan': 'tour-link-plan', 'fullflow-10-quickfix': 'tour-quickfix' } as const;
@@ -54,7 +54,7 @@ describe('e2e: the full flow on the sandbox — profile, trees, link, schema thr
       await ensureCodeServer();
       sandbox = await startSandbox({
         databases: true,
-        // No profile and no regions yet: the newcomer picks them (written to the workspace settings).
+        // No profile and no regions yet: the newcomer picks them (written to the user settings).
         settings: { 'rdsLink.profile': '', 'rdsLink.regions': [] },
       });
       originalConfig = fs.readFileSync(path.join(sandbox.workspace, 'config.yaml'), 'utf8');
@@ -118,7 +118,7 @@ describe('e2e: the full flow on the sandbox — profile, trees, link, schema thr
       }
       assert.match(await ec2.getByRole('treeitem', { name: /^goapp-worker/ }).first().innerText(), /stopped/);
     });
-    const settings = JSON.parse(fs.readFileSync(path.join(sandbox?.workspace ?? '', '.vscode/settings.json'), 'utf8')) as Record<string, unknown>;
+    const settings = JSON.parse(fs.readFileSync(sandbox?.userSettingsFile ?? '', 'utf8')) as Record<string, unknown>;
     assert.equal(settings['rdsLink.profile'], 'sandbox');
     assert.deepEqual([...(settings['rdsLink.regions'] as string[])].sort(), ['eu-west-1', 'us-east-1']);
     await shot('fullflow-04-trees');
@@ -128,19 +128,7 @@ describe('e2e: the full flow on the sandbox — profile, trees, link, schema thr
     const { page } = wb;
     const rds = pane(page, 'RDS Databases');
     await time('link', async () => {
-      await contextMenu(page, rds, /^goapp-db/, 'Link EC2 Instance to RDS Database…');
-      await pickInQuickInput(page, 'goapp-web');
-      const dialog = page.locator('.monaco-dialog-box');
-      await dialog.waitFor({ state: 'visible', timeout: 30_000 });
-      const plan = await dialog.innerText();
-      assert.match(plan, /Link goapp-web to goapp-db\?/);
-      assert.match(plan, /ec2-rds-1/);
-      assert.match(plan, /rds-ec2-1/);
-      await shot('fullflow-05-link-plan');
-      await dialog.locator('.monaco-button', { hasText: /^Link$/ }).click();
-      await page.locator('.notifications-toasts').getByText(/Linked goapp-web to goapp-db through ec2-rds-1 and rds-ec2-1/).waitFor({ state: 'visible', timeout: 60_000 });
-      await rds.getByRole('treeitem', { name: /^goapp-db/ }).first().click();
-      await rds.getByRole('treeitem', { name: /Linked instances/ }).first().waitFor({ state: 'visible', timeout: 30_000 });
+      await linkGoappWeb(page, rds, () => shot('fullflow-05-link-plan'));
     });
     await shot('fullflow-06-linked');
   });

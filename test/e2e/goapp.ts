@@ -5,7 +5,7 @@ import * as assert from 'node:assert/strict';
 import type * as mysql from 'mysql2/promise';
 import type { Locator, Page } from 'playwright-core';
 import { openViewContainer } from '../support/browser';
-import { contextMenu, waitForFile } from '../support/workbench';
+import { contextMenu, pickInQuickInput, waitForFile } from '../support/workbench';
 
 /** goapp-db's endpoint in the sandbox account (moto), in us-east-1. */
 export const GOAPP_DB_ENDPOINT = 'goapp-db.aaaaaaaaaa.us-east-1.rds.amazonaws.com';
@@ -19,6 +19,26 @@ export interface CreateSchemaOptions {
   readonly onOptions?: (widget: Locator) => Promise<void>;
   /** On the migration plan (its text), before Run. */
   readonly onPlan?: (plan: string) => Promise<void>;
+}
+
+/**
+ * Links goapp-web to goapp-db from goapp-db's context menu in `rds`: the plan names the console's
+ * pair ec2-rds-1/rds-ec2-1; `onPlan` sees it before Link is clicked. Waits until the tree shows the link.
+ */
+export async function linkGoappWeb(page: Page, rds: Locator, onPlan?: () => Promise<void>): Promise<void> {
+  await contextMenu(page, rds, /^goapp-db/, 'Link EC2 Instance to RDS Database…');
+  await pickInQuickInput(page, 'goapp-web');
+  const dialog = page.locator('.monaco-dialog-box');
+  await dialog.waitFor({ state: 'visible', timeout: 30_000 });
+  const plan = await dialog.innerText();
+  assert.match(plan, /Link goapp-web to goapp-db\?/);
+  assert.match(plan, /ec2-rds-1/);
+  assert.match(plan, /rds-ec2-1/);
+  await onPlan?.();
+  await dialog.locator('.monaco-button', { hasText: /^Link$/ }).click();
+  await page.locator('.notifications-toasts').getByText(/Linked goapp-web to goapp-db through ec2-rds-1 and rds-ec2-1/).waitFor({ state: 'visible', timeout: 60_000 });
+  await rds.getByRole('treeitem', { name: /^goapp-db/ }).first().click();
+  await rds.getByRole('treeitem', { name: /Linked instances/ }).first().waitFor({ state: 'visible', timeout: 30_000 });
 }
 
 /**

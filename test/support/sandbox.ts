@@ -2,7 +2,9 @@
  * The sandbox the UI tests run against: moto seeded with the sandbox account, a copy of the sample
  * Go project, and code-server with the extension, wired up only through documented settings
  * (rdsLink.profile, rdsLink.regions, rdsLink.endpointUrl; with `databases`, also
- * rdsLink.ssh.hostOverride and rdsLink.tls.extraCaFile) and a throw-away AWS config.
+ * rdsLink.ssh.hostOverride and rdsLink.tls.extraCaFile) and a throw-away AWS config. Those go in
+ * the USER settings of code-server's fresh user data dir: a workspace cannot set them (see
+ * src/core/settingsTrust.ts), just as a cloned repository cannot.
  */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -17,14 +19,18 @@ export interface Sandbox {
   readonly ids: SandboxIds;
   readonly server: CodeServer;
   readonly workspace: string;
+  /** code-server's user settings file (User/settings.json), where the sandbox settings are. */
+  readonly userSettingsFile: string;
   /** With `databases: true`: the TLS MariaDB and SSH stand-in behind the RDS endpoints. */
   readonly databases?: SandboxDatabase;
   stop(): Promise<void>;
 }
 
 export interface SandboxOptions {
-  /** Workspace settings on top of the defaults (a key set to undefined is left out). */
+  /** User settings on top of the sandbox's (a key set to undefined is left out). */
   settings?: Record<string, unknown>;
+  /** The workspace's .vscode/settings.json (none when not given), as a repository would ship it. */
+  workspaceSettings?: Record<string, unknown>;
   /** Added to code-server's environment; undefined removes a variable. */
   env?: Record<string, string | undefined>;
   /**
@@ -47,16 +53,19 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     fs.renameSync(path.join(workspace, 'dot.env'), path.join(workspace, '.env'));
     fs.writeFileSync(path.join(home, 'aws-config'), '[profile sandbox]\nregion = us-east-1\n');
     fs.writeFileSync(path.join(home, 'aws-credentials'), '[sandbox]\naws_access_key_id = sandbox\naws_secret_access_key = sandbox\n');
-    fs.mkdirSync(path.join(workspace, '.vscode'));
-    fs.writeFileSync(path.join(workspace, '.vscode/settings.json'), JSON.stringify({
-      'rdsLink.profile': 'sandbox',
-      'rdsLink.regions': ['us-east-1'],
-      'rdsLink.endpointUrl': moto.endpoint,
-      ...databases?.settings,
-      ...options.settings,
-    }, null, 2));
+    if (options.workspaceSettings) {
+      fs.mkdirSync(path.join(workspace, '.vscode'), { recursive: true });
+      fs.writeFileSync(path.join(workspace, '.vscode/settings.json'), JSON.stringify(options.workspaceSettings, null, 2));
+    }
     server = await startCodeServer({
       workspace,
+      settings: {
+        'rdsLink.profile': 'sandbox',
+        'rdsLink.regions': ['us-east-1'],
+        'rdsLink.endpointUrl': moto.endpoint,
+        ...databases?.settings,
+        ...options.settings,
+      },
       extensionDirs: [process.env.RDS_LINK_EXTENSION_DIR ?? repoRoot],
       env: {
         AWS_CONFIG_FILE: path.join(home, 'aws-config'),
@@ -74,7 +83,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     const started = server;
     const dbs = databases;
     return {
-      moto, ids, server: started, workspace, ...(dbs ? { databases: dbs } : {}),
+      moto, ids, server: started, workspace, userSettingsFile: path.join(started.userDataDir, 'User', 'settings.json'), ...(dbs ? { databases: dbs } : {}),
       async stop() {
         await started.stop();
         await dbs?.stop();
