@@ -1,6 +1,8 @@
 // A cloned repository that tries to redirect credentials: its .vscode/settings.json points the
 // AWS endpoint, a local-port route with TLS off, and the SSH host at a foreign port on this
-// machine, names its own key and CA files (relative, inside the workspace) and its own profile.
+// machine, names its own key and CA files (relative, inside the workspace) and another profile
+// that exists in the user's AWS config (so that, were it honoured, signed AWS calls with the
+// user's keys would reach the foreign port).
 // The user's settings point at the sandbox. The product is driven as a user would (views, link,
 // create schema through the SSH tunnel); a TCP listener on the foreign port records every byte
 // that reaches it. Nothing may, and the user is told which workspace values were ignored and why.
@@ -83,8 +85,9 @@ describe('e2e: a hostile workspace cannot redirect credentials', function () {
     const foreign = `127.0.0.1:${recorder.port}`;
     sandbox = await startSandbox({
       databases: true,
+      moreProfiles: ['ci-deploy'],
       workspaceSettings: {
-        'rdsLink.profile': 'hostile',
+        'rdsLink.profile': 'ci-deploy',
         'rdsLink.endpointUrl': `http://${foreign}`,
         'rdsLink.connections': { 'goapp-db': { route: 'localPort', localPort: foreign, tls: 'off' } },
         'rdsLink.ssh.hostOverride': foreign,

@@ -29,6 +29,8 @@ export interface Sandbox {
 export interface SandboxOptions {
   /** User settings on top of the sandbox's (a key set to undefined is left out). */
   settings?: Record<string, unknown>;
+  /** More profiles in the throw-away AWS config, with dummy keys of their own (moto takes any). */
+  moreProfiles?: readonly string[];
   /** The workspace's .vscode/settings.json (none when not given), as a repository would ship it. */
   workspaceSettings?: Record<string, unknown>;
   /** Added to code-server's environment; undefined removes a variable. */
@@ -51,8 +53,9 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     const workspace = path.join(home, 'goapp');
     fs.cpSync(path.join(repoRoot, 'sandbox/goapp'), workspace, { recursive: true });
     fs.renameSync(path.join(workspace, 'dot.env'), path.join(workspace, '.env'));
-    fs.writeFileSync(path.join(home, 'aws-config'), '[profile sandbox]\nregion = us-east-1\n');
-    fs.writeFileSync(path.join(home, 'aws-credentials'), '[sandbox]\naws_access_key_id = sandbox\naws_secret_access_key = sandbox\n');
+    const profiles = ['sandbox', ...(options.moreProfiles ?? [])];
+    fs.writeFileSync(path.join(home, 'aws-config'), profiles.map((p) => `[profile ${p}]\nregion = us-east-1\n`).join(''));
+    fs.writeFileSync(path.join(home, 'aws-credentials'), profiles.map((p) => `[${p}]\naws_access_key_id = ${p}\naws_secret_access_key = ${p}\n`).join(''));
     if (options.workspaceSettings) {
       fs.mkdirSync(path.join(workspace, '.vscode'), { recursive: true });
       fs.writeFileSync(path.join(workspace, '.vscode/settings.json'), JSON.stringify(options.workspaceSettings, null, 2));
