@@ -15,7 +15,7 @@ import type { Browser, Page } from 'playwright-core';
 import { closeBrowser, launchBrowser, openViewContainer, openWorkbench, pane, resultsDir, runCommand, type Workbench } from '../support/browser';
 import { ensureCodeServer } from '../support/codeServer';
 import { startSandbox, type Sandbox } from '../support/sandbox';
-import { reportFailure } from '../support/workbench';
+import { contextMenu, reportFailure } from '../support/workbench';
 import { createGoappSchema, GOAPP_DB_ENDPOINT, linkGoappWeb } from './goapp';
 
 /** A listener that accepts anything and counts what arrives. */
@@ -149,6 +149,18 @@ describe('e2e: a hostile workspace cannot redirect credentials', function () {
     await createGoappSchema(page, rds, { toastTimeoutMs: 120_000 });
     const events = sandbox?.databases?.ssh.events.map((e) => `${e.kind} ${e.detail}`) ?? [];
     assert.ok(events.includes(`forward ${GOAPP_DB_ENDPOINT}:3306`), events.join('\n'));
+  });
+
+  it('refuses a relative CA path even in user settings, so that it never resolves inside the workspace', async function () {
+    const { page } = wb;
+    const file = sandbox?.userSettingsFile ?? '';
+    const settings = JSON.parse(fs.readFileSync(file, 'utf8')) as Record<string, unknown>;
+    fs.writeFileSync(file, JSON.stringify({ ...settings, 'rdsLink.tls.extraCaFile': '.vscode/hostile-ca.pem' }, null, 2));
+    // The editor picks the file change up on its own; a moment later the command reads it.
+    await page.waitForTimeout(2000);
+    await contextMenu(page, pane(page, 'RDS Databases'), /^goapp-db/, 'Open MySQL Shell');
+    const message = await notificationText(page, /rdsLink\.tls\.extraCaFile is "\.vscode\/hostile-ca\.pem"/);
+    assert.match(message, /give an absolute path or one that starts with ~\/ \(a relative path is refused, so that it never points into the workspace\)/);
   });
 
   it('sent nothing to the foreign port: 0 bytes, 0 connections', function () {
