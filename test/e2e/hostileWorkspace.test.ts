@@ -15,7 +15,7 @@ import type { Browser, Page } from 'playwright-core';
 import { closeBrowser, launchBrowser, openViewContainer, openWorkbench, pane, resultsDir, runCommand, type Workbench } from '../support/browser';
 import { ensureCodeServer } from '../support/codeServer';
 import { startSandbox, type Sandbox } from '../support/sandbox';
-import { contextMenu, reportFailure } from '../support/workbench';
+import { contextMenu, reportFailure, waitForFile } from '../support/workbench';
 import { createGoappSchema, GOAPP_DB_ENDPOINT, linkGoappWeb } from './goapp';
 
 /** A listener that accepts anything and counts what arrives. */
@@ -153,11 +153,16 @@ describe('e2e: a hostile workspace cannot redirect credentials', function () {
 
   it('refuses a relative CA path even in user settings, so that it never resolves inside the workspace', async function () {
     const { page } = wb;
-    const file = sandbox?.userSettingsFile ?? '';
-    const settings = JSON.parse(fs.readFileSync(file, 'utf8')) as Record<string, unknown>;
-    fs.writeFileSync(file, JSON.stringify({ ...settings, 'rdsLink.tls.extraCaFile': '.vscode/hostile-ca.pem' }, null, 2));
-    // The editor picks the file change up on its own; a moment later the command reads it.
-    await page.waitForTimeout(2000);
+    // Typed in the Settings editor, as a user would (VS Code does not notice a user settings file
+    // written behind its back here).
+    await runCommand(page, 'Preferences: Open User Settings');
+    await page.locator('.settings-editor .settings-header .suggest-input-container').first().click();
+    await page.keyboard.type('rdsLink.tls.extraCaFile');
+    const input = page.locator('.settings-editor .setting-item').filter({ hasText: 'Extra Ca File' }).locator('input').first();
+    await input.waitFor({ state: 'visible', timeout: 30_000 });
+    await input.fill('.vscode/hostile-ca.pem');
+    await waitForFile(sandbox?.userSettingsFile ?? '', (t) => t.includes('"rdsLink.tls.extraCaFile": ".vscode/hostile-ca.pem"'), 30_000);
+    await page.keyboard.press('Control+W');
     await contextMenu(page, pane(page, 'RDS Databases'), /^goapp-db/, 'Open MySQL Shell');
     const message = await notificationText(page, /rdsLink\.tls\.extraCaFile is "\.vscode\/hostile-ca\.pem"/);
     assert.match(message, /give an absolute path or one that starts with ~\/ \(a relative path is refused, so that it never points into the workspace\)/);
