@@ -65,6 +65,8 @@ function workspaceSettingKeys(): string[] {
     } catch {
       continue; // no settings file: nothing set there
     }
+    // Most workspaces never name our settings: nothing to parse then.
+    if (!text.includes(Settings.section)) continue;
     collectKeys(inner(parse(text, [], { allowTrailingComma: true })), '', keys);
   }
   const prefix = `${Settings.section}.`;
