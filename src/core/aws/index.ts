@@ -7,3 +7,4 @@ export { listInstances, describeInstance, describeImageNames, startInstance, sto
 export { listDatabases, isModifiable, RDS_PAGE_SIZE } from './rds';
 export * from './link/index';
 export * from './blueGreen/index';
+export { startRegionLoad, startSessionLoad, allSettled, linksOf, type RegionLoad, type RegionService, type SessionLoad, type Settled } from './regionLoad';
