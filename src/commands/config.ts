@@ -6,10 +6,9 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { DbTarget, PatchPlan, TextEdit } from '../core/goconfig/index';
-import { isMysqlFamily } from '../core/aws/types';
 import { CancelledError } from '../core/errors';
 import { Commands } from '../ids';
-import { loadDb, loadGoConfig } from '../lazy';
+import { loadAws, loadDb, loadGoConfig } from '../lazy';
 import { DatabaseNode } from '../tree/nodes';
 import type { ResourceStore } from '../tree/resourceStore';
 import { isIgnoredByGit, isTrackedByGit, wouldBeCommitted } from '../ui/git';
@@ -43,7 +42,7 @@ function isTargetArgs(x: unknown): x is TargetArgs {
 
 /** Asks for a target: a DB from the views, a database name and a user. */
 export async function askTarget(store: ResourceStore, node?: unknown): Promise<WorkspaceTarget> {
-  const picked = node instanceof DatabaseNode ? node.db : await pickDatabase(store, (d) => isMysqlFamily(d.engine) && !!d.endpoint);
+  const picked = node instanceof DatabaseNode ? node.db : await pickDatabase(store, { refusal: (d) => loadAws().dbRefusal(d, 'quickFix')?.message });
   // An Aurora member's own endpoint moves on failover; the app belongs on the cluster's writer endpoint.
   const db = (picked.clusterId && store.allDatabases().find((d) => d.kind === 'cluster' && d.id === picked.clusterId && d.region === picked.region)) || picked;
   if (!db.endpoint) throw new Error(l('{0} has no endpoint yet (status: {1}).', db.id, db.status));

@@ -5,17 +5,18 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { AppUser, MigrationPlan, MigrationResult } from '../core/db/index';
-import { isMysqlFamily, type RdsDatabase } from '../core/aws/types';
+import type { DbFeature } from '../core/aws/index';
+import type { RdsDatabase } from '../core/aws/types';
 import { CancelledError } from '../core/errors';
 import { Commands } from '../ids';
-import { loadDb } from '../lazy';
+import { loadAws, loadDb } from '../lazy';
 import { DatabaseNode } from '../tree/nodes';
 import type { ResourceStore } from '../tree/resourceStore';
 import { connect, connectionSetting, forgetPassword, forward, type Connector } from '../ui/connections';
 import { endpointPasswordKey, type PasswordStore } from '../ui/passwords';
 import { shellCaFile } from '../ui/tls';
 import { confirmModal } from '../ui/confirm';
-import { findDatabase, pickDatabase } from '../ui/pickers';
+import { findDatabase, pickDatabase, type PickOptions } from '../ui/pickers';
 import type { TargetStore } from '../ui/workspaceTarget';
 import { registerCommand, type CommandContext } from './registerCommand';
 
@@ -45,7 +46,8 @@ function isArgs(x: unknown): x is CreateSchemaArgs {
   return !!x && typeof x === 'object' && 'name' in x && 'database' in x && 'region' in x;
 }
 
-const supported = (d: RdsDatabase): boolean => isMysqlFamily(d.engine) && !!d.endpoint;
+/** The picker's rule for a feature: DBs it cannot use are shown last, with the reason. */
+const usableFor = (feature: DbFeature): PickOptions<RdsDatabase> => ({ refusal: (d) => loadAws().dbRefusal(d, feature)?.message });
 
 /** A default database name from the Go module path ("example.com/goapp" → goapp). */
 function suggestedName(targets: TargetStore): string {
@@ -60,8 +62,8 @@ export function registerDatabaseCommands(ctx: CommandContext, store: ResourceSto
   registerCommand(ctx, Commands.createSchema, async (nodeOrArgs?: unknown): Promise<CreateSchemaOutcome> => {
     const dbCore = loadDb();
     const args = isArgs(nodeOrArgs) ? nodeOrArgs : undefined;
-    const db = args ? await findDatabase(store, args.region, args.database) : nodeOrArgs instanceof DatabaseNode ? nodeOrArgs.db : await pickDatabase(store, supported);
-    if (!isMysqlFamily(db.engine)) throw new Error(l('{0} runs {1}; schemas are created on MySQL, MariaDB and Aurora MySQL only.', db.id, db.engine));
+    const db = args ? await findDatabase(store, args.region, args.database) : nodeOrArgs instanceof DatabaseNode ? nodeOrArgs.db : await pickDatabase(store, usableFor('schema'));
+    loadAws().assertUsable(db, 'schema');
     const folder = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
 
     let name: string;
@@ -183,7 +185,8 @@ export function registerDatabaseCommands(ctx: CommandContext, store: ResourceSto
 
   registerCommand(ctx, Commands.openMysqlShell, async (node?: unknown): Promise<string> => {
     const dbCore = loadDb();
-    const db = node instanceof DatabaseNode ? node.db : await pickDatabase(store, supported);
+    const db = node instanceof DatabaseNode ? node.db : await pickDatabase(store, usableFor('shell'));
+    loadAws().assertUsable(db, 'shell');
     const client = await dbCore.findMysqlClient();
     if (!client) throw new Error(dbCore.mysqlClientMissingMessage());
     const opened = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: l('Connecting to {0}…', db.id), cancellable: true }, (progress, token) =>
@@ -213,7 +216,7 @@ export function registerDatabaseCommands(ctx: CommandContext, store: ResourceSto
   });
 
   registerCommand(ctx, Commands.forgetPassword, async (node?: unknown): Promise<void> => {
-    const db = node instanceof DatabaseNode ? node.db : await pickDatabase(store, supported);
+    const db = node instanceof DatabaseNode ? node.db : await pickDatabase(store, usableFor('shell'));
     const user = await vscode.window.showInputBox({ title: l('Forget the stored password of which user on {0}?', db.id), value: connectionSetting(db).user ?? db.masterUsername ?? '' });
     if (user === undefined) throw new CancelledError();
     await forgetPassword(c, db, user);

@@ -4,14 +4,14 @@
  */
 import * as vscode from 'vscode';
 import type { ApplyResult, LinkApi, LinkedPair, LinkPlan, Plan, UnlinkPlan } from '../core/aws/index';
-import { isMysqlFamily, type Ec2Instance, type RdsDatabase } from '../core/aws/types';
+import type { Ec2Instance, RdsDatabase } from '../core/aws/types';
 import { CancelledError } from '../core/errors';
 import { Commands } from '../ids';
 import { loadAws } from '../lazy';
 import { DatabaseNode, InstanceNode, LinkNode } from '../tree/nodes';
 import type { ResourceStore } from '../tree/resourceStore';
 import { confirmModal } from '../ui/confirm';
-import { pickDatabase, pickInstance } from '../ui/pickers';
+import { loaded, pickDatabase, pickInstance } from '../ui/pickers';
 import { registerCommand, type CommandContext } from './registerCommand';
 
 const l = vscode.l10n.t;
@@ -40,22 +40,28 @@ function isLinkArgs(x: unknown): x is LinkArgs {
   return !!x && typeof x === 'object' && 'instanceId' in x && 'database' in x && 'region' in x;
 }
 
+/**
+ * The pair to link, from a node or the palette. Every path asks the same rule (capabilities.ts):
+ * any engine links; pickers show what cannot be linked, last and with the reason.
+ */
 async function choosePair(store: ResourceStore, node: unknown): Promise<{ instance: Ec2Instance; db: RdsDatabase }> {
-  const linkable = (d: RdsDatabase): boolean => isMysqlFamily(d.engine);
+  const aws = loadAws();
+  const instanceFor = (db: RdsDatabase): Promise<Ec2Instance> => pickInstance(store, {
+    filter: (i) => i.region === db.region,
+    refusal: (i) => aws.pairRefusal(i, db, db.vpcId, false)?.message,
+  });
   if (node instanceof DatabaseNode) {
-    const db = node.db;
-    if (!linkable(db)) throw new Error(l('{0} runs {1}; only MySQL, MariaDB and Aurora MySQL can be linked.', db.id, db.engine));
-    const instance = await pickInstance(store, (i) => i.region === db.region && i.state !== 'terminated');
-    return { instance, db };
+    const refusal = aws.dbRefusal(node.db, 'link');
+    if (refusal) throw new Error(refusal.message);
+    return { instance: await instanceFor(node.db), db: node.db };
   }
   if (node instanceof InstanceNode) {
     const instance = node.instance;
-    const db = await pickDatabase(store, (d) => d.region === instance.region && linkable(d));
+    const db = await pickDatabase(store, { filter: (d) => d.region === instance.region, refusal: (d) => aws.pairRefusal(instance, d, d.vpcId, false)?.message });
     return { instance, db };
   }
-  const db = await pickDatabase(store, linkable);
-  const instance = await pickInstance(store, (i) => i.region === db.region && i.state !== 'terminated');
-  return { instance, db };
+  const db = await pickDatabase(store, { refusal: (d) => aws.dbRefusal(d, 'link')?.message });
+  return { instance: await instanceFor(db), db };
 }
 
 async function runPlan(ctx: CommandContext, title: string, plan: Plan, api: LinkApi): Promise<ApplyResult> {
@@ -123,10 +129,13 @@ export function registerLinkCommands(ctx: CommandContext, store: ResourceStore):
     let link: LinkedPair;
     if (nodeOrArgs instanceof LinkNode) link = nodeOrArgs.link;
     else if (args) {
+      // A window whose views were never opened has loaded nothing yet.
+      await loaded(store);
       const found = store.allLinks().find((k) => k.key === args.linkKey);
       if (!found) throw new Error(l('That link is not among the loaded links; refresh the views.'));
       link = found;
     } else {
+      await loaded(store);
       const links = store.allLinks();
       if (links.length === 0) throw new Error(l('No links are loaded. Link an instance to a database first, or refresh the views.'));
       const picked = await vscode.window.showQuickPick(

@@ -4,6 +4,7 @@
  * the applier runs the plan and prepareLink/prepareUnlink gather the state.
  */
 import { t } from '../../l10n';
+import { pairRefusal } from '../capabilities';
 import type { Ec2Instance, NetworkInterface, RdsDatabase, SecurityGroup, SecurityGroupRule } from '../types';
 import {
   createdByTags,
@@ -120,23 +121,9 @@ export function planLink(input: LinkInput): LinkPlan {
     port,
   };
 
-  if (instance.state === 'terminated' || instance.state === 'shutting-down') {
-    return refused(base, 'instanceGone', t('Instance {0} is {1}: there is nothing to link.', label(instance), instance.state));
-  }
-  if (!vpcOfInstance) {
-    return refused(base, 'missingVpc', t('Instance {0} reports no VPC, so it cannot share security groups with a database.', label(instance)));
-  }
-  if (!vpcOfDb) {
-    return refused(base, 'missingVpc', t('Database {0} reports no VPC (no DB subnet group), so the link cannot tell where to create its security groups.', db.id));
-  }
-  if (vpcOfInstance !== vpcOfDb) {
-    return refused(base, 'differentVpc', t('Instance {0} is in {1} and database {2} in {3}. A security-group link works only within one VPC.', label(instance), vpcOfInstance, db.id, vpcOfDb));
-  }
-  if (!primary) {
-    return refused(base, 'noPrimaryInterface', t('Instance {0} reports no primary network interface to attach the group to.', label(instance)));
-  }
-  if (port === undefined) {
-    return refused(base, 'noEndpoint', t('Database {0} has no endpoint yet, so its port is unknown.', db.id));
+  const refusal = pairRefusal(instance, db, vpcOfDb, true);
+  if (refusal || !primary || port === undefined || !vpcOfDb) {
+    return refused(base, refusal?.code ?? 'noEndpoint', refusal?.message ?? t('The link was refused.'));
   }
 
   const vpcId = vpcOfDb;

@@ -103,6 +103,7 @@ export type LinkRefusalCode =
   | 'dbNotModifiable'
   | 'missingVpc'
   | 'differentVpc'
+  | 'otherRegion'
   | 'noPrimaryInterface'
   | 'noEndpoint'
   | 'interfaceGroupLimit'
