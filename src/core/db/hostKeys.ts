@@ -192,9 +192,9 @@ export function decideHostKey(input: HostKeyInput): HostKeyDecision {
   }
   const since = (input.now ?? new Date()).toISOString();
   const remember = (basis: 'console' | 'firstUse'): RememberedHostKey => ({ sha256: presented.sha256, keyType: presented.keyType, basis, since, seenAt: at });
-  const console = input.console ?? { kind: 'unavailable', reason: t('the console output was not read') };
-  if (console.kind === 'fingerprints') {
-    if (console.fingerprints.some((f) => matches(presented, f.fingerprint))) {
+  const seen = input.console ?? { kind: 'unavailable', reason: t('the console output was not read') };
+  if (seen.kind === 'fingerprints') {
+    if (seen.fingerprints.some((f) => matches(presented, f.fingerprint))) {
       return { accept: true, basis: 'console', message: t('The SSH host key of {0} ({1}) matches a fingerprint EC2 printed in its console output; remembered.', instanceId, shown), remember: remember('console') };
     }
     return {
@@ -205,14 +205,14 @@ export function decideHostKey(input: HostKeyInput): HostKeyDecision {
         at,
         shown,
         instanceId,
-        console.fingerprints.map((f) => (f.keyType ? `${f.keyType} ${f.fingerprint}` : f.fingerprint)).join(', '),
+        seen.fingerprints.map((f) => (f.keyType ? `${f.keyType} ${f.fingerprint}` : f.fingerprint)).join(', '),
       ),
     };
   }
   return {
     accept: true,
     basis: 'firstUse',
-    message: t('No host key fingerprints to check the SSH host key of {0} against ({1}): trusting {2} on first use, and remembering it.', instanceId, console.reason, shown),
+    message: t('No host key fingerprints to check the SSH host key of {0} against ({1}): trusting {2} on first use, and remembering it.', instanceId, seen.reason, shown),
     remember: remember('firstUse'),
   };
 }

@@ -276,13 +276,18 @@ export async function openSshTunnel(route: SshTunnelRoute, options: SshTunnelOpt
     hostVerifier: (key: Buffer, verify: (accept: boolean) => void) => {
       const presented = describeHostKey(key);
       hostKeySha256 = presented.sha256;
-      if (options.hostKeySha256 && options.hostKeySha256 !== hostKeySha256) return verify(false);
-      if (!hostKeys) return verify(true);
-      void (evidence ?? Promise.resolve(undefined)).then((console) => {
-        decision = decideHostKey({ instanceId, at: sshAt, presented, remembered, console });
-        hostKeys.onDecision?.(decision);
-        verify(decision.accept);
-      });
+      // Always answered through verify: ssh2 then waits, and the console read may still be on its way.
+      if (options.hostKeySha256 && options.hostKeySha256 !== hostKeySha256) {
+        verify(false);
+      } else if (!hostKeys) {
+        verify(true);
+      } else {
+        void (evidence ?? Promise.resolve(undefined)).then((consoleSaid) => {
+          decision = decideHostKey({ instanceId, at: sshAt, presented, remembered, console: consoleSaid });
+          hostKeys.onDecision?.(decision);
+          verify(decision.accept);
+        });
+      }
     },
   });
   try {

@@ -34,10 +34,10 @@ describe('db SSH host keys', () => {
     it('names and hashes keys as ssh-keygen -l does (the fixtures hold its output)', () => {
       assert.deepEqual([ed25519.keyType, ecdsa.keyType, rsa.keyType], ['ED25519', 'ECDSA', 'RSA']);
       assert.deepEqual([ed25519.algorithm, ecdsa.algorithm, rsa.algorithm], ['ssh-ed25519', 'ecdsa-sha2-nistp256', 'ssh-rsa']);
-      const console = read('console-amazon-linux.txt');
+      const printed = read('console-amazon-linux.txt');
       for (const k of [ed25519, ecdsa, rsa]) {
         assert.match(k.sha256, /^SHA256:[A-Za-z0-9+/]{43}$/);
-        assert.ok(console.includes(` ${k.sha256} `), `${k.keyType} ${k.sha256} is what ssh-keygen printed`);
+        assert.ok(printed.includes(` ${k.sha256} `), `${k.keyType} ${k.sha256} is what ssh-keygen printed`);
       }
       assert.ok(read('console-ubuntu.txt').includes(ecdsa.md5), 'MD5 as ssh-keygen -E md5 prints it');
     });
