@@ -27,6 +27,7 @@ export const Commands = {
   createSchema: 'rdsLink.createSchema',
   openMysqlShell: 'rdsLink.openMysqlShell',
   forgetPassword: 'rdsLink.forgetPassword',
+  forgetHostKey: 'rdsLink.forgetHostKey',
 } as const;
 export type CommandId = (typeof Commands)[keyof typeof Commands];
 

@@ -13,6 +13,7 @@ import { Settings } from '../ids';
 import { loadAws, loadDb } from '../lazy';
 import { describeError } from '../core/errors';
 import type { ResourceStore } from '../tree/resourceStore';
+import { hostKeyPolicy } from './hostKeys';
 import { dbPasswordKey, type PasswordStore } from './passwords';
 import { resolvePathSetting } from './settings';
 import { routeTls } from './tls';
@@ -145,6 +146,7 @@ export async function connect(c: Connector, db: RdsDatabase, options: { signal?:
   );
   const dbSession = await dbCore.openConnection(route, candidates, {
     instanceConnect: session.instanceConnect(db.region),
+    hostKeys: hostKeyPolicy(c.state, c.log, session, db.region),
     signal: options.signal,
     database: options.database,
     onProgress: (m) => options.report(m),
@@ -189,7 +191,8 @@ export async function forward(c: Connector, db: RdsDatabase, options: { signal?:
   const creds = probe.credentials;
   const route = probe.route;
   await probe.close();
-  const fwd = await dbCore.openLocalForward(route, { instanceConnect: c.store.getSession().instanceConnect(db.region), signal: options.signal, onProgress: options.report });
+  const session = c.store.getSession();
+  const fwd = await dbCore.openLocalForward(route, { instanceConnect: session.instanceConnect(db.region), hostKeys: hostKeyPolicy(c.state, c.log, session, db.region), signal: options.signal, onProgress: options.report });
   return { forward: fwd, user: creds.user, password: creds.password, iamToken: creds.isIamToken };
 }
 

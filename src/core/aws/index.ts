@@ -3,7 +3,7 @@ export { configureL10n } from '../l10n';
 export { AwsSession, type CallInfo, type SessionConfig, type CallerIdentity } from './session';
 export { listProfiles, mergeProfiles, resolveRegions, effectiveProfileName, type ProfileInfo } from './profiles';
 export { classifyAwsError, type AwsProblem } from './awsErrors';
-export { listInstances, describeInstance, describeImageNames, startInstance, stopInstance, isTransitional, EC2_PAGE_SIZE } from './ec2';
+export { listInstances, describeInstance, describeImageNames, readConsoleOutput, startInstance, stopInstance, isTransitional, EC2_PAGE_SIZE } from './ec2';
 export { listDatabases, isModifiable, RDS_PAGE_SIZE } from './rds';
 export * from './link/index';
 export * from './blueGreen/index';
