@@ -57,4 +57,5 @@ export const Settings = {
   sshInsideVpc: 'ssh.insideVpc',
   sshOsUsers: 'ssh.osUsers',
   tlsExtraCaFile: 'tls.extraCaFile',
+  configMaxFileSizeKb: 'config.maxFileSizeKb',
 } as const;

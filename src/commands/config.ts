@@ -8,6 +8,7 @@ import * as vscode from 'vscode';
 import type { DbTarget, PatchPlan, TextEdit } from '../core/goconfig/index';
 import { isMysqlFamily } from '../core/aws/types';
 import { CancelledError } from '../core/errors';
+import { oversizeReason } from '../codeActions/configFixes';
 import { Commands } from '../ids';
 import { loadDb, loadGoConfig } from '../lazy';
 import { DatabaseNode } from '../tree/nodes';
@@ -155,6 +156,8 @@ export function registerConfigCommands(ctx: CommandContext, store: ResourceStore
     const uri = uriArg instanceof vscode.Uri ? uriArg : vscode.window.activeTextEditor?.document.uri;
     if (!uri) throw new Error(l('Open the project\'s database config file first.'));
     const doc = await vscode.workspace.openTextDocument(uri);
+    const tooLarge = oversizeReason(doc);
+    if (tooLarge) throw new Error(tooLarge);
     const core = loadGoConfig();
     const detection = core.detectConfig(doc.fileName, doc.getText());
     // Offsets are only good for this version; prompts come in between.

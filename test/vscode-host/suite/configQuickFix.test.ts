@@ -107,6 +107,28 @@ describe('config quick-fix: point a Go project config at RDS', function () {
     assert.equal(doc.isDirty, false);
   });
 
+  it('skips a file over rdsLink.config.maxFileSizeKb, and says so', async function () {
+    const config = vscode.workspace.getConfiguration('rdsLink');
+    await config.update('config.maxFileSizeKb', 1, vscode.ConfigurationTarget.Global);
+    try {
+      const text = `DB_HOST=localhost\nDB_USER=shop\nDB_NAME=shop\n# ${'x'.repeat(3000)}\n`;
+      const doc = await write('big.env', text);
+      await vscode.window.showTextDocument(doc);
+      const skipped = await until('the "skipped" diagnostic', () => vscode.languages.getDiagnostics(doc.uri).find((d) => d.code === 'rdsLink.configSkipped'));
+      assert.match(skipped.message, /did not read big\.env for database settings: 3 KB is over the limit of 1 KB \(setting rdsLink\.config\.maxFileSizeKb\)/);
+      assert.equal(skipped.severity, vscode.DiagnosticSeverity.Information);
+      assert.deepEqual(vscode.languages.getDiagnostics(doc.uri).filter((d) => d.code === 'rdsLink.notRds'), []);
+      assert.equal(await vscode.commands.executeCommand('rdsLink.patchConfig', doc.uri, target), undefined, 'the fix refuses it too');
+      assert.equal(doc.getText(), text);
+      // Raised again: the file is read, and its settings get their hints.
+      await config.update('config.maxFileSizeKb', 64, vscode.ConfigurationTarget.Global);
+      await until('the hints once the limit allows the file', () => vscode.languages.getDiagnostics(doc.uri).some((d) => d.code === 'rdsLink.notRds'));
+      assert.ok(!vscode.languages.getDiagnostics(doc.uri).some((d) => d.code === 'rdsLink.configSkipped'));
+    } finally {
+      await config.update('config.maxFileSizeKb', undefined, vscode.ConfigurationTarget.Global);
+    }
+  });
+
   describe('where the password goes when git would commit the file', function () {
     const yaml = 'database:\n  host: localhost\n  user: shop\n  password: old\n  name: shop\n';
     let dir: string;
