@@ -113,6 +113,9 @@ export function registerDatabaseCommands(ctx: CommandContext, store: ResourceSto
     }
 
     /** A user that exists already keeps its password unless the person (or the caller) says otherwise: an app may be using it. */
+    const storeAppPassword = async (user: string, password: string): Promise<void> => {
+      if (db.endpoint) await passwords.store(endpointPasswordKey({ host: db.endpoint.address, port: db.endpoint.port, user }), password);
+    };
     const createOrResetAppUser = async (conn: Parameters<typeof dbCore.createAppUser>[0], database: string, user: string): Promise<AppUser | undefined> => {
       const reserved = db.masterUsername ? [db.masterUsername] : [];
       try {
@@ -130,7 +133,8 @@ export function registerDatabaseCommands(ctx: CommandContext, store: ResourceSto
           );
           reset = answer === resetLabel;
         }
-        return reset ? dbCore.createAppUser(conn, database, user, '%', { ifExists: 'resetPassword', reservedUsers: reserved }) : undefined;
+        // Stored as soon as the server holds it: a grant that fails after the reset must not lose it.
+        return reset ? dbCore.createAppUser(conn, database, user, '%', { ifExists: 'resetPassword', reservedUsers: reserved, onPasswordReset: (p) => storeAppPassword(user, p) }) : undefined;
       }
     };
 
@@ -145,7 +149,7 @@ export function registerDatabaseCommands(ctx: CommandContext, store: ResourceSto
         if (appUser) {
           report(l('Creating the user {0}…', appUser));
           user = await createOrResetAppUser(session.connection, name, appUser);
-          if (user && db.endpoint) await passwords.store(endpointPasswordKey({ host: db.endpoint.address, port: db.endpoint.port, user: user.user }), user.password);
+          if (user?.created) await storeAppPassword(user.user, user.password);
           ctx.log.info(user
             ? `App user ${user.user}@${user.host} on ${name}: ${user.created ? 'created' : 'password reset'} (password in secret storage)`
             : `App user ${appUser} exists on ${db.id}; left as it was`);
