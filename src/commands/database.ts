@@ -13,6 +13,7 @@ import { DatabaseNode } from '../tree/nodes';
 import type { ResourceStore } from '../tree/resourceStore';
 import { connect, connectionSetting, forgetPassword, forward, type Connector } from '../ui/connections';
 import { endpointPasswordKey, type PasswordStore } from '../ui/passwords';
+import { SQL_PREVIEW_SCHEME, SqlPreviews } from '../ui/sqlPreview';
 import { shellCaFile } from '../ui/tls';
 import { confirmModal } from '../ui/confirm';
 import { findDatabase, pickDatabase } from '../ui/pickers';
@@ -56,6 +57,8 @@ function suggestedName(targets: TargetStore): string {
 
 export function registerDatabaseCommands(ctx: CommandContext, store: ResourceStore, targets: TargetStore, passwords: PasswordStore): void {
   const c: Connector = { log: ctx.log, store, passwords, state: ctx.extension.globalState };
+  const previews = new SqlPreviews();
+  ctx.extension.subscriptions.push(previews, vscode.workspace.registerTextDocumentContentProvider(SQL_PREVIEW_SCHEME, previews));
 
   registerCommand(ctx, Commands.createSchema, async (nodeOrArgs?: unknown): Promise<CreateSchemaOutcome> => {
     const dbCore = loadDb();
@@ -108,7 +111,10 @@ export function registerDatabaseCommands(ctx: CommandContext, store: ResourceSto
       }
       if (picked.some((p) => p.id === 'sql') && found) {
         migrations = found;
-        await confirmModal(l('Run {0} SQL files on {1}.{2}, in this order?', found.files.length, db.id, name), [...dbCore.describePlan(found), ...found.warnings].join('\n'), l('Run'));
+        // What will be sent, file after file, to read before saying yes.
+        await previews.show(`${db.id}-${name}-migrations`, dbCore.planSqlText(found, name));
+        const runsAs = appUser ? l('They run as the app user {0}, not as the master user.', appUser) : l('They run as {0}.', connectionSetting(db).user ?? db.masterUsername ?? '');
+        await confirmModal(l('Run {0} SQL files on {1}.{2}, in this order?', found.files.length, db.id, name), [...dbCore.describePlan(found), ...found.warnings, runsAs].join('\n'), l('Run'));
       }
     }
 
@@ -156,12 +162,14 @@ export function registerDatabaseCommands(ctx: CommandContext, store: ResourceSto
         }
         let ran: MigrationResult | undefined;
         if (migrations?.files.length) {
+          // The master login made the database and the user; the app user runs its own schema.
           ran = await dbCore.runMigrations(session.connection, name, migrations.files, {
+            as: user ? { user: user.user, password: user.password } : undefined,
             signal: token,
             onProgress: (p) => report(l('{0} ({1} of {2} files)', path.basename(p.file), p.fileIndex + 1, p.fileCount)),
             log: (line) => ctx.log.info(line),
           });
-          ctx.log.info(`Migrations on ${name}: ${ran.applied.length} applied, ${ran.skipped.length} already applied, ${ran.statements} statements`);
+          ctx.log.info(`Migrations on ${name} as ${user?.user ?? session.credentials.user}: ${ran.applied.length} applied, ${ran.skipped.length} already applied, ${ran.statements} statements`);
         }
         return { database: name, created: created.created, collation: created.collation, appUser: user?.user, migrations: ran };
       } finally {

@@ -81,6 +81,7 @@ export {
   discoverMigrations,
   describePlan,
   runMigrations,
+  planSqlText,
   parseGooseUp,
   MigrationError,
   SCHEMA_FILES,
