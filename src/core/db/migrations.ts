@@ -171,7 +171,8 @@ export async function planMigrations(paths: readonly string[], read: (relPath: s
  * with a warning, rather than run on the database.
  */
 export async function discoverMigrations(projectDir: string): Promise<MigrationPlan> {
-  const root = await fs.realpath(projectDir);
+  const root = await fs.realpath(projectDir).catch(() => undefined);
+  if (!root) return { files: [], warnings: [] };
   const paths: string[] = [];
   const outside: string[] = [];
   const consider = async (rel: string): Promise<void> => {
