@@ -134,10 +134,12 @@ describe('config quick-fix: point a Go project config at RDS', function () {
     let dir: string;
     before(() => {
       dir = folder.fsPath;
+      execFileSync('git', ['init', '-q', dir]);
+      fs.writeFileSync(path.join(dir, '.gitignore'), 'node_modules/\n');
     });
     after(() => fs.rmSync(path.join(dir, '.git'), { recursive: true, force: true }));
 
-    it('asks (and offers no .env) when git cannot be run, instead of taking the file for safe', async function () {
+    it('asks (and offers no .env) when git cannot be run, instead of taking the file for safe (a repository or not)', async function () {
       const doc = await write('nogit.yaml', yaml);
       const saved = process.env.PATH;
       process.env.PATH = path.join(dir, 'no-such-bin');
@@ -154,8 +156,6 @@ describe('config quick-fix: point a Go project config at RDS', function () {
     });
 
     it('never applies edits computed on an older version of the file', async function () {
-      execFileSync('git', ['init', '-q', dir]);
-      fs.writeFileSync(path.join(dir, '.gitignore'), 'node_modules/\n');
       const doc = await write('stale.yaml', yaml);
       // A change that lands while the fix writes .gitignore / reads .env, after the prompt.
       let changed = false;
