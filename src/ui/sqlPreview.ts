@@ -15,13 +15,13 @@ export class SqlPreviews implements vscode.TextDocumentContentProvider, vscode.D
     return this.texts.get(uri.path) ?? '';
   }
 
-  /** Opens (or refreshes) the preview named `name` with `text`, beside the current editor. */
+  /** Opens (or refreshes) the preview named `name` with `text`, as a preview tab that the next file opened replaces. */
   async show(name: string, text: string): Promise<vscode.TextEditor> {
     const uri = vscode.Uri.from({ scheme: SQL_PREVIEW_SCHEME, path: `/${name.replace(/[^\w.-]/g, '_')}.sql` });
     this.texts.set(uri.path, text);
     this.changes.fire(uri);
     const doc = await vscode.workspace.openTextDocument(uri);
-    return vscode.window.showTextDocument(doc, { preview: true, viewColumn: vscode.ViewColumn.Beside });
+    return vscode.window.showTextDocument(doc, { preview: true });
   }
 
   dispose(): void {
