@@ -58,4 +58,5 @@ export const Settings = {
   sshInsideVpc: 'ssh.insideVpc',
   sshOsUsers: 'ssh.osUsers',
   tlsExtraCaFile: 'tls.extraCaFile',
+  configMaxFileSizeKb: 'config.maxFileSizeKb',
 } as const;

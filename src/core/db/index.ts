@@ -96,6 +96,7 @@ export {
   discoverMigrations,
   describePlan,
   runMigrations,
+  planSqlText,
   parseGooseUp,
   MigrationError,
   SCHEMA_FILES,

@@ -12,10 +12,19 @@ describe('db mysql shell command', () => {
     const cmd = mysqlShellCommand({ path: '/usr/bin/mysql', flavor: 'mysql' }, base, PASSWORD);
     assert.ok(cmd.args.every((a) => !a.includes(PASSWORD)));
     assert.deepEqual(cmd.env, { MYSQL_PWD: PASSWORD });
-    assert.deepEqual(cmd.args, ['--host=127.0.0.1', '--port=41000', '--user=admin', '--protocol=TCP', '--ssl-mode=VERIFY_CA', '--ssl-ca=/ext/media/certs/rds-global-bundle.pem', '--database=app']);
+    assert.deepEqual(cmd.args, ['--host=127.0.0.1', '--port=41000', '--user=admin', '--protocol=TCP', '--ssl-mode=VERIFY_IDENTITY', '--ssl-ca=/ext/media/certs/rds-global-bundle.pem', '--database=app']);
   });
 
-  it('checks the host name too when the client connects to the endpoint by name', () => {
+  it('checks the host name too, whatever name the client connects to', () => {
+    for (const hostIsCertificateName of [true, false]) {
+      const mysql = mysqlShellCommand({ path: 'mysql', flavor: 'mysql' }, { ...base, hostIsCertificateName }, PASSWORD);
+      assert.ok(mysql.args.includes('--ssl-mode=VERIFY_IDENTITY'), mysql.args.join(' '));
+      const maria = mysqlShellCommand({ path: 'mariadb', flavor: 'mariadb' }, { ...base, hostIsCertificateName }, PASSWORD);
+      assert.ok(maria.args.includes('--ssl-verify-server-cert'), maria.args.join(' '));
+    }
+  });
+
+  it('checks the host name when the client connects to the endpoint by name', () => {
     const cmd = mysqlShellCommand({ path: 'mysql', flavor: 'mysql' }, { ...base, host: 'db.x.rds.amazonaws.com', hostIsCertificateName: true }, PASSWORD);
     assert.ok(cmd.args.includes('--ssl-mode=VERIFY_IDENTITY'));
     const maria = mysqlShellCommand({ path: 'mariadb', flavor: 'mariadb' }, { ...base, hostIsCertificateName: true }, PASSWORD);
@@ -26,10 +35,18 @@ describe('db mysql shell command', () => {
     const args = (flavor: 'mysql' | 'mariadb', tls: ShellTarget['tls']) => mysqlShellCommand({ path: flavor, flavor }, { ...base, tls }, PASSWORD).args.filter((a) => a.includes('ssl'));
     assert.deepEqual(args('mysql', { mode: 'unverified' }), ['--ssl-mode=REQUIRED']);
     assert.deepEqual(args('mysql', { mode: 'off' }), ['--ssl-mode=DISABLED']);
-    assert.deepEqual(args('mariadb', { mode: 'verify' }), ['--ssl', '--ssl-ca=/ext/media/certs/rds-global-bundle.pem']);
+    assert.deepEqual(args('mariadb', { mode: 'verify' }), ['--ssl', '--ssl-ca=/ext/media/certs/rds-global-bundle.pem', '--ssl-verify-server-cert']);
     assert.deepEqual(args('mariadb', { mode: 'unverified' }), ['--ssl']);
     assert.deepEqual(args('mariadb', { mode: 'off' }), ['--skip-ssl']);
     assert.throws(() => mysqlShellCommand({ path: 'mysql', flavor: 'mysql' }, { ...base, caFile: undefined }, PASSWORD), /CA file/);
+  });
+
+  it('sends an IAM token only over verified TLS', () => {
+    for (const flavor of ['mysql', 'mariadb'] as const) {
+      for (const mode of ['unverified', 'off'] as const) {
+        assert.throws(() => mysqlShellCommand({ path: flavor, flavor }, { ...base, tls: { mode }, iamToken: true }, 'token'), new RegExp(`IAM token is sent only over TLS whose certificate is verified.*"${mode}"`));
+      }
+    }
   });
 
   it('allows the clear-text plugin for an IAM token', () => {
