@@ -4,11 +4,14 @@
  * environment (`MYSQL_PWD`, read by both clients) or in a temporary option file (mode 0600)
  * that the caller removes once the client has read it.
  *
- * TLS: a verified policy verifies like the in-process client: the chain against the CA file
- * and the host name (`--ssl-mode=VERIFY_IDENTITY` for MySQL's client, `--ssl-verify-server-cert`
- * for MariaDB's, which otherwise checks nothing at all before 11.4). The name checked is the
- * one the client connects to: through a forwarded port that is 127.0.0.1, so a server whose
- * certificate does not carry that name is refused rather than trusted on the CA alone.
+ * TLS: a verified policy verifies like the in-process client where the client can: the chain
+ * against the CA file and the host name (`--ssl-mode=VERIFY_IDENTITY` for MySQL's client,
+ * `--ssl-verify-server-cert` for MariaDB's, which otherwise checks nothing at all before 11.4),
+ * when the client connects to the endpoint by its name. Through a forwarded port the client
+ * connects to 127.0.0.1, which no RDS certificate names, and neither client can be told to check
+ * another name: there MySQL's client checks the chain (`VERIFY_CA`) and MariaDB's only encrypts.
+ * The name is then checked by the extension: `forward()` logs in over the same route, verifying
+ * chain and endpoint name, right before it opens the port, and the SSH hop checks the host key.
  * An IAM token is a password in clear text: it goes only over verified TLS.
  */
 import { execFile } from 'node:child_process';
@@ -98,7 +101,7 @@ function tlsArgs(flavor: MysqlClientFlavor, target: ShellTarget): string[] {
   if (flavor === 'mysql') {
     switch (policy.mode) {
       case 'verify':
-        return ['--ssl-mode=VERIFY_IDENTITY', `--ssl-ca=${target.caFile}`];
+        return [target.hostIsCertificateName ? '--ssl-mode=VERIFY_IDENTITY' : '--ssl-mode=VERIFY_CA', `--ssl-ca=${target.caFile}`];
       case 'unverified':
         return ['--ssl-mode=REQUIRED'];
       case 'off':
@@ -107,7 +110,7 @@ function tlsArgs(flavor: MysqlClientFlavor, target: ShellTarget): string[] {
   }
   switch (policy.mode) {
     case 'verify':
-      return ['--ssl', `--ssl-ca=${target.caFile}`, '--ssl-verify-server-cert'];
+      return ['--ssl', `--ssl-ca=${target.caFile}`, ...(target.hostIsCertificateName ? ['--ssl-verify-server-cert'] : [])];
     case 'unverified':
       return ['--ssl'];
     case 'off':
