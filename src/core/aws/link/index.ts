@@ -69,6 +69,7 @@ export {
 } from './planner';
 export { findLinks, linkKey, linksOfDatabase, linksOfInstance } from './links';
 export {
+  ApplyCancelledError,
   ApplyFailedError,
   DryRunFailedError,
   PlanNotApplicableError,
@@ -78,6 +79,7 @@ export {
   isAmbiguousFailure,
   isDenied,
   permissionsFor,
+  signalledApi,
   type ApplyOptions,
   type ApplyResult,
   type DryRunCheck,

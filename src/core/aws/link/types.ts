@@ -253,6 +253,11 @@ export interface LinkApi {
   setInterfaceGroups(interfaceId: string, groupIds: readonly string[], dryRun?: boolean): Promise<void>;
   /** RDS has no dry run. */
   setDatabaseGroups(target: DbTarget, groupIds: readonly string[]): Promise<void>;
+  /**
+   * The same API with every call aborted by `signal` (a call in flight ends at once, with a
+   * CancelledError). Without it, cancellation is seen between calls only.
+   */
+  withSignal?(signal: AbortSignal): LinkApi;
 }
 
 export interface SecurityGroupFilter {
