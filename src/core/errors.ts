@@ -49,8 +49,8 @@ export function toAbortSignal(signal: CancelSignal | AbortSignal | undefined): A
   return controller.signal;
 }
 
-export function throwIfCancelled(signal: CancelSignal | undefined): void {
-  if (signal?.isCancellationRequested) throw new CancelledError();
+export function throwIfCancelled(signal: CancelSignal | AbortSignal | undefined): void {
+  if (isSignalled(signal)) throw new CancelledError();
 }
 
 /** The message of an error and of each cause under it, joined for a log line or a notification. */

@@ -31,6 +31,8 @@ export class ResourceStore implements vscode.Disposable {
   private awsSession: AwsSession | undefined;
   private settings: SessionSettings = readSessionSettings();
   private generation = 0;
+  /** Aborts the calls of the load in progress when a newer load replaces it (or on dispose). */
+  private loadAbort = new AbortController();
   private inFlight: Promise<void> | undefined;
   /** The account of the last session that answered, for keys that must not change during a reload. */
   lastAccount: string | undefined;
@@ -79,6 +81,10 @@ export class ResourceStore implements vscode.Disposable {
 
   private async load(): Promise<void> {
     const gen = ++this.generation;
+    // A reload replaces the load in flight: its calls would only be thrown away.
+    this.loadAbort.abort();
+    this.loadAbort = new AbortController();
+    const signal = this.loadAbort.signal;
     // The old session is not destroyed: a command may still be using its clients, and destroying
     // a client mid-request makes the SDK send that request again. Idle sockets close on their own.
     this.awsSession = undefined;
@@ -102,7 +108,7 @@ export class ResourceStore implements vscode.Disposable {
 
     const session = this.getSession();
     try {
-      const identity = await session.callerIdentity(regions[0]);
+      const identity = await session.callerIdentity(regions[0], signal);
       if (gen !== this.generation) return;
       this.lastAccount = identity.account;
       this.setSession({ state: 'ready', profile, regions, identity });
@@ -123,10 +129,10 @@ export class ResourceStore implements vscode.Disposable {
     }));
   }
 
-  /** The EC2/RDS calls a link or unlink makes in one region. */
-  linkApi(region: string): LinkApi {
-    const session = this.getSession();
-    return loadAws().createSdkLinkApi(session.ec2(region), session.rds(region));
+  /** The EC2/RDS calls a link or unlink makes in one region (a command passes its cancel to the calls). */
+  linkApi(region: string, signal?: AbortSignal): LinkApi {
+    const clients = this.getSession().withSignal(signal);
+    return loadAws().createSdkLinkApi(clients.ec2(region), clients.rds(region));
   }
 
   private async loadLinks(region: string, gen: number): Promise<void> {
@@ -134,7 +140,7 @@ export class ResourceStore implements vscode.Disposable {
     const rds = this.rds.get(region);
     if (ec2?.state !== 'ok' || rds?.state !== 'ok') return;
     try {
-      const links = await loadAws().listLinks(this.linkApi(region), ec2.items, rds.items);
+      const links = await loadAws().listLinks(this.linkApi(region, this.loadAbort.signal), ec2.items, rds.items);
       if (gen !== this.generation) return;
       this.links.set(region, links);
       this.changed.fire(undefined);
@@ -146,7 +152,7 @@ export class ResourceStore implements vscode.Disposable {
 
   private async loadBlueGreen(region: string, gen: number): Promise<void> {
     try {
-      const list = await loadAws().listBlueGreenDeployments(this.getSession().rds(region), region);
+      const list = await loadAws().listBlueGreenDeployments(this.getSession().withSignal(this.loadAbort.signal).rds(region), region);
       if (gen === this.generation) this.blueGreen.set(region, list);
     } catch (err) {
       // Without the permission the tree just shows no deployments; the log says why.
@@ -170,7 +176,7 @@ export class ResourceStore implements vscode.Disposable {
 
   private async loadRegion(service: Service, region: string, gen: number): Promise<void> {
     const aws = loadAws();
-    const session = this.getSession();
+    const session = this.getSession().withSignal(this.loadAbort.signal);
     const target = service === 'ec2' ? this.ec2 : this.rds;
     target.set(region, { state: 'loading' });
     this.changed.fire(service);
@@ -216,6 +222,7 @@ export class ResourceStore implements vscode.Disposable {
   }
 
   dispose(): void {
+    this.loadAbort.abort();
     this.awsSession?.dispose();
     this.changed.dispose();
   }

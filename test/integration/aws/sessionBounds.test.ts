@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { listInstances } from '../../../src/core/aws/ec2';
 import { listDatabases } from '../../../src/core/aws/rds';
 import { AwsSession, CallTimeoutError } from '../../../src/core/aws/session';
+import { awsCredentialSources, credentialCandidates } from '../../../src/core/db/credentials';
 import { CancelledError, isCancellation, toAbortSignal } from '../../../src/core/errors';
 
 const credentials = async () => ({ accessKeyId: 'test', secretAccessKey: 'test' });
@@ -86,6 +87,28 @@ describe('SDK calls are bounded and can be cancelled (real SDK, a silent local s
       assert.ok(ms >= 150 && ms < 1_000, `cancelled after ${Math.round(ms)} ms`);
       // The request was on the wire when it was aborted; no retry followed the abort.
       assert.equal(silent.requests() - started, 1);
+    } finally {
+      s.dispose();
+    }
+  });
+
+  it('a cancelled master-secret lookup stops the login: no fallback to a password prompt', async () => {
+    const s = new AwsSession({ endpointUrl: silent.endpoint, credentials, maxAttempts: 1 });
+    const ac = new AbortController();
+    let prompted = false;
+    const secretArn = 'arn:aws:secretsmanager:us-east-1:123456789012:secret:rds!db-1';
+    const db = { region: 'us-east-1', masterUserSecretArn: secretArn, masterUsername: 'admin', iamAuthEnabled: false } as const;
+    try {
+      const candidates = credentialCandidates(
+        { db: db as never, useIam: false },
+        { ...awsCredentialSources(s.withSignal(ac.signal), db), promptPassword: async () => ((prompted = true), 'typed') },
+      );
+      setTimeout(() => ac.abort(), 150);
+      const { err, ms } = await failure(candidates.next());
+      assert.ok(isCancellation(err), `expected a cancel, got ${String(err)}`);
+      assert.match((err as Error).message, /secretsmanager GetSecretValue in us-east-1 was stopped/);
+      assert.ok(ms < 1_000, `cancelled after ${Math.round(ms)} ms`);
+      assert.equal(prompted, false);
     } finally {
       s.dispose();
     }

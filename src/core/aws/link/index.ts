@@ -11,6 +11,7 @@ export type {
   AuthorizeRuleStep,
   CreateGroupStep,
   DbTarget,
+  DefaultGroupFallback,
   DeleteGroupStep,
   GroupRef,
   InterfaceUse,

@@ -178,6 +178,18 @@ export interface UnlinkPlan {
   readonly keptGroups: readonly KeptGroup[];
   /** Other links that go away with this one (a pair shared both ways), localized sentences. */
   readonly sideEffects: readonly string[];
+  /**
+   * Where the pair's group is the only group of an interface or the DB: AWS wants at least one,
+   * so the VPC's default group takes its place, and it may allow more than the pair did.
+   */
+  readonly defaultGroupFallbacks: readonly DefaultGroupFallback[];
+}
+
+/** An interface or a DB that the unlink leaves with the VPC's default group instead of the pair's. */
+export interface DefaultGroupFallback {
+  readonly resource: { readonly kind: 'interface'; readonly id: string; readonly instanceId: string } | { readonly kind: 'database'; readonly target: DbTarget };
+  readonly removed: { readonly id: string; readonly name: string };
+  readonly fallback: { readonly id: string; readonly name: string };
 }
 
 export type Plan = LinkPlan | UnlinkPlan;
