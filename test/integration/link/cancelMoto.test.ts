@@ -59,8 +59,8 @@ describe('link and unlink against moto, cancelled in the middle of each call (re
 
   async function cancelledRun(promise: Promise<unknown>): Promise<ApplyCancelledError> {
     const err = await promise.then(() => assert.fail('the run should have been cancelled'), (e: unknown) => e);
+    assert.ok(isCancellation(err), `expected a cancel (never shown as a failure), got ${String(err)}`);
     assert.ok(err instanceof ApplyCancelledError, `expected "cancelled, rolled back", got ${String(err)}`);
-    assert.ok(isCancellation(err));
     return err;
   }
 

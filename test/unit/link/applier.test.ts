@@ -364,8 +364,8 @@ describe('cancelling in the middle of a call: AWS as it was, and the result says
 
   async function expectCancelled(promise: Promise<unknown>): Promise<ApplyCancelledError> {
     const err = await promise.then(() => assert.fail('the run should have been cancelled'), (e: unknown) => e);
+    assert.ok(isCancellation(err), `expected a cancel (never shown as a failure), got ${String(err)}`);
     assert.ok(err instanceof ApplyCancelledError, `expected "cancelled, rolled back", got ${String(err)}`);
-    assert.ok(isCancellation(err), 'a cancel, never shown as a failure');
     return err;
   }
 
