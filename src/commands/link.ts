@@ -66,8 +66,9 @@ async function choosePair(store: ResourceStore, node: unknown): Promise<{ instan
 
 async function runPlan(ctx: CommandContext, title: string, plan: Plan, api: LinkApi): Promise<ApplyResult> {
   const aws = loadAws();
-  return vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, async (progress, token) => {
+  return Promise.resolve(vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, async (progress, token) => {
     let last = 0;
+    // The token aborts the call in flight too; the applier's rollback runs without it.
     return aws.applyPlan(plan, api, {
       signal: token,
       onProgress: (p) => {
@@ -77,7 +78,16 @@ async function runPlan(ctx: CommandContext, title: string, plan: Plan, api: Link
         if (p.phase === 'apply') last = done;
       },
     });
+  })).catch((err: unknown) => {
+    // A cancel is never shown as an error; what the rollback did still deserves a word.
+    if (err instanceof aws.ApplyCancelledError) void vscode.window.showInformationMessage(err.message);
+    throw err;
   });
+}
+
+/** Reads AWS for a plan under a cancellable progress: a cancel ends the call in flight. */
+function readPlan<P extends Plan>(title: string, prepare: (signal: vscode.CancellationToken) => Promise<P>): Promise<P> {
+  return Promise.resolve(vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, (_progress, token) => prepare(token)));
 }
 
 /** Plans again right before applying: AWS may have changed while the plan was on screen. */
@@ -103,8 +113,9 @@ export function registerLinkCommands(ctx: CommandContext, store: ResourceStore):
       database = { kind: pair.db.kind, id: pair.db.id };
     }
     const api = store.linkApi(region);
-    const prepare = (): Promise<LinkPlan> => aws.prepareLink(api, { instanceId, db: database }).then((p) => p.plan);
-    const plan = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: l('Reading the instance, the database and their security groups…') }, prepare);
+    const title = l('Reading the instance, the database and their security groups…');
+    const prepare = (): Promise<LinkPlan> => readPlan(title, (signal) => aws.prepareLink(api, { instanceId, db: database }, { signal }).then((p) => p.plan));
+    const plan = await prepare();
     const lines = aws.describePlan(plan);
     ctx.log.info(`Link plan (${plan.status}):\n  ${lines.join('\n  ')}`);
     if (plan.status === 'refused') throw new Error(plan.refusal?.message ?? l('The link was refused.'));
@@ -147,8 +158,9 @@ export function registerLinkCommands(ctx: CommandContext, store: ResourceStore):
     }
     const region = link.region;
     const api = store.linkApi(region);
-    const prepare = (): Promise<UnlinkPlan> => aws.prepareUnlink(api, link).then((p) => p.plan);
-    const plan = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: l('Reading the linked instance, database and security groups…') }, prepare);
+    const title = l('Reading the linked instance, database and security groups…');
+    const prepare = (): Promise<UnlinkPlan> => readPlan(title, (signal) => aws.prepareUnlink(api, link, { signal }).then((p) => p.plan));
+    const plan = await prepare();
     const lines = aws.describePlan(plan);
     ctx.log.info(`Unlink plan (${plan.status}):\n  ${lines.join('\n  ')}`);
     if (plan.status === 'refused') throw new Error(plan.refusal?.message ?? l('The unlink was refused.'));

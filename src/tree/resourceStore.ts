@@ -31,6 +31,8 @@ export class ResourceStore implements vscode.Disposable {
   private awsSession: AwsSession | undefined;
   private settings: SessionSettings = readSessionSettings();
   private generation = 0;
+  /** Aborts the calls of the load in progress when a newer load replaces it (or on dispose). */
+  private loadAbort = new AbortController();
   private inFlight: Promise<void> | undefined;
   /** The account of the last session that answered, for keys that must not change during a reload. */
   lastAccount: string | undefined;
@@ -79,6 +81,9 @@ export class ResourceStore implements vscode.Disposable {
 
   private async load(): Promise<void> {
     const gen = ++this.generation;
+    // A reload replaces the load in flight: its calls would only be thrown away.
+    this.loadAbort.abort();
+    this.loadAbort = new AbortController();
     // The old session is not destroyed: a command may still be using its clients, and destroying
     // a client mid-request makes the SDK send that request again. Idle sockets close on their own.
     this.awsSession = undefined;
@@ -103,7 +108,7 @@ export class ResourceStore implements vscode.Disposable {
     const session = this.getSession();
     // The account id and every region's calls go out together: a region's listing does not wait
     // for the identity's answer, only its display does (a failed identity shows the welcome view).
-    const started = aws.startSessionLoad(session, regions);
+    const started = aws.startSessionLoad(session, regions, this.loadAbort.signal);
     const identity = await started.identity;
     if (gen !== this.generation) return;
     if (!identity.ok) {
@@ -122,10 +127,10 @@ export class ResourceStore implements vscode.Disposable {
     await Promise.all(started.regions.map(({ region, load }) => this.applyRegionLoad(region, load, gen)));
   }
 
-  /** The EC2/RDS calls a link or unlink makes in one region. */
-  linkApi(region: string): LinkApi {
-    const session = this.getSession();
-    return loadAws().createSdkLinkApi(session.ec2(region), session.rds(region));
+  /** The EC2/RDS calls a link or unlink makes in one region (a command passes its cancel to the calls). */
+  linkApi(region: string, signal?: AbortSignal): LinkApi {
+    const clients = this.getSession().withSignal(signal);
+    return loadAws().createSdkLinkApi(clients.ec2(region), clients.rds(region));
   }
 
   private async applyLinks(region: string, gen: number, groups: Promise<Settled<SecurityGroup[]>>): Promise<void> {
@@ -151,7 +156,7 @@ export class ResourceStore implements vscode.Disposable {
    * or Blue/Green change, or the retry on an error node.
    */
   reloadRegion(region: string, services: readonly Service[] = ['ec2', 'rds']): Promise<void> {
-    return this.applyRegionLoad(region, loadAws().startRegionLoad(this.getSession(), region, services), this.generation);
+    return this.applyRegionLoad(region, loadAws().startRegionLoad(this.getSession(), region, services, this.loadAbort.signal), this.generation);
   }
 
   /** Shows each service of a region as its answer arrives, then the links among them. */
@@ -213,6 +218,7 @@ export class ResourceStore implements vscode.Disposable {
   }
 
   dispose(): void {
+    this.loadAbort.abort();
     this.awsSession?.dispose();
     this.changed.dispose();
   }

@@ -8,7 +8,7 @@ import * as fs from 'node:fs';
 import * as vscode from 'vscode';
 import type { CredentialSource, DbSession, LocalForward, Route, RoutePreference, TlsPolicy } from '../core/db/index';
 import type { RdsDatabase } from '../core/aws/types';
-import { CancelledError, type CancelSignal } from '../core/errors';
+import { CancelledError, toAbortSignal, type CancelSignal } from '../core/errors';
 import { Settings } from '../ids';
 import { loadAws, loadDb } from '../lazy';
 import { describeError } from '../core/errors';
@@ -127,7 +127,8 @@ export async function connect(c: Connector, db: RdsDatabase, options: { signal?:
   const dbCore = loadDb();
   const setting = connectionSetting(db);
   const route = await resolveRoute(c, db, options.report);
-  const session = c.store.getSession();
+  // The command's cancel aborts the Secrets Manager and Instance Connect calls in flight.
+  const session = c.store.getSession().withSignal(toAbortSignal(options.signal));
   const user = options.user ?? setting.user;
   const remembered = c.state.get<CredentialSource>(rememberedKey(db));
   const candidates = dbCore.credentialCandidates(

@@ -4,7 +4,7 @@
  * read with GetConsoleOutput for the first connection.
  */
 import type * as vscode from 'vscode';
-import type { AwsSession } from '../core/aws/index';
+import type { AwsClients } from '../core/aws/index';
 import type { HostKeyDecision, HostKeyPolicy, HostKeyStore, RememberedHostKey } from '../core/db/index';
 import { loadAws } from '../lazy';
 
@@ -39,7 +39,7 @@ export class HostKeyMemento implements HostKeyStore {
 }
 
 /** The policy for a tunnel through an instance in `region`: decisions go to the log at a level that fits. */
-export function hostKeyPolicy(state: vscode.Memento, log: vscode.LogOutputChannel, session: AwsSession, region: string): HostKeyPolicy {
+export function hostKeyPolicy(state: vscode.Memento, log: vscode.LogOutputChannel, session: AwsClients, region: string): HostKeyPolicy {
   return {
     store: new HostKeyMemento(state),
     consoleOutput: (instanceId) => loadAws().readConsoleOutput(session.ec2(region), instanceId),

@@ -35,9 +35,11 @@ export interface RegionLoad {
   readonly linkGroups: Promise<Settled<SecurityGroup[]>>;
 }
 
-export function startRegionLoad(session: AwsSession, region: string, services: readonly RegionService[] = ['ec2', 'rds']): RegionLoad {
-  const ec2 = session.ec2(region);
-  const rds = session.rds(region);
+/** `signal` aborts every call of the load (a newer load replaces it). */
+export function startRegionLoad(session: AwsSession, region: string, services: readonly RegionService[] = ['ec2', 'rds'], signal?: AbortSignal): RegionLoad {
+  const clients = session.withSignal(signal);
+  const ec2 = clients.ec2(region);
+  const rds = clients.rds(region);
   const api = createSdkLinkApi(ec2, rds);
   return {
     ...(services.includes('ec2') ? { instances: settle(listInstances(ec2, region)) } : {}),
@@ -57,10 +59,10 @@ export interface SessionLoad {
   readonly regions: ReadonlyArray<{ readonly region: string; readonly load: RegionLoad }>;
 }
 
-export function startSessionLoad(session: AwsSession, regions: readonly string[]): SessionLoad {
+export function startSessionLoad(session: AwsSession, regions: readonly string[], signal?: AbortSignal): SessionLoad {
   return {
-    identity: settle(session.callerIdentity(regions[0])),
-    regions: regions.map((region) => ({ region, load: startRegionLoad(session, region) })),
+    identity: settle(session.callerIdentity(regions[0], signal)),
+    regions: regions.map((region) => ({ region, load: startRegionLoad(session, region, undefined, signal) })),
   };
 }
 
