@@ -8,6 +8,7 @@ import { registerLinkCommands } from './commands/link';
 import { registerConfigCommands } from './commands/config';
 import { registerBlueGreenCommands } from './commands/blueGreen';
 import { registerDatabaseCommands } from './commands/database';
+import { registerForgetHostKey } from './commands/forgetHostKey';
 import { ConfigDetections, PointAtRdsProvider, registerConfigDiagnostics } from './codeActions/configFixes';
 import { PasswordStore } from './ui/passwords';
 import { TargetStore } from './ui/workspaceTarget';
@@ -55,6 +56,7 @@ export function activate(context: vscode.ExtensionContext): void {
   const detections = new ConfigDetections();
   registerConfigCommands(ctx, store, targets, passwords);
   registerDatabaseCommands(ctx, store, targets, passwords);
+  registerForgetHostKey(ctx);
   context.subscriptions.push(
     targets,
     registerConfigDiagnostics(detections, targets),

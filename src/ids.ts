@@ -27,6 +27,7 @@ export const Commands = {
   createSchema: 'rdsLink.createSchema',
   openMysqlShell: 'rdsLink.openMysqlShell',
   forgetPassword: 'rdsLink.forgetPassword',
+  forgetHostKey: 'rdsLink.forgetHostKey',
 } as const;
 export type CommandId = (typeof Commands)[keyof typeof Commands];
 
@@ -57,4 +58,5 @@ export const Settings = {
   sshInsideVpc: 'ssh.insideVpc',
   sshOsUsers: 'ssh.osUsers',
   tlsExtraCaFile: 'tls.extraCaFile',
+  configMaxFileSizeKb: 'config.maxFileSizeKb',
 } as const;

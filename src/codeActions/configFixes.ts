@@ -3,15 +3,18 @@
  * (loaded on first use) finds the settings and computes the edits; this file maps offsets to
  * ranges, keeps one detection per document version, and offers the fix.
  */
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { ConfigSetting, Detection, DetectionCache } from '../core/goconfig/index';
-import { Commands } from '../ids';
+import { Commands, Settings } from '../ids';
 import { configFormatOf } from '../core/goconfig/format';
 import { loadGoConfig } from '../lazy';
 import { targetKey, type TargetStore, type WorkspaceTarget } from '../ui/workspaceTarget';
 
 const l = vscode.l10n.t;
 export const DIAGNOSTIC_CODE = 'rdsLink.notRds';
+/** The one diagnostic of a config file too large to read. */
+export const SKIPPED_CODE = 'rdsLink.configSkipped';
 export const POINT_AT_RDS_KIND = vscode.CodeActionKind.Source.append('rdsLink.pointAtRds');
 const RDS_HOST = /\.rds\.amazonaws\.com(\.cn)?$/i;
 
@@ -23,14 +26,45 @@ function hostOf(s: ConfigSetting): string | undefined {
   return undefined;
 }
 
+/** What `rdsLink.config.maxFileSizeKb` allows, in KB. */
+export function maxConfigFileKb(): number {
+  const kb = vscode.workspace.getConfiguration(Settings.section).get<number>(Settings.configMaxFileSizeKb, 1024);
+  return typeof kb === 'number' && kb >= 1 ? kb : 1024;
+}
+
+/** Why a file was not read, when it is over the size limit; undefined when it is within it. */
+export function oversizeReason(doc: vscode.TextDocument): string | undefined {
+  const limitKb = maxConfigFileKb();
+  // Characters first: a file within the limit in UTF-16 units may still be over it in UTF-8 bytes.
+  if (doc.getText().length <= (limitKb * 1024) / 3) return undefined;
+  const kb = Math.ceil(Buffer.byteLength(doc.getText(), 'utf8') / 1024);
+  if (kb <= limitKb) return undefined;
+  return l('RDS Link did not read {0} for database settings: {1} KB is over the limit of {2} KB (setting rdsLink.config.maxFileSizeKb).', path.basename(doc.fileName), kb, limitKb);
+}
+
+/** A document the detection reads: on disk or new, and named like a config file (decided from the name alone, so other files never load the goconfig bundle). */
+function isConfigDocument(doc: vscode.TextDocument): boolean {
+  return (doc.uri.scheme === 'file' || doc.uri.scheme === 'untitled' || doc.uri.scheme === 'vscode-remote') && !!configFormatOf(doc.fileName);
+}
+
 export class ConfigDetections {
   private cache: DetectionCache | undefined;
+  /** The size verdict per document version, so a cursor move does not measure the text again. */
+  private readonly sizes = new Map<string, { readonly version: number; readonly reason?: string }>();
+
+  /** Why the document is skipped (over the size limit), or undefined. */
+  skipped(doc: vscode.TextDocument): string | undefined {
+    const key = doc.uri.toString();
+    const hit = this.sizes.get(key);
+    if (hit && hit.version === doc.version) return hit.reason;
+    const reason = oversizeReason(doc);
+    this.sizes.set(key, { version: doc.version, reason });
+    return reason;
+  }
 
   /** The detection for the document's current version; parses only on a new version. */
   get(doc: vscode.TextDocument): Detection | undefined {
-    if (doc.uri.scheme !== 'file' && doc.uri.scheme !== 'untitled' && doc.uri.scheme !== 'vscode-remote') return undefined;
-    // Decided from the name alone, so other files never load the goconfig bundle.
-    if (!configFormatOf(doc.fileName)) return undefined;
+    if (!isConfigDocument(doc) || this.skipped(doc)) return undefined;
     const core = loadGoConfig();
     this.cache ??= new core.DetectionCache();
     return this.cache.get(doc.uri.toString(), doc.version, doc.fileName, () => doc.getText());
@@ -38,6 +72,12 @@ export class ConfigDetections {
 
   forget(doc: vscode.TextDocument): void {
     this.cache?.delete(doc.uri.toString());
+    this.sizes.delete(doc.uri.toString());
+  }
+
+  /** The size limit changed: measure again. */
+  resetSizes(): void {
+    this.sizes.clear();
   }
 }
 
@@ -57,7 +97,16 @@ export function registerConfigDiagnostics(detections: ConfigDetections, targets:
 
   const update = (doc: vscode.TextDocument): void => {
     const d = detections.get(doc);
-    if (!d) return;
+    if (!d) {
+      const skipped = isConfigDocument(doc) ? detections.skipped(doc) : undefined;
+      if (skipped) {
+        const diag = new vscode.Diagnostic(new vscode.Range(0, 0, 0, 0), skipped, vscode.DiagnosticSeverity.Information);
+        diag.code = SKIPPED_CODE;
+        diag.source = 'RDS Link';
+        collection.set(doc.uri, [diag]);
+      } else collection.delete(doc.uri);
+      return;
+    }
     const target = targets.current;
     const diagnostics = offTargetSettings(d, target).map((s) => {
       const range = new vscode.Range(doc.positionAt(s.tokenSpan.start), doc.positionAt(s.tokenSpan.end));
@@ -93,6 +142,11 @@ export function registerConfigDiagnostics(detections: ConfigDetections, targets:
       detections.forget(doc);
     }),
     targets.onDidChange(() => vscode.workspace.textDocuments.forEach(update)),
+    vscode.workspace.onDidChangeConfiguration((e) => {
+      if (!e.affectsConfiguration(`${Settings.section}.${Settings.configMaxFileSizeKb}`)) return;
+      detections.resetSizes();
+      vscode.workspace.textDocuments.forEach(update);
+    }),
     { dispose: () => timers.forEach((t) => clearTimeout(t)) },
   );
 }

@@ -6,7 +6,7 @@
 import * as vscode from 'vscode';
 import type { BlueGreenDeployment, BlueGreenSourceDb, WaitUntil } from '../core/aws/index';
 import type { RdsDatabase } from '../core/aws/types';
-import { CancelledError, isCancellation } from '../core/errors';
+import { CancelledError, isCancellation, toAbortSignal } from '../core/errors';
 import { Commands } from '../ids';
 import { loadAws } from '../lazy';
 import { BlueGreenNode, DatabaseNode } from '../tree/nodes';
@@ -58,7 +58,8 @@ export function registerBlueGreenCommands(ctx: CommandContext, store: ResourceSt
   /** Waits with a cancellable progress; after a failure or cancel the RDS view is refreshed here. */
   const wait = (title: string, region: string, id: string, until: WaitUntil): Promise<BlueGreenDeployment | undefined> =>
     Promise.resolve(vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, (progress, token) =>
-      loadAws().waitForBlueGreen(store.getSession().rds(region), id, {
+      // The token stops the sleeps between polls and aborts the poll in flight.
+      loadAws().waitForBlueGreen(store.getSession().withSignal(toAbortSignal(token)).rds(region), id, {
         until,
         signal: token,
         onProgress: (p) => {
@@ -85,7 +86,8 @@ export function registerBlueGreenCommands(ctx: CommandContext, store: ResourceSt
       db = nodeOrArgs instanceof DatabaseNode ? nodeOrArgs.db : await pickDatabase(store, (d) => !d.clusterId);
     }
     const client = store.getSession().rds(db.region);
-    const prepared = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: l('Checking {0} for a Blue/Green deployment…', db.id) }, () => aws.prepareBlueGreen(client, db));
+    const prepared = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: l('Checking {0} for a Blue/Green deployment…', db.id), cancellable: true }, (_progress, token) =>
+      aws.prepareBlueGreen(aws.abortable(client, toAbortSignal(token)), db));
     if (prepared.refusals.length) throw new Error(prepared.refusals.map((r) => r.message).join(' '));
     const fresh: BlueGreenSourceDb = prepared.db;
 

@@ -6,10 +6,10 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { DbTarget, PatchPlan, TextEdit } from '../core/goconfig/index';
-import { isMysqlFamily } from '../core/aws/types';
 import { CancelledError } from '../core/errors';
+import { oversizeReason } from '../codeActions/configFixes';
 import { Commands } from '../ids';
-import { loadDb, loadGoConfig } from '../lazy';
+import { loadAws, loadDb, loadGoConfig } from '../lazy';
 import { DatabaseNode } from '../tree/nodes';
 import type { ResourceStore } from '../tree/resourceStore';
 import { isIgnoredByGit, isTrackedByGit, wouldBeCommitted } from '../ui/git';
@@ -43,7 +43,7 @@ function isTargetArgs(x: unknown): x is TargetArgs {
 
 /** Asks for a target: a DB from the views, a database name and a user. */
 export async function askTarget(store: ResourceStore, node?: unknown): Promise<WorkspaceTarget> {
-  const picked = node instanceof DatabaseNode ? node.db : await pickDatabase(store, (d) => isMysqlFamily(d.engine) && !!d.endpoint);
+  const picked = node instanceof DatabaseNode ? node.db : await pickDatabase(store, { refusal: (d) => loadAws().dbRefusal(d, 'quickFix')?.message });
   // An Aurora member's own endpoint moves on failover; the app belongs on the cluster's writer endpoint.
   const db = (picked.clusterId && store.allDatabases().find((d) => d.kind === 'cluster' && d.id === picked.clusterId && d.region === picked.region)) || picked;
   if (!db.endpoint) throw new Error(l('{0} has no endpoint yet (status: {1}).', db.id, db.status));
@@ -80,35 +80,57 @@ function addEdits(edit: vscode.WorkspaceEdit, doc: vscode.TextDocument, edits: r
 
 type PasswordChoice = 'file' | 'dotEnv' | 'none';
 
-async function askWhereThePasswordGoes(file: string, canUseDotEnv: boolean): Promise<PasswordChoice> {
+async function askWhereThePasswordGoes(file: string, canUseDotEnv: boolean, unknown: string | undefined): Promise<PasswordChoice> {
+  const name = path.basename(file);
   const items: (vscode.QuickPickItem & { choice: PasswordChoice })[] = [
     ...(canUseDotEnv ? [{ label: l('$(lock) Write it to .env'), detail: l('.env is added to .gitignore when it is not ignored yet; the app reads it as an environment variable.'), choice: 'dotEnv' as const }] : []),
     { label: l('$(circle-slash) Leave the password out'), detail: l('Everything else is pointed at RDS; set the password yourself.'), choice: 'none' },
-    { label: l('$(warning) Write it into {0}', path.basename(file)), detail: l('git would commit this file, and the password with it.'), choice: 'file' },
+    { label: l('$(warning) Write it into {0}', name), detail: l('git would commit this file, and the password with it.'), choice: 'file' },
   ];
-  const picked = await vscode.window.showQuickPick(items, { title: l('git would commit {0}. Where should the database password go?', path.basename(file)), ignoreFocusOut: true });
+  // git that cannot answer (missing, timed out, refused) counts as "would commit", and says so.
+  const title = unknown ? l('git could not tell whether it would commit {0} ({1}). Where should the database password go?', name, unknown) : l('git would commit {0}. Where should the database password go?', name);
+  const picked = await vscode.window.showQuickPick(items, { title, ignoreFocusOut: true });
   if (!picked) throw new CancelledError();
   return picked.choice;
 }
 
 /**
- * Writes the password to the workspace's .env (changing the variable, or adding it, quoted as
- * the value needs) and makes git ignore .env when it does not yet.
+ * Makes git ignore the workspace's .env before any password is written to it: .gitignore is
+ * changed and saved to disk first, then git is asked again. A .env that git would still commit
+ * (a `!.env` rule elsewhere, a git that cannot answer) gets no password.
  */
+async function ignoreDotEnv(folder: string): Promise<void> {
+  const envFile = path.join(folder, '.env');
+  if ((await isIgnoredByGit(envFile)) === true) return;
+  const core = loadGoConfig();
+  const gitignore = vscode.Uri.file(path.join(folder, '.gitignore'));
+  if (fs.existsSync(gitignore.fsPath)) {
+    const doc = await vscode.workspace.openTextDocument(gitignore);
+    const edit = new vscode.WorkspaceEdit();
+    addEdits(edit, doc, core.gitignoreEdits(doc.getText(), '.env'));
+    if (edit.size && !(await vscode.workspace.applyEdit(edit))) throw new Error(l('VS Code did not apply the edit to {0}.', '.gitignore'));
+    if (doc.isDirty && !(await doc.save())) throw new Error(l('{0} could not be saved, so no password was written to .env.', '.gitignore'));
+  } else {
+    await vscode.workspace.fs.writeFile(gitignore, Buffer.from(core.applyEdits('', core.gitignoreEdits('', '.env'))));
+  }
+  const ignored = await isIgnoredByGit(envFile);
+  if (ignored !== true) {
+    const why = ignored === false ? l('another rule (such as !.env) un-ignores it') : ignored.unknown;
+    throw new Error(l('git would still commit .env after .gitignore was changed ({0}), so no password was written to it.', why));
+  }
+}
+
+/** Writes the password to the workspace's .env: changes the variable, or adds it, quoted as the value needs. */
 async function addDotEnvEdits(edit: vscode.WorkspaceEdit, folder: string, variable: string, password: string): Promise<void> {
   const core = loadGoConfig();
-  const patchOrCreate = async (file: string, edits: (text: string) => TextEdit[]): Promise<void> => {
-    const uri = vscode.Uri.file(file);
-    if (fs.existsSync(file)) {
-      const doc = await vscode.workspace.openTextDocument(uri);
-      addEdits(edit, doc, edits(doc.getText()));
-    } else {
-      edit.createFile(uri, { ignoreIfExists: true, contents: Buffer.from(core.applyEdits('', edits(''))) });
-    }
-  };
   const envFile = path.join(folder, '.env');
-  await patchOrCreate(envFile, (text) => core.envSecretEdits(text, variable, password, envFile));
-  if (!(await isIgnoredByGit(envFile))) await patchOrCreate(path.join(folder, '.gitignore'), (text) => core.gitignoreEdits(text, '.env'));
+  const uri = vscode.Uri.file(envFile);
+  if (fs.existsSync(envFile)) {
+    const doc = await vscode.workspace.openTextDocument(uri);
+    addEdits(edit, doc, core.envSecretEdits(doc.getText(), variable, password, envFile));
+  } else {
+    edit.createFile(uri, { ignoreIfExists: true, contents: Buffer.from(core.applyEdits('', core.envSecretEdits('', variable, password, envFile))) });
+  }
 }
 
 export function registerConfigCommands(ctx: CommandContext, store: ResourceStore, targets: TargetStore, passwords: PasswordStore): void {
@@ -133,6 +155,8 @@ export function registerConfigCommands(ctx: CommandContext, store: ResourceStore
     const uri = uriArg instanceof vscode.Uri ? uriArg : vscode.window.activeTextEditor?.document.uri;
     if (!uri) throw new Error(l('Open the project\'s database config file first.'));
     const doc = await vscode.workspace.openTextDocument(uri);
+    const tooLarge = oversizeReason(doc);
+    if (tooLarge) throw new Error(tooLarge);
     const core = loadGoConfig();
     const detection = core.detectConfig(doc.fileName, doc.getText());
     // Offsets are only good for this version; prompts come in between.
@@ -159,13 +183,14 @@ export function registerConfigCommands(ctx: CommandContext, store: ResourceStore
     let choice: PasswordChoice = password ? 'file' : 'none';
     let finalPlan = plan;
     const folder = vscode.workspace.getWorkspaceFolder(uri)?.uri.fsPath;
-    if (password && touchesPassword(plan) && doc.uri.scheme === 'file' && (await wouldBeCommitted(doc.fileName))) {
+    const verdict = password && touchesPassword(plan) && doc.uri.scheme === 'file' ? await wouldBeCommitted(doc.fileName) : undefined;
+    if (verdict?.committed) {
       const passwordSetting = detection.settings.find((s) => s.role === 'password');
       const envFile = folder ? path.join(folder, '.env') : undefined;
-      // Not offered when .env is this file, or tracked itself: the password would be committed there too.
-      const canUseDotEnv = !!envFile && path.resolve(envFile) !== path.resolve(doc.fileName) && !(await isTrackedByGit(envFile))
+      // Not offered when .env is this file, or tracked itself (or git cannot say): the password would be committed there too.
+      const canUseDotEnv = !!envFile && path.resolve(envFile) !== path.resolve(doc.fileName) && (await isTrackedByGit(envFile)) === false
         && (fs.existsSync(envFile) || !!passwordSetting?.placeholder || readsEnv(folder ?? ''));
-      choice = await askWhereThePasswordGoes(doc.fileName, canUseDotEnv);
+      choice = await askWhereThePasswordGoes(doc.fileName, canUseDotEnv, verdict.unknown);
       if (choice !== 'file') {
         const withoutPassword = core.planPatch(detection, { ...full, password: undefined });
         if (!withoutPassword.ok) throw withoutPassword.error;
@@ -173,15 +198,19 @@ export function registerConfigCommands(ctx: CommandContext, store: ResourceStore
       }
     }
 
-    if (doc.version !== version) throw new Error(l('{0} changed while RDS Link was asking; nothing was changed. Run the fix again.', path.basename(doc.fileName)));
     const edit = new vscode.WorkspaceEdit();
+    if (choice === 'dotEnv' && folder && password) {
+      await ignoreDotEnv(folder);
+      await addDotEnvEdits(edit, folder, core.passwordEnvVar(detection), password);
+    }
     addEdits(edit, doc, finalPlan.edits);
-    if (choice === 'dotEnv' && folder && password) await addDotEnvEdits(edit, folder, core.passwordEnvVar(detection), password);
     if (edit.size === 0) {
       const already = finalPlan.warnings.find((w) => w.code === 'nothingFound');
       void vscode.window.showInformationMessage(already?.message ?? l('{0} already points at {1} ({2}).', path.basename(doc.fileName), target.label, target.database));
       return { changed: 0, warnings: finalPlan.warnings.map((w) => w.message), passwordWrittenTo: 'none' };
     }
+    // After the last await: the offsets are good only for the version they were computed on.
+    if (doc.version !== version) throw new Error(l('{0} changed while RDS Link was asking; nothing was changed. Run the fix again.', path.basename(doc.fileName)));
     if (!(await vscode.workspace.applyEdit(edit))) throw new Error(l('VS Code did not apply the edit to {0}.', path.basename(doc.fileName)));
     ctx.log.info(`Pointed ${doc.fileName} at ${target.host}:${target.port}/${target.database}: ${finalPlan.edits.length} edits, password to ${choice}`);
     const warnings = finalPlan.warnings.map((w) => w.message);

@@ -5,17 +5,19 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { AppUser, MigrationPlan, MigrationResult } from '../core/db/index';
-import { isMysqlFamily, type RdsDatabase } from '../core/aws/types';
+import type { DbFeature } from '../core/aws/index';
+import type { RdsDatabase } from '../core/aws/types';
 import { CancelledError } from '../core/errors';
 import { Commands } from '../ids';
-import { loadDb } from '../lazy';
+import { loadAws, loadDb } from '../lazy';
 import { DatabaseNode } from '../tree/nodes';
 import type { ResourceStore } from '../tree/resourceStore';
 import { connect, connectionSetting, forgetPassword, forward, type Connector } from '../ui/connections';
 import { endpointPasswordKey, type PasswordStore } from '../ui/passwords';
+import { SQL_PREVIEW_SCHEME, SqlPreviews } from '../ui/sqlPreview';
 import { shellCaFile } from '../ui/tls';
 import { confirmModal } from '../ui/confirm';
-import { findDatabase, pickDatabase } from '../ui/pickers';
+import { findDatabase, pickDatabase, type PickOptions } from '../ui/pickers';
 import type { TargetStore } from '../ui/workspaceTarget';
 import { registerCommand, type CommandContext } from './registerCommand';
 
@@ -45,7 +47,8 @@ function isArgs(x: unknown): x is CreateSchemaArgs {
   return !!x && typeof x === 'object' && 'name' in x && 'database' in x && 'region' in x;
 }
 
-const supported = (d: RdsDatabase): boolean => isMysqlFamily(d.engine) && !!d.endpoint;
+/** The picker's rule for a feature: DBs it cannot use are shown last, with the reason. */
+const usableFor = (feature: DbFeature): PickOptions<RdsDatabase> => ({ refusal: (d) => loadAws().dbRefusal(d, feature)?.message });
 
 /** A default database name from the Go module path ("example.com/goapp" → goapp). */
 function suggestedName(targets: TargetStore): string {
@@ -56,12 +59,14 @@ function suggestedName(targets: TargetStore): string {
 
 export function registerDatabaseCommands(ctx: CommandContext, store: ResourceStore, targets: TargetStore, passwords: PasswordStore): void {
   const c: Connector = { log: ctx.log, store, passwords, state: ctx.extension.globalState };
+  const previews = new SqlPreviews();
+  ctx.extension.subscriptions.push(previews, vscode.workspace.registerTextDocumentContentProvider(SQL_PREVIEW_SCHEME, previews));
 
   registerCommand(ctx, Commands.createSchema, async (nodeOrArgs?: unknown): Promise<CreateSchemaOutcome> => {
     const dbCore = loadDb();
     const args = isArgs(nodeOrArgs) ? nodeOrArgs : undefined;
-    const db = args ? await findDatabase(store, args.region, args.database) : nodeOrArgs instanceof DatabaseNode ? nodeOrArgs.db : await pickDatabase(store, supported);
-    if (!isMysqlFamily(db.engine)) throw new Error(l('{0} runs {1}; schemas are created on MySQL, MariaDB and Aurora MySQL only.', db.id, db.engine));
+    const db = args ? await findDatabase(store, args.region, args.database) : nodeOrArgs instanceof DatabaseNode ? nodeOrArgs.db : await pickDatabase(store, usableFor('schema'));
+    loadAws().assertUsable(db, 'schema');
     const folder = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
 
     let name: string;
@@ -108,11 +113,17 @@ export function registerDatabaseCommands(ctx: CommandContext, store: ResourceSto
       }
       if (picked.some((p) => p.id === 'sql') && found) {
         migrations = found;
-        await confirmModal(l('Run {0} SQL files on {1}.{2}, in this order?', found.files.length, db.id, name), [...dbCore.describePlan(found), ...found.warnings].join('\n'), l('Run'));
+        // What will be sent, file after file, to read before saying yes.
+        await previews.show(`${db.id}-${name}-migrations`, dbCore.planSqlText(found, name));
+        const runsAs = appUser ? l('They run as the app user {0}, not as the master user.', appUser) : l('They run as {0}.', connectionSetting(db, ctx.log).user ?? db.masterUsername ?? '');
+        await confirmModal(l('Run {0} SQL files on {1}.{2}, in this order?', found.files.length, db.id, name), [...dbCore.describePlan(found), ...found.warnings, runsAs].join('\n'), l('Run'));
       }
     }
 
     /** A user that exists already keeps its password unless the person (or the caller) says otherwise: an app may be using it. */
+    const storeAppPassword = async (user: string, password: string): Promise<void> => {
+      if (db.endpoint) await passwords.store(endpointPasswordKey({ host: db.endpoint.address, port: db.endpoint.port, user }), password);
+    };
     const createOrResetAppUser = async (conn: Parameters<typeof dbCore.createAppUser>[0], database: string, user: string): Promise<AppUser | undefined> => {
       const reserved = db.masterUsername ? [db.masterUsername] : [];
       try {
@@ -130,7 +141,8 @@ export function registerDatabaseCommands(ctx: CommandContext, store: ResourceSto
           );
           reset = answer === resetLabel;
         }
-        return reset ? dbCore.createAppUser(conn, database, user, '%', { ifExists: 'resetPassword', reservedUsers: reserved }) : undefined;
+        // Stored as soon as the server holds it: a grant that fails after the reset must not lose it.
+        return reset ? dbCore.createAppUser(conn, database, user, '%', { ifExists: 'resetPassword', reservedUsers: reserved, onPasswordReset: (p) => storeAppPassword(user, p) }) : undefined;
       }
     };
 
@@ -145,19 +157,21 @@ export function registerDatabaseCommands(ctx: CommandContext, store: ResourceSto
         if (appUser) {
           report(l('Creating the user {0}…', appUser));
           user = await createOrResetAppUser(session.connection, name, appUser);
-          if (user && db.endpoint) await passwords.store(endpointPasswordKey({ host: db.endpoint.address, port: db.endpoint.port, user: user.user }), user.password);
+          if (user?.created) await storeAppPassword(user.user, user.password);
           ctx.log.info(user
             ? `App user ${user.user}@${user.host} on ${name}: ${user.created ? 'created' : 'password reset'} (password in secret storage)`
             : `App user ${appUser} exists on ${db.id}; left as it was`);
         }
         let ran: MigrationResult | undefined;
         if (migrations?.files.length) {
+          // The master login made the database and the user; the app user runs its own schema.
           ran = await dbCore.runMigrations(session.connection, name, migrations.files, {
+            as: user ? { user: user.user, password: user.password } : undefined,
             signal: token,
             onProgress: (p) => report(l('{0} ({1} of {2} files)', path.basename(p.file), p.fileIndex + 1, p.fileCount)),
             log: (line) => ctx.log.info(line),
           });
-          ctx.log.info(`Migrations on ${name}: ${ran.applied.length} applied, ${ran.skipped.length} already applied, ${ran.statements} statements`);
+          ctx.log.info(`Migrations on ${name} as ${user?.user ?? session.credentials.user}: ${ran.applied.length} applied, ${ran.skipped.length} already applied, ${ran.statements} statements`);
         }
         return { database: name, created: created.created, collation: created.collation, appUser: user?.user, migrations: ran };
       } finally {
@@ -183,7 +197,8 @@ export function registerDatabaseCommands(ctx: CommandContext, store: ResourceSto
 
   registerCommand(ctx, Commands.openMysqlShell, async (node?: unknown): Promise<string> => {
     const dbCore = loadDb();
-    const db = node instanceof DatabaseNode ? node.db : await pickDatabase(store, supported);
+    const db = node instanceof DatabaseNode ? node.db : await pickDatabase(store, usableFor('shell'));
+    loadAws().assertUsable(db, 'shell');
     const client = await dbCore.findMysqlClient();
     if (!client) throw new Error(dbCore.mysqlClientMissingMessage());
     const opened = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: l('Connecting to {0}…', db.id), cancellable: true }, (progress, token) =>
@@ -213,7 +228,7 @@ export function registerDatabaseCommands(ctx: CommandContext, store: ResourceSto
   });
 
   registerCommand(ctx, Commands.forgetPassword, async (node?: unknown): Promise<void> => {
-    const db = node instanceof DatabaseNode ? node.db : await pickDatabase(store, supported);
+    const db = node instanceof DatabaseNode ? node.db : await pickDatabase(store, usableFor('shell'));
     const user = await vscode.window.showInputBox({ title: l('Forget the stored password of which user on {0}?', db.id), value: connectionSetting(db, ctx.log).user ?? db.masterUsername ?? '' });
     if (user === undefined) throw new CancelledError();
     await forgetPassword(c, db, user);

@@ -4,14 +4,14 @@
  */
 import * as vscode from 'vscode';
 import type { ApplyResult, LinkApi, LinkedPair, LinkPlan, Plan, UnlinkPlan } from '../core/aws/index';
-import { isMysqlFamily, type Ec2Instance, type RdsDatabase } from '../core/aws/types';
+import type { Ec2Instance, RdsDatabase } from '../core/aws/types';
 import { CancelledError } from '../core/errors';
 import { Commands } from '../ids';
 import { loadAws } from '../lazy';
 import { DatabaseNode, InstanceNode, LinkNode } from '../tree/nodes';
 import type { ResourceStore } from '../tree/resourceStore';
 import { confirmModal } from '../ui/confirm';
-import { pickDatabase, pickInstance } from '../ui/pickers';
+import { loaded, pickDatabase, pickInstance } from '../ui/pickers';
 import { registerCommand, type CommandContext } from './registerCommand';
 
 const l = vscode.l10n.t;
@@ -40,28 +40,35 @@ function isLinkArgs(x: unknown): x is LinkArgs {
   return !!x && typeof x === 'object' && 'instanceId' in x && 'database' in x && 'region' in x;
 }
 
+/**
+ * The pair to link, from a node or the palette. Every path asks the same rule (capabilities.ts):
+ * any engine links; pickers show what cannot be linked, last and with the reason.
+ */
 async function choosePair(store: ResourceStore, node: unknown): Promise<{ instance: Ec2Instance; db: RdsDatabase }> {
-  const linkable = (d: RdsDatabase): boolean => isMysqlFamily(d.engine);
+  const aws = loadAws();
+  const instanceFor = (db: RdsDatabase): Promise<Ec2Instance> => pickInstance(store, {
+    filter: (i) => i.region === db.region,
+    refusal: (i) => aws.pairRefusal(i, db, db.vpcId, false)?.message,
+  });
   if (node instanceof DatabaseNode) {
-    const db = node.db;
-    if (!linkable(db)) throw new Error(l('{0} runs {1}; only MySQL, MariaDB and Aurora MySQL can be linked.', db.id, db.engine));
-    const instance = await pickInstance(store, (i) => i.region === db.region && i.state !== 'terminated');
-    return { instance, db };
+    const refusal = aws.dbRefusal(node.db, 'link');
+    if (refusal) throw new Error(refusal.message);
+    return { instance: await instanceFor(node.db), db: node.db };
   }
   if (node instanceof InstanceNode) {
     const instance = node.instance;
-    const db = await pickDatabase(store, (d) => d.region === instance.region && linkable(d));
+    const db = await pickDatabase(store, { filter: (d) => d.region === instance.region, refusal: (d) => aws.pairRefusal(instance, d, d.vpcId, false)?.message });
     return { instance, db };
   }
-  const db = await pickDatabase(store, linkable);
-  const instance = await pickInstance(store, (i) => i.region === db.region && i.state !== 'terminated');
-  return { instance, db };
+  const db = await pickDatabase(store, { refusal: (d) => aws.dbRefusal(d, 'link')?.message });
+  return { instance: await instanceFor(db), db };
 }
 
 async function runPlan(ctx: CommandContext, title: string, plan: Plan, api: LinkApi): Promise<ApplyResult> {
   const aws = loadAws();
-  return vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, async (progress, token) => {
+  return Promise.resolve(vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, async (progress, token) => {
     let last = 0;
+    // The token aborts the call in flight too; the applier's rollback runs without it.
     return aws.applyPlan(plan, api, {
       signal: token,
       onProgress: (p) => {
@@ -71,7 +78,16 @@ async function runPlan(ctx: CommandContext, title: string, plan: Plan, api: Link
         if (p.phase === 'apply') last = done;
       },
     });
+  })).catch((err: unknown) => {
+    // A cancel is never shown as an error; what the rollback did still deserves a word.
+    if (err instanceof aws.ApplyCancelledError) void vscode.window.showInformationMessage(err.message);
+    throw err;
   });
+}
+
+/** Reads AWS for a plan under a cancellable progress: a cancel ends the call in flight. */
+function readPlan<P extends Plan>(title: string, prepare: (signal: vscode.CancellationToken) => Promise<P>): Promise<P> {
+  return Promise.resolve(vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, (_progress, token) => prepare(token)));
 }
 
 /** Plans again right before applying: AWS may have changed while the plan was on screen. */
@@ -97,8 +113,9 @@ export function registerLinkCommands(ctx: CommandContext, store: ResourceStore):
       database = { kind: pair.db.kind, id: pair.db.id };
     }
     const api = store.linkApi(region);
-    const prepare = (): Promise<LinkPlan> => aws.prepareLink(api, { instanceId, db: database }).then((p) => p.plan);
-    const plan = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: l('Reading the instance, the database and their security groups…') }, prepare);
+    const title = l('Reading the instance, the database and their security groups…');
+    const prepare = (): Promise<LinkPlan> => readPlan(title, (signal) => aws.prepareLink(api, { instanceId, db: database }, { signal }).then((p) => p.plan));
+    const plan = await prepare();
     const lines = aws.describePlan(plan);
     ctx.log.info(`Link plan (${plan.status}):\n  ${lines.join('\n  ')}`);
     if (plan.status === 'refused') throw new Error(plan.refusal?.message ?? l('The link was refused.'));
@@ -123,10 +140,13 @@ export function registerLinkCommands(ctx: CommandContext, store: ResourceStore):
     let link: LinkedPair;
     if (nodeOrArgs instanceof LinkNode) link = nodeOrArgs.link;
     else if (args) {
+      // A window whose views were never opened has loaded nothing yet.
+      await loaded(store);
       const found = store.allLinks().find((k) => k.key === args.linkKey);
       if (!found) throw new Error(l('That link is not among the loaded links; refresh the views.'));
       link = found;
     } else {
+      await loaded(store);
       const links = store.allLinks();
       if (links.length === 0) throw new Error(l('No links are loaded. Link an instance to a database first, or refresh the views.'));
       const picked = await vscode.window.showQuickPick(
@@ -138,8 +158,9 @@ export function registerLinkCommands(ctx: CommandContext, store: ResourceStore):
     }
     const region = link.region;
     const api = store.linkApi(region);
-    const prepare = (): Promise<UnlinkPlan> => aws.prepareUnlink(api, link).then((p) => p.plan);
-    const plan = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: l('Reading the linked instance, database and security groups…') }, prepare);
+    const title = l('Reading the linked instance, database and security groups…');
+    const prepare = (): Promise<UnlinkPlan> => readPlan(title, (signal) => aws.prepareUnlink(api, link, { signal }).then((p) => p.plan));
+    const plan = await prepare();
     const lines = aws.describePlan(plan);
     ctx.log.info(`Unlink plan (${plan.status}):\n  ${lines.join('\n  ')}`);
     if (plan.status === 'refused') throw new Error(plan.refusal?.message ?? l('The unlink was refused.'));

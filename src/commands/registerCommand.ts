@@ -27,7 +27,10 @@ export function registerCommand<A extends unknown[], R>(
     } catch (err) {
       const ms = Math.round(performance.now() - started);
       if (isCancellation(err)) {
-        ctx.log.info(`${id} cancelled after ${ms} ms`);
+        // A cancel's own message says where it stopped (and, for a link, what was rolled back).
+        // Not instanceof: each lazily loaded bundle has its own CancelledError class.
+        const why = err instanceof Error && err.message !== 'Cancelled' ? `: ${describeError(err)}` : '';
+        ctx.log.info(`${id} cancelled after ${ms} ms${why}`);
         return undefined;
       }
       const message = describeError(err);

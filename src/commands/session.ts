@@ -78,10 +78,10 @@ export function registerSessionCommands(ctx: CommandContext, store: ResourceStor
 
   registerCommand(ctx, Commands.ssoLogin, () => {
     const profile = store.session.profile || loadAws().effectiveProfileName(userSetting(Settings.profile, ''));
-    const terminal = vscode.window.createTerminal({ name: l('AWS SSO login') });
+    // The CLI itself is the terminal's process, its arguments passed as they are: no shell
+    // parses the profile name. The terminal closes when the login is done; the views reload then.
+    const terminal = vscode.window.createTerminal({ name: l('AWS SSO login'), shellPath: 'aws', shellArgs: ['sso', 'login', '--profile', profile] });
     terminal.show();
-    // `exit` closes the terminal once the login is done; the views reload then.
-    terminal.sendText(`aws sso login --profile ${shellQuote(profile)} && exit`);
     const sub = vscode.window.onDidCloseTerminal((closed) => {
       if (closed !== terminal) return;
       sub.dispose();
@@ -89,8 +89,4 @@ export function registerSessionCommands(ctx: CommandContext, store: ResourceStor
     });
     ctx.extension.subscriptions.push(sub);
   });
-}
-
-function shellQuote(s: string): string {
-  return /^[A-Za-z0-9_.@-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
 }

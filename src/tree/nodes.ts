@@ -63,12 +63,16 @@ export class DatabaseNode extends vscode.TreeItem {
     this.id = `rds/${db.region}/${db.kind}/${db.id}`;
     const supported = isMysqlFamily(db.engine);
     const available = db.status === 'available';
-    this.iconPath = new vscode.ThemeIcon(
-      db.kind === 'cluster' ? 'server-environment' : 'database',
-      !supported ? new vscode.ThemeColor('disabledForeground') : available ? new vscode.ThemeColor('testing.iconPassed') : undefined,
-    );
+    // The state is in the icon, so a narrow sidebar that cuts the description still shows it.
+    const shape = db.kind === 'cluster' ? 'server-environment' : 'database';
+    const [icon, color] = available
+      ? [shape, supported ? 'testing.iconPassed' : 'disabledForeground']
+      : dbStatusIcon(db.status, shape);
+    this.iconPath = new vscode.ThemeIcon(icon, color ? new vscode.ThemeColor(color) : undefined);
     const version = db.engineVersion ? `${db.engine} ${db.engineVersion}` : db.engine;
-    this.description = [version, db.status, supported ? undefined : l('not supported')].filter(Boolean).join(' · ');
+    this.description = [version, db.status].filter(Boolean).join(' · ');
+    const mysqlTools = supported ? undefined : l('MySQL tools unavailable');
+    this.accessibilityInformation = { label: [db.id, version, db.status, mysqlTools].filter(Boolean).join(', ') };
     this.contextValue = `rdsLink.db.${db.kind}.${supported ? 'mysql' : 'unsupported'}.${available ? 'available' : 'busy'}`;
     const md = new vscode.MarkdownString(undefined, true);
     md.appendMarkdown(`**${escapeMd(db.id)}** (${db.kind === 'cluster' ? l('Aurora cluster') : l('DB instance')})\n\n`);
@@ -85,9 +89,17 @@ export class DatabaseNode extends vscode.TreeItem {
       [l('Region'), db.region],
     ];
     for (const [k, v] of rows) if (v) md.appendMarkdown(`${k}: ${escapeMd(v)}  \n`);
-    if (!supported) md.appendMarkdown(`\n${l('Only MySQL, MariaDB and Aurora MySQL can be linked and get schemas.')}`);
+    if (!supported) md.appendMarkdown(`\n${l('{0} can be linked to instances like any engine. Creating a schema, the MySQL shell and pointing the config at it work with MySQL, MariaDB and Aurora MySQL only.', escapeMd(db.engine))}`);
     this.tooltip = md;
   }
+}
+
+/** A DB status other than "available" as an icon: in progress, stopped, or in trouble. */
+function dbStatusIcon(status: string, shape: string): [string, string | undefined] {
+  if (status === 'stopped') return ['debug-stop', 'disabledForeground'];
+  if (/^(failed|incompatible-|inaccessible-|storage-full|restore-error)/.test(status)) return ['error', 'errorForeground'];
+  if (/(ing|^maintenance)$|^configuring-|^storage-optimization$/.test(status)) return ['loading~spin', undefined];
+  return [shape, undefined];
 }
 
 export class MessageNode extends vscode.TreeItem {

@@ -4,8 +4,8 @@
  * while the others stay visible. The AWS bundle is loaded on the first load, not at activation.
  */
 import * as vscode from 'vscode';
-import type { AwsProblem, AwsSession, BlueGreenDeployment, CallerIdentity, LinkApi, LinkedPair } from '../core/aws/index';
-import type { Ec2Instance, RdsDatabase } from '../core/aws/types';
+import type { AwsProblem, AwsSession, BlueGreenDeployment, CallerIdentity, LinkApi, LinkedPair, RegionLoad, Settled } from '../core/aws/index';
+import type { Ec2Instance, RdsDatabase, SecurityGroup } from '../core/aws/types';
 import { describeError } from '../core/errors';
 import { ContextKeys } from '../ids';
 import { loadAws } from '../lazy';
@@ -31,6 +31,8 @@ export class ResourceStore implements vscode.Disposable {
   private awsSession: AwsSession | undefined;
   private settings: SessionSettings;
   private generation = 0;
+  /** Aborts the calls of the load in progress when a newer load replaces it (or on dispose). */
+  private loadAbort = new AbortController();
   private inFlight: Promise<void> | undefined;
   /** The account of the last session that answered, for keys that must not change during a reload. */
   lastAccount: string | undefined;
@@ -81,6 +83,9 @@ export class ResourceStore implements vscode.Disposable {
 
   private async load(): Promise<void> {
     const gen = ++this.generation;
+    // A reload replaces the load in flight: its calls would only be thrown away.
+    this.loadAbort.abort();
+    this.loadAbort = new AbortController();
     // The old session is not destroyed: a command may still be using its clients, and destroying
     // a client mid-request makes the SDK send that request again. Idle sockets close on their own.
     this.awsSession = undefined;
@@ -103,14 +108,13 @@ export class ResourceStore implements vscode.Disposable {
     this.changed.fire(undefined);
 
     const session = this.getSession();
-    try {
-      const identity = await session.callerIdentity(regions[0]);
-      if (gen !== this.generation) return;
-      this.lastAccount = identity.account;
-      this.setSession({ state: 'ready', profile, regions, identity });
-      this.log.info(`Session: profile ${profile}, account ${identity.account}, regions ${regions.join(', ')}`);
-    } catch (err) {
-      if (gen !== this.generation) return;
+    // The account id and every region's calls go out together: a region's listing does not wait
+    // for the identity's answer, only its display does (a failed identity shows the welcome view).
+    const started = aws.startSessionLoad(session, regions, this.loadAbort.signal);
+    const identity = await started.identity;
+    if (gen !== this.generation) return;
+    if (!identity.ok) {
+      const err = identity.error;
       const problem = aws.classifyAwsError(err, 'sts:GetCallerIdentity', profile);
       this.log.error(`Session for profile ${profile} failed: ${describeError(err)}`);
       this.setSession(problem.kind === 'noCredentials' || problem.kind === 'ssoExpired'
@@ -119,41 +123,30 @@ export class ResourceStore implements vscode.Disposable {
       this.changed.fire(undefined);
       return;
     }
-    await Promise.all(regions.map(async (r) => {
-      await Promise.all([this.loadRegion('ec2', r, gen), this.loadRegion('rds', r, gen)]);
-      await this.loadLinks(r, gen);
-    }));
+    this.lastAccount = identity.value.account;
+    this.setSession({ state: 'ready', profile, regions, identity: identity.value });
+    this.log.info(`Session: profile ${profile}, account ${identity.value.account}, regions ${regions.join(', ')}`);
+    await Promise.all(started.regions.map(({ region, load }) => this.applyRegionLoad(region, load, gen)));
   }
 
-  /** The EC2/RDS calls a link or unlink makes in one region. */
-  linkApi(region: string): LinkApi {
-    const session = this.getSession();
-    return loadAws().createSdkLinkApi(session.ec2(region), session.rds(region));
+  /** The EC2/RDS calls a link or unlink makes in one region (a command passes its cancel to the calls). */
+  linkApi(region: string, signal?: AbortSignal): LinkApi {
+    const clients = this.getSession().withSignal(signal);
+    return loadAws().createSdkLinkApi(clients.ec2(region), clients.rds(region));
   }
 
-  private async loadLinks(region: string, gen: number): Promise<void> {
+  private async applyLinks(region: string, gen: number, groups: Promise<Settled<SecurityGroup[]>>): Promise<void> {
+    const answer = await groups;
     const ec2 = this.ec2.get(region);
     const rds = this.rds.get(region);
-    if (ec2?.state !== 'ok' || rds?.state !== 'ok') return;
-    try {
-      const links = await loadAws().listLinks(this.linkApi(region), ec2.items, rds.items);
-      if (gen !== this.generation) return;
-      this.links.set(region, links);
-      this.changed.fire(undefined);
-    } catch (err) {
+    if (gen !== this.generation || ec2?.state !== 'ok' || rds?.state !== 'ok') return;
+    if (!answer.ok) {
       // The views stay useful without links; the log says why they are missing.
-      this.log.warn(`Finding links in ${region} failed: ${describeError(err)}`);
+      this.log.warn(`Finding links in ${region} failed: ${describeError(answer.error)}`);
+      return;
     }
-  }
-
-  private async loadBlueGreen(region: string, gen: number): Promise<void> {
-    try {
-      const list = await loadAws().listBlueGreenDeployments(this.getSession().rds(region), region);
-      if (gen === this.generation) this.blueGreen.set(region, list);
-    } catch (err) {
-      // Without the permission the tree just shows no deployments; the log says why.
-      this.log.warn(`Listing Blue/Green deployments in ${region} failed: ${describeError(err)}`);
-    }
+    this.links.set(region, loadAws().linksOf(ec2.items, rds.items, answer.value));
+    this.changed.fire(undefined);
   }
 
   allLinks(): LinkedPair[] {
@@ -164,33 +157,42 @@ export class ResourceStore implements vscode.Disposable {
    * Reloads services of one region, then the region's links: after a link, unlink, start, stop
    * or Blue/Green change, or the retry on an error node.
    */
-  async reloadRegion(region: string, services: readonly Service[] = ['ec2', 'rds']): Promise<void> {
-    const gen = this.generation;
-    await Promise.all(services.map((s) => this.loadRegion(s, region, gen)));
-    await this.loadLinks(region, gen);
+  reloadRegion(region: string, services: readonly Service[] = ['ec2', 'rds']): Promise<void> {
+    return this.applyRegionLoad(region, loadAws().startRegionLoad(this.getSession(), region, services, this.loadAbort.signal), this.generation);
   }
 
-  private async loadRegion(service: Service, region: string, gen: number): Promise<void> {
-    const aws = loadAws();
-    const session = this.getSession();
-    const target = service === 'ec2' ? this.ec2 : this.rds;
+  /** Shows each service of a region as its answer arrives, then the links among them. */
+  private async applyRegionLoad(region: string, load: RegionLoad, gen: number): Promise<void> {
+    await Promise.all([
+      load.instances && this.applyListing('ec2', region, gen, load.instances),
+      load.databases && this.applyListing('rds', region, gen, load.databases, load.blueGreen && this.applyBlueGreen(region, gen, load.blueGreen)),
+    ]);
+    await this.applyLinks(region, gen, load.linkGroups);
+  }
+
+  private async applyBlueGreen(region: string, gen: number, answer: Promise<Settled<BlueGreenDeployment[]>>): Promise<void> {
+    const list = await answer;
+    if (gen !== this.generation) return;
+    if (list.ok) this.blueGreen.set(region, list.value);
+    // Without the permission the tree just shows no deployments; the log says why.
+    else this.log.warn(`Listing Blue/Green deployments in ${region} failed: ${describeError(list.error)}`);
+  }
+
+  /** `alongside` is awaited before the listing shows (the DBs show with their Blue/Green deployments). */
+  private async applyListing<T>(service: Service, region: string, gen: number, answer: Promise<Settled<T[]>>, alongside?: Promise<void>): Promise<void> {
+    const target = (service === 'ec2' ? this.ec2 : this.rds) as Map<string, RegionResult<T>>;
     target.set(region, { state: 'loading' });
     this.changed.fire(service);
     const started = performance.now();
-    try {
-      const items = service === 'ec2'
-        ? await aws.listInstances(session.ec2(region), region)
-        : await aws.listDatabases(session.rds(region), region);
-      if (service === 'rds') await this.loadBlueGreen(region, gen);
-      if (gen !== this.generation) return;
-      (target as Map<string, RegionResult<unknown>>).set(region, { state: 'ok', items });
-      this.log.info(`Listed ${items.length} ${service === 'ec2' ? 'instances' : 'databases'} in ${region} in ${Math.round(performance.now() - started)} ms`);
-    } catch (err) {
-      if (gen !== this.generation) return;
+    const [result] = await Promise.all([answer, alongside]);
+    if (gen !== this.generation) return;
+    if (result.ok) {
+      target.set(region, { state: 'ok', items: result.value });
+      this.log.info(`Listed ${result.value.length} ${service === 'ec2' ? 'instances' : 'databases'} in ${region} in ${Math.round(performance.now() - started)} ms`);
+    } else {
       const operation = service === 'ec2' ? 'ec2:DescribeInstances' : 'rds:DescribeDBInstances';
-      const problem = aws.classifyAwsError(err, operation, this.session.profile);
-      target.set(region, { state: 'error', problem });
-      this.log.error(`Listing ${service} in ${region} failed: ${describeError(err)}`);
+      target.set(region, { state: 'error', problem: loadAws().classifyAwsError(result.error, operation, this.session.profile) });
+      this.log.error(`Listing ${service} in ${region} failed: ${describeError(result.error)}`);
     }
     this.changed.fire(service);
   }
@@ -218,6 +220,7 @@ export class ResourceStore implements vscode.Disposable {
   }
 
   dispose(): void {
+    this.loadAbort.abort();
     this.awsSession?.dispose();
     this.changed.dispose();
   }

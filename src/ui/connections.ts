@@ -8,11 +8,12 @@ import * as fs from 'node:fs';
 import * as vscode from 'vscode';
 import type { CredentialSource, DbSession, LocalForward, Route, RoutePreference, TlsPolicy } from '../core/db/index';
 import type { RdsDatabase } from '../core/aws/types';
-import { CancelledError, type CancelSignal } from '../core/errors';
+import { CancelledError, toAbortSignal, type CancelSignal } from '../core/errors';
 import { Settings } from '../ids';
 import { loadAws, loadDb } from '../lazy';
 import { describeError } from '../core/errors';
 import type { ResourceStore } from '../tree/resourceStore';
+import { hostKeyPolicy } from './hostKeys';
 import { dbPasswordKey, type PasswordStore } from './passwords';
 import type { ConnectionSetting } from '../core/settingsTrust';
 import { readConnections, userPathSetting, userSetting } from './settings';
@@ -119,7 +120,8 @@ export async function connect(c: Connector, db: RdsDatabase, options: { signal?:
   const dbCore = loadDb();
   const setting = connectionSetting(db, c.log);
   const route = await resolveRoute(c, db, options.report);
-  const session = c.store.getSession();
+  // The command's cancel aborts the Secrets Manager and Instance Connect calls in flight.
+  const session = c.store.getSession().withSignal(toAbortSignal(options.signal));
   const user = options.user ?? setting.user;
   const remembered = c.state.get<CredentialSource>(rememberedKey(db));
   const candidates = dbCore.credentialCandidates(
@@ -138,6 +140,7 @@ export async function connect(c: Connector, db: RdsDatabase, options: { signal?:
   );
   const dbSession = await dbCore.openConnection(route, candidates, {
     instanceConnect: session.instanceConnect(db.region),
+    hostKeys: hostKeyPolicy(c.state, c.log, session, db.region),
     signal: options.signal,
     database: options.database,
     onProgress: (m) => options.report(m),
@@ -181,7 +184,8 @@ export async function forward(c: Connector, db: RdsDatabase, options: { signal?:
   const creds = probe.credentials;
   const route = probe.route;
   await probe.close();
-  const fwd = await dbCore.openLocalForward(route, { instanceConnect: c.store.getSession().instanceConnect(db.region), signal: options.signal, onProgress: options.report });
+  const session = c.store.getSession();
+  const fwd = await dbCore.openLocalForward(route, { instanceConnect: session.instanceConnect(db.region), hostKeys: hostKeyPolicy(c.state, c.log, session, db.region), signal: options.signal, onProgress: options.report });
   return { forward: fwd, user: creds.user, password: creds.password, iamToken: creds.isIamToken };
 }
 

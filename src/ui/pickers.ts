@@ -7,7 +7,7 @@ import type { ResourceStore } from '../tree/resourceStore';
 const l = vscode.l10n.t;
 
 /** Loads the views' data first when nothing is loaded yet (a palette command in a fresh window). */
-async function loaded(store: ResourceStore): Promise<void> {
+export async function loaded(store: ResourceStore): Promise<void> {
   await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: l('RDS Link: loading AWS resources…') }, () => store.ensureLoaded());
 }
 
@@ -19,26 +19,44 @@ export async function findDatabase(store: ResourceStore, region: string, ref: { 
   return db;
 }
 
-export async function pickInstance(store: ResourceStore, predicate: (i: Ec2Instance) => boolean = () => true): Promise<Ec2Instance> {
-  await loaded(store);
-  const items = store.allInstances().filter(predicate);
-  if (items.length === 0) throw new Error(l('No matching EC2 instances are loaded. Check the EC2 view, or refresh it.'));
-  const picked = await vscode.window.showQuickPick(
-    items.map((i) => ({ label: i.name ?? i.id, description: `${i.id} · ${i.state} · ${i.region}`, detail: i.vpcId, instance: i })),
-    { title: l('Select an EC2 instance'), matchOnDescription: true },
-  );
-  if (!picked) throw new CancelledError();
-  return picked.instance;
+/**
+ * Which items a picker offers. `filter` leaves items out (another region, say); `refusal` says why
+ * an offered item cannot be used: such items come last, marked, with the reason, and picking one
+ * shows the reason and asks again rather than failing later.
+ */
+export interface PickOptions<T> {
+  readonly filter?: (item: T) => boolean;
+  readonly refusal?: (item: T) => string | undefined;
 }
 
-export async function pickDatabase(store: ResourceStore, predicate: (d: RdsDatabase) => boolean = () => true): Promise<RdsDatabase> {
+type Pickable<T> = vscode.QuickPickItem & { readonly value: T; readonly refusal?: string };
+
+async function pick<T>(items: readonly T[], options: PickOptions<T>, show: (item: T) => vscode.QuickPickItem, title: string, empty: string): Promise<T> {
+  const offered = items.filter(options.filter ?? (() => true));
+  if (offered.length === 0) throw new Error(empty);
+  const entries: Pickable<T>[] = offered
+    .map((value) => ({ value, refusal: options.refusal?.(value), ...show(value) }))
+    .map((e) => (e.refusal ? { ...e, label: `$(circle-slash) ${e.label}`, detail: e.refusal } : e))
+    .sort((a, b) => Number(!!a.refusal) - Number(!!b.refusal));
+  for (;;) {
+    const picked = await vscode.window.showQuickPick(entries, { title, matchOnDescription: true });
+    if (!picked) throw new CancelledError();
+    if (!picked.refusal) return picked.value;
+    // Explains, then offers the list again: the user can pick another or press Escape.
+    await vscode.window.showWarningMessage(picked.refusal, { modal: true });
+  }
+}
+
+export async function pickInstance(store: ResourceStore, options: PickOptions<Ec2Instance> | ((i: Ec2Instance) => boolean) = {}): Promise<Ec2Instance> {
   await loaded(store);
-  const items = store.allDatabases().filter(predicate);
-  if (items.length === 0) throw new Error(l('No matching RDS databases are loaded. Check the RDS view, or refresh it.'));
-  const picked = await vscode.window.showQuickPick(
-    items.map((d) => ({ label: d.id, description: `${d.engine} · ${d.status} · ${d.region}`, detail: d.endpoint ? `${d.endpoint.address}:${d.endpoint.port}` : undefined, db: d })),
-    { title: l('Select an RDS database'), matchOnDescription: true },
-  );
-  if (!picked) throw new CancelledError();
-  return picked.db;
+  return pick(store.allInstances(), typeof options === 'function' ? { filter: options } : options,
+    (i) => ({ label: i.name ?? i.id, description: `${i.id} · ${i.state} · ${i.region}`, detail: i.vpcId }),
+    l('Select an EC2 instance'), l('No matching EC2 instances are loaded. Check the EC2 view, or refresh it.'));
+}
+
+export async function pickDatabase(store: ResourceStore, options: PickOptions<RdsDatabase> | ((d: RdsDatabase) => boolean) = {}): Promise<RdsDatabase> {
+  await loaded(store);
+  return pick(store.allDatabases(), typeof options === 'function' ? { filter: options } : options,
+    (d) => ({ label: d.id, description: `${d.engine} · ${d.status} · ${d.region}`, detail: d.endpoint ? `${d.endpoint.address}:${d.endpoint.port}` : undefined }),
+    l('Select an RDS database'), l('No matching RDS databases are loaded. Check the RDS view, or refresh it.'));
 }

@@ -41,7 +41,10 @@ describe('e2e: the views and linking against the sandbox account (moto)', functi
       await rds.getByRole('treeitem', { name: new RegExp(name) }).first().waitFor({ state: 'visible', timeout: 30_000 });
     }
     assert.match(await ec2.getByRole('treeitem', { name: /goapp-worker/ }).first().innerText(), /stopped/);
-    assert.match(await rds.getByRole('treeitem', { name: /billing-postgres/ }).first().innerText(), /not supported/);
+    // A narrow sidebar cuts the description: the state is in the icon and the accessible name, not in words at its end.
+    const postgresRow = rds.getByRole('treeitem', { name: /billing-postgres/ }).first();
+    assert.doesNotMatch(await postgresRow.innerText(), /not supported/);
+    assert.match((await postgresRow.getAttribute('aria-label')) ?? '', /MySQL tools unavailable/);
     await page.locator('.statusbar-item').filter({ hasText: 'sandbox · 123456789012' }).first().waitFor({ state: 'visible', timeout: 30_000 });
     await page.mouse.move(900, 600);
     console.log(`    screenshot: ${await screenshot(page, 'sandbox-trees')}`);
@@ -79,6 +82,33 @@ describe('e2e: the views and linking against the sandbox account (moto)', functi
     await rds.getByRole('treeitem', { name: /Linked instances/ }).first().waitFor({ state: 'visible', timeout: 30_000 });
     await page.mouse.move(900, 600);
     console.log(`    screenshot: ${await screenshot(page, 'sandbox-linked')}`);
+  });
+
+  it('links billing-postgres from the tree on 5432; the picker shows the terminated instance as not linkable, last, with the reason', async function () {
+    const { page } = wb;
+    const rds = pane(page, 'RDS Databases');
+    await contextMenu(page, rds, /billing-postgres/, 'Link EC2 Instance to RDS Database…');
+    const rows = page.locator('.quick-input-widget .monaco-list-row');
+    await rows.first().waitFor({ state: 'visible', timeout: 30_000 });
+    const texts = await rows.allInnerTexts();
+    const last = texts[texts.length - 1];
+    assert.match(last, /old-batch/, texts.join(' | '));
+    assert.match(last, /terminated: there is nothing to link/);
+    assert.doesNotMatch(texts[0], /nothing to link/);
+    await pickInQuickInput(page, 'goapp-web');
+    const dialog = page.locator('.monaco-dialog-box');
+    await dialog.waitFor({ state: 'visible', timeout: 30_000 });
+    assert.match(await dialog.innerText(), /ec2-rds-2/);
+    await dialog.locator('.monaco-button', { hasText: /^Link$/ }).click();
+    await page.locator('.notifications-toasts').getByText(/Linked goapp-web to billing-postgres/).waitFor({ state: 'visible', timeout: 60_000 });
+    const ec2 = new EC2Client(clientConfig(sandbox?.moto.endpoint ?? '', 'us-east-1'));
+    try {
+      const groups = (await ec2.send(new DescribeSecurityGroupsCommand({ Filters: [{ Name: 'group-name', Values: ['ec2-rds-2', 'rds-ec2-2'] }] }))).SecurityGroups ?? [];
+      const rdsSide = groups.find((g) => g.GroupName === 'rds-ec2-2');
+      assert.deepEqual(rdsSide?.IpPermissions?.map((p) => [p.FromPort, p.ToPort]), [[5432, 5432]]);
+    } finally {
+      ec2.destroy();
+    }
   });
 
   it('creates a Blue/Green deployment for legacy-mysql from the tree and switches it over', async function () {

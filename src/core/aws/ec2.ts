@@ -5,6 +5,7 @@ import {
   StopInstancesCommand,
   DescribeInstancesCommand,
   DescribeImagesCommand,
+  GetConsoleOutputCommand,
   type EC2Client,
   type Instance,
 } from '@aws-sdk/client-ec2';
@@ -85,4 +86,13 @@ export async function describeImageNames(client: EC2Client, imageIds: readonly s
   const out = await client.send(new DescribeImagesCommand({ ImageIds: ids }));
   for (const image of out.Images ?? []) if (image.ImageId && image.Name) names.set(image.ImageId, image.Name);
   return names;
+}
+
+/**
+ * The instance's console output as text (GetConsoleOutput answers base64); '' when EC2 has none
+ * yet, which is normal for a few minutes after boot. cloud-init prints the SSH host keys' fingerprints there.
+ */
+export async function readConsoleOutput(client: EC2Client, instanceId: string): Promise<string> {
+  const out = await client.send(new GetConsoleOutputCommand({ InstanceId: instanceId }));
+  return out.Output ? Buffer.from(out.Output, 'base64').toString('utf8') : '';
 }

@@ -14,7 +14,7 @@ import { t } from '../l10n';
 import { DbCredentials } from './credentials';
 import { raceCancel, Resources, throwIfCancelled, withTimeout } from './lifetime';
 import { describeRoute, type Route } from './routes';
-import { connectTcp, openSshTunnel, type SshTunnel, type SshTunnelOptions } from './sshTunnel';
+import { connectTcp, openSshTunnel, type HostKeyCheck, type SshTunnel, type SshTunnelOptions } from './sshTunnel';
 import { mysqlSslOptions, type TlsPolicy } from './tls';
 
 export interface ConnectOptions extends SshTunnelOptions {
@@ -35,6 +35,8 @@ export interface DbSession {
   readonly serverVersion: string;
   /** For an SSH route: the instance's host key fingerprint. */
   readonly hostKeySha256?: string;
+  /** For an SSH route: how that key was accepted (remembered, console, first use…). */
+  readonly hostKeyCheck?: HostKeyCheck;
   /** True when the session runs over TLS. */
   readonly tls: boolean;
   /** Closes the connection, the channel, the SSH client: everything this session opened. */
@@ -160,7 +162,7 @@ export async function openConnection(route: Route, credentials: CredentialInput,
         route,
         credentials: creds,
         serverVersion: versionRows[0]?.v ?? '',
-        ...(tunnel ? { hostKeySha256: tunnel.hostKeySha256 } : {}),
+        ...(tunnel ? { hostKeySha256: tunnel.hostKeySha256, hostKeyCheck: tunnel.hostKeyCheck } : {}),
         tls: encrypted,
         close: async () => {
           const problems = await resources.close();

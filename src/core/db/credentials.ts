@@ -12,6 +12,7 @@
 import { GetSecretValueCommand, type SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { Signer } from '@aws-sdk/rds-signer';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
+import { isCancellation } from '../errors';
 import { t } from '../l10n';
 import type { RdsDatabase } from '../aws/types';
 
@@ -92,6 +93,7 @@ export async function fetchManagedSecret(client: SecretsManagerClient, secretArn
     const out = await client.send(new GetSecretValueCommand({ SecretId: secretArn }));
     secretString = out.SecretString;
   } catch (err) {
+    if (isCancellation(err)) throw err;
     const name = (err as Error).name;
     const why =
       name === 'AccessDeniedException'
@@ -186,7 +188,8 @@ export async function* credentialCandidates(
         try {
           yield await sources.managedSecret();
         } catch (err) {
-          // A missing permission on the secret should not block a password the user knows.
+          // A cancel stops the login; a missing permission on the secret should not block a password the user knows.
+          if (isCancellation(err)) throw err;
           onSkip?.({ source, reason: (err as Error).message });
         }
         break;

@@ -51,7 +51,22 @@ export {
   type LocalForward,
   type LocalForwardOptions,
 } from './connection';
-export { sendSshPublicKey, fingerprintSha256, KeyPushError, type KeyPushRequest, type SshTunnelOptions } from './sshTunnel';
+export { sendSshPublicKey, fingerprintSha256, KeyPushError, type KeyPushRequest, type SshTunnelOptions, type HostKeyCheck } from './sshTunnel';
+export {
+  decideHostKey,
+  describeHostKey,
+  parseConsoleFingerprints,
+  readConsoleEvidence,
+  HostKeyError,
+  forgetHostKeyCommand,
+  type HostKeyDecision,
+  type HostKeyPolicy,
+  type HostKeyStore,
+  type RememberedHostKey,
+  type PresentedHostKey,
+  type ConsoleFingerprint,
+  type ConsoleEvidence,
+} from './hostKeys';
 export { generateEphemeralKey, publicKeyOf, type SshKeyPair } from './sshKey';
 export { isCancelled, type Cancellation } from './lifetime';
 export {
@@ -81,6 +96,7 @@ export {
   discoverMigrations,
   describePlan,
   runMigrations,
+  planSqlText,
   parseGooseUp,
   MigrationError,
   SCHEMA_FILES,

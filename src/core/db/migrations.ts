@@ -165,15 +165,35 @@ export async function planMigrations(paths: readonly string[], read: (relPath: s
   return { files, warnings };
 }
 
-/** planMigrations over a folder on disk. */
+/**
+ * planMigrations over a folder on disk. A file (or a migrations folder) that is a symbolic link
+ * is followed only while it stays inside the project folder: a link to elsewhere is skipped,
+ * with a warning, rather than run on the database.
+ */
 export async function discoverMigrations(projectDir: string): Promise<MigrationPlan> {
+  const root = await fs.realpath(projectDir).catch(() => undefined);
+  if (!root) return { files: [], warnings: [] };
   const paths: string[] = [];
-  for (const f of SCHEMA_FILES) if (await isFile(path.join(projectDir, f))) paths.push(f);
+  const outside: string[] = [];
+  const consider = async (rel: string): Promise<void> => {
+    const real = await fs.realpath(path.join(projectDir, rel)).catch(() => undefined);
+    if (!real) return;
+    if (!isInside(root, real)) outside.push(rel);
+    else if (await isFile(real)) paths.push(rel);
+  };
+  for (const f of SCHEMA_FILES) await consider(f);
   for (const dir of MIGRATION_DIRS) {
     const entries = await fs.readdir(path.join(projectDir, dir), { withFileTypes: true }).catch(() => []);
-    for (const e of entries) if (e.isFile()) paths.push(`${dir}/${e.name}`);
+    for (const e of entries) if (e.isFile() || e.isSymbolicLink()) await consider(`${dir}/${e.name}`);
   }
-  return planMigrations(paths, (p) => fs.readFile(path.join(projectDir, p), 'utf8'));
+  const plan = await planMigrations(paths, (p) => fs.readFile(path.join(projectDir, p), 'utf8'));
+  const skipped = outside.map((p) => t('{0} is skipped: it is a link to a file outside the project folder.', p));
+  return { files: plan.files, warnings: [...skipped, ...plan.warnings] };
+}
+
+function isInside(root: string, p: string): boolean {
+  const rel = path.relative(root, p);
+  return rel !== '' && !rel.startsWith('..') && !path.isAbsolute(rel);
 }
 
 async function isFile(p: string): Promise<boolean> {
@@ -186,6 +206,23 @@ async function isFile(p: string): Promise<boolean> {
 /** One line per file, in run order, for the "these files run in this order" confirmation. */
 export function describePlan(plan: MigrationPlan): string[] {
   return plan.files.map((f, i) => `${i + 1}. ${f.path} (${f.kind}${f.version !== undefined ? ` ${f.version}` : ''}, ${t('{0} statements', f.statements.length)})`);
+}
+
+/**
+ * The SQL that will run, file after file in run order, each statement as it will be sent: the
+ * text of the read-only preview shown before asking.
+ */
+export function planSqlText(plan: MigrationPlan, database: string): string {
+  const out = [
+    t('-- RDS Link runs these {0} files in {1}, in this order, statement by statement.', plan.files.length, database),
+    t('-- Files that schema_migrations or goose_db_version list as applied are skipped.'),
+    ...plan.warnings.map((w) => `-- ${w.replace(/\n/g, ' ')}`),
+  ];
+  plan.files.forEach((f, i) => {
+    out.push('', `-- ${'='.repeat(70)}`, `-- ${describePlan({ files: [f], warnings: [] })[0].replace(/^1\./, `${i + 1}/${plan.files.length}`)}`, `-- ${'='.repeat(70)}`);
+    for (const st of f.statements) out.push(`-- ${f.path}:${st.line}`, /;\s*$/.test(st.sql) ? st.sql : `${st.sql};`);
+  });
+  return `${out.join('\n')}\n`;
 }
 
 export interface MigrationProgress {
@@ -203,6 +240,11 @@ export interface RunMigrationsOptions {
   /** Keep schema_migrations / goose_db_version like the tools do (default true). */
   readonly trackVersions?: boolean;
   readonly log?: (line: string) => void;
+  /**
+   * Log in as this user on the same connection first (COM_CHANGE_USER): the app user that owns
+   * the database runs its schema, not the master login that created it.
+   */
+  readonly as?: { readonly user: string; readonly password: string };
 }
 
 export interface MigrationResult {
@@ -233,11 +275,13 @@ async function rows(conn: Connection, sql: string, values?: unknown[]): Promise<
   return r as Row[];
 }
 
-/** golang-migrate's table (mysql driver): one row, the current version and whether it is dirty. */
-const MIGRATE_TABLE = 'CREATE TABLE IF NOT EXISTS `schema_migrations` (version bigint not null primary key, dirty boolean not null)';
+/**
+ * golang-migrate's table (mysql driver): one row, the current version and whether it is dirty.
+ * Every query names the database: a migration's own `USE` must not move the bookkeeping.
+ */
+const migrateTable = (db: string): string => `${db}.\`schema_migrations\``;
 /** goose's table (mysql dialect), with the version-0 row goose writes when it creates it. */
-const GOOSE_TABLE =
-  'CREATE TABLE IF NOT EXISTS `goose_db_version` (id serial NOT NULL, version_id bigint NOT NULL, is_applied boolean NOT NULL, tstamp timestamp NULL default now(), PRIMARY KEY(id))';
+const gooseTable = (db: string): string => `${db}.\`goose_db_version\``;
 
 interface Tracker {
   isApplied(f: MigrationFile): boolean;
@@ -245,17 +289,18 @@ interface Tracker {
   end(f: MigrationFile): Promise<void>;
 }
 
-async function golangMigrateTracker(conn: Connection): Promise<Tracker> {
-  await conn.query(MIGRATE_TABLE);
-  const [current] = await rows(conn, 'SELECT version, dirty FROM `schema_migrations` LIMIT 1');
+async function golangMigrateTracker(conn: Connection, db: string): Promise<Tracker> {
+  const table = migrateTable(db);
+  await conn.query(`CREATE TABLE IF NOT EXISTS ${table} (version bigint not null primary key, dirty boolean not null)`);
+  const [current] = await rows(conn, `SELECT version, dirty FROM ${table} LIMIT 1`);
   if (current && Number(current.dirty)) {
     throw new Error(t('schema_migrations says version {0} is dirty (a migration failed half-way earlier). Repair the database, then run "migrate force {0}".', String(current.version)));
   }
   const applied = current ? BigInt(String(current.version)) : -1n;
   let hasRow = Boolean(current);
   const set = async (version: bigint, dirty: boolean) => {
-    if (hasRow) await conn.query('UPDATE `schema_migrations` SET version = ?, dirty = ?', [String(version), dirty]);
-    else await conn.query('INSERT INTO `schema_migrations` (version, dirty) VALUES (?, ?)', [String(version), dirty]);
+    if (hasRow) await conn.query(`UPDATE ${table} SET version = ?, dirty = ?`, [String(version), dirty]);
+    else await conn.query(`INSERT INTO ${table} (version, dirty) VALUES (?, ?)`, [String(version), dirty]);
     hasRow = true;
   };
   return {
@@ -266,10 +311,11 @@ async function golangMigrateTracker(conn: Connection): Promise<Tracker> {
   };
 }
 
-async function gooseTracker(conn: Connection): Promise<Tracker> {
-  await conn.query(GOOSE_TABLE);
-  const history = await rows(conn, 'SELECT version_id, is_applied FROM `goose_db_version` ORDER BY id');
-  if (history.length === 0) await conn.query('INSERT INTO `goose_db_version` (version_id, is_applied) VALUES (0, 1)');
+async function gooseTracker(conn: Connection, db: string): Promise<Tracker> {
+  const table = gooseTable(db);
+  await conn.query(`CREATE TABLE IF NOT EXISTS ${table} (id serial NOT NULL, version_id bigint NOT NULL, is_applied boolean NOT NULL, tstamp timestamp NULL default now(), PRIMARY KEY(id))`);
+  const history = await rows(conn, `SELECT version_id, is_applied FROM ${table} ORDER BY id`);
+  if (history.length === 0) await conn.query(`INSERT INTO ${table} (version_id, is_applied) VALUES (0, 1)`);
   // The latest row of a version says whether it is applied.
   const state = new Map<string, boolean>();
   for (const r of history) state.set(String(r.version_id), Boolean(Number(r.is_applied)));
@@ -277,7 +323,7 @@ async function gooseTracker(conn: Connection): Promise<Tracker> {
     isApplied: (f) => state.get(String(f.version)) === true,
     begin: async () => undefined,
     end: async (f) => {
-      await conn.query('INSERT INTO `goose_db_version` (version_id, is_applied) VALUES (?, 1)', [String(f.version)]);
+      await conn.query(`INSERT INTO ${table} (version_id, is_applied) VALUES (?, 1)`, [String(f.version)]);
     },
   };
 }
@@ -295,11 +341,19 @@ function errorLine(statement: SqlStatement, message: string): number {
 export async function runMigrations(conn: Connection, database: string, files: readonly MigrationFile[], options: RunMigrationsOptions = {}): Promise<MigrationResult> {
   const { signal, onProgress } = options;
   throwIfCancelled(signal);
-  await conn.query(`USE ${quoteDatabaseName(database)}`);
+  const quoted = quoteDatabaseName(database);
+  if (options.as) {
+    try {
+      await conn.changeUser({ user: options.as.user, password: options.as.password, database });
+    } catch (err) {
+      throw new Error(t('Logging in as {0} to run the migrations failed: {1}', options.as.user, (err as Error).message), { cause: err });
+    }
+  }
+  await conn.query(`USE ${quoted}`);
   const track = options.trackVersions ?? true;
   const trackers = new Map<MigrationKind, Tracker>();
-  if (track && files.some((f) => f.kind === 'golang-migrate')) trackers.set('golang-migrate', await golangMigrateTracker(conn));
-  if (track && files.some((f) => f.kind === 'goose')) trackers.set('goose', await gooseTracker(conn));
+  if (track && files.some((f) => f.kind === 'golang-migrate')) trackers.set('golang-migrate', await golangMigrateTracker(conn, quoted));
+  if (track && files.some((f) => f.kind === 'goose')) trackers.set('goose', await gooseTracker(conn, quoted));
 
   const applied: string[] = [];
   const skipped: string[] = [];

@@ -4,10 +4,15 @@
  * environment (`MYSQL_PWD`, read by both clients) or in a temporary option file (mode 0600)
  * that the caller removes once the client has read it.
  *
- * TLS: MySQL's client verifies the CA and, when it connects to the endpoint by name, the host
- * name too. Through a forwarded port it connects to 127.0.0.1, which is not the certificate's
- * name, so only the CA is checked (VERIFY_CA); MariaDB's client has no CA-only mode before
- * 11.4, so there it is encrypted but unverified — the SSH leg is the authenticated one then.
+ * TLS: a verified policy verifies like the in-process client where the client can: the chain
+ * against the CA file and the host name (`--ssl-mode=VERIFY_IDENTITY` for MySQL's client,
+ * `--ssl-verify-server-cert` for MariaDB's, which otherwise checks nothing at all before 11.4),
+ * when the client connects to the endpoint by its name. Through a forwarded port the client
+ * connects to 127.0.0.1, which no RDS certificate names, and neither client can be told to check
+ * another name: there MySQL's client checks the chain (`VERIFY_CA`) and MariaDB's only encrypts.
+ * The name is then checked by the extension: `forward()` logs in over the same route, verifying
+ * chain and endpoint name, right before it opens the port, and the SSH hop checks the host key.
+ * An IAM token is a password in clear text: it goes only over verified TLS.
  */
 import { execFile } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -74,7 +79,7 @@ export interface ShellTarget {
   readonly tls: TlsPolicy;
   /** PEM file with the CAs (media/certs/rds-global-bundle.pem) for a verified policy. */
   readonly caFile?: string;
-  /** The client connects to the certificate's own name (direct route), so the name can be checked. */
+  /** The client connects to the certificate's own name (direct route); false through a forward, where the name checked is 127.0.0.1. */
   readonly hostIsCertificateName: boolean;
   /** The password is an IAM token: the client must be allowed to send it in clear (over TLS). */
   readonly iamToken?: boolean;
@@ -89,11 +94,14 @@ export interface ShellCommand {
 
 function tlsArgs(flavor: MysqlClientFlavor, target: ShellTarget): string[] {
   const policy = target.tls;
+  if (target.iamToken && policy.mode !== 'verify') {
+    throw new Error(t('An IAM token is sent only over TLS whose certificate is verified; this route\'s TLS is "{0}". Use a verified route, or a password, for the terminal.', policy.mode));
+  }
   if (policy.mode === 'verify' && !target.caFile) throw new Error('A verified TLS connection needs the CA file.');
   if (flavor === 'mysql') {
     switch (policy.mode) {
       case 'verify':
-        return [`--ssl-mode=${target.hostIsCertificateName ? 'VERIFY_IDENTITY' : 'VERIFY_CA'}`, `--ssl-ca=${target.caFile}`];
+        return [target.hostIsCertificateName ? '--ssl-mode=VERIFY_IDENTITY' : '--ssl-mode=VERIFY_CA', `--ssl-ca=${target.caFile}`];
       case 'unverified':
         return ['--ssl-mode=REQUIRED'];
       case 'off':

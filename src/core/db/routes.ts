@@ -46,6 +46,8 @@ export interface SshTunnelRoute {
   readonly instance: { readonly id: string; readonly region: string; readonly name?: string; readonly availabilityZone?: string };
   /** Where ssh2 connects: the instance's public or private IP, or a host override. */
   readonly ssh: HostPort & { readonly username: string };
+  /** ssh goes to rdsLink.ssh.hostOverride: the instance's console cannot vouch for that host's key. */
+  readonly viaHostOverride?: boolean;
   readonly key: SshKeySource;
   /** Always verified; the name checked is the RDS endpoint's (target.host) unless set. */
   readonly tls: VerifiedTls;
@@ -172,6 +174,7 @@ export function chooseRoute(ctx: RouteContext, endpointAnswers: boolean): RouteD
     target: { host: endpoint.address, port: endpoint.port },
     instance: { id: instance.id, region: instance.region, ...(instance.name ? { name: instance.name } : {}) },
     ssh: { host: chosen.address, port: override?.port ?? ctx.sshPort ?? 22, username: osUser.user },
+    ...(override ? { viaHostOverride: true } : {}),
     key: override?.privateKey ? { kind: 'privateKey', privateKey: override.privateKey, push: override.pushKey ?? false } : { kind: 'instanceConnect' },
     tls,
   };

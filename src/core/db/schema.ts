@@ -86,6 +86,12 @@ export interface CreateAppUserOptions {
   readonly passwordLength?: number;
   /** Account names to refuse besides the built-in ones (e.g. the DB's master user). */
   readonly reservedUsers?: readonly string[];
+  /**
+   * Called with the new password of an existing user as soon as the server may hold it (ALTER
+   * USER done, or its outcome unknown because the connection broke), before anything else can
+   * fail: store it there, so a reset that fails half way does not lose the only copy.
+   */
+  readonly onPasswordReset?: (password: string) => Promise<void>;
 }
 
 export interface AppUser {
@@ -131,8 +137,22 @@ export async function createAppUser(conn: Connection, database: string, user: st
     // ER_CANNOT_USER (1396): "Operation CREATE USER failed" — the account exists.
     if ((err as { errno?: number }).errno !== 1396) throw new Error(t('Creating the user {0} failed: {1}', account, (err as Error).message), { cause: err });
     if (options.ifExists !== 'resetPassword') throw new UserExistsError(user, host);
-    await queryWithSecret(conn, 'ALTER USER ?@? IDENTIFIED BY ?', [user, host, password]);
     created = false;
+    try {
+      await queryWithSecret(conn, 'ALTER USER ?@? IDENTIFIED BY ?', [user, host, password]);
+    } catch (alterErr) {
+      // A refusal from the server (its error numbers start at 1000) changed nothing; a broken connection may have changed it.
+      const errno = (alterErr as { errno?: number }).errno;
+      const unknownOutcome = !(typeof errno === 'number' && errno >= 1000);
+      if (unknownOutcome) await options.onPasswordReset?.(password);
+      throw new Error(
+        unknownOutcome
+          ? t('The connection broke while the password of {0} was being reset; the new password was kept in case the server applied it: {1}', account, (alterErr as Error).message)
+          : t('Resetting the password of {0} failed: {1}', account, (alterErr as Error).message),
+        { cause: alterErr },
+      );
+    }
+    await options.onPasswordReset?.(password);
   }
   try {
     await conn.query(`GRANT ALL PRIVILEGES ON ${quoteDatabaseForGrant(database)}.* TO ${account}`);

@@ -2,17 +2,18 @@
  * The SSH leg of the tunnel route: push a key with EC2 Instance Connect, log in with ssh2, and
  * open `direct-tcpip` channels (forwardOut) to the RDS endpoint as the instance sees it.
  *
- * The host key is not checked against a known_hosts file by default (an instance reached through
- * Instance Connect has none on this machine); it is reported as a SHA256 fingerprint, and can be
- * pinned. The database traffic inside the channel is TLS verified against the RDS CA with the
- * endpoint's name, so a man in the middle of SSH still sees neither the password nor the data.
+ * The host key is checked by the policy in hostKeys.ts when one is given (the editor always gives
+ * one): the key remembered for the instance, else the fingerprints in the instance's console
+ * output, else trust on first use, said out loud. It can also be pinned. The database traffic
+ * inside the channel is TLS verified against the RDS CA with the endpoint's name besides, so a
+ * man in the middle of SSH still sees neither the password nor the data.
  */
-import { createHash } from 'node:crypto';
 import * as net from 'node:net';
 import type { Duplex } from 'node:stream';
 import { SendSSHPublicKeyCommand, type EC2InstanceConnectClient } from '@aws-sdk/client-ec2-instance-connect';
 import { Client, type ClientChannel } from 'ssh2';
 import { t } from '../l10n';
+import { decideHostKey, describeHostKey, HostKeyError, readConsoleEvidence, type ConsoleEvidence, type HostKeyDecision, type HostKeyPolicy } from './hostKeys';
 import { raceCancel, Resources, throwIfCancelled, type Cancellation } from './lifetime';
 import type { SshTunnelRoute } from './routes';
 import { generateEphemeralKey, publicKeyOf } from './sshKey';
@@ -71,15 +72,26 @@ export interface SshTunnelOptions {
   readonly readyTimeoutMs?: number;
   /** `SHA256:…` the host key must have; default: any, reported in hostKeySha256. */
   readonly hostKeySha256?: string;
+  /** Remembered keys and the console's fingerprints; without it any key is accepted (and logged). */
+  readonly hostKeys?: HostKeyPolicy;
+  /** How long the instance may take to open a channel to the database; default 10 s. */
+  readonly forwardTimeoutMs?: number;
   readonly onProgress?: (message: string) => void;
   readonly log?: (line: string) => void;
   /** ACK sshd's packets at once (see ackPromptly); default true. Off only to measure the difference. */
   readonly promptAcks?: boolean;
 }
 
+/** How the host key was accepted, for the log and the caller. */
+export interface HostKeyCheck {
+  readonly basis: 'remembered' | 'console' | 'firstUse' | 'pinned' | 'unchecked';
+  readonly message: string;
+}
+
 export interface SshTunnel {
   /** The host key's fingerprint, `SHA256:<base64>` as ssh-keygen -l shows it. */
   readonly hostKeySha256: string;
+  readonly hostKeyCheck: HostKeyCheck;
   /** A new channel to the route's target (the RDS endpoint). */
   forward(): Promise<ClientChannel>;
   /** Open channels right now. */
@@ -88,7 +100,7 @@ export interface SshTunnel {
 }
 
 export function fingerprintSha256(hostKey: Buffer): string {
-  return `SHA256:${createHash('sha256').update(hostKey).digest('base64').replace(/=+$/, '')}`;
+  return describeHostKey(hostKey).sha256;
 }
 
 function sshFailure(route: SshTunnelRoute, err: Error): Error {
@@ -145,6 +157,26 @@ function ackPromptly(client: Client, sock: net.Socket): void {
   });
 }
 
+/** After the login: remembers a newly trusted key and says how the key was accepted. */
+async function settleHostKey(decision: HostKeyDecision | undefined, options: SshTunnelOptions, instanceId: string): Promise<HostKeyCheck> {
+  if (!decision?.accept) {
+    return options.hostKeySha256
+      ? { basis: 'pinned', message: t('The SSH host key is the pinned one.') }
+      : { basis: 'unchecked', message: t('The SSH host key was not checked.') };
+  }
+  if (decision.basis !== 'remembered') {
+    options.onProgress?.(decision.message);
+    try {
+      await options.hostKeys?.store.remember(instanceId, decision.remember);
+    } catch (err) {
+      // The connection stands; the next one checks the key again as a first use.
+      options.log?.(`remembering the host key of ${instanceId} failed: ${(err as Error).message}`);
+    }
+  }
+  options.log?.(`host key of ${instanceId}: ${decision.message}`);
+  return { basis: decision.basis, message: decision.message };
+}
+
 /**
  * Connects and logs in; everything it opens is registered with `resources` and closed again
  * when this fails. The key push and the SSH handshake (TCP, banners, key exchange) run at the
@@ -177,6 +209,20 @@ export async function openSshTunnel(route: SshTunnelRoute, options: SshTunnelOpt
     // Observed below; keep an early failure from being reported as unhandled meanwhile.
     pushed.catch(() => undefined);
   }
+
+  // Nothing remembered for this instance: read its console output while SSH connects, so the
+  // host key can be checked the moment the server shows it.
+  const hostKeys = options.hostKeys;
+  const instanceId = route.instance.id;
+  const sshAt = `${route.ssh.host}:${route.ssh.port}`;
+  const remembered = hostKeys?.store.get(instanceId);
+  let evidence: Promise<ConsoleEvidence> | undefined;
+  if (hostKeys && !remembered) {
+    evidence = route.viaHostOverride
+      ? Promise.resolve({ kind: 'unavailable', reason: t('SSH goes to the host override {0}, not to the instance EC2 describes', sshAt) })
+      : readConsoleEvidence(hostKeys, instanceId);
+  }
+  let decision: HostKeyDecision | undefined;
 
   onProgress?.(t('Connecting over SSH to {0}:{1} as {2}…', route.ssh.host, route.ssh.port, route.ssh.username));
   const client = new Client();
@@ -227,9 +273,21 @@ export async function openSshTunnel(route: SshTunnelRoute, options: SshTunnelOpt
     },
     keepaliveInterval: 15_000,
     keepaliveCountMax: 4,
-    hostVerifier: (key: Buffer) => {
-      hostKeySha256 = fingerprintSha256(key);
-      return !options.hostKeySha256 || options.hostKeySha256 === hostKeySha256;
+    hostVerifier: (key: Buffer, verify: (accept: boolean) => void) => {
+      const presented = describeHostKey(key);
+      hostKeySha256 = presented.sha256;
+      // Always answered through verify: ssh2 then waits, and the console read may still be on its way.
+      if (options.hostKeySha256 && options.hostKeySha256 !== hostKeySha256) {
+        verify(false);
+      } else if (!hostKeys) {
+        verify(true);
+      } else {
+        void (evidence ?? Promise.resolve(undefined)).then((consoleSaid) => {
+          decision = decideHostKey({ instanceId, at: sshAt, presented, remembered, console: consoleSaid });
+          hostKeys.onDecision?.(decision);
+          verify(decision.accept);
+        });
+      }
     },
   });
   try {
@@ -238,24 +296,40 @@ export async function openSshTunnel(route: SshTunnelRoute, options: SshTunnelOpt
     await raceCancel(Promise.all([pushed, ready]), signal);
   } catch (err) {
     await closeSsh();
+    if (decision && !decision.accept) throw new HostKeyError(decision.message, decision.reason);
     if (err instanceof KeyPushError || (err instanceof Error && err.name === 'Canceled')) throw err;
     throw sshFailure(route, err as Error);
   }
-  log?.(`ssh ready: ${route.ssh.username}@${route.ssh.host}:${route.ssh.port} host key ${hostKeySha256}`);
+  const hostKeyCheck = await settleHostKey(decision, options, instanceId);
+  log?.(`ssh ready: ${route.ssh.username}@${sshAt} host key ${hostKeySha256} (${hostKeyCheck.basis})`);
   if (options.promptAcks ?? true) ackPromptly(client, sock);
 
+  const forwardTimeoutMs = options.forwardTimeoutMs ?? 10_000;
+  const unreachable = (why: string, cause?: unknown): Error =>
+    new Error(
+      t(
+        'The instance {0} could not reach the database at {1}:{2} ({3}). The likely cause: the instance is not linked to the database, or the DB\'s security group does not allow port {2} from the instance.',
+        route.instance.id,
+        route.target.host,
+        route.target.port,
+        why,
+      ),
+      { cause },
+    );
+  // sshd answers a direct-tcpip request only once its own connect() ends: to a destination that
+  // drops packets, that is the kernel's TCP timeout, minutes later.
   const forward = (): Promise<ClientChannel> =>
     new Promise((resolve, reject) => {
       if (clientClosed || resources.closed) return reject(new Error(t('The SSH tunnel is closed.')));
+      let timedOut = false;
+      const timer = setTimeout(() => {
+        timedOut = true;
+        reject(unreachable(t('no answer within {0} s', Math.round(forwardTimeoutMs / 1000))));
+      }, forwardTimeoutMs);
       client.forwardOut('127.0.0.1', 0, route.target.host, route.target.port, (err, channel) => {
-        if (err) {
-          return reject(
-            new Error(
-              t('The instance {0} could not open a connection to {1}:{2}: {3}. Is the database linked to this instance (security groups)?', route.instance.id, route.target.host, route.target.port, err.message),
-              { cause: err },
-            ),
-          );
-        }
+        clearTimeout(timer);
+        if (timedOut) return channel?.destroy();
+        if (err) return reject(unreachable(err.message, err));
         channels.add(channel);
         channel.once('close', () => channels.delete(channel));
         resolve(channel);
@@ -264,6 +338,7 @@ export async function openSshTunnel(route: SshTunnelRoute, options: SshTunnelOpt
 
   return {
     hostKeySha256,
+    hostKeyCheck,
     forward,
     get openChannels() {
       return channels.size;

@@ -5,6 +5,7 @@ import { classifyAwsError } from '../../../src/core/aws/awsErrors';
 import { describeImageNames, listInstances } from '../../../src/core/aws/ec2';
 import { guessOsUser } from '../../../src/core/db/osUser';
 import { listDatabases } from '../../../src/core/aws/rds';
+import { allSettled, startSessionLoad } from '../../../src/core/aws/regionLoad';
 import { AwsSession, type CallInfo } from '../../../src/core/aws/session';
 import { startMoto, type MotoServer } from '../support';
 import { startDelayProxy } from './delayProxy';
@@ -91,6 +92,27 @@ describe('listing EC2 and RDS through the real SDK against moto', function () {
       assert.equal(results[1].status, 'rejected');
       const problem = classifyAwsError(results[1].status === 'rejected' ? results[1].reason : undefined, 'ec2:DescribeInstances', 'default');
       assert.equal(problem.kind, 'unreachable', problem.message);
+    } finally {
+      await proxy.stop();
+    }
+  });
+
+  it('asks for the whole first load of four regions in one round: every call is out before any answer', async () => {
+    // 1 identity call + per region: instances, DB instances, clusters, Blue/Green, link groups.
+    const regions = ['us-east-1', 'eu-west-1', 'eu-west-2', 'eu-north-1'];
+    const expected = 1 + regions.length * 5;
+    const proxy = await startDelayProxy(moto.endpoint, 0, [], { holdUntil: expected, holdMs: 3000 });
+    try {
+      const calls: CallInfo[] = [];
+      const s = session(calls, proxy.endpoint);
+      const load = startSessionLoad(s, regions);
+      await allSettled(load);
+      s.dispose();
+      assert.equal(calls.length, expected);
+      assert.ok(calls.every((c) => c.ok), calls.filter((c) => !c.ok).map((c) => `${c.operation}: ${c.errorName}`).join(', '));
+      assert.equal(proxy.maxHeld(), expected, 'some call waited for the answer to another');
+      const first = await load.regions[0].load.instances;
+      assert.equal(first?.ok && first.value.length, 3);
     } finally {
       await proxy.stop();
     }

@@ -61,7 +61,7 @@ describe('db cleanup after failures', () => {
   it('a database the instance cannot reach (forwardOut refused) closes the SSH session', async () => {
     const closed = await getFreePort();
     const r = tunnelRoute(testRouteContext(db, ssh, { db: { id: 'gone', region: 'eu-west-1', endpoint: { address: '127.0.0.1', port: closed } } }));
-    await assert.rejects(openConnection(r, root), /could not open a connection to 127\.0\.0\.1:\d+.*security groups/);
+    await assert.rejects(openConnection(r, root), /could not reach the database at 127\.0\.0\.1:\d+.*security group/);
   });
 
   it('a refused SSH login (wrong OS user) names the user and leaves nothing behind', async () => {
@@ -79,7 +79,7 @@ describe('db cleanup after failures', () => {
   it('a local forward to an unreachable database fails before it listens', async () => {
     const closed = await getFreePort();
     const r = tunnelRoute(testRouteContext(db, ssh, { db: { id: 'gone', region: 'eu-west-1', endpoint: { address: '127.0.0.1', port: closed } } }));
-    await assert.rejects(openLocalForward(r), /could not open a connection/);
+    await assert.rejects(openLocalForward(r), /could not reach the database at 127\.0\.0\.1/);
   });
 
   it('closing a local forward stops the listener and cuts its clients and the SSH session', async () => {

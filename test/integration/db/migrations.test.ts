@@ -3,9 +3,10 @@ import * as path from 'node:path';
 import type * as mysql from 'mysql2/promise';
 import { DbCredentials } from '../../../src/core/db/credentials';
 import { openConnection, type DbSession } from '../../../src/core/db/connection';
-import { discoverMigrations, MigrationError, runMigrations, type MigrationProgress } from '../../../src/core/db/migrations';
+import { discoverMigrations, MigrationError, runMigrations, type MigrationFile, type MigrationProgress } from '../../../src/core/db/migrations';
 import { chooseRoute, type Route } from '../../../src/core/db/routes';
-import { createDatabase } from '../../../src/core/db/schema';
+import { createAppUser, createDatabase } from '../../../src/core/db/schema';
+import { splitSql } from '../../../src/core/db/sqlSplit';
 import { CancelledError } from '../../../src/core/errors';
 import { startSshd, type SshServer } from '../support';
 import { leftovers, ourListeningPorts, testRouteContext } from './helpers';
@@ -140,4 +141,46 @@ describe('db migrations on MariaDB', () => {
     assert.deepEqual(await leftovers({ ssh: ssh.port }, listeningBefore), []);
     assert.deepEqual(await tables(s.connection, 'tunnelled'), ['posts', 'schema_migrations', 'users']);
   });
+
+  function migration(file: string, version: bigint, sql: string): MigrationFile {
+    return { path: file, kind: 'golang-migrate', version, statements: splitSql(sql) };
+  }
+
+  it('keeps the version table in the app database even when a migration switches databases (USE)', async () => {
+    await createDatabase(s.connection, 'qualified');
+    await createDatabase(s.connection, 'elsewhere');
+    const files = [
+      migration('migrations/1_a.up.sql', 1n, 'CREATE TABLE qualified.a (id INT);\nUSE elsewhere;\nCREATE TABLE b (id INT);'),
+      migration('migrations/2_c.up.sql', 2n, 'CREATE TABLE qualified.c (id INT);'),
+    ];
+    const result = await runMigrations(s.connection, 'qualified', files);
+    assert.deepEqual(result.applied, ['migrations/1_a.up.sql', 'migrations/2_c.up.sql']);
+    assert.deepEqual(await rows(s.connection, 'SELECT version, dirty FROM qualified.schema_migrations'), [{ version: 2, dirty: 0 }]);
+    assert.deepEqual(await tables(s.connection, 'elsewhere'), ['b'], 'no schema_migrations in the database the migration switched to');
+    // Run again from a connection that sits in the other database: all of it is known as applied.
+    await s.connection.query('USE elsewhere');
+    assert.deepEqual((await runMigrations(s.connection, 'qualified', files)).skipped, files.map((f) => f.path));
+  });
+
+  it('runs the migrations as the app user when given one, not as the login that created it', async () => {
+    await createDatabase(s.connection, 'owned');
+    const app = await createAppUser(s.connection, 'owned', 'owned_app');
+    const own = await openConnection(direct, root());
+    try {
+      const files = [
+        migration('migrations/1_who.up.sql', 1n, 'CREATE TABLE who (u VARCHAR(200));\nINSERT INTO who SELECT CURRENT_USER();'),
+        migration('migrations/2_reach.up.sql', 2n, 'CREATE TABLE canary_reach (id INT);'),
+      ];
+      const result = await runMigrations(own.connection, 'owned', files, { as: { user: app.user, password: app.password } });
+      assert.equal(result.applied.length, 2);
+      assert.deepEqual(await rows(s.connection, 'SELECT u FROM owned.who'), [{ u: 'owned_app@%' }]);
+      // Least privilege holds while the migrations run: the app user reaches no other database.
+      const reach = migration('migrations/3_out.up.sql', 3n, 'CREATE DATABASE not_allowed;');
+      await assert.rejects(runMigrations(own.connection, 'owned', [reach], { as: { user: app.user, password: app.password } }), /denied/);
+      await assert.rejects(runMigrations(own.connection, 'owned', files, { as: { user: app.user, password: 'wrong' } }), /Logging in as owned_app to run the migrations failed/);
+    } finally {
+      await own.close();
+    }
+  });
 });
+

@@ -6,7 +6,7 @@ import { openConnection, openLocalForward, type CredentialInput, type DbSession 
 import { findMysqlClient, mysqlShellCommand, shellTargetFor } from '../../../src/core/db/mysqlShell';
 import { chooseRoute, type LocalPortRoute, type Route, type RouteContext, type SshTunnelRoute } from '../../../src/core/db/routes';
 import { fingerprintSha256 } from '../../../src/core/db/sshTunnel';
-import { startMariaDb, startSshd, type MariaDbServer, type SshServer } from '../support';
+import { makeTestCertificates, startMariaDb, startSshd, type MariaDbServer, type SshServer } from '../support';
 import { leftovers, ourListeningPorts, serverConnections, testRouteContext } from './helpers';
 import { FAKE_ENDPOINT, startTlsMariaDb, type TlsMariaDb } from './tlsMariaDb';
 
@@ -144,7 +144,7 @@ describe('db routes against MariaDB and OpenSSH', () => {
 
   it('the mariadb client runs through the forwarded port with the password in its environment only', async function () {
     const client = await findMysqlClient();
-    if (!client) this.skip();
+    assert.ok(client, 'the tests install a mysql/mariadb client');
     const forward = await openLocalForward(route(testRouteContext(db, ssh), false));
     try {
       const target = shellTargetFor(forward, { user: 'root', database: 'mysql' }, db.caFile);
@@ -161,6 +161,40 @@ describe('db routes against MariaDB and OpenSSH', () => {
       assert.equal(encrypted, '1');
     } finally {
       await forward.close();
+    }
+  });
+
+  it('the mariadb client checks the name when it connects by the certificate\'s name, and through a forward connects on the CA while the extension checks the name', async () => {
+    const client = await findMysqlClient();
+    assert.ok(client, 'the tests install a mysql/mariadb client');
+    // Signed by the CA the client trusts, but issued to the endpoint name only, not to 127.0.0.1.
+    const certificates = await makeTestCertificates({ names: [FAKE_ENDPOINT], caName: 'RDS Link Test CA', days: 3 });
+    const password = 'Name-Check_pass.1';
+    const server = await startMariaDb({ password, tls: { certFile: certificates.certFile, keyFile: certificates.keyFile, caFile: certificates.caFile }, users: [{ user: 'root', password }] });
+    const run = (target: ReturnType<typeof shellTargetFor>): Promise<{ failed: boolean; stderr: string }> => {
+      const cmd = mysqlShellCommand(client, target, password);
+      return new Promise((resolve) =>
+        execFile(cmd.command, [...cmd.args, '--batch', '-e', 'SELECT 1'], { env: { ...process.env, ...cmd.env }, timeout: 15_000 }, (err, _stdout, stderr) => resolve({ failed: !!err, stderr })),
+      );
+    };
+    try {
+      const forward = await openLocalForward({ kind: 'localPort', host: server.host, port: server.port, tls: { mode: 'verify', ca: [certificates.caPem], servername: FAKE_ENDPOINT } });
+      try {
+        const target = shellTargetFor(forward, { user: 'root' }, certificates.caFile);
+        assert.equal(target.host, '127.0.0.1');
+        assert.equal(target.hostIsCertificateName, false);
+        const viaForward = await run(target);
+        assert.equal(viaForward.failed, false, viaForward.stderr);
+        // As if 127.0.0.1 were the name the client connects by: the strict check is on, and refuses.
+        const strict = await run({ ...target, hostIsCertificateName: true });
+        assert.equal(strict.failed, true, 'the client refused a certificate that does not name 127.0.0.1');
+        assert.match(strict.stderr, /SSL|TLS|certificate/i);
+      } finally {
+        await forward.close();
+      }
+    } finally {
+      await server.stop();
+      certificates.remove();
     }
   });
 });

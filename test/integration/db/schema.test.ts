@@ -162,6 +162,43 @@ describe('db schema on MariaDB', () => {
       await (await loginAs('blog_app', second.password)).close();
     });
 
+    it('a reset that fails half way (the grant is refused) still hands over the new password first', async () => {
+      await createDatabase(s.connection, 'halfway');
+      const first = await createAppUser(s.connection, 'halfway', 'halfway_app');
+      // May reset passwords (CREATE USER privilege) but may not grant anything on the database.
+      const resetter = await createAppUser(s.connection, 'halfway', 'resetter');
+      await s.connection.query("REVOKE ALL PRIVILEGES ON `halfway`.* FROM 'resetter'@'%'");
+      await s.connection.query("GRANT CREATE USER ON *.* TO 'resetter'@'%'");
+      const r = await loginAs('resetter', resetter.password);
+      const stored: string[] = [];
+      try {
+        const err = await createAppUser(r.connection, 'halfway', 'halfway_app', '%', {
+          ifExists: 'resetPassword',
+          onPasswordReset: async (p) => {
+            stored.push(p);
+          },
+        }).then(() => undefined, (e: Error) => e);
+        assert.ok(err instanceof Error, 'the grant failed');
+        assert.match(err.message, /Granting 'halfway_app'@'%' access to halfway failed: .*denied/);
+      } finally {
+        await r.close();
+      }
+      assert.equal(stored.length, 1, 'the new password was handed over before the grant');
+      assert.notEqual(stored[0], first.password);
+      // It is the password the server now holds; the old one is gone.
+      await (await loginAs('halfway_app', stored[0])).close();
+      await assert.rejects(loginAs('halfway_app', first.password), /refused the login/);
+      // A refused reset changes nothing, and hands over nothing.
+      const none: string[] = [];
+      const weak = await loginAs('halfway_app', stored[0]);
+      try {
+        await assert.rejects(createAppUser(weak.connection, 'halfway', 'resetter', '%', { ifExists: 'resetPassword', onPasswordReset: async (p) => void none.push(p) }), /denied/);
+      } finally {
+        await weak.close();
+      }
+      assert.deepEqual(none, []);
+    });
+
     it('refuses hostile user and host names before any SQL, and keeps passwords out of errors', async () => {
       const before = await s.connection.query("SELECT COUNT(*) AS n FROM mysql.user");
       for (const [user, host] of [["x'@'%' IDENTIFIED BY 'p'; DROP DATABASE canary; --", '%'], ['ok_user', "%' OR '1"], ['root', '%'], ['u'.repeat(33), '%']]) {

@@ -12,8 +12,12 @@ export interface SshServer {
   readonly username: string;
   /** The user's ed25519 private key (OpenSSH format, no passphrase). */
   readonly privateKey: string;
-  /** The server's host public key line ("ssh-ed25519 AAAA..."). */
+  /** The server's host public key line ("ssh-ed25519 AAAA..."); a new one after replaceHostKey(). */
   readonly hostPublicKey: string;
+  /** `ssh-keygen -l` of the host key: "256 SHA256:… comment (ED25519)". */
+  hostKeyFingerprintLine(): Promise<string>;
+  /** A new host key from ssh-keygen, then sshd restarted on the same port (as after a rebuild of the instance). */
+  replaceHostKey(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -106,18 +110,35 @@ async function startOnce(sshd: string, sshKeygen: string, username: string, port
         '',
       ].join('\n'),
     );
-    proc = new ManagedProcess(`sshd (port ${port})`, sshd, ['-D', '-e', '-f', config, '-p', String(port)]);
-    const started = proc;
-    // Ready once it sends its "SSH-2.0-" banner.
-    await started.waitUntilReady(() => readsBanner(port), timeoutMs);
+    const launch = async (): Promise<ManagedProcess> => {
+      proc = new ManagedProcess(`sshd (port ${port})`, sshd, ['-D', '-e', '-f', config, '-p', String(port)]);
+      // Ready once it sends its "SSH-2.0-" banner.
+      await proc.waitUntilReady(() => readsBanner(port), timeoutMs);
+      return proc;
+    };
+    let started = await launch();
     const privateKey = fs.readFileSync(userKey, 'utf8');
-    const hostPublicKey = fs.readFileSync(`${hostKey}.pub`, 'utf8').trim();
+    const readHostKey = () => fs.readFileSync(`${hostKey}.pub`, 'utf8').trim();
+    let hostPublicKey = readHostKey();
     return {
       host: '127.0.0.1',
       port,
       username,
       privateKey,
-      hostPublicKey,
+      get hostPublicKey() {
+        return hostPublicKey;
+      },
+      async hostKeyFingerprintLine() {
+        return (await runCommand(sshKeygen, ['-l', '-f', `${hostKey}.pub`])).stdout.trim();
+      },
+      async replaceHostKey() {
+        await started.stop(3000);
+        fs.rmSync(hostKey, { force: true });
+        fs.rmSync(`${hostKey}.pub`, { force: true });
+        await runCommand(sshKeygen, ['-q', '-t', 'ed25519', '-N', '', '-C', 'rds-link test host (new)', '-f', hostKey]);
+        hostPublicKey = readHostKey();
+        started = await launch();
+      },
       async stop() {
         await started.stop(3000);
         removeTempDir(base);

@@ -1,6 +1,8 @@
 import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
-import { describePlan, discoverMigrations, parseGooseUp, planMigrations } from '../../../src/core/db/migrations';
+import { describePlan, discoverMigrations, parseGooseUp, planMigrations, planSqlText } from '../../../src/core/db/migrations';
 
 const fixtures = path.resolve(__dirname, '../../../../test/fixtures/db');
 
@@ -107,3 +109,57 @@ describe('db migrations: goose sections', () => {
     assert.deepEqual(s.statements.map((x) => x.sql), ["INSERT INTO t VALUES ('a;b')", "INSERT INTO t VALUES ('c')"]);
   });
 });
+
+describe('db migrations: what is read from disk, and shown before it runs', () => {
+  let tmp: string;
+  beforeEach(() => {
+    tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'rds-link-mig-'));
+  });
+  afterEach(() => fs.rmSync(tmp, { recursive: true, force: true }));
+
+  it('does not follow a symbolic link out of the project folder, and says what it skipped', async () => {
+    const project = path.join(tmp, 'project');
+    const elsewhere = path.join(tmp, 'elsewhere');
+    fs.mkdirSync(path.join(project, 'migrations'), { recursive: true });
+    fs.mkdirSync(path.join(elsewhere, 'migs'), { recursive: true });
+    fs.writeFileSync(path.join(elsewhere, 'evil.sql'), 'DROP DATABASE important;\n');
+    fs.writeFileSync(path.join(elsewhere, 'migs', '1_x.up.sql'), 'DROP TABLE users;\n');
+    fs.writeFileSync(path.join(project, 'migrations', '1_init.up.sql'), 'CREATE TABLE a (id INT);\n');
+    fs.writeFileSync(path.join(project, 'shared.sql'), 'CREATE TABLE b (id INT);\n');
+    fs.symlinkSync(path.join(elsewhere, 'evil.sql'), path.join(project, 'schema.sql'));
+    fs.symlinkSync(path.join(elsewhere, 'evil.sql'), path.join(project, 'migrations', '2_evil.up.sql'));
+    // A link that stays inside the project is followed.
+    fs.symlinkSync('../shared.sql', path.join(project, 'migrations', '3_shared.up.sql'));
+    const plan = await discoverMigrations(project);
+    assert.deepEqual(plan.files.map((f) => f.path), ['migrations/1_init.up.sql', 'migrations/3_shared.up.sql']);
+    assert.deepEqual(plan.warnings, [
+      'schema.sql is skipped: it is a link to a file outside the project folder.',
+      'migrations/2_evil.up.sql is skipped: it is a link to a file outside the project folder.',
+    ]);
+    assert.ok(plan.files.every((f) => f.statements.every((st) => !/DROP/.test(st.sql))));
+
+    // The migrations folder itself a link to elsewhere: nothing in it is read.
+    const other = path.join(tmp, 'other');
+    fs.mkdirSync(other);
+    fs.symlinkSync(path.join(elsewhere, 'migs'), path.join(other, 'migrations'));
+    const linked = await discoverMigrations(other);
+    assert.deepEqual(linked.files, []);
+    assert.deepEqual(linked.warnings, ['migrations/1_x.up.sql is skipped: it is a link to a file outside the project folder.']);
+  });
+
+  it('writes the SQL that will run as one read-only text, file after file in run order', async () => {
+    const plan = await discoverMigrations(path.join(fixtures, 'goose-app'));
+    const text = planSqlText(plan, 'shop');
+    assert.match(text, /^-- RDS Link runs these 3 files in shop, in this order, statement by statement\.\n/);
+    const headers = [...text.matchAll(/^-- (\d\/3) (\S+) \(goose (\d+), (\d+) statements\)$/gm)].map((m) => [m[1], m[2]]);
+    assert.deepEqual(headers, plan.files.map((f, i) => [`${i + 1}/3`, f.path]));
+    // Each statement as it will be sent, the file and line it comes from above it.
+    for (const f of plan.files) {
+      for (const st of f.statements) assert.ok(text.includes(`-- ${f.path}:${st.line}\n${st.sql}`), `${f.path}:${st.line}`);
+    }
+    // Only the Up sections: a Down statement is not in the preview, because it never runs.
+    assert.doesNotMatch(text, /DROP TABLE/i);
+    assert.ok(text.indexOf(plan.files[0].path) < text.indexOf(plan.files[1].path));
+  });
+});
+

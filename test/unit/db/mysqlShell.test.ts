@@ -15,7 +15,15 @@ describe('db mysql shell command', () => {
     assert.deepEqual(cmd.args, ['--host=127.0.0.1', '--port=41000', '--user=admin', '--protocol=TCP', '--ssl-mode=VERIFY_CA', '--ssl-ca=/ext/media/certs/rds-global-bundle.pem', '--database=app']);
   });
 
-  it('checks the host name too when the client connects to the endpoint by name', () => {
+  it('through a forwarded port (127.0.0.1, a name no RDS certificate carries) checks the chain only: the extension checked the name on that route', () => {
+    const mysql = mysqlShellCommand({ path: 'mysql', flavor: 'mysql' }, { ...base, hostIsCertificateName: false }, PASSWORD);
+    assert.ok(mysql.args.includes('--ssl-mode=VERIFY_CA'), mysql.args.join(' '));
+    const maria = mysqlShellCommand({ path: 'mariadb', flavor: 'mariadb' }, { ...base, hostIsCertificateName: false }, PASSWORD);
+    assert.ok(!maria.args.includes('--ssl-verify-server-cert'), maria.args.join(' '));
+    assert.ok(maria.args.includes('--ssl-ca=/ext/media/certs/rds-global-bundle.pem'));
+  });
+
+  it('checks the host name when the client connects to the endpoint by name', () => {
     const cmd = mysqlShellCommand({ path: 'mysql', flavor: 'mysql' }, { ...base, host: 'db.x.rds.amazonaws.com', hostIsCertificateName: true }, PASSWORD);
     assert.ok(cmd.args.includes('--ssl-mode=VERIFY_IDENTITY'));
     const maria = mysqlShellCommand({ path: 'mariadb', flavor: 'mariadb' }, { ...base, hostIsCertificateName: true }, PASSWORD);
@@ -30,6 +38,14 @@ describe('db mysql shell command', () => {
     assert.deepEqual(args('mariadb', { mode: 'unverified' }), ['--ssl']);
     assert.deepEqual(args('mariadb', { mode: 'off' }), ['--skip-ssl']);
     assert.throws(() => mysqlShellCommand({ path: 'mysql', flavor: 'mysql' }, { ...base, caFile: undefined }, PASSWORD), /CA file/);
+  });
+
+  it('sends an IAM token only over verified TLS', () => {
+    for (const flavor of ['mysql', 'mariadb'] as const) {
+      for (const mode of ['unverified', 'off'] as const) {
+        assert.throws(() => mysqlShellCommand({ path: flavor, flavor }, { ...base, tls: { mode }, iamToken: true }, 'token'), new RegExp(`IAM token is sent only over TLS whose certificate is verified.*"${mode}"`));
+      }
+    }
   });
 
   it('allows the clear-text plugin for an IAM token', () => {

@@ -45,6 +45,7 @@ describe('db routes: chooseRoute', () => {
     assert.deepEqual(r.target, { host: db.endpoint.address, port: 3306 });
     assert.deepEqual(r.key, { kind: 'instanceConnect' });
     assert.equal(r.instance.id, 'i-web');
+    assert.equal(r.viaHostOverride, undefined, 'the instance\'s own address: its console vouches for the host key');
     assert.equal(r.tls.mode, 'verify');
     assert.match(d.message, /does not answer from here/);
     assert.match(d.message, /web \(i-web\)/);
@@ -124,6 +125,8 @@ describe('db routes: chooseRoute', () => {
     const r = tunnel(chooseRoute(ctx({ sshHostOverride: { host: '127.0.0.1', port: 2222, privateKey: 'KEY' } }), false));
     assert.deepEqual(r.ssh, { host: '127.0.0.1', port: 2222, username: 'ec2-user' });
     assert.deepEqual(r.key, { kind: 'privateKey', privateKey: 'KEY', push: false });
+    // Whatever answers there, the instance's console cannot vouch for its host key.
+    assert.equal(r.viaHostOverride, true);
     // The database target stays the RDS endpoint: the override only moves the SSH leg.
     assert.equal(r.target.host, db.endpoint.address);
     const pushed = tunnel(chooseRoute(ctx({ sshHostOverride: { host: '127.0.0.1', privateKey: 'KEY', pushKey: true } }), false));

@@ -168,6 +168,24 @@ describe('goconfig detection', () => {
     }
   });
 
+  it('refuses JSON nested 100,000 levels deep with a reason, not a stack overflow', () => {
+    const n = 100_000;
+    for (const [name, text] of [
+      ['config.json', `{"database": ${'['.repeat(n)}${']'.repeat(n)}}`],
+      // Not strict JSON (a comment): the other reader.
+      ['config.json', `// deep\n${'{"a":'.repeat(n)}1${'}'.repeat(n)}`],
+    ]) {
+      const d = detect(name, text);
+      assert.ok(d.failure, 'refused');
+      assert.match(d.failure.reason, /nested more than 512 levels deep/);
+      assert.equal(d.failure.line, name === 'config.json' && text.startsWith('//') ? 2 : 1);
+      assert.deepEqual(d.settings, []);
+    }
+    // Brackets inside strings do not count; 512 levels still read.
+    const fine = detect('config.json', `{"database": {"host": "${'['.repeat(2000)}"}, "x": ${'['.repeat(511)}${']'.repeat(511)}}`);
+    assert.equal(fine.failure, undefined);
+  });
+
   it('reads block YAML with the fast scanner and hands anything else to the library', () => {
     assert.equal(readYaml('a:\n  b: 1\n  c: [1, 2]\n').via, 'library');
     assert.equal(readYaml('a:\n  b: 1\n  c:\n    - 1\n').via, 'fast');

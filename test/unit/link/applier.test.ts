@@ -1,6 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { isCancellation } from '../../../src/core/errors';
 import {
+  ApplyCancelledError,
   ApplyFailedError,
   DryRunFailedError,
   PlanNotApplicableError,
@@ -347,6 +348,111 @@ describe('fault injection: every failing step leaves AWS as it was', () => {
     const before = aws.calls.length;
     await assert.rejects(applyPlan(plan, aws, { ...fast, signal: ac.signal }), (e: unknown) => isCancellation(e));
     assert.equal(aws.calls.length, before);
+  });
+});
+
+describe('cancelling in the middle of a call: AWS as it was, and the result says so', () => {
+  const fresh = planLink({ instance: instance(), db: db(), groups: baseGroups() });
+  const kinds: FaultKind[] = ['cancelled', 'cancelledBeforeAws'];
+
+  /** A cancel button the fake presses while the chosen call is in flight. */
+  function cancelButton(aws: FakeAws): AbortController {
+    const ac = new AbortController();
+    aws.onCancel = () => ac.abort();
+    return ac;
+  }
+
+  async function expectCancelled(promise: Promise<unknown>): Promise<ApplyCancelledError> {
+    const err = await promise.then(() => assert.fail('the run should have been cancelled'), (e: unknown) => e);
+    assert.ok(isCancellation(err), `expected a cancel (never shown as a failure), got ${String(err)}`);
+    assert.ok(err instanceof ApplyCancelledError, `expected "cancelled, rolled back", got ${String(err)}`);
+    return err;
+  }
+
+  for (const [index, step] of fresh.steps.entries()) {
+    for (const kind of kinds) {
+      it(`fresh link, cancelled during step ${index + 1} (${step.kind}), ${kind}`, async () => {
+        const aws = FakeAws.from(world());
+        const initial = aws.snapshot();
+        const { plan } = await prepareLink(aws, { instanceId: 'i-web', db: APPDB });
+        const ac = cancelButton(aws);
+        aws.failStep(plan, index, kind);
+        const err = await expectCancelled(applyPlan(plan, aws, { ...fast, signal: ac.signal }));
+        assert.equal(err.stepIndex, index);
+        assert.ok(err.rollback.complete);
+        assert.match(err.message, new RegExp(`^Cancelled during step ${index + 1} of 8 \\(.+\\)\\. (Rolled back \\(.+\\): AWS is as it was|Nothing had been changed)\\.$`));
+        // The undo ran on calls the same cancel cannot stop: none was cut off.
+        assert.deepEqual(aws.abortedCalls, []);
+        assertNoTrace(aws, initial);
+      });
+    }
+  }
+
+  const unlinkSteps = ['setInterfaceGroups', 'setDatabaseGroups', 'revokeRule', 'revokeRule'];
+  for (const [index, kindOfStep] of unlinkSteps.entries()) {
+    for (const kind of kinds) {
+      it(`unlink, cancelled during step ${index + 1} (${kindOfStep}), ${kind}: still linked as before`, async () => {
+        const aws = FakeAws.from(world());
+        await link(aws);
+        const linked = aws.snapshot();
+        const { plan } = await prepareUnlink(aws, (await currentLinks(aws))[0]);
+        assert.equal(plan.steps[index].kind, kindOfStep);
+        const ac = cancelButton(aws);
+        aws.failStep(plan, index, kind);
+        const err = await expectCancelled(applyPlan(plan, aws, { ...fast, signal: ac.signal }));
+        assert.match(err.message, new RegExp(`^Cancelled during step ${index + 1} of 6`));
+        assert.deepEqual(aws.snapshot(), linked);
+        assert.equal((await currentLinks(aws)).length, 1);
+      });
+    }
+  }
+
+  it('unlink cancelled while a group is deleted: the deletes finish, since the link is already gone', async () => {
+    const aws = FakeAws.from(world());
+    await link(aws);
+    const { plan } = await prepareUnlink(aws, (await currentLinks(aws))[0]);
+    const ac = cancelButton(aws);
+    aws.failStep(plan, 4, 'cancelled');
+    const result = await applyPlan(plan, aws, { ...fast, signal: ac.signal });
+    assert.ok(ac.signal.aborted);
+    assert.equal(result.status, 'applied');
+    assert.equal(result.deletedGroupIds.length, 2);
+    assert.equal(aws.groupByName('ec2-rds-1'), undefined);
+    assert.equal(aws.groupByName('rds-ec2-1'), undefined);
+  });
+
+  it('a cancel during the dry run changes nothing and says so', async () => {
+    const aws = FakeAws.from(world());
+    const initial = aws.snapshot();
+    const { plan } = await prepareLink(aws, { instanceId: 'i-web', db: APPDB });
+    const ac = new AbortController();
+    const err = await applyPlan(plan, aws, { ...fast, signal: ac.signal, onProgress: (p) => p.phase === 'dryRun' && ac.abort() }).then(() => assert.fail('cancelled'), (e: unknown) => e);
+    assert.ok(isCancellation(err), String(err));
+    assert.match((err as Error).message, /Cancelled during the dry run: nothing was changed/);
+    assert.equal(aws.mutations().length, 0);
+    assert.deepEqual(aws.snapshot(), initial);
+  });
+
+  it('a rollback that cannot finish after a cancel is a failure that names what is left', async () => {
+    const aws = FakeAws.from(world());
+    const { plan } = await prepareLink(aws, { instanceId: 'i-web', db: APPDB });
+    const ac = cancelButton(aws);
+    aws.failStep(plan, 6, 'cancelled');
+    aws.failOn('deleteSecurityGroup', { kind: 'rejected', times: Infinity });
+    const err = await expectApplyFailure(applyPlan(plan, aws, { ...fast, signal: ac.signal }));
+    assert.ok(err.cause instanceof Error && isCancellation(err.cause));
+    assert.equal(isCancellation(err), false, 'shown: something is left in AWS');
+    assert.match(err.message, /^Cancelled during step 7 of 8 .*The rollback did not finish; left behind: security group rds-ec2-1 \(sg-new\d+\); security group ec2-rds-1/);
+    assert.deepEqual(aws.interfaceGroups('eni-web'), ['sg-web']);
+  });
+
+  it('cancelling the reads before a link ends the call in flight with a cancel, not a read failure', async () => {
+    const aws = FakeAws.from(world());
+    const ac = new AbortController();
+    ac.abort();
+    const err = await prepareLink(aws, { instanceId: 'i-web', db: APPDB }, { signal: ac.signal }).then(() => assert.fail('cancelled'), (e: unknown) => e);
+    assert.ok(isCancellation(err), String(err));
+    assert.ok(aws.abortedCalls.length > 0);
   });
 });
 

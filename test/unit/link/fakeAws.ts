@@ -8,9 +8,13 @@
  * - a DB changes groups only when available; an Aurora member's groups belong to its cluster;
  * - DryRun answers UnauthorizedOperation, a NotFound for a made-up id, else DryRunOperation;
  * - a new group may not be visible for a few calls (eventual consistency), when asked.
+ * - `withSignal(signal)` is the SDK's abortSignal: once the signal fires, calls through that
+ *   view end at once (a CancelledError, as the session's middleware turns an abort into);
+ *   calls on the fake itself are never aborted.
  * Faults are injected per method; `snapshot()` lets a test assert that AWS is as it was.
  */
 import type { Ec2Instance, RdsDatabase, SecurityGroup, SecurityGroupRule } from '../../../src/core/aws/types';
+import { CancelledError } from '../../../src/core/errors';
 import { ALLOW_ALL_EGRESS } from '../../../src/core/aws/link/consoleRules';
 import type { DbTarget, InterfaceUse, LinkApi, NewGroupInput, Plan, PlanStep, RuleDirection, SecurityGroupFilter } from '../../../src/core/aws/link/types';
 import type { World } from './builders';
@@ -50,7 +54,11 @@ export type FaultKind =
   /** The call takes effect, but the answer is lost (a timeout): the caller cannot know. */
   | 'lost'
   /** AWS answers 503 without doing anything. */
-  | 'unavailable';
+  | 'unavailable'
+  /** The user cancels (`onCancel`) while the call is in flight, after AWS did it; an aborted call never sees the answer. */
+  | 'cancelled'
+  /** The user cancels while the request is on its way: an aborted call ends before AWS sees it. */
+  | 'cancelledBeforeAws';
 
 interface Injection {
   method: Method;
@@ -100,6 +108,12 @@ export class FakeAws implements LinkApi {
   private readonly vpcs = new Set<string>();
   private injections: Injection[] = [];
   private seq = 0;
+  /** Fired by a 'cancelled' fault: the test's cancel button (usually an AbortController's abort). */
+  onCancel: (() => void) | undefined;
+  /** Calls through a signal view that ended because the signal had fired before they started. */
+  readonly abortedCalls: Method[] = [];
+  /** The signal of the view making the current call (the fake's methods run synchronously). */
+  private callSignal: AbortSignal | undefined;
 
   static from(world: World): FakeAws {
     const aws = new FakeAws();
@@ -188,6 +202,27 @@ export class FakeAws implements LinkApi {
   /** Real (non-dry-run) mutating calls made so far. */
   mutations(): { method: Method; args: unknown[] }[] {
     return this.calls.filter((c) => !c.dryRun && !c.method.startsWith('describe'));
+  }
+
+  withSignal(signal: AbortSignal): LinkApi {
+    const view = {} as Record<string, unknown>;
+    const methods: Method[] = ['describeInstance', 'describeDatabase', 'describeDatabases', 'describeSecurityGroups', 'describeInterfaces', 'createSecurityGroup', 'deleteSecurityGroup', 'authorizeRules', 'revokeRules', 'setInterfaceGroups', 'setDatabaseGroups'];
+    for (const m of methods) {
+      view[m] = (...args: unknown[]) => {
+        if (signal.aborted) {
+          this.abortedCalls.push(m);
+          return Promise.reject(new CancelledError(`${m} aborted before it started`));
+        }
+        this.callSignal = signal;
+        try {
+          return (this[m] as (...a: unknown[]) => Promise<unknown>)(...args);
+        } finally {
+          this.callSignal = undefined;
+        }
+      };
+    }
+    view.withSignal = (other: AbortSignal) => this.withSignal(other);
+    return view as unknown as LinkApi;
   }
 
   // -------------------------------------------------------------------------------------------
@@ -372,6 +407,15 @@ export class FakeAws implements LinkApi {
       if (--inj.times <= 0) this.injections.splice(this.injections.indexOf(inj), 1);
       if (inj.kind === 'rejected') throw new AwsError('InjectedFault', `injected failure of ${method}`);
       if (inj.kind === 'unavailable') throw new AwsError('ServiceUnavailable', `injected 503 on ${method}`, 503);
+      if (inj.kind === 'cancelled' || inj.kind === 'cancelledBeforeAws') {
+        const signal = this.callSignal;
+        this.onCancel?.();
+        if (inj.kind === 'cancelled' || !signal?.aborted) {
+          const out = apply();
+          if (!signal?.aborted) return out;
+        }
+        throw new CancelledError(`${method} aborted in flight`);
+      }
       apply();
       throw new AwsError('TimeoutError', `injected lost answer of ${method}`, null);
     }

@@ -1,6 +1,9 @@
 import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { configureL10n } from '../../../src/core/l10n';
 import { findLinks, linksOfDatabase, linksOfInstance } from '../../../src/core/aws/link/links';
-import { planUnlink } from '../../../src/core/aws/link/planner';
+import { describePlan, planUnlink } from '../../../src/core/aws/link/planner';
 import type { LinkedPair, UnlinkPlan, UnlinkState } from '../../../src/core/aws/link/types';
 import type { SecurityGroup } from '../../../src/core/aws/types';
 import { auroraCluster, baseGroups, cidrRule, consolePair, db, eni, instance, withGroup } from './builders';
@@ -182,5 +185,52 @@ describe('planUnlink: the last group', () => {
     assert.ok(detachI.kind === 'setInterfaceGroups' && detachD.kind === 'setDatabaseGroups');
     assert.deepEqual(detachI.next, [{ kind: 'existing', id: 'sg-default', name: 'default' }]);
     assert.deepEqual(detachD.next, [{ kind: 'existing', id: 'sg-default', name: 'default' }]);
+  });
+
+  const lastGroupState = (): UnlinkState => ({ instances: [instance({ groups: ['sg-ec2rds1'] })], databases: [db({ securityGroupIds: ['sg-rdsec21'] })], groups, interfaces: [] });
+
+  it('says where the default group steps in, for the interface and for the DB', () => {
+    const state = lastGroupState();
+    const plan = planUnlink(linkOf(state), state);
+    assert.deepEqual(plan.defaultGroupFallbacks, [
+      { resource: { kind: 'interface', id: 'eni-web', instanceId: 'i-web' }, removed: { id: 'sg-ec2rds1', name: 'ec2-rds-1' }, fallback: { id: 'sg-default', name: 'default' } },
+      { resource: { kind: 'database', target: { kind: 'instance', id: 'appdb' } }, removed: { id: 'sg-rdsec21', name: 'rds-ec2-1' }, fallback: { id: 'sg-default', name: 'default' } },
+    ]);
+    // Where other groups remain, the default group is not involved and nothing is said.
+    const usual: UnlinkState = { instances: [web], databases: [appdb], groups, interfaces: [] };
+    assert.deepEqual(planUnlink(linkOf(usual), usual).defaultGroupFallbacks, []);
+    assert.equal(describePlan(planUnlink(linkOf(usual), usual)).filter((l) => /default/.test(l)).length, 0);
+  });
+
+  it('the plan shown before confirming warns that the default group may allow more', () => {
+    const state = lastGroupState();
+    const lines = describePlan(planUnlink(linkOf(state), state));
+    const warnings = lines.filter((l) => l.startsWith('Warning:'));
+    assert.deepEqual(warnings, [
+      "Warning: ec2-rds-1 (sg-ec2rds1) is the only security group of network interface eni-web (instance i-web). AWS requires one, so the VPC's default group default (sg-default) takes its place, and it may allow more than ec2-rds-1 (sg-ec2rds1) did (by default it admits all traffic from anything that holds it, and all outbound traffic). Check its rules, or add a group of your own first.",
+      "Warning: rds-ec2-1 (sg-rdsec21) is the only security group of DB instance appdb. AWS requires one, so the VPC's default group default (sg-default) takes its place, and it may allow more than rds-ec2-1 (sg-rdsec21) did (by default it admits all traffic from anything that holds it, and all outbound traffic). Check its rules, or add a group of your own first.",
+    ]);
+    // Before the steps, so it is read first.
+    assert.ok(lines.indexOf(warnings[0]) < lines.findIndex((l) => l.startsWith('1. ')));
+  });
+
+  it('the warning is in Indonesian with the Indonesian bundle', () => {
+    const root = path.resolve(__dirname, '../../../..');
+    const read = (f: string): Record<string, string> => JSON.parse(fs.readFileSync(path.join(root, 'l10n', f), 'utf8'));
+    const state = lastGroupState();
+    try {
+      configureL10n(read('bundle.l10n.id.json'));
+      const lines = describePlan(planUnlink(linkOf(state), state));
+      const warnings = lines.filter((l) => /sg-default/.test(l) && !/^\d+\./.test(l));
+      assert.equal(warnings.length, 2, lines.join('\n'));
+      for (const w of warnings) {
+        assert.doesNotMatch(w, /^Warning:/);
+        assert.match(w, /default \(sg-default\)/);
+      }
+      assert.match(warnings[0], /eni-web/);
+      assert.match(warnings[1], /appdb/);
+    } finally {
+      configureL10n(read('bundle.l10n.json'));
+    }
   });
 });

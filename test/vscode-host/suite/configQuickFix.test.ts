@@ -2,6 +2,9 @@
 // diagnostic on a local setting, the preferred code action, the patch as one undoable edit, and
 // a file that does not parse left untouched.
 import * as assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { EXTENSION_ID } from './extensionUnderTest';
 
@@ -15,6 +18,24 @@ async function until<T>(what: string, probe: () => T | undefined | Promise<T | u
     if (Date.now() - started > timeoutMs) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 100));
   }
+}
+
+/** Runs a command that shows quick picks, and takes the first item of each until the command ends. */
+async function takingFirstPick<T>(run: Thenable<T>): Promise<T> {
+  let settled = false;
+  const result = Promise.resolve(run).finally(() => {
+    settled = true;
+  });
+  while (!settled) {
+    await new Promise((r) => setTimeout(r, 250));
+    if (!settled) await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
+  }
+  return result;
+}
+
+interface PatchOutcome {
+  changed: number;
+  passwordWrittenTo?: string;
 }
 
 describe('config quick-fix: point a Go project config at RDS', function () {
@@ -84,5 +105,94 @@ describe('config quick-fix: point a Go project config at RDS', function () {
     assert.equal(result, undefined, 'the command failed (and said why)');
     assert.equal(doc.getText(), broken);
     assert.equal(doc.isDirty, false);
+  });
+
+  it('skips a file over rdsLink.config.maxFileSizeKb, and says so', async function () {
+    const config = vscode.workspace.getConfiguration('rdsLink');
+    await config.update('config.maxFileSizeKb', 1, vscode.ConfigurationTarget.Global);
+    try {
+      const text = `DB_HOST=localhost\nDB_USER=shop\nDB_NAME=shop\n# ${'x'.repeat(3000)}\n`;
+      const doc = await write('big.env', text);
+      await vscode.window.showTextDocument(doc);
+      const skipped = await until('the "skipped" diagnostic', () => vscode.languages.getDiagnostics(doc.uri).find((d) => d.code === 'rdsLink.configSkipped'));
+      assert.match(skipped.message, /did not read big\.env for database settings: 3 KB is over the limit of 1 KB \(setting rdsLink\.config\.maxFileSizeKb\)/);
+      assert.equal(skipped.severity, vscode.DiagnosticSeverity.Information);
+      assert.deepEqual(vscode.languages.getDiagnostics(doc.uri).filter((d) => d.code === 'rdsLink.notRds'), []);
+      assert.equal(await vscode.commands.executeCommand('rdsLink.patchConfig', doc.uri, target), undefined, 'the fix refuses it too');
+      assert.equal(doc.getText(), text);
+      // Raised again: the file is read, and its settings get their hints.
+      await config.update('config.maxFileSizeKb', 64, vscode.ConfigurationTarget.Global);
+      await until('the hints once the limit allows the file', () => vscode.languages.getDiagnostics(doc.uri).some((d) => d.code === 'rdsLink.notRds'));
+      assert.ok(!vscode.languages.getDiagnostics(doc.uri).some((d) => d.code === 'rdsLink.configSkipped'));
+    } finally {
+      await config.update('config.maxFileSizeKb', undefined, vscode.ConfigurationTarget.Global);
+    }
+  });
+
+  describe('where the password goes when git would commit the file', function () {
+    const yaml = 'database:\n  host: localhost\n  user: shop\n  password: old\n  name: shop\n';
+    let dir: string;
+    before(() => {
+      dir = folder.fsPath;
+      execFileSync('git', ['init', '-q', dir]);
+      fs.writeFileSync(path.join(dir, '.gitignore'), 'node_modules/\n');
+    });
+    after(() => fs.rmSync(path.join(dir, '.git'), { recursive: true, force: true }));
+
+    it('asks (and offers no .env) when git cannot be run, instead of taking the file for safe (a repository or not)', async function () {
+      const doc = await write('nogit.yaml', yaml);
+      const saved = process.env.PATH;
+      process.env.PATH = path.join(dir, 'no-such-bin');
+      let outcome: PatchOutcome | undefined;
+      try {
+        // The first item is "Leave the password out": no .env is offered while git cannot say whether it commits .env.
+        outcome = await takingFirstPick(vscode.commands.executeCommand<PatchOutcome>('rdsLink.patchConfig', doc.uri, target));
+      } finally {
+        process.env.PATH = saved;
+      }
+      assert.equal(outcome?.passwordWrittenTo, 'none', 'the password question was asked, and answered with "leave it out"');
+      assert.ok(!doc.getText().includes(target.password), doc.getText());
+      assert.ok(doc.getText().includes(target.host));
+    });
+
+    it('never applies edits computed on an older version of the file', async function () {
+      const doc = await write('stale.yaml', yaml);
+      // A change that lands while the fix writes .gitignore / reads .env, after the prompt.
+      let changed = false;
+      const sub = vscode.workspace.onDidOpenTextDocument((opened) => {
+        if (changed || !['.gitignore', '.env'].includes(path.basename(opened.fileName))) return;
+        changed = true;
+        const edit = new vscode.WorkspaceEdit();
+        edit.insert(doc.uri, new vscode.Position(0, 0), '# edited meanwhile\n');
+        void vscode.workspace.applyEdit(edit);
+      });
+      try {
+        await takingFirstPick(vscode.commands.executeCommand<PatchOutcome>('rdsLink.patchConfig', doc.uri, target));
+      } finally {
+        sub.dispose();
+      }
+      assert.ok(changed, 'the change was made during the fix');
+      await until('the change to reach the document', () => doc.getText().startsWith('# edited'));
+      assert.equal(doc.getText(), `# edited meanwhile\n${yaml}`, 'the stale fix was refused, not applied at shifted offsets');
+      await doc.save();
+    });
+
+    it('writes .gitignore to disk before any password reaches .env', async function () {
+      // .gitignore as the user had it (the previous fix may have saved .env into it).
+      const gitignore = vscode.Uri.file(path.join(dir, '.gitignore'));
+      await vscode.workspace.fs.writeFile(gitignore, Buffer.from('node_modules/\n'));
+      const ignoreDoc = await vscode.workspace.openTextDocument(gitignore);
+      await until('.gitignore to reload', () => ignoreDoc.getText() === 'node_modules/\n');
+      const doc = await write('app.yaml', yaml);
+      // The first item is "Write it to .env".
+      const outcome = await takingFirstPick(vscode.commands.executeCommand<PatchOutcome>('rdsLink.patchConfig', doc.uri, target));
+      assert.equal(outcome?.passwordWrittenTo, 'dotEnv');
+      assert.ok(!doc.getText().includes(target.password), doc.getText());
+      assert.equal(fs.readFileSync(gitignore.fsPath, 'utf8'), 'node_modules/\n.env\n', 'on disk, not only in an editor');
+      assert.doesNotThrow(() => execFileSync('git', ['-C', dir, 'check-ignore', '-q', '.env']), 'git ignores .env');
+      const env = await vscode.workspace.openTextDocument(vscode.Uri.file(path.join(dir, '.env')));
+      assert.ok(env.getText().includes(target.password), env.getText());
+      await env.save();
+    });
   });
 });

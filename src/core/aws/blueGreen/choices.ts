@@ -16,7 +16,7 @@ import {
   paginateDescribeOrderableDBInstanceOptions,
   type RDSClient,
 } from '@aws-sdk/client-rds';
-import { describeError } from '../../errors';
+import { describeError, isCancellation } from '../../errors';
 import { t } from '../../l10n';
 import { toDbCluster, toDbInstance } from '../rds';
 import type { RdsDatabase } from '../types';
@@ -199,6 +199,7 @@ export async function prepareBlueGreen(client: RDSClient, db: RdsDatabase): Prom
       }),
     ]);
   } catch (err) {
+    if (isCancellation(err)) throw err;
     throw new Error(t('Reading {0} and its Blue/Green deployments failed', db.id), { cause: err });
   }
   if (!fresh) throw new Error(t('Database {0} was not found.', db.id));

@@ -2,9 +2,12 @@
  * Runs a plan against AWS: first a dry run of every EC2 mutation (to prove permissions before
  * anything changes), then the steps in order. When a step fails, or the user cancels, what was
  * done is undone in reverse order, and the error carries both the failure and the rollback.
+ *
+ * Cancellation aborts the call in flight (through LinkApi.withSignal); the rollback then runs
+ * on the API without the signal, so the same cancel cannot stop the undo half way.
  */
 import { t } from '../../l10n';
-import { CancelledError, describeError, type CancelSignal } from '../../errors';
+import { CancelledError, describeError, isCancellation, isSignalled, toAbortSignal, type CancelSignal } from '../../errors';
 import type { SecurityGroupRule } from '../types';
 import { countingLinkApi, newCallCounts } from './callCounter';
 import { ALLOW_ALL_EGRESS, egressRuleDescription, ingressRuleDescription, isCreatedByUs, pairRule } from './consoleRules';
@@ -130,6 +133,21 @@ export class ApplyFailedError extends Error {
   }
 }
 
+/**
+ * The run was cancelled and everything it had done was undone: AWS is as it was. A cancellation
+ * (never shown as an error); its message says where it stopped and what the rollback undid.
+ */
+export class ApplyCancelledError extends CancelledError {
+  constructor(
+    message: string,
+    readonly stepIndex: number,
+    readonly rollback: RollbackReport,
+    readonly calls: number,
+  ) {
+    super(message);
+  }
+}
+
 const DEFAULT_DELETE_RETRY_MS = [2_000, 5_000, 10_000, 20_000, 30_000];
 const DEFAULT_CONSISTENCY_RETRY_MS = [500, 1_500, 3_000];
 
@@ -160,9 +178,10 @@ export function isAmbiguousFailure(err: unknown): boolean {
   return status === undefined || status >= 500;
 }
 
-function isCancelled(signal: CancelSignal | AbortSignal | undefined): boolean {
-  if (!signal) return false;
-  return 'aborted' in signal ? signal.aborted : signal.isCancellationRequested;
+/** The API whose calls `signal` aborts, when the API can be aborted (else the API itself). */
+export function signalledApi(api: LinkApi, signal: CancelSignal | AbortSignal | undefined): LinkApi {
+  const abort = toAbortSignal(signal);
+  return abort && api.withSignal ? api.withSignal(abort) : api;
 }
 
 /** The IAM actions a step needs. */
@@ -205,7 +224,7 @@ function ruleText(text: RuleText, peerId: string): string | undefined {
  * same VPC). RDS has no dry run: those steps are reported as not checked.
  */
 export async function dryRunPlan(plan: Plan, api: LinkApi, options: RunOptions = {}): Promise<DryRunReport> {
-  const counted = countingLinkApi(api, newCallCounts());
+  const counted = countingLinkApi(signalledApi(api, options.signal), newCallCounts());
   const calls = counted.api;
   const standIn = plan.kind === 'link' ? plan.standInGroupId : undefined;
   const total = plan.steps.length;
@@ -269,6 +288,8 @@ export async function dryRunPlan(plan: Plan, api: LinkApi, options: RunOptions =
       }
     }),
   );
+  // An aborted check proves nothing: the run stops here, before any change.
+  if (isSignalled(options.signal)) throw new CancelledError(t('Cancelled during the dry run: nothing was changed.'));
   const missingPermissions = [...new Set(checks.filter((c) => c.outcome === 'denied').flatMap((c) => c.permissions))];
   const problems = checks.filter((c) => c.outcome === 'failed').map((c) => `${describeStep(c.step)}: ${c.detail ?? ''}`);
   return { ok: missingPermissions.length === 0 && problems.length === 0, checks, missingPermissions, problems, calls: counted.counts.total };
@@ -297,14 +318,18 @@ export async function applyPlan(plan: Plan, api: LinkApi, options: ApplyOptions 
   if (plan.status !== 'ready') throw new PlanNotApplicableError(plan.refusal?.message ?? t('The plan cannot be applied.'));
 
   const counts = newCallCounts();
-  const calls = countingLinkApi(api, counts).api;
+  const signal = options.signal;
+  const cancelled = (): boolean => isSignalled(signal);
+  // `live` calls end when the user cancels; `steady` calls (undo, deletes) run to their end.
+  const live = countingLinkApi(signalledApi(api, signal), counts).api;
+  const steady = countingLinkApi(api, counts).api;
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
   const total = plan.steps.length;
 
   let dryRun: DryRunReport | undefined;
   if (options.dryRun !== false) {
-    if (isCancelled(options.signal)) throw new CancelledError();
-    dryRun = await dryRunPlan(plan, calls, options);
+    if (cancelled()) throw new CancelledError();
+    dryRun = await dryRunPlan(plan, live, options);
     if (!dryRun.ok) throw new DryRunFailedError(dryRun);
   }
 
@@ -331,19 +356,24 @@ export async function applyPlan(plan: Plan, api: LinkApi, options: ApplyOptions 
       } catch (err) {
         if (attempt >= delays.length || !awsErrorCode(err).endsWith('.NotFound')) throw err;
         await sleep(delays[attempt]);
+        if (cancelled()) throw new CancelledError();
       }
     }
   };
 
-  /** Deletes a group, retrying while AWS says something still depends on it. */
-  const deleteGroup = async (groupId: string): Promise<void> => {
+  /**
+   * Deletes a group, retrying while AWS says something still depends on it. Never aborted: a
+   * rollback must finish, and an unlink's deletes come after the link is gone. `stopWhenCancelled`
+   * (the unlink's deletes) stops the retries, not the call.
+   */
+  const deleteGroup = async (groupId: string, stopWhenCancelled = false): Promise<void> => {
     const delays = options.deleteRetryDelaysMs ?? DEFAULT_DELETE_RETRY_MS;
     for (let attempt = 0; ; attempt++) {
       try {
-        await calls.deleteSecurityGroup(groupId);
+        await steady.deleteSecurityGroup(groupId);
         return;
       } catch (err) {
-        if (attempt >= delays.length || awsErrorCode(err) !== 'DependencyViolation') throw err;
+        if (attempt >= delays.length || awsErrorCode(err) !== 'DependencyViolation' || (stopWhenCancelled && cancelled())) throw err;
         await sleep(delays[attempt]);
       }
     }
@@ -352,7 +382,7 @@ export async function applyPlan(plan: Plan, api: LinkApi, options: ApplyOptions 
   const runStep = async (step: PlanStep): Promise<void> => {
     switch (step.kind) {
       case 'createGroup': {
-        const id = await calls.createSecurityGroup({ name: step.name, description: step.description, vpcId: step.vpcId, tags: step.tags });
+        const id = await live.createSecurityGroup({ name: step.name, description: step.description, vpcId: step.vpcId, tags: step.tags });
         created[step.side] = id;
         undo.push({
           action: t('deleted the new group {0} ({1})', step.name, id),
@@ -369,18 +399,18 @@ export async function applyPlan(plan: Plan, api: LinkApi, options: ApplyOptions 
             .filter((s): s is Extract<PlanStep, { kind: 'revokeDefaultEgress' }> => s.kind === 'revokeDefaultEgress')
             .map((s) => (s.group.kind === 'existing' ? s.group.id : created[s.group.side]))
             .filter((g): g is string => !!g);
-          const groups = await whenVisible(true, () => calls.describeSecurityGroups({ groupIds: pending }));
+          const groups = await whenVisible(true, () => live.describeSecurityGroups({ groupIds: pending }));
           for (const g of groups) egressOf.set(g.id, g.egress);
         }
         const rules = egressOf.get(id) ?? [ALLOW_ALL_EGRESS];
         if (rules.length === 0) return;
-        await whenVisible(touchesNew(step.group), () => calls.revokeRules('egress', id, rules));
+        await whenVisible(touchesNew(step.group), () => live.revokeRules('egress', id, rules));
         // A group this run created is deleted on rollback: no need to give it its egress back.
         if (step.group.kind === 'existing') {
           undo.push({
             action: t('restored the outbound rules of {0}', id),
             leftover: t('outbound rules of {0} not restored', id),
-            run: () => calls.authorizeRules('egress', id, rules),
+            run: () => steady.authorizeRules('egress', id, rules),
           });
         }
         return;
@@ -389,51 +419,52 @@ export async function applyPlan(plan: Plan, api: LinkApi, options: ApplyOptions 
         const id = resolve(step.group);
         const peer = resolve(step.peer);
         const rule = pairRule(step.port, peer, ruleText(step.description, peer));
-        await whenVisible(touchesNew(step.group, step.peer), () => calls.authorizeRules(step.direction, id, [rule]));
+        await whenVisible(touchesNew(step.group, step.peer), () => live.authorizeRules(step.direction, id, [rule]));
         undo.push({
           action: t('revoked the new rule on {0}', id),
           leftover: t('rule on {0} (TCP {1} {2} {3})', id, step.port, step.direction === 'egress' ? '→' : '←', peer),
-          run: () => calls.revokeRules(step.direction, id, [rule]),
+          run: () => steady.revokeRules(step.direction, id, [rule]),
         });
         return;
       }
       case 'revokeRule': {
         const id = step.group.id;
-        await calls.revokeRules(step.direction, id, [step.rule]);
+        await live.revokeRules(step.direction, id, [step.rule]);
         undo.push({
           action: t('restored the revoked rule on {0}', id),
           leftover: t('rule on {0} not restored', id),
-          run: () => calls.authorizeRules(step.direction, id, [step.rule]),
+          run: () => steady.authorizeRules(step.direction, id, [step.rule]),
         });
         return;
       }
       case 'setInterfaceGroups': {
         const ids = [...new Set(step.next.map(resolve))];
-        await whenVisible(touchesNew(...step.next), () => calls.setInterfaceGroups(step.interfaceId, ids));
+        await whenVisible(touchesNew(...step.next), () => live.setInterfaceGroups(step.interfaceId, ids));
         undo.push({
           action: t('restored the groups of interface {0}', step.interfaceId),
           leftover: t('interface {0} has groups {1} instead of {2}', step.interfaceId, ids.join(', '), step.previous.join(', ')),
-          run: () => calls.setInterfaceGroups(step.interfaceId, step.previous),
+          run: () => steady.setInterfaceGroups(step.interfaceId, step.previous),
         });
         return;
       }
       case 'setDatabaseGroups': {
         const ids = [...new Set(step.next.map(resolve))];
-        await calls.setDatabaseGroups(step.target, ids);
+        await live.setDatabaseGroups(step.target, ids);
         undo.push({
           action: t('restored the groups of {0}', step.target.id),
           leftover: t('{0} has groups {1} instead of {2}', step.target.id, ids.join(', '), step.previous.join(', ')),
-          run: () => calls.setDatabaseGroups(step.target, step.previous),
+          run: () => steady.setDatabaseGroups(step.target, step.previous),
         });
         return;
       }
       case 'deleteGroup': {
         // Best effort: by now the link is gone; a group AWS still holds is reported, not undone.
         try {
-          await deleteGroup(step.group.id);
+          await deleteGroup(step.group.id, true);
           deleted.push(step.group.id);
         } catch (err) {
-          kept.push({ id: step.group.id, name: step.group.name, reason: describeError(err) });
+          const reason = cancelled() ? t('cancelled while AWS still held it ({0})', describeError(err)) : describeError(err);
+          kept.push({ id: step.group.id, name: step.group.name, reason });
         }
         return;
       }
@@ -455,7 +486,7 @@ export async function applyPlan(plan: Plan, api: LinkApi, options: ApplyOptions 
           action: t('looked for {0} in case AWS created it', step.name),
           leftover: t('security group {0} may exist', step.name),
           run: async () => {
-            const found = await calls.describeSecurityGroups({ vpcId: step.vpcId, groupNames: [step.name] });
+            const found = await steady.describeSecurityGroups({ vpcId: step.vpcId, groupNames: [step.name] });
             for (const g of found.filter(isCreatedByUs)) await deleteGroup(g.id);
           },
         };
@@ -468,26 +499,26 @@ export async function applyPlan(plan: Plan, api: LinkApi, options: ApplyOptions 
         return {
           action: t('revoked the rule on {0} in case AWS added it', id),
           leftover: t('rule on {0} may exist', id),
-          run: tolerate(['InvalidPermission.NotFound'], () => calls.revokeRules(step.direction, id, [rule])),
+          run: tolerate(['InvalidPermission.NotFound'], () => steady.revokeRules(step.direction, id, [rule])),
         };
       }
       case 'revokeRule':
         return {
           action: t('restored the rule on {0} in case AWS revoked it', step.group.id),
           leftover: t('rule on {0} may be missing', step.group.id),
-          run: tolerate(['InvalidPermission.Duplicate'], () => calls.authorizeRules(step.direction, step.group.id, [step.rule])),
+          run: tolerate(['InvalidPermission.Duplicate'], () => steady.authorizeRules(step.direction, step.group.id, [step.rule])),
         };
       case 'setInterfaceGroups':
         return {
           action: t('restored the groups of interface {0}', step.interfaceId),
           leftover: t('interface {0} may not have its groups {1}', step.interfaceId, step.previous.join(', ')),
-          run: () => calls.setInterfaceGroups(step.interfaceId, step.previous),
+          run: () => steady.setInterfaceGroups(step.interfaceId, step.previous),
         };
       case 'setDatabaseGroups':
         return {
           action: t('restored the groups of {0}', step.target.id),
           leftover: t('{0} may not have its groups {1}', step.target.id, step.previous.join(', ')),
-          run: () => calls.setDatabaseGroups(step.target, step.previous),
+          run: () => steady.setDatabaseGroups(step.target, step.previous),
         };
       case 'revokeDefaultEgress':
       case 'deleteGroup':
@@ -517,23 +548,26 @@ export async function applyPlan(plan: Plan, api: LinkApi, options: ApplyOptions 
     return { complete: failures.length === 0, undone, failures, leftovers };
   };
 
+  /** Undoes what was done; resolves never: throws the cancel, or a failure when the undo did not finish. */
+  const cancelRun = async (i: number, step: PlanStep, inFlight?: unknown): Promise<never> => {
+    const report = await rollback(inFlight === undefined ? undefined : { step, err: inFlight });
+    const where = inFlight === undefined
+      ? t('Cancelled before step {0} of {1}.', i + 1, total)
+      : t('Cancelled during step {0} of {1} ({2}).', i + 1, total, describeStep(step));
+    const message = `${where} ${rollbackSentence(report)}`;
+    if (report.complete) throw new ApplyCancelledError(message, i, report, counts.total);
+    throw new ApplyFailedError(message, i, step, report, counts.total, { cause: new CancelledError() });
+  };
+
   for (const [i, step] of plan.steps.entries()) {
-    if (isCancelled(options.signal)) {
-      const report = await rollback();
-      if (report.complete) throw new CancelledError();
-      throw new ApplyFailedError(
-        t('Cancelled before step {0} of {1}. {2}', i + 1, total, rollbackSentence(report)),
-        i,
-        step,
-        report,
-        counts.total,
-        { cause: new CancelledError() },
-      );
-    }
+    // An unlink's deletes come once the link is gone; a deleted group cannot come back with its
+    // id, so from there on a cancel only stops the waiting between delete attempts.
+    if (step.kind !== 'deleteGroup' && cancelled()) await cancelRun(i, step);
     options.onProgress?.({ phase: 'apply', step: i + 1, total, message: describeStep(step) });
     try {
       await runStep(step);
     } catch (err) {
+      if (cancelled() || isCancellation(err)) await cancelRun(i, step, err);
       const report = await rollback({ step, err });
       const why = isDenied(err) ? t('{0} (missing permission {1})', describeError(err), permissionsFor(step).join(', ')) : describeError(err);
       throw new ApplyFailedError(

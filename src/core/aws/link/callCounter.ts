@@ -19,8 +19,8 @@ const dryRunArg: Partial<Record<keyof LinkApi, number>> = {
   setInterfaceGroups: 2,
 };
 
-/** Every method of LinkApi, so a new one cannot be forgotten here (the compiler checks the keys). */
-const methodNames: Record<keyof LinkApi, true> = {
+/** Every call of LinkApi, so a new one cannot be forgotten here (the compiler checks the keys). */
+const methodNames: Record<Exclude<keyof LinkApi, 'withSignal'>, true> = {
   describeInstance: true,
   describeDatabase: true,
   describeDatabases: true,
@@ -41,7 +41,7 @@ export function newCallCounts(): CallCounts {
 /** A LinkApi that forwards every call to `api` and counts it in `counts`. */
 export function countingLinkApi(api: LinkApi, counts: CallCounts = newCallCounts()): { api: LinkApi; counts: CallCounts } {
   const wrapped = {} as Record<keyof LinkApi, unknown>;
-  for (const method of Object.keys(methodNames) as (keyof LinkApi)[]) {
+  for (const method of Object.keys(methodNames) as (keyof typeof methodNames)[]) {
     wrapped[method] = (...args: unknown[]) => {
       counts.total++;
       counts.byMethod[method] = (counts.byMethod[method] ?? 0) + 1;
@@ -51,5 +51,7 @@ export function countingLinkApi(api: LinkApi, counts: CallCounts = newCallCounts
       return (api[method] as (...a: unknown[]) => unknown).apply(api, args);
     };
   }
+  const signalled = api.withSignal?.bind(api);
+  if (signalled) wrapped.withSignal = (signal: AbortSignal) => countingLinkApi(signalled(signal), counts).api;
   return { api: wrapped as unknown as LinkApi, counts };
 }

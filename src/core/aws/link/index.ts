@@ -11,6 +11,7 @@ export type {
   AuthorizeRuleStep,
   CreateGroupStep,
   DbTarget,
+  DefaultGroupFallback,
   DeleteGroupStep,
   GroupRef,
   InterfaceUse,
@@ -69,6 +70,7 @@ export {
 } from './planner';
 export { findLinks, linkKey, linksOfDatabase, linksOfInstance } from './links';
 export {
+  ApplyCancelledError,
   ApplyFailedError,
   DryRunFailedError,
   PlanNotApplicableError,
@@ -78,6 +80,7 @@ export {
   isAmbiguousFailure,
   isDenied,
   permissionsFor,
+  signalledApi,
   type ApplyOptions,
   type ApplyResult,
   type DryRunCheck,

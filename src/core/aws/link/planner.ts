@@ -4,6 +4,7 @@
  * the applier runs the plan and prepareLink/prepareUnlink gather the state.
  */
 import { t } from '../../l10n';
+import { pairRefusal } from '../capabilities';
 import type { Ec2Instance, NetworkInterface, RdsDatabase, SecurityGroup, SecurityGroupRule } from '../types';
 import {
   createdByTags,
@@ -16,6 +17,7 @@ import {
 } from './consoleRules';
 import type {
   DbTarget,
+  DefaultGroupFallback,
   GroupRef,
   KeptGroup,
   LinkPlan,
@@ -120,23 +122,9 @@ export function planLink(input: LinkInput): LinkPlan {
     port,
   };
 
-  if (instance.state === 'terminated' || instance.state === 'shutting-down') {
-    return refused(base, 'instanceGone', t('Instance {0} is {1}: there is nothing to link.', label(instance), instance.state));
-  }
-  if (!vpcOfInstance) {
-    return refused(base, 'missingVpc', t('Instance {0} reports no VPC, so it cannot share security groups with a database.', label(instance)));
-  }
-  if (!vpcOfDb) {
-    return refused(base, 'missingVpc', t('Database {0} reports no VPC (no DB subnet group), so the link cannot tell where to create its security groups.', db.id));
-  }
-  if (vpcOfInstance !== vpcOfDb) {
-    return refused(base, 'differentVpc', t('Instance {0} is in {1} and database {2} in {3}. A security-group link works only within one VPC.', label(instance), vpcOfInstance, db.id, vpcOfDb));
-  }
-  if (!primary) {
-    return refused(base, 'noPrimaryInterface', t('Instance {0} reports no primary network interface to attach the group to.', label(instance)));
-  }
-  if (port === undefined) {
-    return refused(base, 'noEndpoint', t('Database {0} has no endpoint yet, so its port is unknown.', db.id));
+  const refusal = pairRefusal(instance, db, vpcOfDb, true);
+  if (refusal || !primary || port === undefined || !vpcOfDb) {
+    return refused(base, refusal?.code ?? 'noEndpoint', refusal?.message ?? t('The link was refused.'));
   }
 
   const vpcId = vpcOfDb;
@@ -279,6 +267,7 @@ export function planUnlink(link: LinkRef, state: UnlinkState, options: UnlinkOpt
     deletesGroupIds: [] as string[],
     keptGroups: [] as KeptGroup[],
     sideEffects: [] as string[],
+    defaultGroupFallbacks: [] as DefaultGroupFallback[],
   };
   const notLinked = (message: string): UnlinkPlan => ({ ...base, status: 'notLinked', refusal: { code: 'notLinked', message }, steps: [] });
 
@@ -322,6 +311,13 @@ export function planUnlink(link: LinkRef, state: UnlinkState, options: UnlinkOpt
   }
 
   const steps: PlanStep[] = [];
+  const fallbacks: DefaultGroupFallback[] = [];
+  /** The groups left once `group` is removed, noting where the VPC's default group steps in. */
+  const remaining = (ids: readonly string[], group: SecurityGroup, resource: DefaultGroupFallback['resource']): GroupRef[] => {
+    const { next, fallback } = withoutGroup(ids, group, state.groups);
+    if (fallback) fallbacks.push({ resource, removed: { id: group.id, name: group.name }, fallback: { id: fallback.id, name: fallback.name } });
+    return next;
+  };
   const ec2Ref = { kind: 'existing' as const, id: ec2Group.id, name: ec2Group.name };
   const rdsRef = { kind: 'existing' as const, id: rdsGroup.id, name: rdsGroup.name };
   if (detachEc2) {
@@ -331,7 +327,7 @@ export function planUnlink(link: LinkRef, state: UnlinkState, options: UnlinkOpt
         instanceId: instance.id,
         interfaceId: n.id,
         previous: n.securityGroupIds,
-        next: withoutGroup(n.securityGroupIds, ec2Group, state.groups),
+        next: remaining(n.securityGroupIds, ec2Group, { kind: 'interface', id: n.id, instanceId: instance.id }),
       });
     }
   }
@@ -340,7 +336,7 @@ export function planUnlink(link: LinkRef, state: UnlinkState, options: UnlinkOpt
       kind: 'setDatabaseGroups',
       target,
       previous: targetDb.securityGroupIds,
-      next: withoutGroup(targetDb.securityGroupIds, rdsGroup, state.groups),
+      next: remaining(targetDb.securityGroupIds, rdsGroup, { kind: 'database', target }),
     });
   }
 
@@ -372,18 +368,19 @@ export function planUnlink(link: LinkRef, state: UnlinkState, options: UnlinkOpt
     }
     for (const id of deletes) steps.push({ kind: 'deleteGroup', group: id === ec2Group.id ? ec2Ref : rdsRef });
   }
-  return { ...base, status: 'ready', steps, deletesGroupIds: deletes, keptGroups, sideEffects };
+  return { ...base, status: 'ready', steps, deletesGroupIds: deletes, keptGroups, sideEffects, defaultGroupFallbacks: fallbacks };
 }
 
 /**
  * A group list without `group`. AWS wants at least one group on an interface or a DB, so when
- * `group` was the only one, the VPC's default group takes its place (as on a new resource).
+ * `group` was the only one, the VPC's default group takes its place (as on a new resource);
+ * `fallback` says so, for the plan to warn about it.
  */
-function withoutGroup(ids: readonly string[], group: SecurityGroup, groups: readonly SecurityGroup[]): GroupRef[] {
+function withoutGroup(ids: readonly string[], group: SecurityGroup, groups: readonly SecurityGroup[]): { next: GroupRef[]; fallback?: SecurityGroup } {
   const rest = ids.filter((id) => id !== group.id).map((id) => refById(groups, id));
-  if (rest.length) return rest;
+  if (rest.length) return { next: rest };
   const fallback = groups.find((g) => g.name === 'default' && g.vpcId === group.vpcId);
-  return fallback ? [existingRef(fallback)] : [];
+  return fallback ? { next: [existingRef(fallback)], fallback } : { next: [] };
 }
 
 function sameTarget(db: RdsDatabase, target: DbTarget): boolean {
@@ -442,6 +439,21 @@ export function describeStep(step: PlanStep): string {
   }
 }
 
+function describeFallback(f: DefaultGroupFallback): string {
+  const where = f.resource.kind === 'interface'
+    ? t('network interface {0} (instance {1})', f.resource.id, f.resource.instanceId)
+    : f.resource.target.kind === 'cluster'
+      ? t('Aurora cluster {0}', f.resource.target.id)
+      : t('DB instance {0}', f.resource.target.id);
+  const group = (g: { id: string; name: string }): string => `${g.name} (${g.id})`;
+  return t(
+    'Warning: {0} is the only security group of {1}. AWS requires one, so the VPC\'s default group {2} takes its place, and it may allow more than {0} did (by default it admits all traffic from anything that holds it, and all outbound traffic). Check its rules, or add a group of your own first.',
+    group(f.removed),
+    where,
+    group(f.fallback),
+  );
+}
+
 /** The plan as lines a person can read before confirming. */
 export function describePlan(plan: LinkPlan | UnlinkPlan): string[] {
   if (plan.kind === 'link') {
@@ -459,6 +471,7 @@ export function describePlan(plan: LinkPlan | UnlinkPlan): string[] {
   return [
     t('Unlink instance {0} from database {1} ({2} / {3}).', plan.instanceId, plan.dbTarget.id, plan.ec2Group.name, plan.rdsGroup.name),
     ...plan.sideEffects,
+    ...plan.defaultGroupFallbacks.map(describeFallback),
     ...plan.steps.map((s, i) => `${i + 1}. ${describeStep(s)}`),
     ...plan.keptGroups.map((k) => t('Keeps {0}: {1}.', k.name, k.reason)),
   ];

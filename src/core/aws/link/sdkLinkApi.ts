@@ -23,6 +23,7 @@ import {
   type RDSClient,
 } from '@aws-sdk/client-rds';
 import { describeInstance } from '../ec2';
+import { abortable } from '../session';
 import { listDatabases, toDbCluster, toDbInstance } from '../rds';
 import type { SecurityGroup, SecurityGroupRule } from '../types';
 import { awsErrorCode } from './applier';
@@ -214,6 +215,10 @@ export function createSdkLinkApi(ec2: EC2Client, rds: RDSClient): LinkApi {
       } else {
         await rds.send(new ModifyDBInstanceCommand({ DBInstanceIdentifier: target.id, VpcSecurityGroupIds: [...groupIds] }));
       }
+    },
+
+    withSignal(signal) {
+      return createSdkLinkApi(abortable(ec2, signal), abortable(rds, signal));
     },
   };
 }

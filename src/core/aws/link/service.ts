@@ -2,13 +2,24 @@
  * The I/O around the pure planner: read fresh state through a LinkApi right before planning (a
  * plan made from a minutes-old tree could undo someone's change), and list links for the tree.
  */
+import { isCancellation, type CancelSignal } from '../../errors';
 import { t } from '../../l10n';
 import type { Ec2Instance, RdsDatabase, SecurityGroup } from '../types';
-import { awsErrorCode } from './applier';
+import { awsErrorCode, signalledApi } from './applier';
 import { EC2_GROUP_PREFIX, RDS_GROUP_PREFIX } from './consoleRules';
 import { findLinks } from './links';
 import { planLink, planUnlink, type LinkLimits, type UnlinkOptions } from './planner';
 import type { DbTarget, LinkApi, LinkedPair, LinkPlan, LinkRef, UnlinkPlan, UnlinkState } from './types';
+
+/** A cancel of the reads ends the call in flight (LinkApi.withSignal). */
+export interface ReadOptions {
+  readonly signal?: CancelSignal | AbortSignal;
+}
+
+/** A failure gains what was being read; a cancel stays a cancel. */
+function readFailure(message: string, err: unknown): unknown {
+  return isCancellation(err) ? err : new Error(message, { cause: err });
+}
 
 export interface PreparedLink {
   readonly plan: LinkPlan;
@@ -24,8 +35,9 @@ export interface PreparedLink {
 export async function prepareLink(
   api: LinkApi,
   request: { readonly instanceId: string; readonly db: DbTarget },
-  options: { readonly limits?: LinkLimits } = {},
+  options: ReadOptions & { readonly limits?: LinkLimits } = {},
 ): Promise<PreparedLink> {
+  api = signalledApi(api, options.signal);
   let instance: Ec2Instance | undefined;
   let db: RdsDatabase | undefined;
   let groups: SecurityGroup[] = [];
@@ -39,7 +51,7 @@ export async function prepareLink(
       if (!db.vpcId && unknownDbGroups.length) groups = [...groups, ...(await api.describeSecurityGroups({ groupIds: unknownDbGroups }))];
     }
   } catch (err) {
-    throw new Error(t('Reading the instance, the database and their security groups failed'), { cause: err });
+    throw readFailure(t('Reading the instance, the database and their security groups failed'), err);
   }
   if (!instance) throw new Error(t('Instance {0} was not found.', request.instanceId));
   if (!db) throw new Error(t('Database {0} was not found.', request.db.id));
@@ -55,7 +67,8 @@ export interface PreparedUnlink {
  * Describes what an unlink has to know (the instance, the region's DBs, the VPC's groups, and
  * every interface holding either group), then plans.
  */
-export async function prepareUnlink(api: LinkApi, link: LinkRef, options: UnlinkOptions = {}): Promise<PreparedUnlink> {
+export async function prepareUnlink(api: LinkApi, link: LinkRef, options: UnlinkOptions & ReadOptions = {}): Promise<PreparedUnlink> {
+  api = signalledApi(api, options.signal);
   let state: UnlinkState;
   try {
     const groupIds = [link.ec2Group.id, link.rdsGroup.id];
@@ -73,7 +86,7 @@ export async function prepareUnlink(api: LinkApi, link: LinkRef, options: Unlink
     const groups = vpcId ? await api.describeSecurityGroups({ vpcId }) : pair;
     state = { instances: instance ? [instance] : [], databases, groups, interfaces };
   } catch (err) {
-    throw new Error(t('Reading the linked instance, database and security groups failed'), { cause: err });
+    throw readFailure(t('Reading the linked instance, database and security groups failed'), err);
   }
   return { plan: planUnlink(link, state, options), state };
 }

@@ -103,6 +103,7 @@ export type LinkRefusalCode =
   | 'dbNotModifiable'
   | 'missingVpc'
   | 'differentVpc'
+  | 'otherRegion'
   | 'noPrimaryInterface'
   | 'noEndpoint'
   | 'interfaceGroupLimit'
@@ -178,6 +179,18 @@ export interface UnlinkPlan {
   readonly keptGroups: readonly KeptGroup[];
   /** Other links that go away with this one (a pair shared both ways), localized sentences. */
   readonly sideEffects: readonly string[];
+  /**
+   * Where the pair's group is the only group of an interface or the DB: AWS wants at least one,
+   * so the VPC's default group takes its place, and it may allow more than the pair did.
+   */
+  readonly defaultGroupFallbacks: readonly DefaultGroupFallback[];
+}
+
+/** An interface or a DB that the unlink leaves with the VPC's default group instead of the pair's. */
+export interface DefaultGroupFallback {
+  readonly resource: { readonly kind: 'interface'; readonly id: string; readonly instanceId: string } | { readonly kind: 'database'; readonly target: DbTarget };
+  readonly removed: { readonly id: string; readonly name: string };
+  readonly fallback: { readonly id: string; readonly name: string };
 }
 
 export type Plan = LinkPlan | UnlinkPlan;
@@ -253,6 +266,11 @@ export interface LinkApi {
   setInterfaceGroups(interfaceId: string, groupIds: readonly string[], dryRun?: boolean): Promise<void>;
   /** RDS has no dry run. */
   setDatabaseGroups(target: DbTarget, groupIds: readonly string[]): Promise<void>;
+  /**
+   * The same API with every call aborted by `signal` (a call in flight ends at once, with a
+   * CancelledError). Without it, cancellation is seen between calls only.
+   */
+  withSignal?(signal: AbortSignal): LinkApi;
 }
 
 export interface SecurityGroupFilter {

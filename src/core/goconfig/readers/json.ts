@@ -17,6 +17,10 @@ export function readJson(text: string): JsonTree {
   // A BOM is not JSON whitespace for either parser; a space in its place keeps every offset.
   const src = text.charCodeAt(0) === 0xfeff ? ' ' + text.slice(1) : text;
   if (src.trim() === '') return { root: null };
+  // Both readers (and the walk after them) recurse once per level: refuse a file nested deeper
+  // than any config is, with a reason, rather than overflow the stack.
+  const tooDeep = nestedTooDeep(src);
+  if (tooDeep !== undefined) return { root: null, failure: failureAt(text, tooDeep, t('nested more than {0} levels deep', MAX_JSON_DEPTH)) };
   let strict = true;
   try {
     JSON.parse(src);
@@ -32,6 +36,31 @@ export function readJson(text: string): JsonTree {
     return { root: null, failure: failureAt(text, e?.offset ?? 0, reason) };
   }
   return { root: convert(src, tree) };
+}
+
+/** Deeper than any config file nests; far below what the stack holds. */
+export const MAX_JSON_DEPTH = 512;
+
+/** The offset of the first `[` or `{` that opens level MAX_JSON_DEPTH + 1, outside strings and comments. */
+function nestedTooDeep(s: string): number | undefined {
+  let depth = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c === 0x22 /* " */) {
+      for (i++; i < s.length && s.charCodeAt(i) !== 0x22; i++) if (s.charCodeAt(i) === 0x5c) i++;
+    } else if (c === 0x2f /* / */ && s[i + 1] === '/') {
+      const nl = s.indexOf('\n', i);
+      i = nl < 0 ? s.length : nl;
+    } else if (c === 0x2f && s[i + 1] === '*') {
+      const end = s.indexOf('*/', i + 2);
+      i = end < 0 ? s.length : end + 1;
+    } else if (c === 0x5b /* [ */ || c === 0x7b /* { */) {
+      if (++depth > MAX_JSON_DEPTH) return i;
+    } else if (c === 0x5d /* ] */ || c === 0x7d /* } */) {
+      depth--;
+    }
+  }
+  return undefined;
 }
 
 /** The key/value separator as the file writes it (`: `, `:`), when it is that simple. */
