@@ -109,6 +109,26 @@ export function ignoredUserOnly(workspaceKeys: Iterable<string>): IgnoredValue[]
 }
 
 /**
+ * The keys under `section` (without it) that a parsed settings file sets, written dotted
+ * (`"rdsLink.ssh.hostOverride"`) or nested (`{ "rdsLink": { "ssh": { "hostOverride": … } } }`):
+ * VS Code reads both forms.
+ */
+export function settingKeysIn(settings: unknown, section: string): string[] {
+  const keys: string[] = [];
+  const walk = (value: unknown, prefix: string): void => {
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) return;
+    for (const [k, v] of Object.entries(value)) {
+      const key = prefix ? `${prefix}.${k}` : k;
+      keys.push(key);
+      walk(v, key);
+    }
+  };
+  walk(settings, '');
+  const prefix = `${section}.`;
+  return [...new Set(keys.filter((k) => k.startsWith(prefix)).map((k) => k.slice(prefix.length)))];
+}
+
+/**
  * A file path from a user setting: `~` and `~/…` start at the home folder, an absolute path is
  * used as it is. A relative path is refused (undefined): resolved from the workspace folder, a
  * repository could supply its own CA or key.

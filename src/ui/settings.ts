@@ -9,7 +9,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import { parse } from 'jsonc-parser';
 import * as vscode from 'vscode';
-import { effectiveConnections, ignoredUserOnly, resolveUserPath, userLayerValue, userOnlySettings, type ConnectionSetting, type IgnoredReason, type IgnoredValue, type UserOnlySetting } from '../core/settingsTrust';
+import { effectiveConnections, ignoredUserOnly, resolveUserPath, settingKeysIn, userLayerValue, userOnlySettings, type ConnectionSetting, type IgnoredReason, type IgnoredValue, type UserOnlySetting } from '../core/settingsTrust';
 import { Settings } from '../ids';
 
 const l = vscode.l10n.t;
@@ -67,20 +67,9 @@ function workspaceSettingKeys(): string[] {
     }
     // Most workspaces never name our settings: nothing to parse then.
     if (!text.includes(Settings.section)) continue;
-    collectKeys(inner(parse(text, [], { allowTrailingComma: true })), '', keys);
+    keys.push(...settingKeysIn(inner(parse(text, [], { allowTrailingComma: true })), Settings.section));
   }
-  const prefix = `${Settings.section}.`;
-  return keys.filter((k) => k.startsWith(prefix)).map((k) => k.slice(prefix.length));
-}
-
-/** Every dotted path of a settings object: `{ "rdsLink": { "ssh.hostOverride": "x" } }` gives rdsLink, rdsLink.ssh.hostOverride. */
-function collectKeys(value: unknown, prefix: string, out: string[]): void {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return;
-  for (const [k, v] of Object.entries(value)) {
-    const key = prefix ? `${prefix}.${k}` : k;
-    out.push(key);
-    if ((userOnlySettings as readonly string[]).every((s) => key !== `${Settings.section}.${s}`)) collectKeys(v, key, out);
-  }
+  return keys;
 }
 
 const told = new Set<string>();

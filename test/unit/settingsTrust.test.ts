@@ -4,7 +4,7 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { effectiveConnections, ignoredUserOnly, isLoopbackHostPort, resolveUserPath, userLayerValue, userOnlySettings, workspaceEntryProblem } from '../../src/core/settingsTrust';
+import { effectiveConnections, ignoredUserOnly, isLoopbackHostPort, resolveUserPath, settingKeysIn, userLayerValue, userOnlySettings, workspaceEntryProblem } from '../../src/core/settingsTrust';
 
 const root = path.resolve(__dirname, '../../..');
 
@@ -64,6 +64,20 @@ describe('settingsTrust: what a workspace may set', () => {
       { key: 'ssh.hostOverride', reason: 'userOnly' },
       { key: 'tls.extraCaFile', reason: 'userOnly' },
     ]);
+  });
+
+  it('finds our keys in a settings file, dotted or nested, and nothing of other extensions', () => {
+    const keys = settingKeysIn({
+      'rdsLink.profile': 'x',
+      rdsLink: { endpointUrl: 'http://127.0.0.1:9', ssh: { hostOverride: '127.0.0.1:9' } },
+      'rdsLink.tls': { extraCaFile: 'ca.pem' },
+      'editor.fontSize': 12,
+      rdsLinkOther: { profile: 'y' },
+    }, 'rdsLink');
+    assert.deepEqual(ignoredUserOnly(keys).map((i) => i.key), ['profile', 'endpointUrl', 'ssh.hostOverride', 'tls.extraCaFile']);
+    assert.ok(!keys.some((k) => k.includes('fontSize') || k.startsWith('Other')), keys.join());
+    assert.deepEqual(settingKeysIn(undefined, 'rdsLink'), []);
+    assert.deepEqual(settingKeysIn(['rdsLink.profile'], 'rdsLink'), []);
   });
 
   it('resolves ~ and absolute paths, and refuses a relative one', () => {
