@@ -17,7 +17,7 @@ import { clientConfig } from '../integration/aws/sandbox';
 import { closeBrowser, launchBrowser, openViewContainer, openWorkbench, pane, runCommand, screenshot, type Workbench } from '../support/browser';
 import { ensureCodeServer, repoRoot } from '../support/codeServer';
 import { startSandbox, type Sandbox } from '../support/sandbox';
-import { openQuickFix, pickInQuickInput, reportFailure, useInWorkspace } from '../support/workbench';
+import { openQuickFix, pickInQuickInput, reportFailure, useInWorkspace, waitForNotification } from '../support/workbench';
 import { assertGoappMigrated, createGoappSchema, expectPatchedConfig, GOAPP_DB_ENDPOINT as ENDPOINT, linkGoappWeb, openConfigYaml } from './goapp';
 
 /** The screenshots the README's tour shows, and the names they get in media/. */
@@ -177,7 +177,7 @@ describe('e2e: the full flow on the sandbox — profile, trees, link, schema thr
       assert.match((await fix.getAttribute('class')) ?? '', /\bfocused\b/);
       await shot('fullflow-10-quickfix');
       await page.keyboard.press('Enter');
-      await page.locator('.notifications-toasts').getByText(/Pointed config\.yaml at goapp-db \(goapp\)\. Undo reverts it\./).waitFor({ state: 'visible', timeout: 30_000 });
+      await waitForNotification(page, /Pointed config\.yaml at goapp-db \(goapp\)\. Undo reverts it\./, 30_000);
       await editor.locator('.view-lines').click({ position: { x: 5, y: 5 } });
       await page.keyboard.press('Control+S');
     });

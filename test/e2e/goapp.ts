@@ -5,7 +5,7 @@ import * as assert from 'node:assert/strict';
 import type * as mysql from 'mysql2/promise';
 import type { Locator, Page } from 'playwright-core';
 import { openViewContainer } from '../support/browser';
-import { contextMenu, pickInQuickInput, waitForFile } from '../support/workbench';
+import { contextMenu, pickInQuickInput, waitForFile, waitForNotification } from '../support/workbench';
 
 /** goapp-db's endpoint in the sandbox account (moto), in us-east-1. */
 export const GOAPP_DB_ENDPOINT = 'goapp-db.aaaaaaaaaa.us-east-1.rds.amazonaws.com';
@@ -36,7 +36,7 @@ export async function linkGoappWeb(page: Page, rds: Locator, onPlan?: () => Prom
   assert.match(plan, /rds-ec2-1/);
   await onPlan?.();
   await dialog.locator('.monaco-button', { hasText: /^Link$/ }).click();
-  await page.locator('.notifications-toasts').getByText(/Linked goapp-web to goapp-db through ec2-rds-1 and rds-ec2-1/).waitFor({ state: 'visible', timeout: 60_000 });
+  await waitForNotification(page, /Linked goapp-web to goapp-db through ec2-rds-1 and rds-ec2-1/, 60_000);
   await rds.getByRole('treeitem', { name: /^goapp-db/ }).first().click();
   await rds.getByRole('treeitem', { name: /Linked instances/ }).first().waitFor({ state: 'visible', timeout: 30_000 });
 }

@@ -8,7 +8,7 @@ import { clientConfig } from '../integration/aws/sandbox';
 import { closeBrowser, launchBrowser, openViewContainer, openWorkbench, pane, screenshot, type Workbench } from '../support/browser';
 import { ensureCodeServer } from '../support/codeServer';
 import { startSandbox, type Sandbox } from '../support/sandbox';
-import { acceptQuickInput, contextMenu, expandRow, pickInQuickInput, reportFailure } from '../support/workbench';
+import { acceptQuickInput, contextMenu, expandRow, pickInQuickInput, reportFailure, waitForNotification } from '../support/workbench';
 
 describe('e2e: the views and linking against the sandbox account (moto)', function () {
   let sandbox: Sandbox | undefined;
@@ -62,7 +62,7 @@ describe('e2e: the views and linking against the sandbox account (moto)', functi
     assert.match(planText, /rds-ec2-1/);
     console.log(`    screenshot: ${await screenshot(page, 'sandbox-link-plan')}`);
     await dialog.locator('.monaco-button', { hasText: /^Link$/ }).click();
-    await page.locator('.notifications-toasts').getByText(/Linked goapp-web to goapp-db/).waitFor({ state: 'visible', timeout: 60_000 });
+    await waitForNotification(page, /Linked goapp-web to goapp-db/, 60_000);
 
     const endpoint = sandbox?.moto.endpoint ?? '';
     const ec2 = new EC2Client(clientConfig(endpoint, 'us-east-1'));
@@ -100,7 +100,7 @@ describe('e2e: the views and linking against the sandbox account (moto)', functi
     await dialog.waitFor({ state: 'visible', timeout: 30_000 });
     assert.match(await dialog.innerText(), /ec2-rds-2/);
     await dialog.locator('.monaco-button', { hasText: /^Link$/ }).click();
-    await page.locator('.notifications-toasts').getByText(/Linked goapp-web to billing-postgres/).waitFor({ state: 'visible', timeout: 60_000 });
+    await waitForNotification(page, /Linked goapp-web to billing-postgres/, 60_000);
     const ec2 = new EC2Client(clientConfig(sandbox?.moto.endpoint ?? '', 'us-east-1'));
     try {
       const groups = (await ec2.send(new DescribeSecurityGroupsCommand({ Filters: [{ Name: 'group-name', Values: ['ec2-rds-2', 'rds-ec2-2'] }] }))).SecurityGroups ?? [];
@@ -122,7 +122,7 @@ describe('e2e: the views and linking against the sandbox account (moto)', functi
     const dialog = page.locator('.monaco-dialog-box');
     await dialog.waitFor({ state: 'visible', timeout: 30_000 });
     await dialog.locator('.monaco-button', { hasText: /^Create$/ }).click();
-    await page.locator('.notifications-toasts').getByText(/is ready to switch over/).waitFor({ state: 'visible', timeout: 120_000 });
+    await waitForNotification(page, /is ready to switch over/, 120_000);
 
     await expandRow(rds.getByRole('treeitem', { name: /^legacy-mysql/ }).first());
     const bgRow = rds.getByRole('treeitem', { name: /legacy-mysql-bg-/ }).first();
@@ -134,7 +134,7 @@ describe('e2e: the views and linking against the sandbox account (moto)', functi
     await dialog.waitFor({ state: 'visible', timeout: 30_000 });
     assert.match(await dialog.innerText(), /-old1/);
     await dialog.locator('.monaco-button', { hasText: /^Switch Over$/ }).click();
-    await page.locator('.notifications-toasts').getByText(/^Switched over/).waitFor({ state: 'visible', timeout: 120_000 });
+    await waitForNotification(page, /^Switched over/, 120_000);
 
     const rdsClient = new RDSClient(clientConfig(sandbox?.moto.endpoint ?? '', 'us-east-1'));
     try {

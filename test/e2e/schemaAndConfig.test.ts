@@ -11,7 +11,7 @@ import { startMariaDb, type MariaDbServer } from '../integration/support';
 import { closeBrowser, launchBrowser, openViewContainer, openWorkbench, pane, screenshot, type Workbench } from '../support/browser';
 import { ensureCodeServer } from '../support/codeServer';
 import { startSandbox, type Sandbox } from '../support/sandbox';
-import { openQuickFix, reportFailure, useInWorkspace, waitFor, waitForFile } from '../support/workbench';
+import { openQuickFix, reportFailure, useInWorkspace, waitFor, waitForFile, waitForNotification } from '../support/workbench';
 import { assertGoappMigrated, createGoappSchema, expectPatchedConfig, openConfigYaml } from './goapp';
 
 describe('e2e: create a schema from the tree and point config.yaml at it', function () {
@@ -122,7 +122,7 @@ describe('e2e: create a schema from the tree and point config.yaml at it', funct
       await page.keyboard.press('ArrowDown');
     }
     await page.keyboard.press('Enter');
-    await page.locator('.notifications-toasts').getByText(/Pointed config\.yaml at goapp-db \(goapp\)\. Undo reverts it\./).waitFor({ state: 'visible', timeout: 30_000 });
+    await waitForNotification(page, /Pointed config\.yaml at goapp-db \(goapp\)\. Undo reverts it\./, 30_000);
 
     await editor.locator('.view-lines').click({ position: { x: 5, y: 5 } });
     await page.keyboard.press('Control+S');

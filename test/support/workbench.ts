@@ -70,6 +70,27 @@ export async function pickInQuickInput(page: Page, text: string): Promise<void> 
 }
 
 /**
+ * Waits until a notification says `text`: as a toast, or, since a toast hides itself after a
+ * while (sooner than a slow step on a loaded machine ends), in the notification centre.
+ */
+export async function waitForNotification(page: Page, text: RegExp, timeoutMs = 90_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  const toast = page.locator('.notifications-toasts').getByText(text).first();
+  for (let round = 1; ; round++) {
+    try {
+      await toast.waitFor({ state: 'visible', timeout: Math.max(1, Math.min(3_000, deadline - Date.now())) });
+      return;
+    } catch (err) {
+      await runCommand(page, 'Notifications: Show Notifications');
+      const inCenter = await page.locator('.notifications-center').getByText(text).first().isVisible();
+      await page.keyboard.press('Escape');
+      if (inCenter) return;
+      if (Date.now() >= deadline) throw new Error(`no notification matched ${text} within ${timeoutMs / 1000} s (${round} looks)`, { cause: err });
+    }
+  }
+}
+
+/**
  * Clicks "Use in This Workspace" on the notification that says `created` (from the notification
  * centre if the toast is gone).
  */
