@@ -2,6 +2,7 @@
 // the unit tests run the sources through tsc, so a dependency that does not bundle well would
 // only fail here (jsonc-parser's UMD main did).
 import * as assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
@@ -10,6 +11,13 @@ const dist = path.resolve(__dirname, '../../../dist');
 describe('bundles in dist/', () => {
   before(function () {
     if (!fs.existsSync(path.join(dist, 'extension.js'))) throw new Error('dist/ is missing: run node scripts/build.mjs (npm test does)');
+  });
+
+  it('extension.js activates against the benchmark stand-in of vscode without loading a heavy bundle', () => {
+    // `npm run bench` times this; a stand-in that lacks an API the extension now calls breaks it.
+    const r = spawnSync(process.execPath, [path.resolve(dist, '../scripts/bench/activate-once.cjs')], { encoding: 'utf8' });
+    assert.equal(r.status, 0, r.stderr);
+    assert.ok(Number(r.stdout) > 0, r.stdout);
   });
 
   it('goconfig.js parses JSON with comments and trailing commas', () => {
