@@ -15,6 +15,19 @@ export default tseslint.config(
     },
   },
   {
+    // Type-aware rules where they catch real mistakes: a forgotten promise, a promise where a
+    // callback's result is ignored, an await on something that is not a promise.
+    files: ['src/**/*.ts'],
+    ignores: ['**/*.lint-probe.ts'],
+    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
+    rules: {
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/no-misused-promises': 'error',
+      '@typescript-eslint/await-thenable': 'error',
+      curly: ['error', 'multi-line'],
+    },
+  },
+  {
     files: ['**/*.cjs'],
     languageOptions: { sourceType: 'commonjs' },
     rules: { '@typescript-eslint/no-require-imports': 'off' },
