@@ -46,6 +46,9 @@ export const ContextKeys = {
   rdsFiltered: 'rdsLink.rdsFiltered',
 } as const;
 
+/** publisher.name from package.json: what `@ext:` filters and `extensions.getExtension` take. */
+export const EXTENSION_ID = 'rds-link.rds-link';
+
 export const Settings = {
   section: 'rdsLink',
   profile: 'profile',

@@ -10,7 +10,7 @@ import * as os from 'node:os';
 import { parse } from 'jsonc-parser';
 import * as vscode from 'vscode';
 import { effectiveConnections, ignoredUserOnly, resolveUserPath, settingKeysIn, userLayerValue, userOnlySettings, type ConnectionSetting, type IgnoredReason, type IgnoredValue, type UserOnlySetting } from '../core/settingsTrust';
-import { Settings } from '../ids';
+import { EXTENSION_ID, Settings } from '../ids';
 
 const l = vscode.l10n.t;
 
@@ -100,7 +100,7 @@ function reportIgnored(log: vscode.LogOutputChannel, ignored: readonly IgnoredVa
   const list = fresh.map((i) => `${Settings.section}.${i.key} (${reasonText(i.reason)})`).join('; ');
   const openUser = l('Open User Settings');
   void vscode.window.showWarningMessage(l('RDS Link ignored these settings of this workspace, so that a repository cannot decide where your credentials go: {0}. Set them in your user settings if you mean them.', list), openUser).then((choice) => {
-    if (choice === openUser) void vscode.commands.executeCommand('workbench.action.openSettings', `@ext:${Settings.section}`);
+    if (choice === openUser) void vscode.commands.executeCommand('workbench.action.openSettings', `@ext:${EXTENSION_ID}`);
   });
 }
 
