@@ -62,8 +62,21 @@ const PREFIXES = [...CONTEXT, ...OTHER, ...BOOTSTRAP].sort((a, b) => b.length - 
  */
 const ANY_WORD = new RegExp([...Object.keys(LEAVES), ...CONTEXT, ...OTHER, ...BOOTSTRAP, ...DRIVER].sort((a, b) => b.length - a.length).join('|'), 'i');
 
-/** A setting's key ends with its leaf (or a driver word): most keys of a big file fail this at once. */
-const ENDS_WITH_LEAF = new RegExp(`(?:${[...Object.keys(LEAVES), ...DRIVER].sort((a, b) => b.length - a.length).join('|')})$`, 'i');
+/**
+ * A setting's key ends with its leaf (or a driver word, or the last word of a merged pair such as
+ * `connection string`), maybe followed by separators: most keys of a big file fail this at once.
+ * It must accept every key that `computeKeyInfo` gives a leaf, or a value's first character would
+ * decide whether its key is read (a `$` value takes the slow path).
+ */
+const LAST_WORDS = [...Object.keys(LEAVES), ...DRIVER, ...Object.keys(MERGE).map((m) => m.slice(m.lastIndexOf(' ') + 1))];
+const ENDS_WITH_LEAF = new RegExp(`(?:${[...new Set(LAST_WORDS)].sort((a, b) => b.length - a.length).join('|')})[_.\\- ]*$`, 'i');
+
+/**
+ * Characters a key may hold and still be a name some loader maps to a setting. go-ini and beego
+ * read `dbname# = x` as the key `dbname#` (a `#` starts a comment only at the start of a line), and
+ * no struct tag or `Get("dbname")` reads that key: it is no setting of ours, in every pass.
+ */
+const NAME_CHARS = /^[A-Za-z0-9_.\- ]*$/;
 
 const NOTHING: KeyInfo = { tokens: [], leaf: undefined, prefix: [], db: false, other: false, bootstrap: false, driver: false, section: false };
 
@@ -122,7 +135,7 @@ export function keyInfo(key: string): KeyInfo {
   let info = cache.get(key);
   if (!info) {
     // Keys without any known word are most keys of a big file: not worth a cache slot.
-    if (!ANY_WORD.test(key)) return NOTHING;
+    if (!ANY_WORD.test(key) || !NAME_CHARS.test(key)) return NOTHING;
     info = computeKeyInfo(key);
     if (cache.size > 20000) cache.clear();
     cache.set(key, info);

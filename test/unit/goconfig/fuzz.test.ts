@@ -23,8 +23,12 @@ import {
 import type { TNode } from '../../../src/core/goconfig/model';
 import { readYamlWithLibrary, scanYaml } from '../../../src/core/goconfig/readers/yaml';
 
-// GOCONFIG_FUZZ_RUNS raises the count for a longer local hunt.
+// GOCONFIG_FUZZ_RUNS raises the count for a longer local hunt; GOCONFIG_FUZZ_SEED (and
+// GOCONFIG_FUZZ_PATH) replay the run that fast-check printed for a failure.
 const RUNS_PER_FORMAT = Number(process.env.GOCONFIG_FUZZ_RUNS) || 160;
+const REPLAY = process.env.GOCONFIG_FUZZ_SEED
+  ? { seed: Number(process.env.GOCONFIG_FUZZ_SEED), path: process.env.GOCONFIG_FUZZ_PATH || undefined }
+  : {};
 
 const targets: DbTarget[] = [
   { host: 'shop.c9akciq32abc.eu-west-1.rds.amazonaws.com', port: 3306, user: 'app_user', password: 'S3cr3t-pass', database: 'shop' },
@@ -256,8 +260,21 @@ describe('goconfig fuzz: generated and damaged configs', () => {
         fc.property(model, fc.array(mutation, { maxLength: 3 }), fc.constantFrom(...targets), (m, ms, target) => {
           checkPatch(fileName, mutate(render(m), ms), target);
         }),
-        { numRuns: RUNS_PER_FORMAT },
+        { numRuns: RUNS_PER_FORMAT, ...REPLAY },
       );
+    });
+  }
+
+  // Counterexamples the generator found once, kept so they are checked on every run.
+  const found: readonly [fileName: string, text: string][] = [
+    // seed 1978045528: `dbname#` took the slow path for a `$` value only, so the second pass saw another file.
+    ['app.ini', '[db]\ndbname# =$\nhost = '],
+    ['app.ini', '[db]\ndbname# =shop\nhost = '],
+    ['config.yaml', 'db:\n  host_: $x\n  name: app\n'],
+  ];
+  for (const [fileName, text] of found) {
+    it(`found once: ${JSON.stringify(text)} patches once and is then stable`, () => {
+      for (const target of targets) checkPatch(fileName, text, target);
     });
   }
 
