@@ -5,7 +5,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { DbTarget, PatchPlan, TextEdit } from '../core/goconfig/index';
+import type { DbTarget, PatchPlan, PatchVerdict, TextEdit } from '../core/goconfig/index';
 import { isMysqlFamily } from '../core/aws/types';
 import { CancelledError } from '../core/errors';
 import { Commands } from '../ids';
@@ -34,6 +34,8 @@ export interface PatchOutcome {
   readonly changed: number;
   readonly warnings: readonly string[];
   readonly passwordWrittenTo?: 'file' | 'dotEnv' | 'none';
+  /** What the patched file, read again, makes of the connection. */
+  readonly verdict: PatchVerdict['kind'];
 }
 
 function isTargetArgs(x: unknown): x is TargetArgs {
@@ -177,18 +179,24 @@ export function registerConfigCommands(ctx: CommandContext, store: ResourceStore
     const edit = new vscode.WorkspaceEdit();
     addEdits(edit, doc, finalPlan.edits);
     if (choice === 'dotEnv' && folder && password) await addDotEnvEdits(edit, folder, core.passwordEnvVar(detection), password);
+    // Judged on the text as it will be: "points at RDS" only when the file, read again, says so.
+    const verdict = core.verifyPatch(detection, finalPlan, core.applyEdits(doc.getText(), finalPlan.edits), choice === 'file' ? full : { ...full, password: undefined });
     if (edit.size === 0) {
-      const already = finalPlan.warnings.find((w) => w.code === 'nothingFound');
-      void vscode.window.showInformationMessage(already?.message ?? l('{0} already points at {1} ({2}).', path.basename(doc.fileName), target.label, target.database));
-      return { changed: 0, warnings: finalPlan.warnings.map((w) => w.message), passwordWrittenTo: 'none' };
+      if (verdict.kind === 'onTarget') void vscode.window.showInformationMessage(l('{0} already points at {1} ({2}).', path.basename(doc.fileName), target.label, target.database));
+      else void vscode.window.showWarningMessage(verdict.message);
+      return { changed: 0, warnings: finalPlan.warnings.map((w) => w.message), passwordWrittenTo: 'none', verdict: verdict.kind };
     }
     if (!(await vscode.workspace.applyEdit(edit))) throw new Error(l('VS Code did not apply the edit to {0}.', path.basename(doc.fileName)));
     ctx.log.info(`Pointed ${doc.fileName} at ${target.host}:${target.port}/${target.database}: ${finalPlan.edits.length} edits, password to ${choice}`);
     const warnings = finalPlan.warnings.map((w) => w.message);
+    if (verdict.kind !== 'onTarget') {
+      void vscode.window.showWarningMessage(l('{0} Undo reverts what was changed.', verdict.message));
+      return { changed: finalPlan.edits.length, warnings, passwordWrittenTo: choice, verdict: verdict.kind };
+    }
     const summary = l('Pointed {0} at {1} ({2}). Undo reverts it.', path.basename(doc.fileName), target.label, target.database);
     if (warnings.length) void vscode.window.showWarningMessage(`${summary} ${warnings.join(' ')}`);
     else void vscode.window.showInformationMessage(summary);
-    return { changed: finalPlan.edits.length, warnings, passwordWrittenTo: choice };
+    return { changed: finalPlan.edits.length, warnings, passwordWrittenTo: choice, verdict: verdict.kind };
   });
 }
 

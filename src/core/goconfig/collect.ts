@@ -57,19 +57,24 @@ export class Collector {
     return makeLiteral(s.syntax, s.tokenStart, s.tokenEnd, s.contentStart, this.text.slice(s.contentStart, s.contentEnd), s.layers, s.emptyPrefix);
   }
 
-  /** Roles a group has even where we do not rewrite them (`password: ${DB_PASS}`): not "missing". */
-  private readonly present = new Map<string, Set<SettingRole>>();
+  /** Roles a group has even where we do not rewrite them (`password: ${DB_PASS}`): not "missing". Each with the key that holds it. */
+  private readonly present = new Map<string, Map<SettingRole, string>>();
 
   ignore(key: string, lit: Literal, reason: IgnoreReason): void {
     this.ignored.push({ key, span: { start: lit.tokenStart, end: lit.tokenEnd }, reason });
   }
 
-  private markPresent(group: string, leaf: LeafKind | undefined): void {
+  /** A role of the group whose value the code takes from elsewhere (a Sprintf arg that is a variable). */
+  fromOutside(group: string, role: SettingRole, key: string): void {
+    this.markPresent(group, role === 'hostPort' ? 'addr' : role === 'dsn' || role === 'url' ? 'conn' : role, key);
+  }
+
+  private markPresent(group: string, leaf: LeafKind | undefined, key: string): void {
     if (!leaf) return;
     const role: SettingRole = leaf === 'addr' ? 'hostPort' : leaf === 'conn' ? 'dsn' : leaf;
-    let set = this.present.get(group);
-    if (!set) this.present.set(group, (set = new Set()));
-    set.add(role);
+    let roles = this.present.get(group);
+    if (!roles) this.present.set(group, (roles = new Map()));
+    if (!roles.has(role)) roles.set(role, key);
   }
 
   add(c: Candidate): void {
@@ -106,14 +111,14 @@ export class Collector {
       const expands = !!c.dollarVars && lit.syntax !== 'env-single';
       const checked = dollar ? rawish(lit, vStart, vEnd) : lit.syntax === 'env-double' ? rawish(lit, vStart, vEnd).replace(/\\./g, '') : value;
       if (isTemplate(checked, expands, dollar)) {
-        this.markPresent(c.group.id, info.leaf);
+        this.markPresent(c.group.id, info.leaf, c.key);
         return this.ignore(c.key, lit, 'template');
       }
     }
     const role = c.forceRole ?? roleOf(info, value);
     if (!role) return;
     if (role === 'port' && !/^[0-9]*$/.test(value)) {
-      this.markPresent(c.group.id, 'port');
+      this.markPresent(c.group.id, 'port', c.key);
       return this.ignore(c.key, lit, 'unsupported');
     }
     let parsed;
@@ -164,11 +169,14 @@ export class Collector {
         if (last) insertAt = g.insert.style === 'json' ? last.lit.tokenEnd : lineEndAt(this.text, last.lit.tokenEnd);
       }
       // Keys of the section that name a role count as there, even when we skipped their value (`DB_PASSWORD:` passes the shell's).
-      const present = new Set([...roles, ...(this.present.get(g.id) ?? [])]);
+      const leftAlone = new Map(this.present.get(g.id) ?? []);
       for (const k of g.keys ?? []) {
         const ki = leafInfo(k);
-        if (ki.leaf && ki.leaf !== 'conn' && (g.ctxDb || ki.db) && !ki.other && !ki.bootstrap) present.add(ki.leaf === 'addr' ? 'hostPort' : ki.leaf);
+        const role = ki.leaf === 'addr' ? 'hostPort' : ki.leaf;
+        if (role && role !== 'conn' && (g.ctxDb || ki.db) && !ki.other && !ki.bootstrap && !leftAlone.has(role)) leftAlone.set(role, g.keyPath ? `${g.keyPath}.${k}` : k);
       }
+      for (const r of roles) leftAlone.delete(r);
+      const present = new Set([...roles, ...leftAlone.keys()]);
       groups.push({
         id: g.id,
         label: g.label,
@@ -179,6 +187,7 @@ export class Collector {
         keyPath: g.keyPath,
         reportsMissing: g.reportsMissing ?? true,
         presentRoles: [...present],
+        leftAlone: [...leftAlone].map(([role, key]) => ({ role, key })),
         ctxDb: !!g.ctxDb,
         keys: g.keys ?? [],
       });

@@ -11,7 +11,7 @@ import { readIni } from './readers/ini';
 import { readJson } from './readers/json';
 import { readToml } from './readers/toml';
 import { readYaml } from './readers/yaml';
-import { ConfigParseError, type ConfigFormat, type Detection, type ParseFailure } from './types';
+import { ConfigParseError, type ConfigFormat, type Detection, type IgnoreReason, type ParseFailure } from './types';
 
 import { baseName, configFormatOf } from './format';
 
@@ -113,6 +113,26 @@ export function refusalOf(d: Detection): ConfigParseError | undefined {
     f.column,
   );
   return new ConfigParseError(message, d.fileName, d.format, f);
+}
+
+const REASONS: Record<IgnoreReason, (key: string) => string> = {
+  otherService: (key) => t('{0} was left alone: it belongs to another service, not to the MySQL connection.', key),
+  notMysql: (key) => t("{0} was left alone: its section's driver is not MySQL.", key),
+  bootstrap: (key) => t("{0} was left alone: it sets up the MySQL server itself, it is not the app's connection.", key),
+  template: (key) => t('{0} was left alone: it is built from other keys or environment variables; point those at RDS.', key),
+  unsupported: (key) => t('{0} was left alone: it is written in a form RDS Link does not rewrite; change it by hand.', key),
+};
+
+/** Why a file gave nothing to patch, in one sentence that names the key (when there is one). */
+export function whyNothing(detection: Detection): { key?: string; message: string } {
+  const first = detection.ignored[0];
+  if (first) return { key: first.key, message: REASONS[first.reason](first.key) };
+  return {
+    message: t(
+      '{0} has no key that reads as a MySQL connection setting (a host, user, database name or DSN under a database section, or named like DB_HOST); nothing was changed.',
+      baseName(detection.fileName),
+    ),
+  };
 }
 
 export function internalSettings(d: Detection): readonly InternalSetting[] {

@@ -3,7 +3,7 @@
  * text (and adding keys a connection section lacks, where the format has an obvious place).
  */
 import { t } from '../l10n';
-import { internalGroups, internalSettings, refusalOf } from './detect';
+import { internalGroups, internalSettings, refusalOf, whyNothing } from './detect';
 import { DEFAULT_PORT, dsnReplacements, joinHostPort, percentEncode, splitHostPort } from './dsn';
 import { freshValue, literalEdits, type Literal, type Replacement } from './literal';
 import type { InsertSpec, InternalGroup, InternalSetting } from './model';
@@ -17,8 +17,12 @@ const ROLE_NAMES: Record<SettingRole, string> = {
   host: 'host', port: 'port', hostPort: 'host:port', user: 'user', password: 'password', database: 'database name', dsn: 'DSN', url: 'URL',
 };
 
+export function roleName(role: SettingRole): string {
+  return ROLE_NAMES[role];
+}
+
 /** The value a role should have for the target; undefined when it is to be left alone. */
-function wanted(s: InternalSetting, target: DbTarget): string | undefined {
+export function wanted(s: { readonly role: SettingRole }, target: DbTarget): string | undefined {
   switch (s.role) {
     case 'host':
       return target.host;
@@ -173,7 +177,7 @@ export function planPatch(detection: Detection, target: DbTarget, options: Patch
     if (only && !only.has(g.id)) continue;
     planMissing(g, settings.filter((s) => s.group === g.id), target, detection.eol, options, added, missing, warnings, edits);
   }
-  if (detection.settings.length === 0) warnings.push({ code: 'nothingFound', message: t('No MySQL settings were found in this file.') });
+  if (detection.settings.length === 0) warnings.push({ code: 'nothingFound', ...whyNothing(detection) });
   return { ok: true, edits: normalizeEdits(edits), changes, added, missing, warnings };
 }
 
@@ -239,7 +243,7 @@ function planMissing(
   const spec = g.insert;
   const lines: { role: SettingRole; key: string; text: string }[] = [];
   for (const [role, key] of names) {
-    const value = role === 'port' ? String(target.port) : (wanted({ role } as InternalSetting, target) ?? '');
+    const value = role === 'port' ? String(target.port) : (wanted({ role }, target) ?? '');
     lines.push({ role, key, text: renderLine(spec, key, value, role) });
   }
   const newText = spec.style === 'json'

@@ -218,3 +218,36 @@ export class ConfigParseError extends Error {
     this.name = 'ConfigParseError';
   }
 }
+
+/**
+ * The connection one group of settings makes, as the file now reads: what the app will use
+ * when it takes that group. A part the file does not hold (no `user` key, `host: ${DB_HOST}`) is absent.
+ */
+export interface EffectiveConnection {
+  readonly group: string;
+  readonly label: string;
+  readonly host?: string;
+  /** go-sql-driver's default 3306 when the group has a host but no port. */
+  readonly port?: number;
+  readonly user?: string;
+  readonly database?: string;
+}
+
+/** One thing that still points elsewhere after a patch, said in a sentence that names the key. */
+export interface StillElsewhere {
+  readonly key: string;
+  readonly role: SettingRole;
+  /** `value`: written but not the target's; `missing`: no such key; `outside`: the value comes from an env var or other keys. */
+  readonly why: 'value' | 'missing' | 'outside';
+  readonly message: string;
+}
+
+/**
+ * What a patch achieved, checked by reading the patched text again: `onTarget` only when every
+ * patched connection now reads as the target; `partial` lists what still points elsewhere;
+ * `nothing` says in one sentence which key was left alone and why.
+ */
+export type PatchVerdict =
+  | { readonly kind: 'onTarget'; readonly connections: readonly EffectiveConnection[] }
+  | { readonly kind: 'partial'; readonly connections: readonly EffectiveConnection[]; readonly elsewhere: readonly StillElsewhere[]; readonly message: string }
+  | { readonly kind: 'nothing'; readonly key?: string; readonly message: string };

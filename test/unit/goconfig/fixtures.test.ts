@@ -4,9 +4,13 @@ import {
   applyEdits,
   configFormatOf,
   detectConfig,
+  effectiveConnections,
   patchConfigText,
   planPatch,
+  settingsOffTarget,
   type ConfigFormat,
+  type DbTarget,
+  type EffectiveConnection,
 } from '../../../src/core/goconfig';
 import { loadFixtures } from './fixtures';
 
@@ -44,6 +48,32 @@ describe('goconfig fixtures (before → after, byte for byte)', () => {
       assert.ok(again.ok);
       assert.deepEqual(again.edits, []);
       assert.equal(applyEdits(result.text, again.edits), result.text);
+      assert.equal(result.verdict.kind, c.expect.verdict, `${c.name}/expect.json must say the verdict: ${JSON.stringify(result.verdict)}`);
     });
   }
+
+  describe('no fixture claims success while its effective connection points elsewhere', () => {
+    const pointsAt = (e: EffectiveConnection, t: DbTarget): boolean =>
+      e.host?.toLowerCase() === t.host.toLowerCase() && (e.port === undefined || e.port === t.port)
+      && (e.user === undefined || e.user === t.user) && (e.database === undefined || e.database === t.database);
+    for (const c of cases.filter((x) => x.after)) {
+      it(c.name, () => {
+        const { text, verdict } = patchConfigText(c.fileName, c.before.toString('utf8'), c.target)!;
+        const after = detectConfig(c.fileName, text)!;
+        const connections = effectiveConnections(after);
+        if (verdict.kind === 'onTarget') {
+          assert.ok(connections.length > 0, 'success with no connection at all');
+          for (const e of connections) assert.ok(pointsAt(e, c.target), `claims success, but ${e.label} makes ${JSON.stringify(e)}`);
+          assert.deepEqual(settingsOffTarget(after, c.target).map((s) => s.key), []);
+        } else if (verdict.kind === 'partial') {
+          assert.ok(verdict.elsewhere.length > 0);
+          for (const e of verdict.elsewhere) assert.ok(verdict.message.includes(e.message));
+        } else {
+          assert.notEqual(verdict.message, 'No MySQL settings were found in this file.');
+          if (verdict.key) assert.ok(verdict.message.includes(verdict.key), `the reason names the key: ${verdict.message}`);
+          assert.equal(text, c.before.toString('utf8'), 'nothing was patched, so nothing changed');
+        }
+      });
+    }
+  });
 });

@@ -13,7 +13,8 @@ export interface FixtureCase {
   /** Undefined for a file that must be refused. */
   readonly after?: Buffer;
   readonly target: DbTarget;
-  readonly expect: { refused?: boolean; warnings?: string[]; added?: string[] };
+  /** `verdict`: what the patch may claim once the patched text is read again (required for every patched case). */
+  readonly expect: { refused?: boolean; warnings?: string[]; added?: string[]; verdict?: 'onTarget' | 'partial' | 'nothing' };
 }
 
 function readJson<T>(file: string): T {

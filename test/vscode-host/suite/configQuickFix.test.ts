@@ -76,6 +76,22 @@ describe('config quick-fix: point a Go project config at RDS', function () {
     assert.deepEqual(actions.map((a) => a.title), ['Point at RDS goapp-db (goapp)']);
   });
 
+  it('reports a partial result as partial when the host still comes from an env var', async function () {
+    const doc = await write('partial.yaml', 'database:\n  host: ${DB_HOST}\n  user: root\n  password: dev\n  name: shop\n');
+    const result = await vscode.commands.executeCommand<{ changed: number; verdict: string }>('rdsLink.patchConfig', doc.uri);
+    assert.equal(result?.verdict, 'partial');
+    assert.ok(result.changed > 0);
+    assert.equal(doc.getText(), `database:\n  host: \${DB_HOST}\n  user: ${target.user}\n  password: ${target.password}\n  name: ${target.database}\n`);
+  });
+
+  it('says why when nothing could be patched, and changes nothing', async function () {
+    const text = 'MYSQL_ROOT_PASSWORD=rootpw\nREDIS_HOST=redis\n';
+    const doc = await write('nothing.env', text);
+    const result = await vscode.commands.executeCommand<{ changed: number; verdict: string }>('rdsLink.patchConfig', doc.uri);
+    assert.deepEqual([result?.verdict, result?.changed], ['nothing', 0]);
+    assert.equal(doc.getText(), text);
+  });
+
   it('refuses a file it cannot parse and changes nothing', async function () {
     const broken = '{\n  "database": { "host": "localhost", \n';
     const doc = await write('config.json', broken);

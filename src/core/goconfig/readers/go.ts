@@ -425,9 +425,13 @@ class GoReader {
       }
       if (text.length !== 1) continue;
       const arg = args[text.charCodeAt(0) - SENTINEL_BASE];
-      if (!arg || arg[1] - arg[0] !== 1) continue;
-      const lit = this.literal(arg[0]);
-      if (!lit) continue;
+      if (!arg) continue;
+      const lit = arg[1] - arg[0] === 1 ? this.literal(arg[0]) : undefined;
+      if (!lit) {
+        // `tcp(%s:%d)` with `host` as the arg: the value comes from the caller, not from this literal.
+        this.col.fromOutside(group.id, role, `${this.s.slice(this.tk.start[arg[0]], this.tk.end[arg[1] - 1])} (${key})`);
+        continue;
+      }
       this.consumed.add(arg[0]);
       let r = role;
       // `tcp(%s)` with "localhost:3306" as the arg.
