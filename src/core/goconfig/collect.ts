@@ -3,8 +3,8 @@
  * placeholders and templates, and records what was left alone and why. `walkTree` does this for
  * the tree every structured reader produces; the Go reader feeds candidates directly.
  */
-import { parseConnectionString, splitHostPort } from './dsn';
-import { isMysqlDriver, keyInfo, leafInfo, type KeyInfo, type LeafKind } from './keys';
+import { looksLikeDsn, parseConnectionString, splitHostPort } from './dsn';
+import { isDriverValue, isMysqlDriver, keyInfo, leafInfo, type KeyInfo, type LeafKind } from './keys';
 import { makeLiteral, quotingOf, srcAt, type Literal } from './literal';
 import { lineEndAt, type InsertSpec, type InternalGroup, type InternalSetting, type ReadResult, type TMap, type TNode, type TScalar, type TSeq } from './model';
 import { isTemplate, matchPlaceholder } from './placeholder';
@@ -158,6 +158,13 @@ export class Collector {
       if (prev && prev.lit === s.lit && s.span.start < prev.span.end) continue;
       kept.push(s);
     }
+    // `dsn: root:pw@tcp(h)/` next to `dbName: app`: the app appends the database itself, so the DSN stays without one.
+    for (let i = 0; i < kept.length; i++) {
+      const s = kept[i];
+      if (!s.dsn || s.dsn.database !== '') continue;
+      const db = kept.find((x) => x.group === s.group && x.role === 'database');
+      if (db) kept[i] = { ...s, databaseElsewhere: db.key };
+    }
     const groups: InternalGroup[] = [];
     for (const g of this.groups.values()) {
       const roles = [...new Set(kept.filter((s) => s.group === g.id).map((s) => s.role))];
@@ -212,6 +219,8 @@ function rawish(lit: Literal, vStart: number, vEnd: number): string {
   return lit.raw.slice(s, e);
 }
 
+const BOOLEAN = /^(true|false|yes|no|on|off)$/i;
+
 function roleOf(info: KeyInfo, value: string): SettingRole | undefined {
   const leaf = info.leaf;
   if (!leaf) return undefined;
@@ -224,6 +233,9 @@ function roleOf(info: KeyInfo, value: string): SettingRole | undefined {
     const p = parseConnectionString(value, true);
     if (p) return p.form === 'url' ? 'url' : 'dsn';
   }
+  // `user: true` is a switch, not a user; `DB=sqlite3` names the driver, not the database.
+  if ((leaf === 'user' || leaf === 'host' || leaf === 'database') && BOOLEAN.test(value)) return undefined;
+  if (leaf === 'database' && isDriverValue(value)) return undefined;
   switch (leaf) {
     case 'host':
     case 'addr': {
@@ -275,14 +287,22 @@ function walkMap(col: Collector, map: TMap, path: string[], ctx: Ctx, opts: Walk
   const entries = map.entries;
   // `driver: postgres` in a section (or DB_DRIVER=sqlite3 among flat keys) makes its settings not ours.
   let notMysql: string[] | undefined;
+  let siblingsNotMysql = false;
   for (const e of entries) {
     if (e.value.kind !== 'scalar') continue;
     const ki = leafInfo(e.key);
     // Only in a DB section or with a DB word (`DB_DRIVER`): a k8s `kind: Deployment` is no driver.
-    if (!(ki.driver || ki.leaf === 'conn') || !(ctx.db || ki.db)) continue;
+    if (!(ki.driver || ki.leaf === 'conn' || ki.leaf === 'database') || !(ctx.db || ki.db || ki.section)) continue;
     const v = scalarText(col, e.value);
-    if (v === undefined || (ki.leaf === 'conn' && !/^[a-z0-9]+$/i.test(v))) continue;
-    if (!isMysqlDriver(v)) (notMysql ??= []).push(ki.prefix.join(' '));
+    if (v === undefined || (ki.leaf === 'conn' && !/^[a-z0-9]+$/i.test(v)) || (ki.leaf === 'database' && !isDriverValue(v))) continue;
+    // `MYSQL_DRIVER=root@unix(/tmp/mysql.sock)/app` holds a DSN, not a driver name: its value says nothing of the driver.
+    if (mayBeDsn(v, 0, v.length)) continue;
+    if (isMysqlDriver(v)) continue;
+    // `DB=sqlite3` speaks for its sibling keys (DB_HOST, DB_NAME), and for nested sections only inside a DB section.
+    if (ki.leaf === 'database') {
+      siblingsNotMysql = true;
+      if (ctx.db) (notMysql ??= []).push('');
+    } else (notMysql ??= []).push(ki.prefix.join(' '));
   }
   const sectionNotMysql = ctx.notMysql || !!notMysql?.includes('');
   let group: GroupSpec | undefined;
@@ -302,10 +322,14 @@ function walkMap(col: Collector, map: TMap, path: string[], ctx: Ctx, opts: Walk
     }
     if (v.kind !== 'scalar') continue;
     const ki = leafInfo(e.key);
-    // Build the literal only for DB keys, or values that may be a placeholder naming a DB variable.
-    if (!(ki.leaf && (ctx.db || ki.db)) && col.text.charCodeAt(v.contentStart) !== 36 /* $ */) continue;
+    // Build the literal only for DB keys, values that may be a placeholder naming a DB variable, or a DSN by its shape.
+    const byShape = !(ki.leaf && (ctx.db || ki.db)) && !ctx.other && mayBeDsn(col.text, v.contentStart, v.contentEnd);
+    if (!(ki.leaf && (ctx.db || ki.db)) && !byShape && col.text.charCodeAt(v.contentStart) !== 36 /* $ */) continue;
     const lit = col.literal(v);
     if (!lit) continue;
+    // `data_store: root:pw@tcp(db:3306)/app` is a DSN whatever its key is called.
+    const shapeRole = byShape && looksLikeDsn(lit.value) ? (parseConnectionString(lit.value)?.form === 'url' ? 'url' : 'dsn') : undefined;
+    if (byShape && !shapeRole && col.text.charCodeAt(v.contentStart) !== 36) continue;
     group ??= groupFor(path, map.insert, opts, ctx.db, entries.map((x) => x.key));
     col.add({
       key: [...path, e.key].join('.'),
@@ -315,11 +339,21 @@ function walkMap(col: Collector, map: TMap, path: string[], ctx: Ctx, opts: Walk
       ctxDb: ctx.db,
       ctxOther: ctx.other,
       ctxBootstrap: ctx.bootstrap,
-      notMysql: ctx.notMysql || !!notMysql?.includes(ki.prefix.join(' ')),
+      notMysql: ctx.notMysql || siblingsNotMysql || !!notMysql?.includes(ki.prefix.join(' ')),
       group,
       dollarVars: opts.dollarVars,
+      forceRole: shapeRole,
     });
   }
+}
+
+/** Cheap test before building a literal: a DSN by shape holds an `@` and a `(` or `://`. */
+function mayBeDsn(text: string, start: number, end: number): boolean {
+  const at = text.indexOf('@', start);
+  if (at < 0 || at >= end) return false;
+  const paren = text.indexOf('(', start);
+  const scheme = text.indexOf('://', start);
+  return (paren >= 0 && paren < end) || (scheme >= 0 && scheme < end);
 }
 
 function walkSeq(col: Collector, seq: TSeq, path: string[], ctx: Ctx, opts: WalkOptions): void {

@@ -117,7 +117,7 @@ export function refusalOf(d: Detection): ConfigParseError | undefined {
 
 const REASONS: Record<IgnoreReason, (key: string) => string> = {
   otherService: (key) => t('{0} was left alone: it belongs to another service, not to the MySQL connection.', key),
-  notMysql: (key) => t("{0} was left alone: its section's driver is not MySQL.", key),
+  notMysql: (key) => t('{0} was left alone: the driver set beside it is not MySQL.', key),
   bootstrap: (key) => t("{0} was left alone: it sets up the MySQL server itself, it is not the app's connection.", key),
   template: (key) => t('{0} was left alone: it is built from other keys or environment variables; point those at RDS.', key),
   unsupported: (key) => t('{0} was left alone: it is written in a form RDS Link does not rewrite; change it by hand.', key),

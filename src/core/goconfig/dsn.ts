@@ -241,9 +241,49 @@ export function parseMysqlUrl(url: string): ParsedDsn | undefined {
   };
 }
 
+/**
+ * GoFrame's link: `mysql:user:pass@tcp(host:port)/db?params` (the type, then a go-sql-driver
+ * DSN). Only the MySQL-protocol types are ours; `pgsql:u:p@tcp(...)/db` is a link of another
+ * database, and must not read as the user `pgsql`.
+ */
+const GOFRAME_LINK = /^(mysql|mariadb|tidb|pgsql|mssql|sqlite|oracle|clickhouse|dm):(?!\/\/)/i;
+const GOFRAME_MYSQL = /^(mysql|mariadb|tidb)$/i;
+
+function shift(p: Part | undefined, by: number): Part | undefined {
+  return p ? part(p.start + by, p.end + by) : undefined;
+}
+
+function parseGoFrameLink(s: string, type: string): ParsedDsn | undefined {
+  const rest = s.slice(type.length + 1);
+  const inner = parseGoDsn(rest, true);
+  if (!inner?.user || !inner.password) return undefined;
+  const by = type.length + 1;
+  return {
+    ...inner,
+    user: shift(inner.user, by),
+    password: shift(inner.password, by),
+    credsAt: inner.credsAt + by,
+    netAddr: shift(inner.netAddr, by),
+    net: shift(inner.net, by),
+    addr: shift(inner.addr, by),
+    host: shift(inner.host, by),
+    port: shift(inner.port, by),
+    database: shift(inner.database, by)!,
+    params: shift(inner.params, by),
+    info: { ...inner.info, linkType: type },
+  };
+}
+
 /** A DSN or URL, by shape. */
 export function parseConnectionString(s: string, strict = false): ParsedDsn | undefined {
-  return MYSQL_URL.test(s) ? parseMysqlUrl(s) : parseGoDsn(s, strict);
+  if (MYSQL_URL.test(s)) return parseMysqlUrl(s);
+  const link = GOFRAME_LINK.exec(s);
+  if (link) {
+    // Two colons before the `@`: GoFrame's `type:user:pass@`. One (`mysql:secret@tcp(...)/db`) is a plain DSN whose user is `mysql`.
+    const colon = s.indexOf(':', link[0].length);
+    if (colon >= 0 && colon < s.lastIndexOf('@')) return GOFRAME_MYSQL.test(link[1]) ? parseGoFrameLink(s, link[1]) : undefined;
+  }
+  return parseGoDsn(s, strict);
 }
 
 /** True when a string literal in Go code has the shape of a MySQL DSN or URL (strict: no `"a/b"`). */

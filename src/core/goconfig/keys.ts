@@ -37,7 +37,7 @@ const LEAVES: Record<string, LeafKind> = {
   databasename: 'database', schemaname: 'database',
   dsn: 'conn', datasource: 'conn', datasourcename: 'conn', source: 'conn', connection: 'conn', conn: 'conn',
   connstr: 'conn', connstring: 'conn', connectionstring: 'conn', url: 'conn', uri: 'conn', connectionurl: 'conn',
-  connectionuri: 'conn',
+  connectionuri: 'conn', link: 'conn', tns: 'conn',
 };
 
 /** Leaves that are a database setting without any other word (`DSN`, `dbname`). */
@@ -167,6 +167,13 @@ function computeKeyInfo(key: string): KeyInfo {
   if (leaf === 'database' && last === 'name' && prefix.length > 0 && !CONTEXT.has(prefix[prefix.length - 1])) leaf = undefined;
   const db = prefix.some((w) => CONTEXT.has(w)) || (last !== undefined && IMPLIES_DB.has(last));
   return { tokens, leaf, prefix: leaf || driver ? prefix : tokens, db, other, bootstrap, driver, section: tokens.some((w) => CONTEXT.has(w)) };
+}
+
+/** Values that name a driver: under a `database`/`db` key (`DB=sqlite3`) they say which database, not its name. */
+const DRIVER_VALUES = /^(mysql|mariadb|tidb|aurora|postgres|postgresql|pgsql|pg|sqlite|sqlite3|mssql|sqlserver|oracle|clickhouse|mongodb|mongo|cockroachdb)$/i;
+
+export function isDriverValue(value: string): boolean {
+  return DRIVER_VALUES.test(value.trim());
 }
 
 /** True for driver values that are MySQL (or unknown placeholders); false for postgres, sqlite... */

@@ -75,7 +75,7 @@ export function isOnTarget(setting: ConfigSetting, target: DbTarget): boolean {
         (d.host ?? '').toLowerCase() === target.host.toLowerCase() &&
         (d.port ?? DEFAULT_PORT) === target.port &&
         d.user === target.user &&
-        d.database === target.database &&
+        (d.database === target.database || (d.database === '' && !!setting.databaseElsewhere)) &&
         (target.password === undefined || d.password === target.password)
       );
     }
@@ -89,7 +89,8 @@ export function settingsOffTarget(detection: Detection, target: DbTarget): Confi
 
 function replacementsFor(s: InternalSetting, target: DbTarget): Replacement[] {
   if (s.parsed) {
-    return dsnReplacements(s.parsed, s.value, target).map((r) => ({ start: r.start + s.vStart, end: r.end + s.vStart, text: r.text }));
+    const t = s.databaseElsewhere ? { ...target, database: '' } : target;
+    return dsnReplacements(s.parsed, s.value, t).map((r) => ({ start: r.start + s.vStart, end: r.end + s.vStart, text: r.text }));
   }
   if (isOnTarget(s, target)) return [];
   let v = wanted(s, target);

@@ -60,6 +60,8 @@ export interface DsnInfo {
   readonly database: string;
   /** The raw query string after `?`, never rewritten. */
   readonly params?: string;
+  /** GoFrame's link type before the DSN (`mysql` in `mysql:user:pass@tcp(...)/db`), kept as written. */
+  readonly linkType?: string;
 }
 
 /** One database setting found in a config file. */
@@ -81,6 +83,8 @@ export interface ConfigSetting {
   readonly dsn?: DsnInfo;
   /** A component of a `mysql://` URL (e.g. a Sprintf arg): written percent-encoded. */
   readonly urlEncoded?: boolean;
+  /** A DSN without a database part whose database the app takes from this other key: the DSN stays without one. */
+  readonly databaseElsewhere?: string;
 }
 
 /** A connection section: where missing keys can be added, if the format has an obvious place. */

@@ -53,7 +53,7 @@ function connectionOf(g: InternalGroup, settings: readonly ConfigSetting[]): Eff
         host = d.net === 'unix' ? `unix(${d.host ?? ''})` : d.host;
         port = d.port;
         user = d.user;
-        database = d.database;
+        if (!s.databaseElsewhere) database = d.database;
         break;
       }
       default:

@@ -271,6 +271,8 @@ describe('goconfig fuzz: generated and damaged configs', () => {
     ['app.ini', '[db]\ndbname# =$\nhost = '],
     ['app.ini', '[db]\ndbname# =shop\nhost = '],
     ['config.yaml', 'db:\n  host_: $x\n  name: app\n'],
+    // seed 1: a DSN under a driver key read as the driver name, so the patched DSN made its siblings "not MySQL".
+    ['.env', 'DATABASE_HOST=localhost\nDATABASE_PASSWORD=\nMYSQL_DRIVER=root@unix(/tmp/mysql.sock)/app'],
   ];
   for (const [fileName, text] of found) {
     it(`found once: ${JSON.stringify(text)} patches once and is then stable`, () => {

@@ -37,8 +37,8 @@ describe('goconfig verdict after a patch', () => {
   it('a file with nothing to patch says which key was left alone and why, in one sentence', () => {
     const r = patchConfigText('config.yaml', 'redis:\n  host: localhost\n  password: x\ndatabase:\n  driver: postgres\n  host: pg\n', target)!;
     assert.equal(r.verdict.kind, 'nothing');
-    assert.equal(r.verdict.kind === 'nothing' && r.verdict.message, "database.host was left alone: its section's driver is not MySQL.");
-    assert.deepEqual(r.plan.warnings.map((w) => w.message), ["database.host was left alone: its section's driver is not MySQL."]);
+    assert.equal(r.verdict.kind === 'nothing' && r.verdict.message, "database.host was left alone: the driver set beside it is not MySQL.");
+    assert.deepEqual(r.plan.warnings.map((w) => w.message), ["database.host was left alone: the driver set beside it is not MySQL."]);
   });
 
   it('an already pointed file is on target, with no edits', () => {
