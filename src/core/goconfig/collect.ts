@@ -115,7 +115,14 @@ export class Collector {
         return this.ignore(c.key, lit, 'template');
       }
     }
+    // `dsn: "%s:%s@tcp(%s:%d)/%s"`: the app fills it with fmt.Sprintf from other keys, which are patched instead.
+    if (info.leaf === 'conn' && (value.match(/(?<!%)%[sdvq]/g) ?? []).length >= 2) {
+      this.markPresent(c.group.id, 'conn', c.key);
+      return this.ignore(c.key, lit, 'template');
+    }
     const role = c.forceRole ?? roleOf(info, value);
+    // `DSN=root:pw@tcp(localhost:port)/app`: a connection key we cannot read is said, not skipped in silence.
+    if (!role && info.leaf === 'conn' && /[@(]/.test(value)) return this.ignore(c.key, lit, 'unsupported');
     if (!role) return;
     if (role === 'port' && !/^[0-9]*$/.test(value)) {
       this.markPresent(c.group.id, 'port', c.key);

@@ -145,23 +145,37 @@ export function parseGoDsn(dsn: string, strict = false): ParsedDsn | undefined {
   if (dbName === undefined) return undefined;
   let host: Part | undefined;
   let port: Part | undefined;
+  let wordPort = false;
   if (addr && /^tcp/.test(netText || 'tcp')) {
     const hp = hostPortParts(dsn, addr.start, addr.end);
-    if (!hp) return undefined;
-    host = hp.host;
-    port = hp.port;
+    const words = hp ? undefined : WORD_HOST_PORT.exec(dsn.slice(addr.start, addr.end));
+    if (!hp && !words) return undefined;
+    if (hp) {
+      host = hp.host;
+      port = hp.port;
+    } else if (words) {
+      // `tcp(host:port)`: a template to fill, not an address (checked below).
+      host = part(addr.start, addr.start + words[1].length);
+      port = part(host.end + 1, addr.end);
+      wordPort = true;
+    }
   }
   // A raw password may hold spaces; anywhere else whitespace means this is not a DSN.
   const outside = password ? dsn.slice(0, password.start) + dsn.slice(password.end) : dsn;
   if (/\s/.test(outside)) return undefined;
   const text = (p: Part | undefined): string | undefined => (p ? dsn.slice(p.start, p.end) : undefined);
+  const placeholders = ([['user', user], ['password', password], ['host', host], ['port', port], ['database', database]] as const)
+    .filter(([, p]) => p && PLACEHOLDER_WORD.test(dsn.slice(p.start, p.end)))
+    .map(([role]) => role);
+  if (wordPort && placeholders.length < 2) return undefined;
   const info: DsnInfo = {
     form: 'go',
+    ...(placeholders.length >= 2 ? { placeholders } : {}),
     user: text(user),
     password: text(password),
     net: netText || (addr ? 'tcp' : undefined),
     host: host ? text(host) : undefined,
-    port: port ? Number(text(port)) : host ? DEFAULT_PORT : undefined,
+    port: wordPort ? undefined : port ? Number(text(port)) : host ? DEFAULT_PORT : undefined,
     database: dbName,
     params: text(params),
   };
@@ -181,6 +195,12 @@ export function parseGoDsn(dsn: string, strict = false): ParsedDsn | undefined {
     info,
   };
 }
+
+/** `host:port` written as words: the address part of a DSN template. */
+const WORD_HOST_PORT = /^([A-Za-z_][\w.-]*):([A-Za-z_]\w*)$/;
+
+/** Words a DSN template holds where the values go: `user:password@tcp(host:port)/dbname`. */
+const PLACEHOLDER_WORD = /^(?:your[_-]?|<)?(?:user(?:name)?|usr|pass(?:word)?|passwd|pwd|host(?:name)?|ip|addr(?:ess)?|port|db(?:[_-]?name)?|database(?:[_-]?name)?|schema|x+)>?$/i;
 
 /** Parses `mysql://` (or `mariadb://`) URLs; anything else (postgres://...) is not ours. */
 const MYSQL_URL = /^(mysql|mariadb|mysqlx|mysql\+tcp):\/\//i;

@@ -124,6 +124,17 @@ function defaultWarning(s: ConfigSetting): PatchWarning | undefined {
   return { code: 'defaultOnly', message, key: s.key };
 }
 
+/** What each placeholder word of a DSN template became (never the password itself). */
+function templateWarning(s: ConfigSetting, target: DbTarget): PatchWarning | undefined {
+  const words = s.dsn?.placeholders;
+  if (!words?.length) return undefined;
+  const becomes: Record<string, string> = {
+    user: target.user, password: target.password !== undefined ? t('the RDS password') : t('left as it was'), host: target.host, port: String(target.port), database: target.database,
+  };
+  const parts = words.map((w) => `${w} → ${becomes[w]}`).join(', ');
+  return { code: 'filledTemplate', message: t('{0} was a template to fill; its parts became: {1}.', s.key, parts), key: s.key };
+}
+
 /**
  * Plans the edits that point the detected settings at `target`. A file that did not parse is
  * refused (`ok: false`) and nothing is planned.
@@ -167,7 +178,7 @@ export function planPatch(detection: Detection, target: DbTarget, options: Patch
     edits.push(...e);
     for (const s of changed) {
       changes.push({ setting: s, newValue: applyToValue(s.value, s.vStart, perSetting.get(s) ?? []) });
-      const w = defaultWarning(s);
+      const w = defaultWarning(s) ?? templateWarning(s, target);
       if (w) warnings.push(w);
     }
   }

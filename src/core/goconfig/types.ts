@@ -60,6 +60,8 @@ export interface DsnInfo {
   readonly database: string;
   /** The raw query string after `?`, never rewritten. */
   readonly params?: string;
+  /** A template to fill (`user:password@tcp(host:port)/dbname`): the parts that hold placeholder words. */
+  readonly placeholders?: readonly ('user' | 'password' | 'host' | 'port' | 'database')[];
   /** GoFrame's link type before the DSN (`mysql` in `mysql:user:pass@tcp(...)/db`), kept as written. */
   readonly linkType?: string;
 }
@@ -183,7 +185,9 @@ export type PatchWarningCode =
   /** The target needs a key the group lacks, and the format has no obvious place for it. */
   | 'missingKey'
   /** The file has no MySQL settings we could rewrite. */
-  | 'nothingFound';
+  | 'nothingFound'
+  /** A DSN template (`user:password@tcp(host:port)/dbname`) was filled in: the message says what each part became. */
+  | 'filledTemplate';
 
 export interface PatchWarning {
   readonly code: PatchWarningCode;
