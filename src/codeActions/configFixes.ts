@@ -110,7 +110,7 @@ export class PointAtRdsProvider implements vscode.CodeActionProvider {
 
   constructor(private readonly detections: ConfigDetections, private readonly targets: TargetStore) {}
 
-  provideCodeActions(doc: vscode.TextDocument, _range: vscode.Range, context: vscode.CodeActionContext): vscode.CodeAction[] {
+  provideCodeActions(doc: vscode.TextDocument, range: vscode.Range, context: vscode.CodeActionContext): vscode.CodeAction[] {
     const ours = context.diagnostics.filter((d) => d.code === DIAGNOSTIC_CODE);
     const wantsSource = !context.only || context.only.contains(POINT_AT_RDS_KIND) || POINT_AT_RDS_KIND.contains(context.only);
     if (ours.length === 0 && !wantsSource) return [];
@@ -119,9 +119,13 @@ export class PointAtRdsProvider implements vscode.CodeActionProvider {
     const actions: vscode.CodeAction[] = [];
     const known = this.targets.known;
     const current = this.targets.current;
+    // A fix on a setting in one environment block (`staging:`) patches that block only; the source action asks.
+    const scope = ours.length ? blockScope(d, doc, ours[0].range.intersection(range) ?? ours[0].range) : undefined;
     const make = (title: string, kind: vscode.CodeActionKind, target: WorkspaceTarget | undefined, preferred: boolean): vscode.CodeAction => {
       const a = new vscode.CodeAction(title, kind);
-      a.command = { command: Commands.patchConfig, title, arguments: [doc.uri, target ?? 'pick'] };
+      const args: unknown[] = [doc.uri, target ?? 'pick'];
+      if (kind === vscode.CodeActionKind.QuickFix && scope) args.push(scope);
+      a.command = { command: Commands.patchConfig, title, arguments: args };
       if (kind === vscode.CodeActionKind.QuickFix) a.diagnostics = ours;
       a.isPreferred = preferred;
       return a;
@@ -138,4 +142,14 @@ export class PointAtRdsProvider implements vscode.CodeActionProvider {
     }
     return actions;
   }
+}
+
+/** The environment block of the setting under a diagnostic, as patchConfig's scope argument. */
+function blockScope(d: Detection, doc: vscode.TextDocument, at: vscode.Range): { groups: readonly string[] } | undefined {
+  const core = loadGoConfig();
+  const setting = core.settingsInRange(d, doc.offsetAt(at.start), doc.offsetAt(at.end))[0];
+  if (!setting) return undefined;
+  // Which block is preferred does not matter here, so the file's text is not searched for a run mode.
+  const block = core.blockOf(core.environmentBlocks(d, ''), setting.group);
+  return block ? { groups: block.groups } : undefined;
 }

@@ -5,7 +5,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { DbTarget, PatchPlan, PatchVerdict, TextEdit } from '../core/goconfig/index';
+import type { DbTarget, Detection, PatchPlan, PatchVerdict, TextEdit } from '../core/goconfig/index';
 import { isMysqlFamily } from '../core/aws/types';
 import { CancelledError } from '../core/errors';
 import { Commands } from '../ids';
@@ -131,7 +131,7 @@ export function registerConfigCommands(ctx: CommandContext, store: ResourceStore
     return target;
   });
 
-  registerCommand(ctx, Commands.patchConfig, async (uriArg?: unknown, targetArg?: unknown): Promise<PatchOutcome> => {
+  registerCommand(ctx, Commands.patchConfig, async (uriArg?: unknown, targetArg?: unknown, scopeArg?: unknown): Promise<PatchOutcome> => {
     const uri = uriArg instanceof vscode.Uri ? uriArg : vscode.window.activeTextEditor?.document.uri;
     if (!uri) throw new Error(l('Open the project\'s database config file first.'));
     const doc = await vscode.workspace.openTextDocument(uri);
@@ -154,7 +154,8 @@ export function registerConfigCommands(ctx: CommandContext, store: ResourceStore
     const password = await passwords.get(endpointPasswordKey(target));
 
     const full: DbTarget = { host: target.host, port: target.port, user: target.user, database: target.database, password };
-    const plan = core.planPatch(detection, full);
+    const scope = { groups: await chooseBlock(detection, doc.getText(), scopeArg) };
+    const plan = core.planPatch(detection, full, scope);
     if (!plan.ok) throw plan.error;
     const touchesPassword = (p: PatchPlan): boolean => p.changes.some((c) => c.setting.role === 'password' || c.setting.role === 'dsn' || c.setting.role === 'url') || p.added.some((a) => a.role === 'password');
 
@@ -169,7 +170,7 @@ export function registerConfigCommands(ctx: CommandContext, store: ResourceStore
         && (fs.existsSync(envFile) || !!passwordSetting?.placeholder || readsEnv(folder ?? ''));
       choice = await askWhereThePasswordGoes(doc.fileName, canUseDotEnv);
       if (choice !== 'file') {
-        const withoutPassword = core.planPatch(detection, { ...full, password: undefined });
+        const withoutPassword = core.planPatch(detection, { ...full, password: undefined }, scope);
         if (!withoutPassword.ok) throw withoutPassword.error;
         finalPlan = withoutPassword;
       }
@@ -180,7 +181,7 @@ export function registerConfigCommands(ctx: CommandContext, store: ResourceStore
     addEdits(edit, doc, finalPlan.edits);
     if (choice === 'dotEnv' && folder && password) await addDotEnvEdits(edit, folder, core.passwordEnvVar(detection), password);
     // Judged on the text as it will be: "points at RDS" only when the file, read again, says so.
-    const verdict = core.verifyPatch(detection, finalPlan, core.applyEdits(doc.getText(), finalPlan.edits), choice === 'file' ? full : { ...full, password: undefined });
+    const verdict = core.verifyPatch(detection, finalPlan, core.applyEdits(doc.getText(), finalPlan.edits), choice === 'file' ? full : { ...full, password: undefined }, scope);
     if (edit.size === 0) {
       if (verdict.kind === 'onTarget') void vscode.window.showInformationMessage(l('{0} already points at {1} ({2}).', path.basename(doc.fileName), target.label, target.database));
       else void vscode.window.showWarningMessage(verdict.message);
@@ -198,6 +199,29 @@ export function registerConfigCommands(ctx: CommandContext, store: ResourceStore
     else void vscode.window.showInformationMessage(summary);
     return { changed: finalPlan.edits.length, warnings, passwordWrittenTo: choice, verdict: verdict.kind };
   });
+}
+
+/**
+ * The groups to patch in a file with several environment blocks: those given (a quick-fix's
+ * block; from automation `{ block: 'staging' }`, or `'preferred'` for the one offered first),
+ * else the one the user picks, offered production first. Undefined (every group) when the file
+ * has one block or none.
+ */
+async function chooseBlock(detection: Detection, text: string, scopeArg: unknown): Promise<readonly string[] | undefined> {
+  const given = scopeArg as { groups?: unknown; block?: unknown } | undefined;
+  if (given && Array.isArray(given.groups)) return given.groups.filter((g): g is string => typeof g === 'string');
+  const blocks = loadGoConfig().environmentBlocks(detection, text);
+  if (blocks.length === 0) return undefined;
+  if (scopeArg === 'preferred') return blocks[0].groups;
+  const named = typeof given?.block === 'string' ? blocks.find((b) => b.name === given.block) : undefined;
+  if (named) return named.groups;
+  if (given?.block !== undefined) throw new Error(l('{0} has no environment block {1}.', path.basename(detection.fileName), String(given.block)));
+  const picked = await vscode.window.showQuickPick(
+    blocks.map((b) => ({ label: b.name, description: b.preferred ? l('suggested') : undefined, block: b })),
+    { title: l('{0} has a block per environment. Which one should point at RDS?', path.basename(detection.fileName)), ignoreFocusOut: true },
+  );
+  if (!picked) throw new CancelledError();
+  return picked.block.groups;
 }
 
 /** Whether the Go app loads env vars from a .env file (godotenv and friends), judging by go.mod. */

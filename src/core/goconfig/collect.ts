@@ -23,6 +23,7 @@ export interface Candidate {
   readonly ctxDb?: boolean;
   readonly ctxOther?: boolean;
   readonly ctxBootstrap?: boolean;
+  readonly ctxAside?: boolean;
   readonly notMysql?: boolean;
   readonly group: GroupSpec;
   /** `$VAR` expands in this format (.env, compose). */
@@ -98,6 +99,7 @@ export class Collector {
     if (info.leaf === 'conn' && /^[a-z0-9]*$/i.test(value)) return;
     if (info.other || c.ctxOther) return this.ignore(c.key, lit, 'otherService');
     if (info.bootstrap || c.ctxBootstrap) return this.ignore(c.key, lit, 'bootstrap');
+    if (info.aside || c.ctxAside) return this.ignore(c.key, lit, 'notRuntime');
     if (c.notMysql) return this.ignore(c.key, lit, 'notMysql');
     let placeholder = c.placeholder;
     if (ph) {
@@ -268,11 +270,11 @@ interface Ctx {
   readonly db: boolean;
   readonly other: boolean;
   readonly bootstrap: boolean;
+  readonly aside: boolean;
   readonly notMysql: boolean;
 }
 
-
-const ROOT: Ctx = { db: false, other: false, bootstrap: false, notMysql: false };
+const ROOT: Ctx = { db: false, other: false, bootstrap: false, aside: false, notMysql: false };
 
 /** Walks a config tree and adds every connection setting it holds. */
 export function walkTree(col: Collector, root: TNode, opts: WalkOptions): void {
@@ -317,10 +319,10 @@ function walkMap(col: Collector, map: TMap, path: string[], ctx: Ctx, opts: Walk
     const v = e.value;
     if (v.kind === 'map' || v.kind === 'seq') {
       const sec = keyInfo(e.key);
-      const same = !sec.section && !sec.other && !sec.bootstrap && sectionNotMysql === ctx.notMysql;
+      const same = !sec.section && !sec.other && !sec.bootstrap && !sec.aside && sectionNotMysql === ctx.notMysql;
       const child: Ctx = same
         ? ctx
-        : { db: ctx.db || sec.section, other: ctx.other || sec.other, bootstrap: ctx.bootstrap || sec.bootstrap, notMysql: sectionNotMysql };
+        : { db: ctx.db || sec.section, other: ctx.other || sec.other, bootstrap: ctx.bootstrap || sec.bootstrap, aside: ctx.aside || sec.aside, notMysql: sectionNotMysql };
       path.push(e.key);
       if (v.kind === 'map') walkMap(col, v, path, child, opts);
       else walkSeq(col, v, path, child, opts);
@@ -346,6 +348,7 @@ function walkMap(col: Collector, map: TMap, path: string[], ctx: Ctx, opts: Walk
       ctxDb: ctx.db,
       ctxOther: ctx.other,
       ctxBootstrap: ctx.bootstrap,
+      ctxAside: ctx.aside,
       notMysql: ctx.notMysql || siblingsNotMysql || !!notMysql?.includes(ki.prefix.join(' ')),
       group,
       dollarVars: opts.dollarVars,
@@ -381,6 +384,7 @@ function walkSeq(col: Collector, seq: TSeq, path: string[], ctx: Ctx, opts: Walk
             ctxDb: ctx.db,
             ctxOther: ctx.other,
             ctxBootstrap: ctx.bootstrap,
+            ctxAside: ctx.aside,
             notMysql: ctx.notMysql,
             // A container's env list holds only some variables; others come from secrets and config maps.
             group: groupFor(path, undefined, opts, ctx.db, [], false),

@@ -119,6 +119,7 @@ const REASONS: Record<IgnoreReason, (key: string) => string> = {
   otherService: (key) => t('{0} was left alone: it belongs to another service, not to the MySQL connection.', key),
   notMysql: (key) => t('{0} was left alone: the driver set beside it is not MySQL.', key),
   bootstrap: (key) => t("{0} was left alone: it sets up the MySQL server itself, it is not the app's connection.", key),
+  notRuntime: (key) => t('{0} was left alone: it configures a code generator, migrations, tests or backups, not the connection the app runs with.', key),
   template: (key) => t('{0} was left alone: it is built from other keys or environment variables; point those at RDS.', key),
   unsupported: (key) => t('{0} was left alone: it is written in a form RDS Link does not rewrite; change it by hand.', key),
 };

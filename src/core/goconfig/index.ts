@@ -14,6 +14,7 @@ export { configFormatOf, detectConfig, formatName } from './detect';
 export { planPatch, isOnTarget, settingsOffTarget } from './patch';
 export { patchConfigText } from './patchText';
 export { effectiveConnections, verifyPatch } from './verify';
+export { blockOf, environmentBlocks, type ConfigBlock } from './blocks';
 export { applyEdits } from './edits';
 export { DetectionCache, settingsInRange } from './cache';
 export {

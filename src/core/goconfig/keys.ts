@@ -24,6 +24,15 @@ const OTHER = new Set([
   'broker', 'smtps', 'statsd', 'prometheus', 'grafana', 'vault', 'kibana',
 ]);
 
+/**
+ * Words of sections that hold a database setting the running app does not connect with: a code
+ * generator's `gen.dbname`, `migrate.dsn`, `test.host`, `backup.user`.
+ */
+const ASIDE = new Set([
+  'gen', 'generator', 'codegen', 'gentool', 'migrate', 'migrator', 'migration', 'migrations', 'test', 'tests', 'testing', 'backup', 'backups',
+  'dump', 'seed', 'seeder', 'fixture', 'fixtures',
+]);
+
 /** Words of the DB server's own bootstrap (`MYSQL_ROOT_PASSWORD`, `MYSQL_ALLOW_EMPTY_PASSWORD`). */
 const BOOTSTRAP = new Set(['root', 'allow', 'empty', 'random', 'onetime', 'initdb']);
 
@@ -54,13 +63,13 @@ const MERGE: Record<string, string> = {
   'host port': 'hostport', 'connection url': 'connectionurl', 'connection uri': 'connectionuri',
 };
 
-const PREFIXES = [...CONTEXT, ...OTHER, ...BOOTSTRAP].sort((a, b) => b.length - a.length);
+const PREFIXES = [...CONTEXT, ...OTHER, ...BOOTSTRAP, ...ASIDE].sort((a, b) => b.length - a.length);
 
 /**
  * Every word we know, as one pattern: a key whose lowercase text contains none of them cannot
  * have a known word, so most keys of a big file are dismissed by one regex test.
  */
-const ANY_WORD = new RegExp([...Object.keys(LEAVES), ...CONTEXT, ...OTHER, ...BOOTSTRAP, ...DRIVER].sort((a, b) => b.length - a.length).join('|'), 'i');
+const ANY_WORD = new RegExp([...Object.keys(LEAVES), ...CONTEXT, ...OTHER, ...BOOTSTRAP, ...ASIDE, ...DRIVER].sort((a, b) => b.length - a.length).join('|'), 'i');
 
 /**
  * A setting's key ends with its leaf (or a driver word, or the last word of a merged pair such as
@@ -78,10 +87,10 @@ const ENDS_WITH_LEAF = new RegExp(`(?:${[...new Set(LAST_WORDS)].sort((a, b) => 
  */
 const NAME_CHARS = /^[A-Za-z0-9_.\- ]*$/;
 
-const NOTHING: KeyInfo = { tokens: [], leaf: undefined, prefix: [], db: false, other: false, bootstrap: false, driver: false, section: false };
+const NOTHING: KeyInfo = { tokens: [], leaf: undefined, prefix: [], db: false, other: false, bootstrap: false, aside: false, driver: false, section: false };
 
 function known(w: string): boolean {
-  return w in LEAVES || CONTEXT.has(w) || OTHER.has(w) || BOOTSTRAP.has(w) || DRIVER.has(w);
+  return w in LEAVES || CONTEXT.has(w) || OTHER.has(w) || BOOTSTRAP.has(w) || ASIDE.has(w) || DRIVER.has(w);
 }
 
 /** `mysqlhost` → `mysql host`; `dbpassword` → `db password`; unknown words stay whole. */
@@ -123,6 +132,8 @@ export interface KeyInfo {
   readonly db: boolean;
   readonly other: boolean;
   readonly bootstrap: boolean;
+  /** A word of a section the running app does not connect with (`gen`, `migrate`, `test`, `backup`). */
+  readonly aside: boolean;
   /** The key names a driver/dialect (`DB_DRIVER`, `database.type`). */
   readonly driver: boolean;
   /** As a section name (`database:`, `mysql_master:`): any DB word at all. */
@@ -155,6 +166,7 @@ function computeKeyInfo(key: string): KeyInfo {
   const tokens = tokenize(key);
   const other = tokens.some((w) => OTHER.has(w));
   const bootstrap = tokens.some((w) => BOOTSTRAP.has(w));
+  const aside = tokens.some((w) => ASIDE.has(w));
   const last = tokens[tokens.length - 1];
   const driver = last !== undefined && DRIVER.has(last) && tokens.length <= 3;
   let leaf: LeafKind | undefined;
@@ -166,7 +178,7 @@ function computeKeyInfo(key: string): KeyInfo {
   // `name` names the database only right after a DB word (`DB_NAME`, `database.name`), not in `DB_TABLE_NAME`.
   if (leaf === 'database' && last === 'name' && prefix.length > 0 && !CONTEXT.has(prefix[prefix.length - 1])) leaf = undefined;
   const db = prefix.some((w) => CONTEXT.has(w)) || (last !== undefined && IMPLIES_DB.has(last));
-  return { tokens, leaf, prefix: leaf || driver ? prefix : tokens, db, other, bootstrap, driver, section: tokens.some((w) => CONTEXT.has(w)) };
+  return { tokens, leaf, prefix: leaf || driver ? prefix : tokens, db, other, bootstrap, aside, driver, section: tokens.some((w) => CONTEXT.has(w)) };
 }
 
 /** Values that name a driver: under a `database`/`db` key (`DB=sqlite3`) they say which database, not its name. */

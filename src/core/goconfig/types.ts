@@ -107,6 +107,8 @@ export type IgnoreReason =
   | 'notMysql'
   /** The DB server's own bootstrap variable (`MYSQL_ROOT_PASSWORD` on the mysql service). */
   | 'bootstrap'
+  /** In a section the running app does not connect with: a code generator, migrations, tests, backups. */
+  | 'notRuntime'
   /** Built from other keys or env vars (`${DB_USER}:${DB_PASS}@...`). */
   | 'template'
   /** Written in a way we do not rewrite (block scalar, multi-line string, alias...). */

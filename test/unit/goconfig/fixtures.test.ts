@@ -5,6 +5,7 @@ import {
   configFormatOf,
   detectConfig,
   effectiveConnections,
+  environmentBlocks,
   patchConfigText,
   planPatch,
   settingsOffTarget,
@@ -12,7 +13,7 @@ import {
   type DbTarget,
   type EffectiveConnection,
 } from '../../../src/core/goconfig';
-import { loadFixtures } from './fixtures';
+import { loadFixtures, patchCase } from './fixtures';
 
 const cases = loadFixtures();
 
@@ -35,8 +36,7 @@ describe('goconfig fixtures (before → after, byte for byte)', () => {
         if (!plan.ok) assert.match(plan.error.message, /Nothing was changed/);
         return;
       }
-      const result = patchConfigText(c.fileName, text, c.target);
-      assert.ok(result, `${c.fileName} is not a config format`);
+      const result = patchCase(c);
       const got = Buffer.from(result.text, 'utf8');
       assert.equal(result.text, c.after.toString('utf8'));
       assert.ok(got.equals(c.after), 'same text but different bytes');
@@ -44,7 +44,7 @@ describe('goconfig fixtures (before → after, byte for byte)', () => {
       if (c.expect.added) assert.deepEqual(result.plan.added.map((a) => a.key), c.expect.added);
 
       // Patching the result again changes nothing: every value now reads back as the target.
-      const again = planPatch(detectConfig(c.fileName, result.text)!, c.target);
+      const again = planPatch(detectConfig(c.fileName, result.text)!, c.target, { groups: result.groups });
       assert.ok(again.ok);
       assert.deepEqual(again.edits, []);
       assert.equal(applyEdits(result.text, again.edits), result.text);
@@ -58,13 +58,15 @@ describe('goconfig fixtures (before → after, byte for byte)', () => {
       && (e.user === undefined || e.user === t.user) && (e.database === undefined || e.database === t.database);
     for (const c of cases.filter((x) => x.after)) {
       it(c.name, () => {
-        const { text, verdict } = patchConfigText(c.fileName, c.before.toString('utf8'), c.target)!;
+        const { text, verdict } = patchCase(c);
         const after = detectConfig(c.fileName, text)!;
-        const connections = effectiveConnections(after);
+        // Only the block that was patched: the others are meant to stay.
+        const scope = c.expect.block ? environmentBlocks(after, text).find((b) => b.name === c.expect.block)?.groups : undefined;
+        const connections = effectiveConnections(after, scope);
         if (verdict.kind === 'onTarget') {
           assert.ok(connections.length > 0, 'success with no connection at all');
           for (const e of connections) assert.ok(pointsAt(e, c.target), `claims success, but ${e.label} makes ${JSON.stringify(e)}`);
-          assert.deepEqual(settingsOffTarget(after, c.target).map((s) => s.key), []);
+          assert.deepEqual(settingsOffTarget(after, c.target).filter((s) => !scope || scope.includes(s.group)).map((s) => s.key), []);
         } else if (verdict.kind === 'partial') {
           assert.ok(verdict.elsewhere.length > 0);
           for (const e of verdict.elsewhere) assert.ok(verdict.message.includes(e.message));

@@ -1,7 +1,7 @@
 /** Reading the before/after fixtures under test/fixtures/goconfig/<case>/. */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { DbTarget } from '../../../src/core/goconfig';
+import { detectConfig, environmentBlocks, patchConfigText, type DbTarget } from '../../../src/core/goconfig';
 
 /** out/test/unit/goconfig → repo root. */
 export const FIXTURES = path.resolve(__dirname, '../../../../test/fixtures/goconfig');
@@ -14,7 +14,8 @@ export interface FixtureCase {
   readonly after?: Buffer;
   readonly target: DbTarget;
   /** `verdict`: what the patch may claim once the patched text is read again (required for every patched case). */
-  readonly expect: { refused?: boolean; warnings?: string[]; added?: string[]; verdict?: 'onTarget' | 'partial' | 'nothing' };
+  /** `block`: patch only that environment block of a multi-environment file, as the source action would after asking. */
+  readonly expect: { refused?: boolean; warnings?: string[]; added?: string[]; verdict?: 'onTarget' | 'partial' | 'nothing'; block?: string };
 }
 
 function readJson<T>(file: string): T {
@@ -45,4 +46,18 @@ export function loadFixtures(): FixtureCase[] {
         expect: fs.existsSync(expectFile) ? readJson(expectFile) : {},
       };
     });
+}
+
+/** The fixture patched as its expect.json says (the whole file, or one environment block). */
+export function patchCase(c: FixtureCase): NonNullable<ReturnType<typeof patchConfigText>> & { groups?: readonly string[] } {
+  const text = c.before.toString('utf8');
+  let groups: readonly string[] | undefined;
+  if (c.expect.block) {
+    const block = environmentBlocks(detectConfig(c.fileName, text)!, text).find((b) => b.name === c.expect.block);
+    if (!block) throw new Error(`${c.name}: no environment block ${c.expect.block}`);
+    groups = block.groups;
+  }
+  const result = patchConfigText(c.fileName, text, c.target, { groups });
+  if (!result) throw new Error(`${c.fileName} is not a config format`);
+  return { ...result, groups };
 }

@@ -1,6 +1,6 @@
 /** The verdict after a patch: "points at RDS" only when the patched text, read again, says so. */
 import * as assert from 'node:assert/strict';
-import { detectConfig, patchConfigText, type DbTarget } from '../../../src/core/goconfig';
+import { blockOf, detectConfig, environmentBlocks, patchConfigText, type DbTarget } from '../../../src/core/goconfig';
 
 const target: DbTarget = { host: 'shop.c1.eu-west-1.rds.amazonaws.com', port: 3306, user: 'app', password: 'p}w', database: 'shop' };
 
@@ -46,5 +46,35 @@ describe('goconfig verdict after a patch', () => {
     const r = patchConfigText('.env', text, { ...target, password: 'pw' })!;
     assert.deepEqual(r.plan.edits, []);
     assert.equal(r.verdict.kind, 'onTarget');
+  });
+});
+
+describe('goconfig multi-environment blocks', () => {
+  const text = [
+    'base: &base', '  host: 127.0.0.1', '  username: root', 'database:', '  development:', '    <<: *base', '    dbname: dev',
+    '  staging:', '    <<: *base', '    host: staging.internal', '    dbname: stage', '  production:', '    <<: *base', '    host: prod.internal', '    dbname: shop', '',
+  ].join('\n');
+
+  it('offers production first, and a run mode in the file wins over the name', () => {
+    const d = detectConfig('config.yaml', text)!;
+    assert.deepEqual(environmentBlocks(d, text).map((b) => [b.name, b.preferred]), [['production', true], ['development', false], ['staging', false]]);
+    const beego = '[dev]\nmysqlurls = 127.0.0.1:3306\nmysqldb = dev\n[prod]\nmysqlurls = db:3306\nmysqldb = shop\n';
+    assert.deepEqual(environmentBlocks(detectConfig('app.conf', `runmode = dev\n${beego}`)!, `runmode = dev\n${beego}`).map((b) => b.name), ['dev', 'prod']);
+    assert.deepEqual(environmentBlocks(detectConfig('app.conf', beego)!, beego).map((b) => b.name), ['prod', 'dev']);
+  });
+
+  it('a setting belongs to its own block, and a patch of that block touches nothing else', () => {
+    const d = detectConfig('config.yaml', text)!;
+    const blocks = environmentBlocks(d, text);
+    const stagingHost = d.settings.find((s) => s.key === 'database.staging.host')!;
+    const block = blockOf(blocks, stagingHost.group)!;
+    assert.equal(block.name, 'staging');
+    const r = patchConfigText('config.yaml', text, { ...target, password: undefined }, { groups: block.groups })!;
+    assert.deepEqual(r.plan.changes.map((c) => c.setting.key), ['database.staging.host', 'database.staging.dbname']);
+  });
+
+  it('never edits an anchor that several blocks merge, even when every block is patched', () => {
+    const r = patchConfigText('config.yaml', text, { ...target, password: undefined })!;
+    assert.ok(r.text.startsWith('base: &base\n  host: 127.0.0.1\n  username: root\n'), r.text);
   });
 });

@@ -76,6 +76,23 @@ describe('config quick-fix: point a Go project config at RDS', function () {
     assert.deepEqual(actions.map((a) => a.title), ['Point at RDS goapp-db (goapp)']);
   });
 
+  it('a quick-fix on a staging: setting changes only the staging: block', async function () {
+    const block = (env: string, host: string): string => `${env}:\n  database:\n    host: ${host}\n    user: shop\n    name: shop_${env}\n`;
+    const before = block('development', 'localhost') + block('staging', 'staging-db.internal') + block('production', 'prod-db.internal');
+    const doc = await write('envs.yaml', before);
+    await vscode.window.showTextDocument(doc);
+    const stagingHost = new vscode.Range(7, 10, 7, 29);
+    assert.equal(doc.getText(stagingHost), 'staging-db.internal');
+    await until('a diagnostic on the staging host', () => vscode.languages.getDiagnostics(doc.uri).find((d) => d.code === 'rdsLink.notRds' && d.range.contains(stagingHost)));
+    const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', doc.uri, stagingHost);
+    const fix = actions.find((a) => a.title === 'Point at RDS goapp-db (goapp)' && a.kind?.value === vscode.CodeActionKind.QuickFix.value);
+    assert.ok(fix?.command, `no fix among: ${actions.map((a) => a.title).join(', ')}`);
+    const result = await vscode.commands.executeCommand<{ verdict: string }>(fix.command.command, ...(fix.command.arguments ?? []));
+    assert.equal(result?.verdict, 'onTarget');
+    const stagingAfter = `staging:\n  database:\n    host: ${target.host}\n    user: ${target.user}\n    name: ${target.database}\n    password: ${target.password}\n`;
+    assert.equal(doc.getText(), block('development', 'localhost') + stagingAfter + block('production', 'prod-db.internal'));
+  });
+
   it('reports a partial result as partial when the host still comes from an env var', async function () {
     const doc = await write('partial.yaml', 'database:\n  host: ${DB_HOST}\n  user: root\n  password: dev\n  name: shop\n');
     const result = await vscode.commands.executeCommand<{ changed: number; verdict: string }>('rdsLink.patchConfig', doc.uri);
