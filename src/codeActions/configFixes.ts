@@ -9,6 +9,7 @@ import { Commands } from '../ids';
 import { configFormatOf } from '../core/goconfig/format';
 import { loadGoConfig } from '../lazy';
 import { targetKey, type TargetStore, type WorkspaceTarget } from '../ui/workspaceTarget';
+import type { WorkspaceKeyMap } from './goKeyMap';
 
 const l = vscode.l10n.t;
 export const DIAGNOSTIC_CODE = 'rdsLink.notRds';
@@ -26,6 +27,9 @@ function hostOf(s: ConfigSetting): string | undefined {
 export class ConfigDetections {
   private cache: DetectionCache | undefined;
 
+  /** `keyMaps`: the workspace's Go code map, scanned in the background from the first config file on. */
+  constructor(readonly keyMaps?: WorkspaceKeyMap) {}
+
   /** The detection for the document's current version; parses only on a new version. */
   get(doc: vscode.TextDocument): Detection | undefined {
     if (doc.uri.scheme !== 'file' && doc.uri.scheme !== 'untitled' && doc.uri.scheme !== 'vscode-remote') return undefined;
@@ -33,7 +37,8 @@ export class ConfigDetections {
     if (!configFormatOf(doc.fileName)) return undefined;
     const core = loadGoConfig();
     this.cache ??= new core.DetectionCache();
-    return this.cache.get(doc.uri.toString(), doc.version, doc.fileName, () => doc.getText());
+    this.keyMaps?.start();
+    return this.cache.get(doc.uri.toString(), doc.version, doc.fileName, () => doc.getText(), this.keyMaps?.current());
   }
 
   forget(doc: vscode.TextDocument): void {
@@ -93,6 +98,7 @@ export function registerConfigDiagnostics(detections: ConfigDetections, targets:
       detections.forget(doc);
     }),
     targets.onDidChange(() => vscode.workspace.textDocuments.forEach(update)),
+    ...(detections.keyMaps ? [detections.keyMaps.onDidChange(() => vscode.workspace.textDocuments.forEach(update))] : []),
     { dispose: () => timers.forEach((t) => clearTimeout(t)) },
   );
 }

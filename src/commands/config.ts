@@ -11,6 +11,7 @@ import { CancelledError } from '../core/errors';
 import { Commands } from '../ids';
 import { loadDb, loadGoConfig } from '../lazy';
 import { DatabaseNode } from '../tree/nodes';
+import type { WorkspaceKeyMap } from '../codeActions/goKeyMap';
 import type { ResourceStore } from '../tree/resourceStore';
 import { isIgnoredByGit, isTrackedByGit, wouldBeCommitted } from '../ui/git';
 import { endpointPasswordKey, type PasswordStore } from '../ui/passwords';
@@ -113,7 +114,7 @@ async function addDotEnvEdits(edit: vscode.WorkspaceEdit, folder: string, variab
   if (!(await isIgnoredByGit(envFile))) await patchOrCreate(path.join(folder, '.gitignore'), (text) => core.gitignoreEdits(text, '.env'));
 }
 
-export function registerConfigCommands(ctx: CommandContext, store: ResourceStore, targets: TargetStore, passwords: PasswordStore): void {
+export function registerConfigCommands(ctx: CommandContext, store: ResourceStore, targets: TargetStore, passwords: PasswordStore, keyMaps?: WorkspaceKeyMap): void {
   registerCommand(ctx, Commands.useDatabaseInWorkspace, async (nodeOrTarget?: unknown): Promise<WorkspaceTarget> => {
     let target: WorkspaceTarget;
     if (isTargetArgs(nodeOrTarget)) {
@@ -136,7 +137,8 @@ export function registerConfigCommands(ctx: CommandContext, store: ResourceStore
     if (!uri) throw new Error(l('Open the project\'s database config file first.'));
     const doc = await vscode.workspace.openTextDocument(uri);
     const core = loadGoConfig();
-    const detection = core.detectConfig(doc.fileName, doc.getText());
+    const keyMap = keyMaps?.current();
+    const detection = core.detectConfig(doc.fileName, doc.getText(), undefined, { keyMap });
     // Offsets are only good for this version; prompts come in between.
     const version = doc.version;
     if (!detection) throw new Error(l('{0} is not a config format RDS Link reads (.env, YAML, JSON, TOML, INI, beego .conf, docker-compose or Go).', path.basename(doc.fileName)));
@@ -181,7 +183,7 @@ export function registerConfigCommands(ctx: CommandContext, store: ResourceStore
     addEdits(edit, doc, finalPlan.edits);
     if (choice === 'dotEnv' && folder && password) await addDotEnvEdits(edit, folder, core.passwordEnvVar(detection), password);
     // Judged on the text as it will be: "points at RDS" only when the file, read again, says so.
-    const verdict = core.verifyPatch(detection, finalPlan, core.applyEdits(doc.getText(), finalPlan.edits), choice === 'file' ? full : { ...full, password: undefined }, scope);
+    const verdict = core.verifyPatch(detection, finalPlan, core.applyEdits(doc.getText(), finalPlan.edits), choice === 'file' ? full : { ...full, password: undefined }, { ...scope, keyMap });
     if (edit.size === 0) {
       if (verdict.kind === 'onTarget') void vscode.window.showInformationMessage(l('{0} already points at {1} ({2}).', path.basename(doc.fileName), target.label, target.database));
       else void vscode.window.showWarningMessage(verdict.message);
@@ -194,7 +196,8 @@ export function registerConfigCommands(ctx: CommandContext, store: ResourceStore
       void vscode.window.showWarningMessage(l('{0} Undo reverts what was changed.', verdict.message));
       return { changed: finalPlan.edits.length, warnings, passwordWrittenTo: choice, verdict: verdict.kind };
     }
-    const summary = l('Pointed {0} at {1} ({2}). Undo reverts it.', path.basename(doc.fileName), target.label, target.database);
+    const guess = detection.keySource === 'guess' ? ` ${l("The keys were matched by their names, a guess: no Go code in the workspace was found reading them.")}` : '';
+    const summary = l('Pointed {0} at {1} ({2}). Undo reverts it.', path.basename(doc.fileName), target.label, target.database) + guess;
     if (warnings.length) void vscode.window.showWarningMessage(`${summary} ${warnings.join(' ')}`);
     else void vscode.window.showInformationMessage(summary);
     return { changed: finalPlan.edits.length, warnings, passwordWrittenTo: choice, verdict: verdict.kind };

@@ -7,6 +7,7 @@ import { looksLikeDsn, parseConnectionString, splitHostPort } from './dsn';
 import { isDriverValue, isMysqlDriver, keyInfo, leafInfo, type KeyInfo, type LeafKind } from './keys';
 import { makeLiteral, quotingOf, srcAt, type Literal } from './literal';
 import { lineEndAt, type InsertSpec, type InternalGroup, type InternalSetting, type ReadResult, type TMap, type TNode, type TScalar, type TSeq } from './model';
+import type { KeyMap } from './keymap';
 import { isTemplate, matchPlaceholder } from './placeholder';
 import type { IgnoreReason, Placeholder, SettingRole, TextSpan } from './types';
 
@@ -33,6 +34,8 @@ export interface Candidate {
   /** The role, when the code around the value already says it (a Go Sprintf arg, a mysql.Config field). */
   readonly forceRole?: SettingRole;
   readonly urlEncoded?: boolean;
+  /** The app's code reads the section but not this key (see keymap.ts): not patched. */
+  readonly notRead?: boolean;
 }
 
 export interface GroupSpec {
@@ -45,6 +48,9 @@ export interface GroupSpec {
   readonly ctxDb?: boolean;
   /** Every key of the section as written: an added key must not repeat one, and a key we skipped still counts as there. */
   readonly keys?: readonly string[];
+  /** The keys the app's code reads in this section (lowercase leaf, role), when the code map covers it: only these may be added. */
+  readonly readKeys?: readonly { readonly key: string; readonly role?: SettingRole }[];
+  readonly envReads?: readonly { readonly key: string; readonly role: SettingRole }[];
 }
 
 export class Collector {
@@ -52,7 +58,7 @@ export class Collector {
   readonly ignored: { key: string; span: TextSpan; reason: IgnoreReason }[] = [];
   private readonly groups = new Map<string, GroupSpec>();
 
-  constructor(readonly text: string) {}
+  constructor(readonly text: string, readonly keyMap?: KeyMap) {}
 
   literal(s: TScalar): Literal | undefined {
     return makeLiteral(s.syntax, s.tokenStart, s.tokenEnd, s.contentStart, this.text.slice(s.contentStart, s.contentEnd), s.layers, s.emptyPrefix);
@@ -122,10 +128,13 @@ export class Collector {
       this.markPresent(c.group.id, 'conn', c.key);
       return this.ignore(c.key, lit, 'template');
     }
-    const role = c.forceRole ?? roleOf(info, value);
+    let role = c.forceRole ?? roleOf(info, value);
     // `DSN=root:pw@tcp(localhost:port)/app`: a connection key we cannot read is said, not skipped in silence.
     if (!role && info.leaf === 'conn' && /[@(]/.test(value)) return this.ignore(c.key, lit, 'unsupported');
     if (!role) return;
+    if (c.notRead) return this.ignore(c.key, lit, 'notRead');
+    // The code map says `mysql.path` is the host; the value says whether it holds a port too.
+    if (role === 'host' && splitHostPort(value)?.port !== undefined) role = 'hostPort';
     if (role === 'port' && !/^[0-9]*$/.test(value)) {
       this.markPresent(c.group.id, 'port', c.key);
       return this.ignore(c.key, lit, 'unsupported');
@@ -206,6 +215,8 @@ export class Collector {
         leftAlone: [...leftAlone].map(([role, key]) => ({ role, key })),
         ctxDb: !!g.ctxDb,
         keys: g.keys ?? [],
+        readKeys: g.readKeys,
+        envReads: g.envReads,
       });
     }
     return { settings: kept, groups, ignored: this.ignored.sort((a, b) => a.span.start - b.span.start) };
@@ -282,9 +293,30 @@ export function walkTree(col: Collector, root: TNode, opts: WalkOptions): void {
   else if (root.kind === 'seq') walkSeq(col, root, [], ROOT, opts);
 }
 
-function groupFor(path: readonly string[], insert: InsertSpec | undefined, opts: WalkOptions, ctxDb: boolean, keys: readonly string[], reportsMissing = true): GroupSpec {
+function groupFor(path: readonly string[], insert: InsertSpec | undefined, opts: WalkOptions, ctxDb: boolean, keys: readonly string[], keyMap?: KeyMap, reportsMissing = true): GroupSpec {
   const keyPath = path.join('.');
-  return { id: opts.idPrefix + (keyPath || '(root)'), label: keyPath || opts.rootLabel, keyPath, insert, reportsMissing, ctxDb, keys };
+  let readKeys: { key: string; role?: SettingRole }[] | undefined;
+  if (keyMap && path.length > 0 && keyMap.sections.has(path[0].toLowerCase())) {
+    const prefix = `${keyPath.toLowerCase()}.`;
+    readKeys = [];
+    keyMap.keys.forEach((role, k) => {
+      if (k.startsWith(prefix) && !k.slice(prefix.length).includes('.')) readKeys!.push({ key: k.slice(prefix.length), role });
+    });
+  }
+  const envReads = readKeys && keyMap ? [...keyMap.keys].filter(([k, r]) => r && !k.includes('.')).map(([key, role]) => ({ key: key.toUpperCase(), role: role! })) : undefined;
+  return { id: opts.idPrefix + (keyPath || '(root)'), label: keyPath || opts.rootLabel, keyPath, insert, reportsMissing, ctxDb, keys, readKeys, envReads };
+}
+
+/**
+ * What the app's code says of a key: its role, when the code builds a DSN from it; `read: false`
+ * when the code reads its section but not it. Undefined when the code says nothing (flat .env
+ * keys, sections no code reads): then the key is judged by its words, a guess.
+ */
+function readByCode(keyMap: KeyMap, path: readonly string[], key: string): { role?: SettingRole; read: boolean } | undefined {
+  const full = (path.length ? `${path.join('.')}.${key}` : key).toLowerCase();
+  if (keyMap.keys.has(full)) return { role: keyMap.keys.get(full), read: true };
+  if (path.length > 0 && keyMap.sections.has(path[0].toLowerCase())) return { read: false };
+  return undefined;
 }
 
 function scalarText(col: Collector, n: TNode): string | undefined {
@@ -331,6 +363,14 @@ function walkMap(col: Collector, map: TMap, path: string[], ctx: Ctx, opts: Walk
     }
     if (v.kind !== 'scalar') continue;
     const ki = leafInfo(e.key);
+    const known = col.keyMap ? readByCode(col.keyMap, path, e.key) : undefined;
+    if (known?.role) {
+      const lit = col.literal(v);
+      if (!lit) continue;
+      group ??= groupFor(path, map.insert, opts, ctx.db, entries.map((x) => x.key), col.keyMap);
+      col.add({ key: [...path, e.key].join('.'), leafKey: e.key, info: ki.leaf ? ki : keyInfo(e.key), lit, ctxOther: ctx.other, ctxAside: ctx.aside, notMysql: ctx.notMysql, group, forceRole: known.role, dollarVars: opts.dollarVars });
+      continue;
+    }
     // Build the literal only for DB keys, values that may be a placeholder naming a DB variable, or a DSN by its shape.
     const byShape = !(ki.leaf && (ctx.db || ki.db)) && !ctx.other && mayBeDsn(col.text, v.contentStart, v.contentEnd);
     if (!(ki.leaf && (ctx.db || ki.db)) && !byShape && col.text.charCodeAt(v.contentStart) !== 36 /* $ */) continue;
@@ -339,8 +379,9 @@ function walkMap(col: Collector, map: TMap, path: string[], ctx: Ctx, opts: Walk
     // `data_store: root:pw@tcp(db:3306)/app` is a DSN whatever its key is called.
     const shapeRole = byShape && looksLikeDsn(lit.value) ? (parseConnectionString(lit.value)?.form === 'url' ? 'url' : 'dsn') : undefined;
     if (byShape && !shapeRole && col.text.charCodeAt(v.contentStart) !== 36) continue;
-    group ??= groupFor(path, map.insert, opts, ctx.db, entries.map((x) => x.key));
+    group ??= groupFor(path, map.insert, opts, ctx.db, entries.map((x) => x.key), col.keyMap);
     col.add({
+      notRead: known?.read === false,
       key: [...path, e.key].join('.'),
       leafKey: e.key,
       info: ki.leaf ? ki : keyInfo(e.key),
@@ -387,7 +428,7 @@ function walkSeq(col: Collector, seq: TSeq, path: string[], ctx: Ctx, opts: Walk
             ctxAside: ctx.aside,
             notMysql: ctx.notMysql,
             // A container's env list holds only some variables; others come from secrets and config maps.
-            group: groupFor(path, undefined, opts, ctx.db, [], false),
+            group: groupFor(path, undefined, opts, ctx.db, [], undefined, false),
           });
           return;
         }

@@ -96,6 +96,10 @@ export interface InternalGroup extends SettingGroup {
   readonly ctxDb: boolean;
   /** Every key of the section as written. */
   readonly keys: readonly string[];
+  /** The keys the app's code reads in this section, when the code map covers it (then only these are added). */
+  readonly readKeys?: readonly { readonly key: string; readonly role?: SettingRole }[];
+  /** Env vars the app's code reads with a role (`MYSQL_PASSWORD` in a DSN it builds): where a missing role comes from. */
+  readonly envReads?: readonly { readonly key: string; readonly role: SettingRole }[];
 }
 
 export interface ReadResult {

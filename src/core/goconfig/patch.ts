@@ -244,12 +244,14 @@ function planMissing(
     }
   }
   for (const role of need.filter((r) => !names.has(r))) {
-    missing.push({ group: g.id, role });
-    warnings.push({
-      code: 'missingKey',
-      message: t('{0} has no {1} setting, and no obvious place to add one.', g.label, ROLE_NAMES[role]),
-      key: g.label,
-    });
+    // The code map may know where the app takes it from instead (`os.Getenv("MYSQL_PASSWORD")`).
+    const from = g.readKeys ? g.envReads?.find((e) => e.role === role)?.key : undefined;
+    missing.push({ group: g.id, role, from });
+    let message: string;
+    if (from) message = t('{0} has no {1} setting: the app reads it from the environment variable {2}; set it there.', g.label, ROLE_NAMES[role], from);
+    else if (g.readKeys) message = t("{0} has no {1} setting, and the app's Go code reads none there; set it where the app takes it from.", g.label, ROLE_NAMES[role]);
+    else message = t('{0} has no {1} setting, and no obvious place to add one.', g.label, ROLE_NAMES[role]);
+    warnings.push({ code: 'missingKey', message, key: g.label });
   }
   if (!g.insert || g.insertAt === undefined || names.size === 0) return;
   const spec = g.insert;
@@ -337,6 +339,11 @@ function readsAs(key: string, role: SettingRole, ctxDb: boolean): boolean {
  * plain `password` under `server:`), or every candidate is taken.
  */
 function nameKey(g: InternalGroup, settings: readonly InternalSetting[], role: SettingRole): string | undefined {
+  if (g.readKeys) {
+    // The app's code says which keys it reads here: add one of those, or none.
+    const taken = new Set(g.keys.map((k) => k.toLowerCase()));
+    return g.readKeys.find((k) => !taken.has(k.key) && (k.role === role || (k.role === undefined && readsAs(k.key, role, true))))?.key;
+  }
   const counts = new Map<string, number>();
   for (const s of settings) {
     const p = s.keyPrefix.join(' ');

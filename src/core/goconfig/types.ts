@@ -107,6 +107,8 @@ export type IgnoreReason =
   | 'notMysql'
   /** The DB server's own bootstrap variable (`MYSQL_ROOT_PASSWORD` on the mysql service). */
   | 'bootstrap'
+  /** The app's code reads this section but never this key (learned from its Go source). */
+  | 'notRead'
   /** In a section the running app does not connect with: a code generator, migrations, tests, backups. */
   | 'notRuntime'
   /** Built from other keys or env vars (`${DB_USER}:${DB_PASS}@...`). */
@@ -139,6 +141,8 @@ export interface Detection {
   readonly eol: '\n' | '\r\n';
   /** Set when the file does not parse: then `settings` is empty and a patch is refused. */
   readonly failure?: ParseFailure;
+  /** `code`: some keys were matched by the app's Go source (a code map); `guess`: by their names only. */
+  readonly keySource: 'code' | 'guess';
 }
 
 /** The RDS database to point the config at. */
@@ -175,6 +179,8 @@ export interface AddedKey {
 export interface MissingKey {
   readonly group: string;
   readonly role: SettingRole;
+  /** Where the app's code takes it from instead (an env var name, as the code writes it), when known. */
+  readonly from?: string;
 }
 
 export type PatchWarningCode =

@@ -6,6 +6,7 @@ import { t } from '../l10n';
 import { detectConfig, internalGroups, internalSettings, whyNothing } from './detect';
 import { DEFAULT_PORT, joinHostPort, splitHostPort } from './dsn';
 import { baseName } from './format';
+import type { KeyMap } from './keymap';
 import type { InternalGroup } from './model';
 import { isOnTarget, roleName, wanted } from './patch';
 import type {
@@ -100,11 +101,11 @@ function uncovered(g: InternalGroup): InternalGroup['leftAlone'] {
  * Reads the patched text again and judges the patch: `onTarget` only when every group it
  * patched now reads as the target, with nothing of those groups taken from outside the file.
  */
-export function verifyPatch(before: Detection, plan: PatchPlan, patchedText: string, target: DbTarget, options: PatchOptions = {}): PatchVerdict {
+export function verifyPatch(before: Detection, plan: PatchPlan, patchedText: string, target: DbTarget, options: PatchOptions & { readonly keyMap?: KeyMap } = {}): PatchVerdict {
   const only = options.groups ? new Set(options.groups) : undefined;
   const scoped = before.settings.filter((s) => !only || only.has(s.group));
   if (scoped.length === 0) return { kind: 'nothing', ...whyNothing(before) };
-  const after = detectConfig(before.fileName, patchedText, before.format);
+  const after = detectConfig(before.fileName, patchedText, before.format, { keyMap: options.keyMap });
   if (!after || after.failure) {
     // The patch never makes a file unreadable (the fuzz tests hold it to that); say so if it ever does.
     return { kind: 'nothing', message: t('{0} no longer reads after the patch; undo it and change the file by hand.', baseName(before.fileName)) };
@@ -125,7 +126,10 @@ export function verifyPatch(before: Detection, plan: PatchPlan, patchedText: str
     const g = internalGroups(before).find((x) => x.id === m.group);
     if (only && !only.has(m.group)) continue;
     const label = g?.label ?? m.group;
-    elsewhere.push({ key: label, role: m.role, why: 'missing', message: t('{0} has no {1} setting, so the app takes it from elsewhere.', label, roleName(m.role)) });
+    const message = m.from
+      ? t('{0} has no {1} setting: the app reads it from the environment variable {2}; set it there.', label, roleName(m.role), m.from)
+      : t('{0} has no {1} setting, so the app takes it from elsewhere.', label, roleName(m.role));
+    elsewhere.push({ key: label, role: m.role, why: 'missing', message });
   }
   for (const g of groups) {
     for (const a of uncovered(g)) {

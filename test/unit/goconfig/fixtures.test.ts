@@ -44,7 +44,7 @@ describe('goconfig fixtures (before → after, byte for byte)', () => {
       if (c.expect.added) assert.deepEqual(result.plan.added.map((a) => a.key), c.expect.added);
 
       // Patching the result again changes nothing: every value now reads back as the target.
-      const again = planPatch(detectConfig(c.fileName, result.text)!, c.target, { groups: result.groups });
+      const again = planPatch(detectConfig(c.fileName, result.text, undefined, { keyMap: c.keyMap })!, c.target, { groups: result.groups });
       assert.ok(again.ok);
       assert.deepEqual(again.edits, []);
       assert.equal(applyEdits(result.text, again.edits), result.text);
@@ -59,7 +59,7 @@ describe('goconfig fixtures (before → after, byte for byte)', () => {
     for (const c of cases.filter((x) => x.after)) {
       it(c.name, () => {
         const { text, verdict } = patchCase(c);
-        const after = detectConfig(c.fileName, text)!;
+        const after = detectConfig(c.fileName, text, undefined, { keyMap: c.keyMap })!;
         // Only the block that was patched: the others are meant to stay.
         const scope = c.expect.block ? environmentBlocks(after, text).find((b) => b.name === c.expect.block)?.groups : undefined;
         const connections = effectiveConnections(after, scope);

@@ -93,6 +93,24 @@ describe('config quick-fix: point a Go project config at RDS', function () {
     assert.equal(doc.getText(), block('development', 'localhost') + stagingAfter + block('production', 'prod-db.internal'));
   });
 
+  it("learns from the app's Go code that mysql.path is the host, and patches it", async function () {
+    await write('gva/config.go', [
+      'package config', '',
+      'type Server struct {', '\tMysql Mysql `mapstructure:"mysql" yaml:"mysql"`', '}', '',
+      'type Mysql struct {',
+      '\tPath     string `mapstructure:"path"`', '\tPort     string `mapstructure:"port"`', '\tDbname   string `mapstructure:"db-name"`',
+      '\tUsername string `mapstructure:"username"`', '\tPassword string `mapstructure:"password"`', '}', '',
+      'func (m *Mysql) Dsn() string {', '\treturn m.Username + ":" + m.Password + "@tcp(" + m.Path + ":" + m.Port + ")/" + m.Dbname', '}', '',
+    ].join('\n'));
+    const doc = await write('gva/config.yaml', 'mysql:\n  path: 127.0.0.1\n  port: "3306"\n  db-name: gva\n  username: root\n  password: "123456"\n');
+    await vscode.window.showTextDocument(doc);
+    // The scan runs in the background: the diagnostic on `path` shows once the map knows it is the host.
+    await until('a diagnostic on mysql.path', () => vscode.languages.getDiagnostics(doc.uri).find((d) => d.code === 'rdsLink.notRds' && d.range.start.line === 1), 30_000);
+    const result = await vscode.commands.executeCommand<{ verdict: string }>('rdsLink.patchConfig', doc.uri);
+    assert.equal(result?.verdict, 'onTarget');
+    assert.equal(doc.getText(), `mysql:\n  path: ${target.host}\n  port: "3306"\n  db-name: ${target.database}\n  username: ${target.user}\n  password: "${target.password}"\n`);
+  });
+
   it('reports a partial result as partial when the host still comes from an env var', async function () {
     const doc = await write('partial.yaml', 'database:\n  host: ${DB_HOST}\n  user: root\n  password: dev\n  name: shop\n');
     const result = await vscode.commands.executeCommand<{ changed: number; verdict: string }>('rdsLink.patchConfig', doc.uri);
