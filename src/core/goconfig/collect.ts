@@ -400,11 +400,15 @@ function walkMap(col: Collector, map: TMap, path: string[], ctx: Ctx, opts: Walk
 
 /** Cheap test before building a literal: a DSN by shape holds an `@` and a `(` or `://`. */
 function mayBeDsn(text: string, start: number, end: number): boolean {
-  const at = text.indexOf('@', start);
-  if (at < 0 || at >= end) return false;
-  const paren = text.indexOf('(', start);
-  const scheme = text.indexOf('://', start);
-  return (paren >= 0 && paren < end) || (scheme >= 0 && scheme < end);
+  // Within the value only: an indexOf from `start` would search the rest of a big file for every value.
+  let at = false;
+  let open = false;
+  for (let i = start; i < end; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 64 /* @ */) at = true;
+    else if (c === 40 /* ( */ || (c === 58 /* : */ && text.startsWith('//', i + 1))) open = true;
+  }
+  return at && open;
 }
 
 function walkSeq(col: Collector, seq: TSeq, path: string[], ctx: Ctx, opts: WalkOptions): void {
