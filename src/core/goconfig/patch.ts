@@ -239,6 +239,10 @@ function planMissing(
   const names = new Map<SettingRole, string>();
   if (canAdd) {
     for (const role of need) {
+      // Without the app's code to say so, a host key is never added: if the loader reads the host
+      // under another name (gin-vue-admin's `mysql.path`), an added `host` would leave the app on
+      // the old server while the patch looked done.
+      if (!g.readKeys && (role === 'host' || role === 'hostPort')) continue;
       const key = nameKey(g, settings, role);
       if (key) names.set(role, key);
     }
@@ -250,6 +254,9 @@ function planMissing(
     let message: string;
     if (from) message = t('{0} has no {1} setting: the app reads it from the environment variable {2}; set it there.', g.label, ROLE_NAMES[role], from);
     else if (g.readKeys) message = t("{0} has no {1} setting, and the app's Go code reads none there; set it where the app takes it from.", g.label, ROLE_NAMES[role]);
+    else if (canAdd && (role === 'host' || role === 'hostPort')) {
+      message = t("{0} has no key named as a {1}, and without the app's Go code RDS Link cannot tell which key its loader reads for it (path? server?); set it by hand.", g.label, ROLE_NAMES[role]);
+    }
     else message = t('{0} has no {1} setting, and no obvious place to add one.', g.label, ROLE_NAMES[role]);
     warnings.push({ code: 'missingKey', message, key: g.label });
   }

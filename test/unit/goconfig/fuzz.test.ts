@@ -18,8 +18,10 @@ import {
   detectConfig,
   planPatch,
   type DbTarget,
+  type KeyMap,
   type TextEdit,
 } from '../../../src/core/goconfig';
+import { loadFixtures } from './fixtures';
 import type { TNode } from '../../../src/core/goconfig/model';
 import { readYamlWithLibrary, scanYaml } from '../../../src/core/goconfig/readers/yaml';
 
@@ -212,8 +214,8 @@ function inside(e: TextEdit, spans: readonly { start: number; end: number }[]): 
   return spans.some((s) => s.start <= e.offset && e.offset + e.length <= s.end);
 }
 
-function checkPatch(fileName: string, text: string, target: DbTarget): void {
-  const d = detectConfig(fileName, text);
+function checkPatch(fileName: string, text: string, target: DbTarget, keyMap?: KeyMap): void {
+  const d = detectConfig(fileName, text, undefined, { keyMap });
   assert.ok(d);
   const plan = planPatch(d, target);
   if (!plan.ok) {
@@ -245,7 +247,7 @@ function checkPatch(fileName: string, text: string, target: DbTarget): void {
   assert.equal(out.slice(dst), text.slice(src));
 
   // Still parses, and a second patch has nothing left to do.
-  const d2 = detectConfig(fileName, out);
+  const d2 = detectConfig(fileName, out, undefined, { keyMap });
   assert.ok(d2);
   assert.equal(d2.failure, undefined, `the patch broke the file:\n${JSON.stringify(text)}\n→\n${JSON.stringify(out)}\n${d2.failure?.reason}`);
   const plan2 = planPatch(d2, target);
@@ -279,6 +281,17 @@ describe('goconfig fuzz: generated and damaged configs', () => {
       for (const target of targets) checkPatch(fileName, text, target);
     });
   }
+
+  // The byte-for-byte fixtures are the corpus of real shapes: each one, damaged at random, with its loader's code map.
+  const corpus = loadFixtures();
+  it(`the fixture corpus (${corpus.length} real shapes), damaged: the same properties (${RUNS_PER_FORMAT} runs)`, () => {
+    fc.assert(
+      fc.property(fc.constantFrom(...corpus), fc.array(mutation, { maxLength: 3 }), fc.constantFrom(...targets), (c, ms, target) => {
+        checkPatch(c.fileName, mutate(c.before.toString('utf8'), ms), target, c.keyMap);
+      }),
+      { numRuns: RUNS_PER_FORMAT, ...REPLAY },
+    );
+  });
 
   it('the fast YAML scanner agrees with the yaml library on everything it accepts (400 runs)', () => {
     const normalize = (docs: readonly (TNode | null)[]): unknown =>
