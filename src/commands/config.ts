@@ -213,7 +213,10 @@ export function registerConfigCommands(ctx: CommandContext, store: ResourceStore
 async function chooseBlock(detection: Detection, text: string, scopeArg: unknown): Promise<readonly string[] | undefined> {
   const given = scopeArg as { groups?: unknown; block?: unknown } | undefined;
   if (given && Array.isArray(given.groups)) return given.groups.filter((g): g is string => typeof g === 'string');
-  const blocks = loadGoConfig().environmentBlocks(detection, text);
+  const core = loadGoConfig();
+  const envFile = path.join(path.dirname(detection.fileName), '.env');
+  const selected = fs.existsSync(envFile) ? core.selectedEnvironment(fs.readFileSync(envFile, 'utf8')) : undefined;
+  const blocks = core.environmentBlocks(detection, text, selected);
   if (blocks.length === 0) return undefined;
   if (scopeArg === 'preferred') return blocks[0].groups;
   const named = typeof given?.block === 'string' ? blocks.find((b) => b.name === given.block) : undefined;

@@ -29,9 +29,10 @@ function envOf(keyPath: string): string | undefined {
 
 /**
  * The environment blocks that hold settings, preferred first; empty when the file has fewer
- * than two (then there is nothing to choose).
+ * than two (then there is nothing to choose). `selected`: the environment the app's env var
+ * names (`APP_ENV`, `GO_ENV`, `RUN_MODE`), when known.
  */
-export function environmentBlocks(detection: Detection, text: string): ConfigBlock[] {
+export function environmentBlocks(detection: Detection, text: string, selected?: string): ConfigBlock[] {
   const byEnv = new Map<string, string[]>();
   const outside: string[] = [];
   for (const g of internalGroups(detection)) {
@@ -40,7 +41,8 @@ export function environmentBlocks(detection: Detection, text: string): ConfigBlo
     else byEnv.set(env, [...(byEnv.get(env) ?? []), g.id]);
   }
   if (byEnv.size < 2) return [];
-  const mode = RUN_MODE.exec(text)?.[1]?.toLowerCase();
+  // The environment the app runs in (APP_ENV from the workspace's .env), else the file's own run mode.
+  const mode = (selected ?? RUN_MODE.exec(text)?.[1])?.toLowerCase();
   const names = [...byEnv.keys()];
   const chosen = names.find((n) => n.toLowerCase() === mode) ?? names.find((n) => PRODUCTION.test(n)) ?? names[0];
   return names
@@ -51,4 +53,9 @@ export function environmentBlocks(detection: Detection, text: string): ConfigBlo
 /** The block that holds a group (a quick-fix on a setting patches only its own block). */
 export function blockOf(blocks: readonly ConfigBlock[], group: string): ConfigBlock | undefined {
   return blocks.find((b) => b.groups.includes(group) && !blocks.every((x) => x.groups.includes(group)));
+}
+
+/** `APP_ENV=production` (or GO_ENV, RUN_MODE, ENV, GIN_MODE) in a .env text: the environment the app selects. */
+export function selectedEnvironment(envText: string): string | undefined {
+  return /^[ \t]*(?:export[ \t]+)?(?:APP_ENV|GO_ENV|RUN_MODE|RUNMODE|ENV|ENVIRONMENT|GIN_MODE)[ \t]*=[ \t]*["']?([A-Za-z]+)/m.exec(envText)?.[1];
 }

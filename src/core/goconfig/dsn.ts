@@ -164,9 +164,7 @@ export function parseGoDsn(dsn: string, strict = false): ParsedDsn | undefined {
   const outside = password ? dsn.slice(0, password.start) + dsn.slice(password.end) : dsn;
   if (/\s/.test(outside)) return undefined;
   const text = (p: Part | undefined): string | undefined => (p ? dsn.slice(p.start, p.end) : undefined);
-  const placeholders = ([['user', user], ['password', password], ['host', host], ['port', port], ['database', database]] as const)
-    .filter(([, p]) => p && PLACEHOLDER_WORD.test(dsn.slice(p.start, p.end)))
-    .map(([role]) => role);
+  const placeholders = placeholderParts(dsn, { user, password, host, port, database });
   if (wordPort && placeholders.length < 2) return undefined;
   const info: DsnInfo = {
     form: 'go',
@@ -202,6 +200,16 @@ const WORD_HOST_PORT = /^([A-Za-z_][\w.-]*):([A-Za-z_]\w*)$/;
 /** Words a DSN template holds where the values go: `user:password@tcp(host:port)/dbname`. */
 const PLACEHOLDER_WORD = /^(?:your[_-]?|<)?(?:user(?:name)?|usr|pass(?:word)?|passwd|pwd|host(?:name)?|ip|addr(?:ess)?|port|db(?:[_-]?name)?|database(?:[_-]?name)?|schema|x+)>?$/i;
 
+type TemplatePart = 'user' | 'password' | 'host' | 'port' | 'database';
+
+/** The parts of a DSN or URL that hold placeholder words. */
+function placeholderParts(s: string, parts: Partial<Record<TemplatePart, Part>>): TemplatePart[] {
+  return (['user', 'password', 'host', 'port', 'database'] as const).filter((role) => {
+    const p = parts[role];
+    return !!p && PLACEHOLDER_WORD.test(s.slice(p.start, p.end));
+  });
+}
+
 /** Parses `mysql://` (or `mariadb://`) URLs; anything else (postgres://...) is not ours. */
 const MYSQL_URL = /^(mysql|mariadb|mysqlx|mysql\+tcp):\/\//i;
 
@@ -229,7 +237,10 @@ export function parseMysqlUrl(url: string): ParsedDsn | undefined {
     } else user = part(authStart, at);
     hostStart = at + 1;
   }
-  const hp = hostPortParts(url, hostStart, authEnd);
+  let hp = hostPortParts(url, hostStart, authEnd);
+  // `mysql://user:password@host:port/dbname`: a template to fill (checked below).
+  const words = hp ? undefined : WORD_HOST_PORT.exec(url.slice(hostStart, authEnd));
+  if (words) hp = { host: part(hostStart, hostStart + words[1].length), port: part(hostStart + words[1].length + 1, authEnd) };
   if (!hp) return undefined;
   let database: Part;
   let needsSlash = false;
@@ -247,12 +258,15 @@ export function parseMysqlUrl(url: string): ParsedDsn | undefined {
   const dec = (p: Part | undefined): string | undefined => (p ? percentDecode(url.slice(p.start, p.end)) : undefined);
   const dbName = dec(database);
   if (dbName === undefined || (user && dec(user) === undefined) || (password && dec(password) === undefined)) return undefined;
+  const placeholders = placeholderParts(url, { user, password, host: hp.host, port: hp.port, database });
+  if (words && placeholders.length < 2) return undefined;
   const info: DsnInfo = {
     form: 'url',
+    ...(placeholders.length >= 2 ? { placeholders } : {}),
     user: dec(user),
     password: dec(password),
     host: url.slice(hp.host.start, hp.host.end),
-    port: hp.port ? Number(url.slice(hp.port.start, hp.port.end)) : DEFAULT_PORT,
+    port: words ? undefined : hp.port ? Number(url.slice(hp.port.start, hp.port.end)) : DEFAULT_PORT,
     database: dbName,
     params: params ? url.slice(params.start, params.end) : undefined,
   };

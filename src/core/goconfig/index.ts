@@ -14,7 +14,7 @@ export { configFormatOf, detectConfig, formatName } from './detect';
 export { planPatch, isOnTarget, settingsOffTarget } from './patch';
 export { patchConfigText } from './patchText';
 export { effectiveConnections, verifyPatch } from './verify';
-export { blockOf, environmentBlocks, type ConfigBlock } from './blocks';
+export { blockOf, environmentBlocks, selectedEnvironment, type ConfigBlock } from './blocks';
 export { KeyMapBuilder, buildKeyMap, scanGoFile, type KeyMap } from './keymap';
 export { applyEdits } from './edits';
 export { DetectionCache, settingsInRange } from './cache';

@@ -41,6 +41,15 @@ describe("goconfig DSN: GoFrame's type-prefixed link", () => {
   });
 });
 
+describe('goconfig DSN: templates to fill', () => {
+  it('reads placeholder words as a template, and a single odd word as no DSN', () => {
+    assert.deepEqual(parseConnectionString('user:password@tcp(host:port)/dbname?x=1')?.info.placeholders, ['user', 'password', 'host', 'port', 'database']);
+    assert.deepEqual(parseConnectionString('mysql://user:password@host:port/dbname')?.info.placeholders, ['user', 'password', 'host', 'port', 'database']);
+    assert.equal(parseConnectionString('root:pw@tcp(localhost:port)/app'), undefined);
+    assert.equal(parseConnectionString('root:pw@tcp(localhost:3306)/app')?.info.placeholders, undefined);
+  });
+});
+
 describe('goconfig DSN: go-sql-driver form', () => {
   it('parses every part of a full DSN', () => {
     const p = parseGoDsn('root:secret@tcp(127.0.0.1:3307)/shop?parseTime=true&loc=Local');

@@ -18,8 +18,8 @@ import { loadFixtures, patchCase } from './fixtures';
 const cases = loadFixtures();
 
 describe('goconfig fixtures (before → after, byte for byte)', () => {
-  it('has at least 24 cases and covers every format', () => {
-    assert.ok(cases.length >= 24, `only ${cases.length} fixture cases`);
+  it('has at least 70 cases and covers every format', () => {
+    assert.ok(cases.length >= 70, `only ${cases.length} fixture cases`);
     const formats = new Set(cases.map((c) => configFormatOf(c.fileName)));
     const all: ConfigFormat[] = ['env', 'yaml', 'compose', 'json', 'toml', 'ini', 'go'];
     for (const f of all) assert.ok(formats.has(f), `no fixture for ${f}`);

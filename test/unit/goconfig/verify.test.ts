@@ -1,6 +1,6 @@
 /** The verdict after a patch: "points at RDS" only when the patched text, read again, says so. */
 import * as assert from 'node:assert/strict';
-import { blockOf, detectConfig, environmentBlocks, patchConfigText, type DbTarget } from '../../../src/core/goconfig';
+import { blockOf, detectConfig, environmentBlocks, patchConfigText, selectedEnvironment, type DbTarget } from '../../../src/core/goconfig';
 
 const target: DbTarget = { host: 'shop.c1.eu-west-1.rds.amazonaws.com', port: 3306, user: 'app', password: 'p}w', database: 'shop' };
 
@@ -61,6 +61,10 @@ describe('goconfig multi-environment blocks', () => {
     const beego = '[dev]\nmysqlurls = 127.0.0.1:3306\nmysqldb = dev\n[prod]\nmysqlurls = db:3306\nmysqldb = shop\n';
     assert.deepEqual(environmentBlocks(detectConfig('app.conf', `runmode = dev\n${beego}`)!, `runmode = dev\n${beego}`).map((b) => b.name), ['dev', 'prod']);
     assert.deepEqual(environmentBlocks(detectConfig('app.conf', beego)!, beego).map((b) => b.name), ['prod', 'dev']);
+    // The environment the app's env var selects comes first.
+    const selected = selectedEnvironment('PORT=8080\nexport APP_ENV="staging"\n');
+    assert.equal(selected, 'staging');
+    assert.deepEqual(environmentBlocks(d, text, selected).map((b) => [b.name, b.preferred]), [['staging', true], ['development', false], ['production', false]]);
   });
 
   it('a setting belongs to its own block, and a patch of that block touches nothing else', () => {
