@@ -10,6 +10,7 @@ import { registerBlueGreenCommands } from './commands/blueGreen';
 import { registerDatabaseCommands } from './commands/database';
 import { registerForgetHostKey } from './commands/forgetHostKey';
 import { ConfigDetections, PointAtRdsProvider, registerConfigDiagnostics } from './codeActions/configFixes';
+import { WorkspaceKeyMap } from './codeActions/goKeyMap';
 import { PasswordStore } from './ui/passwords';
 import { TargetStore } from './ui/workspaceTarget';
 import type { CommandContext } from './commands/registerCommand';
@@ -53,12 +54,14 @@ export function activate(context: vscode.ExtensionContext): void {
 
   const targets = new TargetStore(context.workspaceState);
   const passwords = new PasswordStore(context.secrets);
-  const detections = new ConfigDetections();
-  registerConfigCommands(ctx, store, targets, passwords);
+  const keyMaps = new WorkspaceKeyMap();
+  const detections = new ConfigDetections(keyMaps);
+  registerConfigCommands(ctx, store, targets, passwords, keyMaps);
   registerDatabaseCommands(ctx, store, targets, passwords);
   registerForgetHostKey(ctx);
   context.subscriptions.push(
     targets,
+    keyMaps,
     registerConfigDiagnostics(detections, targets),
     vscode.languages.registerCodeActionsProvider({ scheme: 'file' }, new PointAtRdsProvider(detections, targets), PointAtRdsProvider.metadata),
   );

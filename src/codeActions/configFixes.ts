@@ -10,6 +10,7 @@ import { Commands, Settings } from '../ids';
 import { configFormatOf } from '../core/goconfig/format';
 import { loadGoConfig } from '../lazy';
 import { targetKey, type TargetStore, type WorkspaceTarget } from '../ui/workspaceTarget';
+import type { WorkspaceKeyMap } from './goKeyMap';
 
 const l = vscode.l10n.t;
 export const DIAGNOSTIC_CODE = 'rdsLink.notRds';
@@ -62,12 +63,16 @@ export class ConfigDetections {
     return reason;
   }
 
+  /** `keyMaps`: the workspace's Go code map, scanned in the background from the first config file on. */
+  constructor(readonly keyMaps?: WorkspaceKeyMap) {}
+
   /** The detection for the document's current version; parses only on a new version. */
   get(doc: vscode.TextDocument): Detection | undefined {
     if (!isConfigDocument(doc) || this.skipped(doc)) return undefined;
     const core = loadGoConfig();
     this.cache ??= new core.DetectionCache();
-    return this.cache.get(doc.uri.toString(), doc.version, doc.fileName, () => doc.getText());
+    this.keyMaps?.start();
+    return this.cache.get(doc.uri.toString(), doc.version, doc.fileName, () => doc.getText(), this.keyMaps?.current());
   }
 
   forget(doc: vscode.TextDocument): void {
@@ -147,6 +152,7 @@ export function registerConfigDiagnostics(detections: ConfigDetections, targets:
       detections.resetSizes();
       vscode.workspace.textDocuments.forEach(update);
     }),
+    ...(detections.keyMaps ? [detections.keyMaps.onDidChange(() => vscode.workspace.textDocuments.forEach(update))] : []),
     { dispose: () => timers.forEach((t) => clearTimeout(t)) },
   );
 }
@@ -164,7 +170,7 @@ export class PointAtRdsProvider implements vscode.CodeActionProvider {
 
   constructor(private readonly detections: ConfigDetections, private readonly targets: TargetStore) {}
 
-  provideCodeActions(doc: vscode.TextDocument, _range: vscode.Range, context: vscode.CodeActionContext): vscode.CodeAction[] {
+  provideCodeActions(doc: vscode.TextDocument, range: vscode.Range, context: vscode.CodeActionContext): vscode.CodeAction[] {
     const ours = context.diagnostics.filter((d) => d.code === DIAGNOSTIC_CODE);
     const wantsSource = !context.only || context.only.contains(POINT_AT_RDS_KIND) || POINT_AT_RDS_KIND.contains(context.only);
     if (ours.length === 0 && !wantsSource) return [];
@@ -173,9 +179,13 @@ export class PointAtRdsProvider implements vscode.CodeActionProvider {
     const actions: vscode.CodeAction[] = [];
     const known = this.targets.known;
     const current = this.targets.current;
+    // A fix on a setting in one environment block (`staging:`) patches that block only; the source action asks.
+    const scope = ours.length ? blockScope(d, doc, ours[0].range.intersection(range) ?? ours[0].range) : undefined;
     const make = (title: string, kind: vscode.CodeActionKind, target: WorkspaceTarget | undefined, preferred: boolean): vscode.CodeAction => {
       const a = new vscode.CodeAction(title, kind);
-      a.command = { command: Commands.patchConfig, title, arguments: [doc.uri, target ?? 'pick'] };
+      const args: unknown[] = [doc.uri, target ?? 'pick'];
+      if (kind === vscode.CodeActionKind.QuickFix && scope) args.push(scope);
+      a.command = { command: Commands.patchConfig, title, arguments: args };
       if (kind === vscode.CodeActionKind.QuickFix) a.diagnostics = ours;
       a.isPreferred = preferred;
       return a;
@@ -192,4 +202,14 @@ export class PointAtRdsProvider implements vscode.CodeActionProvider {
     }
     return actions;
   }
+}
+
+/** The environment block of the setting under a diagnostic, as patchConfig's scope argument. */
+function blockScope(d: Detection, doc: vscode.TextDocument, at: vscode.Range): { groups: readonly string[] } | undefined {
+  const core = loadGoConfig();
+  const setting = core.settingsInRange(d, doc.offsetAt(at.start), doc.offsetAt(at.end))[0];
+  if (!setting) return undefined;
+  // Which block is preferred does not matter here, so the file's text is not searched for a run mode.
+  const block = core.blockOf(core.environmentBlocks(d, ''), setting.group);
+  return block ? { groups: block.groups } : undefined;
 }

@@ -5,12 +5,13 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { DbTarget, PatchPlan, TextEdit } from '../core/goconfig/index';
+import type { DbTarget, Detection, PatchPlan, PatchVerdict, TextEdit } from '../core/goconfig/index';
 import { CancelledError } from '../core/errors';
 import { oversizeReason } from '../codeActions/configFixes';
 import { Commands } from '../ids';
 import { loadAws, loadDb, loadGoConfig } from '../lazy';
 import { DatabaseNode } from '../tree/nodes';
+import type { WorkspaceKeyMap } from '../codeActions/goKeyMap';
 import type { ResourceStore } from '../tree/resourceStore';
 import { isIgnoredByGit, isTrackedByGit, wouldBeCommitted } from '../ui/git';
 import { endpointPasswordKey, type PasswordStore } from '../ui/passwords';
@@ -34,6 +35,8 @@ export interface PatchOutcome {
   readonly changed: number;
   readonly warnings: readonly string[];
   readonly passwordWrittenTo?: 'file' | 'dotEnv' | 'none';
+  /** What the patched file, read again, makes of the connection. */
+  readonly verdict: PatchVerdict['kind'];
 }
 
 function isTargetArgs(x: unknown): x is TargetArgs {
@@ -133,7 +136,7 @@ async function addDotEnvEdits(edit: vscode.WorkspaceEdit, folder: string, variab
   }
 }
 
-export function registerConfigCommands(ctx: CommandContext, store: ResourceStore, targets: TargetStore, passwords: PasswordStore): void {
+export function registerConfigCommands(ctx: CommandContext, store: ResourceStore, targets: TargetStore, passwords: PasswordStore, keyMaps?: WorkspaceKeyMap): void {
   registerCommand(ctx, Commands.useDatabaseInWorkspace, async (nodeOrTarget?: unknown): Promise<WorkspaceTarget> => {
     let target: WorkspaceTarget;
     if (isTargetArgs(nodeOrTarget)) {
@@ -151,14 +154,15 @@ export function registerConfigCommands(ctx: CommandContext, store: ResourceStore
     return target;
   });
 
-  registerCommand(ctx, Commands.patchConfig, async (uriArg?: unknown, targetArg?: unknown): Promise<PatchOutcome> => {
+  registerCommand(ctx, Commands.patchConfig, async (uriArg?: unknown, targetArg?: unknown, scopeArg?: unknown): Promise<PatchOutcome> => {
     const uri = uriArg instanceof vscode.Uri ? uriArg : vscode.window.activeTextEditor?.document.uri;
     if (!uri) throw new Error(l('Open the project\'s database config file first.'));
     const doc = await vscode.workspace.openTextDocument(uri);
     const tooLarge = oversizeReason(doc);
     if (tooLarge) throw new Error(tooLarge);
     const core = loadGoConfig();
-    const detection = core.detectConfig(doc.fileName, doc.getText());
+    const keyMap = keyMaps?.current();
+    const detection = core.detectConfig(doc.fileName, doc.getText(), undefined, { keyMap });
     // Offsets are only good for this version; prompts come in between.
     const version = doc.version;
     if (!detection) throw new Error(l('{0} is not a config format RDS Link reads (.env, YAML, JSON, TOML, INI, beego .conf, docker-compose or Go).', path.basename(doc.fileName)));
@@ -176,23 +180,24 @@ export function registerConfigCommands(ctx: CommandContext, store: ResourceStore
     const password = await passwords.get(endpointPasswordKey(target));
 
     const full: DbTarget = { host: target.host, port: target.port, user: target.user, database: target.database, password };
-    const plan = core.planPatch(detection, full);
+    const scope = { groups: await chooseBlock(detection, doc.getText(), scopeArg) };
+    const plan = core.planPatch(detection, full, scope);
     if (!plan.ok) throw plan.error;
     const touchesPassword = (p: PatchPlan): boolean => p.changes.some((c) => c.setting.role === 'password' || c.setting.role === 'dsn' || c.setting.role === 'url') || p.added.some((a) => a.role === 'password');
 
     let choice: PasswordChoice = password ? 'file' : 'none';
     let finalPlan = plan;
     const folder = vscode.workspace.getWorkspaceFolder(uri)?.uri.fsPath;
-    const verdict = password && touchesPassword(plan) && doc.uri.scheme === 'file' ? await wouldBeCommitted(doc.fileName) : undefined;
-    if (verdict?.committed) {
+    const git = password && touchesPassword(plan) && doc.uri.scheme === 'file' ? await wouldBeCommitted(doc.fileName) : undefined;
+    if (git?.committed) {
       const passwordSetting = detection.settings.find((s) => s.role === 'password');
       const envFile = folder ? path.join(folder, '.env') : undefined;
       // Not offered when .env is this file, or tracked itself (or git cannot say): the password would be committed there too.
       const canUseDotEnv = !!envFile && path.resolve(envFile) !== path.resolve(doc.fileName) && (await isTrackedByGit(envFile)) === false
         && (fs.existsSync(envFile) || !!passwordSetting?.placeholder || readsEnv(folder ?? ''));
-      choice = await askWhereThePasswordGoes(doc.fileName, canUseDotEnv, verdict.unknown);
+      choice = await askWhereThePasswordGoes(doc.fileName, canUseDotEnv, git.unknown);
       if (choice !== 'file') {
-        const withoutPassword = core.planPatch(detection, { ...full, password: undefined });
+        const withoutPassword = core.planPatch(detection, { ...full, password: undefined }, scope);
         if (!withoutPassword.ok) throw withoutPassword.error;
         finalPlan = withoutPassword;
       }
@@ -204,21 +209,54 @@ export function registerConfigCommands(ctx: CommandContext, store: ResourceStore
       await addDotEnvEdits(edit, folder, core.passwordEnvVar(detection), password);
     }
     addEdits(edit, doc, finalPlan.edits);
+    // Judged on the text as it will be: "points at RDS" only when the file, read again, says so.
+    const verdict = core.verifyPatch(detection, finalPlan, core.applyEdits(doc.getText(), finalPlan.edits), choice === 'file' ? full : { ...full, password: undefined }, { ...scope, keyMap });
     if (edit.size === 0) {
-      const already = finalPlan.warnings.find((w) => w.code === 'nothingFound');
-      void vscode.window.showInformationMessage(already?.message ?? l('{0} already points at {1} ({2}).', path.basename(doc.fileName), target.label, target.database));
-      return { changed: 0, warnings: finalPlan.warnings.map((w) => w.message), passwordWrittenTo: 'none' };
+      if (verdict.kind === 'onTarget') void vscode.window.showInformationMessage(l('{0} already points at {1} ({2}).', path.basename(doc.fileName), target.label, target.database));
+      else void vscode.window.showWarningMessage(verdict.message);
+      return { changed: 0, warnings: finalPlan.warnings.map((w) => w.message), passwordWrittenTo: 'none', verdict: verdict.kind };
     }
     // After the last await: the offsets are good only for the version they were computed on.
     if (doc.version !== version) throw new Error(l('{0} changed while RDS Link was asking; nothing was changed. Run the fix again.', path.basename(doc.fileName)));
     if (!(await vscode.workspace.applyEdit(edit))) throw new Error(l('VS Code did not apply the edit to {0}.', path.basename(doc.fileName)));
     ctx.log.info(`Pointed ${doc.fileName} at ${target.host}:${target.port}/${target.database}: ${finalPlan.edits.length} edits, password to ${choice}`);
     const warnings = finalPlan.warnings.map((w) => w.message);
-    const summary = l('Pointed {0} at {1} ({2}). Undo reverts it.', path.basename(doc.fileName), target.label, target.database);
+    if (verdict.kind !== 'onTarget') {
+      void vscode.window.showWarningMessage(l('{0} Undo reverts what was changed.', verdict.message));
+      return { changed: finalPlan.edits.length, warnings, passwordWrittenTo: choice, verdict: verdict.kind };
+    }
+    const guess = detection.keySource === 'guess' ? ` ${l("The keys were matched by their names, a guess: no Go code in the workspace was found reading them.")}` : '';
+    const summary = l('Pointed {0} at {1} ({2}). Undo reverts it.', path.basename(doc.fileName), target.label, target.database) + guess;
     if (warnings.length) void vscode.window.showWarningMessage(`${summary} ${warnings.join(' ')}`);
     else void vscode.window.showInformationMessage(summary);
-    return { changed: finalPlan.edits.length, warnings, passwordWrittenTo: choice };
+    return { changed: finalPlan.edits.length, warnings, passwordWrittenTo: choice, verdict: verdict.kind };
   });
+}
+
+/**
+ * The groups to patch in a file with several environment blocks: those given (a quick-fix's
+ * block; from automation `{ block: 'staging' }`, or `'preferred'` for the one offered first),
+ * else the one the user picks, offered production first. Undefined (every group) when the file
+ * has one block or none.
+ */
+async function chooseBlock(detection: Detection, text: string, scopeArg: unknown): Promise<readonly string[] | undefined> {
+  const given = scopeArg as { groups?: unknown; block?: unknown } | undefined;
+  if (given && Array.isArray(given.groups)) return given.groups.filter((g): g is string => typeof g === 'string');
+  const core = loadGoConfig();
+  const envFile = path.join(path.dirname(detection.fileName), '.env');
+  const selected = fs.existsSync(envFile) ? core.selectedEnvironment(fs.readFileSync(envFile, 'utf8')) : undefined;
+  const blocks = core.environmentBlocks(detection, text, selected);
+  if (blocks.length === 0) return undefined;
+  if (scopeArg === 'preferred') return blocks[0].groups;
+  const named = typeof given?.block === 'string' ? blocks.find((b) => b.name === given.block) : undefined;
+  if (named) return named.groups;
+  if (given?.block !== undefined) throw new Error(l('{0} has no environment block {1}.', path.basename(detection.fileName), String(given.block)));
+  const picked = await vscode.window.showQuickPick(
+    blocks.map((b) => ({ label: b.name, description: b.preferred ? l('suggested') : undefined, block: b })),
+    { title: l('{0} has a block per environment. Which one should point at RDS?', path.basename(detection.fileName)), ignoreFocusOut: true },
+  );
+  if (!picked) throw new CancelledError();
+  return picked.block.groups;
 }
 
 /** Whether the Go app loads env vars from a .env file (godotenv and friends), judging by go.mod. */

@@ -3,10 +3,12 @@
  * on every cursor move) is a map lookup and a binary search, not a parse.
  */
 import { detectConfig } from './detect';
+import type { KeyMap } from './keymap';
 import type { ConfigSetting, Detection } from './types';
 
 interface Entry {
   readonly version: number;
+  readonly keyMap: KeyMap | undefined;
   readonly detection: Detection | undefined;
 }
 
@@ -19,17 +21,18 @@ export class DetectionCache {
    * The detection for this document version, computed on a miss. `text` is only called on a
    * miss. Undefined for files that are not a config format we read.
    */
-  get(uri: string, version: number, fileName: string, text: () => string): Detection | undefined {
+  get(uri: string, version: number, fileName: string, text: () => string, keyMap?: KeyMap): Detection | undefined {
     const hit = this.entries.get(uri);
-    if (hit && hit.version === version) {
+    // A new code map (a Go file changed) can change what the keys mean.
+    if (hit && hit.version === version && hit.keyMap === keyMap) {
       // Most recently used last, so the oldest is dropped first.
       this.entries.delete(uri);
       this.entries.set(uri, hit);
       return hit.detection;
     }
-    const detection = detectConfig(fileName, text());
+    const detection = detectConfig(fileName, text(), undefined, { keyMap });
     this.entries.delete(uri);
-    this.entries.set(uri, { version, detection });
+    this.entries.set(uri, { version, keyMap, detection });
     while (this.entries.size > this.maxEntries) {
       const oldest = this.entries.keys().next().value as string;
       this.entries.delete(oldest);

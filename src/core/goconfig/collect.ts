@@ -3,10 +3,11 @@
  * placeholders and templates, and records what was left alone and why. `walkTree` does this for
  * the tree every structured reader produces; the Go reader feeds candidates directly.
  */
-import { parseConnectionString, splitHostPort } from './dsn';
-import { isMysqlDriver, keyInfo, leafInfo, type KeyInfo, type LeafKind } from './keys';
+import { looksLikeDsn, parseConnectionString, splitHostPort } from './dsn';
+import { isDriverValue, isMysqlDriver, keyInfo, leafInfo, type KeyInfo, type LeafKind } from './keys';
 import { makeLiteral, quotingOf, srcAt, type Literal } from './literal';
 import { lineEndAt, type InsertSpec, type InternalGroup, type InternalSetting, type ReadResult, type TMap, type TNode, type TScalar, type TSeq } from './model';
+import type { KeyMap } from './keymap';
 import { isTemplate, matchPlaceholder } from './placeholder';
 import type { IgnoreReason, Placeholder, SettingRole, TextSpan } from './types';
 
@@ -23,6 +24,7 @@ export interface Candidate {
   readonly ctxDb?: boolean;
   readonly ctxOther?: boolean;
   readonly ctxBootstrap?: boolean;
+  readonly ctxAside?: boolean;
   readonly notMysql?: boolean;
   readonly group: GroupSpec;
   /** `$VAR` expands in this format (.env, compose). */
@@ -32,6 +34,8 @@ export interface Candidate {
   /** The role, when the code around the value already says it (a Go Sprintf arg, a mysql.Config field). */
   readonly forceRole?: SettingRole;
   readonly urlEncoded?: boolean;
+  /** The app's code reads the section but not this key (see keymap.ts): not patched. */
+  readonly notRead?: boolean;
 }
 
 export interface GroupSpec {
@@ -44,6 +48,9 @@ export interface GroupSpec {
   readonly ctxDb?: boolean;
   /** Every key of the section as written: an added key must not repeat one, and a key we skipped still counts as there. */
   readonly keys?: readonly string[];
+  /** The keys the app's code reads in this section (lowercase leaf, role), when the code map covers it: only these may be added. */
+  readonly readKeys?: readonly { readonly key: string; readonly role?: SettingRole }[];
+  readonly envReads?: readonly { readonly key: string; readonly role: SettingRole }[];
 }
 
 export class Collector {
@@ -51,25 +58,30 @@ export class Collector {
   readonly ignored: { key: string; span: TextSpan; reason: IgnoreReason }[] = [];
   private readonly groups = new Map<string, GroupSpec>();
 
-  constructor(readonly text: string) {}
+  constructor(readonly text: string, readonly keyMap?: KeyMap) {}
 
   literal(s: TScalar): Literal | undefined {
     return makeLiteral(s.syntax, s.tokenStart, s.tokenEnd, s.contentStart, this.text.slice(s.contentStart, s.contentEnd), s.layers, s.emptyPrefix);
   }
 
-  /** Roles a group has even where we do not rewrite them (`password: ${DB_PASS}`): not "missing". */
-  private readonly present = new Map<string, Set<SettingRole>>();
+  /** Roles a group has even where we do not rewrite them (`password: ${DB_PASS}`): not "missing". Each with the key that holds it. */
+  private readonly present = new Map<string, Map<SettingRole, string>>();
 
   ignore(key: string, lit: Literal, reason: IgnoreReason): void {
     this.ignored.push({ key, span: { start: lit.tokenStart, end: lit.tokenEnd }, reason });
   }
 
-  private markPresent(group: string, leaf: LeafKind | undefined): void {
+  /** A role of the group whose value the code takes from elsewhere (a Sprintf arg that is a variable). */
+  fromOutside(group: string, role: SettingRole, key: string): void {
+    this.markPresent(group, role === 'hostPort' ? 'addr' : role === 'dsn' || role === 'url' ? 'conn' : role, key);
+  }
+
+  private markPresent(group: string, leaf: LeafKind | undefined, key: string): void {
     if (!leaf) return;
     const role: SettingRole = leaf === 'addr' ? 'hostPort' : leaf === 'conn' ? 'dsn' : leaf;
-    let set = this.present.get(group);
-    if (!set) this.present.set(group, (set = new Set()));
-    set.add(role);
+    let roles = this.present.get(group);
+    if (!roles) this.present.set(group, (roles = new Map()));
+    if (!roles.has(role)) roles.set(role, key);
   }
 
   add(c: Candidate): void {
@@ -93,6 +105,7 @@ export class Collector {
     if (info.leaf === 'conn' && /^[a-z0-9]*$/i.test(value)) return;
     if (info.other || c.ctxOther) return this.ignore(c.key, lit, 'otherService');
     if (info.bootstrap || c.ctxBootstrap) return this.ignore(c.key, lit, 'bootstrap');
+    if (info.aside || c.ctxAside) return this.ignore(c.key, lit, 'notRuntime');
     if (c.notMysql) return this.ignore(c.key, lit, 'notMysql');
     let placeholder = c.placeholder;
     if (ph) {
@@ -106,14 +119,24 @@ export class Collector {
       const expands = !!c.dollarVars && lit.syntax !== 'env-single';
       const checked = dollar ? rawish(lit, vStart, vEnd) : lit.syntax === 'env-double' ? rawish(lit, vStart, vEnd).replace(/\\./g, '') : value;
       if (isTemplate(checked, expands, dollar)) {
-        this.markPresent(c.group.id, info.leaf);
+        this.markPresent(c.group.id, info.leaf, c.key);
         return this.ignore(c.key, lit, 'template');
       }
     }
-    const role = c.forceRole ?? roleOf(info, value);
+    // `dsn: "%s:%s@tcp(%s:%d)/%s"`: the app fills it with fmt.Sprintf from other keys, which are patched instead.
+    if (info.leaf === 'conn' && (value.match(/(?<!%)%[sdvq]/g) ?? []).length >= 2) {
+      this.markPresent(c.group.id, 'conn', c.key);
+      return this.ignore(c.key, lit, 'template');
+    }
+    let role = c.forceRole ?? roleOf(info, value);
+    // `DSN=root:pw@tcp(localhost:port)/app`: a connection key we cannot read is said, not skipped in silence.
+    if (!role && info.leaf === 'conn' && /[@(]/.test(value)) return this.ignore(c.key, lit, 'unsupported');
     if (!role) return;
+    if (c.notRead) return this.ignore(c.key, lit, 'notRead');
+    // The code map says `mysql.path` is the host; the value says whether it holds a port too.
+    if (role === 'host' && splitHostPort(value)?.port !== undefined) role = 'hostPort';
     if (role === 'port' && !/^[0-9]*$/.test(value)) {
-      this.markPresent(c.group.id, 'port');
+      this.markPresent(c.group.id, 'port', c.key);
       return this.ignore(c.key, lit, 'unsupported');
     }
     let parsed;
@@ -153,6 +176,13 @@ export class Collector {
       if (prev && prev.lit === s.lit && s.span.start < prev.span.end) continue;
       kept.push(s);
     }
+    // `dsn: root:pw@tcp(h)/` next to `dbName: app`: the app appends the database itself, so the DSN stays without one.
+    for (let i = 0; i < kept.length; i++) {
+      const s = kept[i];
+      if (!s.dsn || s.dsn.database !== '') continue;
+      const db = kept.find((x) => x.group === s.group && x.role === 'database');
+      if (db) kept[i] = { ...s, databaseElsewhere: db.key };
+    }
     const groups: InternalGroup[] = [];
     for (const g of this.groups.values()) {
       const roles = [...new Set(kept.filter((s) => s.group === g.id).map((s) => s.role))];
@@ -164,11 +194,14 @@ export class Collector {
         if (last) insertAt = g.insert.style === 'json' ? last.lit.tokenEnd : lineEndAt(this.text, last.lit.tokenEnd);
       }
       // Keys of the section that name a role count as there, even when we skipped their value (`DB_PASSWORD:` passes the shell's).
-      const present = new Set([...roles, ...(this.present.get(g.id) ?? [])]);
+      const leftAlone = new Map(this.present.get(g.id) ?? []);
       for (const k of g.keys ?? []) {
         const ki = leafInfo(k);
-        if (ki.leaf && ki.leaf !== 'conn' && (g.ctxDb || ki.db) && !ki.other && !ki.bootstrap) present.add(ki.leaf === 'addr' ? 'hostPort' : ki.leaf);
+        const role = ki.leaf === 'addr' ? 'hostPort' : ki.leaf;
+        if (role && role !== 'conn' && (g.ctxDb || ki.db) && !ki.other && !ki.bootstrap && !leftAlone.has(role)) leftAlone.set(role, g.keyPath ? `${g.keyPath}.${k}` : k);
       }
+      for (const r of roles) leftAlone.delete(r);
+      const present = new Set([...roles, ...leftAlone.keys()]);
       groups.push({
         id: g.id,
         label: g.label,
@@ -179,8 +212,11 @@ export class Collector {
         keyPath: g.keyPath,
         reportsMissing: g.reportsMissing ?? true,
         presentRoles: [...present],
+        leftAlone: [...leftAlone].map(([role, key]) => ({ role, key })),
         ctxDb: !!g.ctxDb,
         keys: g.keys ?? [],
+        readKeys: g.readKeys,
+        envReads: g.envReads,
       });
     }
     return { settings: kept, groups, ignored: this.ignored.sort((a, b) => a.span.start - b.span.start) };
@@ -203,6 +239,8 @@ function rawish(lit: Literal, vStart: number, vEnd: number): string {
   return lit.raw.slice(s, e);
 }
 
+const BOOLEAN = /^(true|false|yes|no|on|off)$/i;
+
 function roleOf(info: KeyInfo, value: string): SettingRole | undefined {
   const leaf = info.leaf;
   if (!leaf) return undefined;
@@ -215,6 +253,9 @@ function roleOf(info: KeyInfo, value: string): SettingRole | undefined {
     const p = parseConnectionString(value, true);
     if (p) return p.form === 'url' ? 'url' : 'dsn';
   }
+  // `user: true` is a switch, not a user; `DB=sqlite3` names the driver, not the database.
+  if ((leaf === 'user' || leaf === 'host' || leaf === 'database') && BOOLEAN.test(value)) return undefined;
+  if (leaf === 'database' && isDriverValue(value)) return undefined;
   switch (leaf) {
     case 'host':
     case 'addr': {
@@ -240,11 +281,11 @@ interface Ctx {
   readonly db: boolean;
   readonly other: boolean;
   readonly bootstrap: boolean;
+  readonly aside: boolean;
   readonly notMysql: boolean;
 }
 
-
-const ROOT: Ctx = { db: false, other: false, bootstrap: false, notMysql: false };
+const ROOT: Ctx = { db: false, other: false, bootstrap: false, aside: false, notMysql: false };
 
 /** Walks a config tree and adds every connection setting it holds. */
 export function walkTree(col: Collector, root: TNode, opts: WalkOptions): void {
@@ -252,9 +293,30 @@ export function walkTree(col: Collector, root: TNode, opts: WalkOptions): void {
   else if (root.kind === 'seq') walkSeq(col, root, [], ROOT, opts);
 }
 
-function groupFor(path: readonly string[], insert: InsertSpec | undefined, opts: WalkOptions, ctxDb: boolean, keys: readonly string[], reportsMissing = true): GroupSpec {
+function groupFor(path: readonly string[], insert: InsertSpec | undefined, opts: WalkOptions, ctxDb: boolean, keys: readonly string[], keyMap?: KeyMap, reportsMissing = true): GroupSpec {
   const keyPath = path.join('.');
-  return { id: opts.idPrefix + (keyPath || '(root)'), label: keyPath || opts.rootLabel, keyPath, insert, reportsMissing, ctxDb, keys };
+  let readKeys: { key: string; role?: SettingRole }[] | undefined;
+  if (keyMap && path.length > 0 && keyMap.sections.has(path[0].toLowerCase())) {
+    const prefix = `${keyPath.toLowerCase()}.`;
+    readKeys = [];
+    keyMap.keys.forEach((role, k) => {
+      if (k.startsWith(prefix) && !k.slice(prefix.length).includes('.')) readKeys!.push({ key: k.slice(prefix.length), role });
+    });
+  }
+  const envReads = readKeys && keyMap ? [...keyMap.keys].filter(([k, r]) => r && !k.includes('.')).map(([key, role]) => ({ key: key.toUpperCase(), role: role! })) : undefined;
+  return { id: opts.idPrefix + (keyPath || '(root)'), label: keyPath || opts.rootLabel, keyPath, insert, reportsMissing, ctxDb, keys, readKeys, envReads };
+}
+
+/**
+ * What the app's code says of a key: its role, when the code builds a DSN from it; `read: false`
+ * when the code reads its section but not it. Undefined when the code says nothing (flat .env
+ * keys, sections no code reads): then the key is judged by its words, a guess.
+ */
+function readByCode(keyMap: KeyMap, path: readonly string[], key: string): { role?: SettingRole; read: boolean } | undefined {
+  const full = (path.length ? `${path.join('.')}.${key}` : key).toLowerCase();
+  if (keyMap.keys.has(full)) return { role: keyMap.keys.get(full), read: true };
+  if (path.length > 0 && keyMap.sections.has(path[0].toLowerCase())) return { read: false };
+  return undefined;
 }
 
 function scalarText(col: Collector, n: TNode): string | undefined {
@@ -266,14 +328,22 @@ function walkMap(col: Collector, map: TMap, path: string[], ctx: Ctx, opts: Walk
   const entries = map.entries;
   // `driver: postgres` in a section (or DB_DRIVER=sqlite3 among flat keys) makes its settings not ours.
   let notMysql: string[] | undefined;
+  let siblingsNotMysql = false;
   for (const e of entries) {
     if (e.value.kind !== 'scalar') continue;
     const ki = leafInfo(e.key);
     // Only in a DB section or with a DB word (`DB_DRIVER`): a k8s `kind: Deployment` is no driver.
-    if (!(ki.driver || ki.leaf === 'conn') || !(ctx.db || ki.db)) continue;
+    if (!(ki.driver || ki.leaf === 'conn' || ki.leaf === 'database') || !(ctx.db || ki.db || ki.section)) continue;
     const v = scalarText(col, e.value);
-    if (v === undefined || (ki.leaf === 'conn' && !/^[a-z0-9]+$/i.test(v))) continue;
-    if (!isMysqlDriver(v)) (notMysql ??= []).push(ki.prefix.join(' '));
+    if (v === undefined || (ki.leaf === 'conn' && !/^[a-z0-9]+$/i.test(v)) || (ki.leaf === 'database' && !isDriverValue(v))) continue;
+    // `MYSQL_DRIVER=root@unix(/tmp/mysql.sock)/app` holds a DSN, not a driver name: its value says nothing of the driver.
+    if (mayBeDsn(v, 0, v.length)) continue;
+    if (isMysqlDriver(v)) continue;
+    // `DB=sqlite3` speaks for its sibling keys (DB_HOST, DB_NAME), and for nested sections only inside a DB section.
+    if (ki.leaf === 'database') {
+      siblingsNotMysql = true;
+      if (ctx.db) (notMysql ??= []).push('');
+    } else (notMysql ??= []).push(ki.prefix.join(' '));
   }
   const sectionNotMysql = ctx.notMysql || !!notMysql?.includes('');
   let group: GroupSpec | undefined;
@@ -281,10 +351,10 @@ function walkMap(col: Collector, map: TMap, path: string[], ctx: Ctx, opts: Walk
     const v = e.value;
     if (v.kind === 'map' || v.kind === 'seq') {
       const sec = keyInfo(e.key);
-      const same = !sec.section && !sec.other && !sec.bootstrap && sectionNotMysql === ctx.notMysql;
+      const same = !sec.section && !sec.other && !sec.bootstrap && !sec.aside && sectionNotMysql === ctx.notMysql;
       const child: Ctx = same
         ? ctx
-        : { db: ctx.db || sec.section, other: ctx.other || sec.other, bootstrap: ctx.bootstrap || sec.bootstrap, notMysql: sectionNotMysql };
+        : { db: ctx.db || sec.section, other: ctx.other || sec.other, bootstrap: ctx.bootstrap || sec.bootstrap, aside: ctx.aside || sec.aside, notMysql: sectionNotMysql };
       path.push(e.key);
       if (v.kind === 'map') walkMap(col, v, path, child, opts);
       else walkSeq(col, v, path, child, opts);
@@ -293,12 +363,25 @@ function walkMap(col: Collector, map: TMap, path: string[], ctx: Ctx, opts: Walk
     }
     if (v.kind !== 'scalar') continue;
     const ki = leafInfo(e.key);
-    // Build the literal only for DB keys, or values that may be a placeholder naming a DB variable.
-    if (!(ki.leaf && (ctx.db || ki.db)) && col.text.charCodeAt(v.contentStart) !== 36 /* $ */) continue;
+    const known = col.keyMap ? readByCode(col.keyMap, path, e.key) : undefined;
+    if (known?.role) {
+      const lit = col.literal(v);
+      if (!lit) continue;
+      group ??= groupFor(path, map.insert, opts, ctx.db, entries.map((x) => x.key), col.keyMap);
+      col.add({ key: [...path, e.key].join('.'), leafKey: e.key, info: ki.leaf ? ki : keyInfo(e.key), lit, ctxOther: ctx.other, ctxAside: ctx.aside, notMysql: ctx.notMysql, group, forceRole: known.role, dollarVars: opts.dollarVars });
+      continue;
+    }
+    // Build the literal only for DB keys, values that may be a placeholder naming a DB variable, or a DSN by its shape.
+    const byShape = !(ki.leaf && (ctx.db || ki.db)) && !ctx.other && mayBeDsn(col.text, v.contentStart, v.contentEnd);
+    if (!(ki.leaf && (ctx.db || ki.db)) && !byShape && col.text.charCodeAt(v.contentStart) !== 36 /* $ */) continue;
     const lit = col.literal(v);
     if (!lit) continue;
-    group ??= groupFor(path, map.insert, opts, ctx.db, entries.map((x) => x.key));
+    // `data_store: root:pw@tcp(db:3306)/app` is a DSN whatever its key is called.
+    const shapeRole = byShape && looksLikeDsn(lit.value) ? (parseConnectionString(lit.value)?.form === 'url' ? 'url' : 'dsn') : undefined;
+    if (byShape && !shapeRole && col.text.charCodeAt(v.contentStart) !== 36) continue;
+    group ??= groupFor(path, map.insert, opts, ctx.db, entries.map((x) => x.key), col.keyMap);
     col.add({
+      notRead: known?.read === false,
       key: [...path, e.key].join('.'),
       leafKey: e.key,
       info: ki.leaf ? ki : keyInfo(e.key),
@@ -306,11 +389,26 @@ function walkMap(col: Collector, map: TMap, path: string[], ctx: Ctx, opts: Walk
       ctxDb: ctx.db,
       ctxOther: ctx.other,
       ctxBootstrap: ctx.bootstrap,
-      notMysql: ctx.notMysql || !!notMysql?.includes(ki.prefix.join(' ')),
+      ctxAside: ctx.aside,
+      notMysql: ctx.notMysql || siblingsNotMysql || !!notMysql?.includes(ki.prefix.join(' ')),
       group,
       dollarVars: opts.dollarVars,
+      forceRole: shapeRole,
     });
   }
+}
+
+/** Cheap test before building a literal: a DSN by shape holds an `@` and a `(` or `://`. */
+function mayBeDsn(text: string, start: number, end: number): boolean {
+  // Within the value only: an indexOf from `start` would search the rest of a big file for every value.
+  let at = false;
+  let open = false;
+  for (let i = start; i < end; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 64 /* @ */) at = true;
+    else if (c === 40 /* ( */ || (c === 58 /* : */ && text.startsWith('//', i + 1))) open = true;
+  }
+  return at && open;
 }
 
 function walkSeq(col: Collector, seq: TSeq, path: string[], ctx: Ctx, opts: WalkOptions): void {
@@ -331,9 +429,10 @@ function walkSeq(col: Collector, seq: TSeq, path: string[], ctx: Ctx, opts: Walk
             ctxDb: ctx.db,
             ctxOther: ctx.other,
             ctxBootstrap: ctx.bootstrap,
+            ctxAside: ctx.aside,
             notMysql: ctx.notMysql,
             // A container's env list holds only some variables; others come from secrets and config maps.
-            group: groupFor(path, undefined, opts, ctx.db, [], false),
+            group: groupFor(path, undefined, opts, ctx.db, [], undefined, false),
           });
           return;
         }

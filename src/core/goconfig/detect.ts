@@ -11,7 +11,8 @@ import { readIni } from './readers/ini';
 import { readJson } from './readers/json';
 import { readToml } from './readers/toml';
 import { readYaml } from './readers/yaml';
-import { ConfigParseError, type ConfigFormat, type Detection, type ParseFailure } from './types';
+import type { KeyMap } from './keymap';
+import { ConfigParseError, type ConfigFormat, type Detection, type IgnoreReason, type ParseFailure } from './types';
 
 import { baseName, configFormatOf } from './format';
 
@@ -31,8 +32,8 @@ function eolOf(text: string): '\n' | '\r\n' {
 }
 
 /** Reads the file into a tree (or straight into settings, for Go) and collects its settings. */
-function read(format: ConfigFormat, fileName: string, text: string): ReadResult {
-  const col = new Collector(text);
+function read(format: ConfigFormat, fileName: string, text: string, keyMap: KeyMap | undefined): ReadResult {
+  const col = new Collector(text, keyMap);
   const walk = { idPrefix: '', rootLabel: baseName(fileName) };
   let failure: ParseFailure | undefined;
   switch (format) {
@@ -86,9 +87,15 @@ function read(format: ConfigFormat, fileName: string, text: string): ReadResult 
  * config format we read (pass `format` to override). Never throws on bad input: a file that does
  * not parse comes back with `failure` set and no settings.
  */
-export function detectConfig(fileName: string, text: string, format: ConfigFormat | undefined = configFormatOf(fileName)): Detection | undefined {
+export function detectConfig(
+  fileName: string,
+  text: string,
+  format: ConfigFormat | undefined = configFormatOf(fileName),
+  options: { readonly keyMap?: KeyMap } = {},
+): Detection | undefined {
   if (!format) return undefined;
-  const r = read(format, fileName, text);
+  const r = read(format, fileName, text, options.keyMap);
+  const km = options.keyMap;
   return {
     fileName,
     format,
@@ -97,6 +104,7 @@ export function detectConfig(fileName: string, text: string, format: ConfigForma
     ignored: r.ignored,
     eol: eolOf(text),
     failure: r.failure,
+    keySource: km && r.settings.some((s) => km.keys.has(s.key.toLowerCase())) ? 'code' : 'guess',
   };
 }
 
@@ -113,6 +121,28 @@ export function refusalOf(d: Detection): ConfigParseError | undefined {
     f.column,
   );
   return new ConfigParseError(message, d.fileName, d.format, f);
+}
+
+const REASONS: Record<IgnoreReason, (key: string) => string> = {
+  otherService: (key) => t('{0} was left alone: it belongs to another service, not to the MySQL connection.', key),
+  notMysql: (key) => t('{0} was left alone: the driver set beside it is not MySQL.', key),
+  bootstrap: (key) => t("{0} was left alone: it sets up the MySQL server itself, it is not the app's connection.", key),
+  notRead: (key) => t("{0} was left alone: the app's Go code reads its section but never this key.", key),
+  notRuntime: (key) => t('{0} was left alone: it configures a code generator, migrations, tests or backups, not the connection the app runs with.', key),
+  template: (key) => t('{0} was left alone: it is built from other keys or environment variables; point those at RDS.', key),
+  unsupported: (key) => t('{0} was left alone: it is written in a form RDS Link does not rewrite; change it by hand.', key),
+};
+
+/** Why a file gave nothing to patch, in one sentence that names the key (when there is one). */
+export function whyNothing(detection: Detection): { key?: string; message: string } {
+  const first = detection.ignored[0];
+  if (first) return { key: first.key, message: REASONS[first.reason](first.key) };
+  return {
+    message: t(
+      '{0} has no key that reads as a MySQL connection setting (a host, user, database name or DSN under a database section, or named like DB_HOST); nothing was changed.',
+      baseName(detection.fileName),
+    ),
+  };
 }
 
 export function internalSettings(d: Detection): readonly InternalSetting[] {

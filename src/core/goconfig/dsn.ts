@@ -145,23 +145,35 @@ export function parseGoDsn(dsn: string, strict = false): ParsedDsn | undefined {
   if (dbName === undefined) return undefined;
   let host: Part | undefined;
   let port: Part | undefined;
+  let wordPort = false;
   if (addr && /^tcp/.test(netText || 'tcp')) {
     const hp = hostPortParts(dsn, addr.start, addr.end);
-    if (!hp) return undefined;
-    host = hp.host;
-    port = hp.port;
+    const words = hp ? undefined : WORD_HOST_PORT.exec(dsn.slice(addr.start, addr.end));
+    if (!hp && !words) return undefined;
+    if (hp) {
+      host = hp.host;
+      port = hp.port;
+    } else if (words) {
+      // `tcp(host:port)`: a template to fill, not an address (checked below).
+      host = part(addr.start, addr.start + words[1].length);
+      port = part(host.end + 1, addr.end);
+      wordPort = true;
+    }
   }
   // A raw password may hold spaces; anywhere else whitespace means this is not a DSN.
   const outside = password ? dsn.slice(0, password.start) + dsn.slice(password.end) : dsn;
   if (/\s/.test(outside)) return undefined;
   const text = (p: Part | undefined): string | undefined => (p ? dsn.slice(p.start, p.end) : undefined);
+  const placeholders = placeholderParts(dsn, { user, password, host, port, database });
+  if (wordPort && placeholders.length < 2) return undefined;
   const info: DsnInfo = {
     form: 'go',
+    ...(placeholders.length >= 2 ? { placeholders } : {}),
     user: text(user),
     password: text(password),
     net: netText || (addr ? 'tcp' : undefined),
     host: host ? text(host) : undefined,
-    port: port ? Number(text(port)) : host ? DEFAULT_PORT : undefined,
+    port: wordPort ? undefined : port ? Number(text(port)) : host ? DEFAULT_PORT : undefined,
     database: dbName,
     params: text(params),
   };
@@ -180,6 +192,22 @@ export function parseGoDsn(dsn: string, strict = false): ParsedDsn | undefined {
     params,
     info,
   };
+}
+
+/** `host:port` written as words: the address part of a DSN template. */
+const WORD_HOST_PORT = /^([A-Za-z_][\w.-]*):([A-Za-z_]\w*)$/;
+
+/** Words a DSN template holds where the values go: `user:password@tcp(host:port)/dbname`. */
+const PLACEHOLDER_WORD = /^(?:your[_-]?|<)?(?:user(?:name)?|usr|pass(?:word)?|passwd|pwd|host(?:name)?|ip|addr(?:ess)?|port|db(?:[_-]?name)?|database(?:[_-]?name)?|schema|x+)>?$/i;
+
+type TemplatePart = 'user' | 'password' | 'host' | 'port' | 'database';
+
+/** The parts of a DSN or URL that hold placeholder words. */
+function placeholderParts(s: string, parts: Partial<Record<TemplatePart, Part>>): TemplatePart[] {
+  return (['user', 'password', 'host', 'port', 'database'] as const).filter((role) => {
+    const p = parts[role];
+    return !!p && PLACEHOLDER_WORD.test(s.slice(p.start, p.end));
+  });
 }
 
 /** Parses `mysql://` (or `mariadb://`) URLs; anything else (postgres://...) is not ours. */
@@ -209,7 +237,10 @@ export function parseMysqlUrl(url: string): ParsedDsn | undefined {
     } else user = part(authStart, at);
     hostStart = at + 1;
   }
-  const hp = hostPortParts(url, hostStart, authEnd);
+  let hp = hostPortParts(url, hostStart, authEnd);
+  // `mysql://user:password@host:port/dbname`: a template to fill (checked below).
+  const words = hp ? undefined : WORD_HOST_PORT.exec(url.slice(hostStart, authEnd));
+  if (words) hp = { host: part(hostStart, hostStart + words[1].length), port: part(hostStart + words[1].length + 1, authEnd) };
   if (!hp) return undefined;
   let database: Part;
   let needsSlash = false;
@@ -227,12 +258,15 @@ export function parseMysqlUrl(url: string): ParsedDsn | undefined {
   const dec = (p: Part | undefined): string | undefined => (p ? percentDecode(url.slice(p.start, p.end)) : undefined);
   const dbName = dec(database);
   if (dbName === undefined || (user && dec(user) === undefined) || (password && dec(password) === undefined)) return undefined;
+  const placeholders = placeholderParts(url, { user, password, host: hp.host, port: hp.port, database });
+  if (words && placeholders.length < 2) return undefined;
   const info: DsnInfo = {
     form: 'url',
+    ...(placeholders.length >= 2 ? { placeholders } : {}),
     user: dec(user),
     password: dec(password),
     host: url.slice(hp.host.start, hp.host.end),
-    port: hp.port ? Number(url.slice(hp.port.start, hp.port.end)) : DEFAULT_PORT,
+    port: words ? undefined : hp.port ? Number(url.slice(hp.port.start, hp.port.end)) : DEFAULT_PORT,
     database: dbName,
     params: params ? url.slice(params.start, params.end) : undefined,
   };
@@ -241,9 +275,49 @@ export function parseMysqlUrl(url: string): ParsedDsn | undefined {
   };
 }
 
+/**
+ * GoFrame's link: `mysql:user:pass@tcp(host:port)/db?params` (the type, then a go-sql-driver
+ * DSN). Only the MySQL-protocol types are ours; `pgsql:u:p@tcp(...)/db` is a link of another
+ * database, and must not read as the user `pgsql`.
+ */
+const GOFRAME_LINK = /^(mysql|mariadb|tidb|pgsql|mssql|sqlite|oracle|clickhouse|dm):(?!\/\/)/i;
+const GOFRAME_MYSQL = /^(mysql|mariadb|tidb)$/i;
+
+function shift(p: Part | undefined, by: number): Part | undefined {
+  return p ? part(p.start + by, p.end + by) : undefined;
+}
+
+function parseGoFrameLink(s: string, type: string): ParsedDsn | undefined {
+  const rest = s.slice(type.length + 1);
+  const inner = parseGoDsn(rest, true);
+  if (!inner?.user || !inner.password) return undefined;
+  const by = type.length + 1;
+  return {
+    ...inner,
+    user: shift(inner.user, by),
+    password: shift(inner.password, by),
+    credsAt: inner.credsAt + by,
+    netAddr: shift(inner.netAddr, by),
+    net: shift(inner.net, by),
+    addr: shift(inner.addr, by),
+    host: shift(inner.host, by),
+    port: shift(inner.port, by),
+    database: shift(inner.database, by)!,
+    params: shift(inner.params, by),
+    info: { ...inner.info, linkType: type },
+  };
+}
+
 /** A DSN or URL, by shape. */
 export function parseConnectionString(s: string, strict = false): ParsedDsn | undefined {
-  return MYSQL_URL.test(s) ? parseMysqlUrl(s) : parseGoDsn(s, strict);
+  if (MYSQL_URL.test(s)) return parseMysqlUrl(s);
+  const link = GOFRAME_LINK.exec(s);
+  if (link) {
+    // Two colons before the `@`: GoFrame's `type:user:pass@`. One (`mysql:secret@tcp(...)/db`) is a plain DSN whose user is `mysql`.
+    const colon = s.indexOf(':', link[0].length);
+    if (colon >= 0 && colon < s.lastIndexOf('@')) return GOFRAME_MYSQL.test(link[1]) ? parseGoFrameLink(s, link[1]) : undefined;
+  }
+  return parseGoDsn(s, strict);
 }
 
 /** True when a string literal in Go code has the shape of a MySQL DSN or URL (strict: no `"a/b"`). */

@@ -13,6 +13,9 @@ export { configureL10n } from '../l10n';
 export { configFormatOf, detectConfig, formatName } from './detect';
 export { planPatch, isOnTarget, settingsOffTarget } from './patch';
 export { patchConfigText } from './patchText';
+export { effectiveConnections, verifyPatch } from './verify';
+export { blockOf, environmentBlocks, selectedEnvironment, type ConfigBlock } from './blocks';
+export { KeyMapBuilder, buildKeyMap, scanGoFile, type KeyMap } from './keymap';
 export { applyEdits } from './edits';
 export { DetectionCache, settingsInRange } from './cache';
 export {
@@ -37,6 +40,7 @@ export {
   type DbTarget,
   type Detection,
   type DsnInfo,
+  type EffectiveConnection,
   type IgnoredSetting,
   type IgnoreReason,
   type MissingKey,
@@ -45,6 +49,7 @@ export {
   type PatchPlan,
   type PatchRefusal,
   type PatchResult,
+  type PatchVerdict,
   type PatchWarning,
   type PatchWarningCode,
   type Placeholder,
@@ -53,6 +58,7 @@ export {
   type SettingChange,
   type SettingGroup,
   type SettingRole,
+  type StillElsewhere,
   type TextEdit,
   type TextSpan,
 } from './types';

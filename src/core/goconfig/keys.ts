@@ -24,6 +24,15 @@ const OTHER = new Set([
   'broker', 'smtps', 'statsd', 'prometheus', 'grafana', 'vault', 'kibana',
 ]);
 
+/**
+ * Words of sections that hold a database setting the running app does not connect with: a code
+ * generator's `gen.dbname`, `migrate.dsn`, `test.host`, `backup.user`.
+ */
+const ASIDE = new Set([
+  'gen', 'generator', 'codegen', 'gentool', 'migrate', 'migrator', 'migration', 'migrations', 'test', 'tests', 'testing', 'backup', 'backups',
+  'dump', 'seed', 'seeder', 'fixture', 'fixtures',
+]);
+
 /** Words of the DB server's own bootstrap (`MYSQL_ROOT_PASSWORD`, `MYSQL_ALLOW_EMPTY_PASSWORD`). */
 const BOOTSTRAP = new Set(['root', 'allow', 'empty', 'random', 'onetime', 'initdb']);
 
@@ -37,7 +46,7 @@ const LEAVES: Record<string, LeafKind> = {
   databasename: 'database', schemaname: 'database',
   dsn: 'conn', datasource: 'conn', datasourcename: 'conn', source: 'conn', connection: 'conn', conn: 'conn',
   connstr: 'conn', connstring: 'conn', connectionstring: 'conn', url: 'conn', uri: 'conn', connectionurl: 'conn',
-  connectionuri: 'conn',
+  connectionuri: 'conn', link: 'conn', tns: 'conn',
 };
 
 /** Leaves that are a database setting without any other word (`DSN`, `dbname`). */
@@ -54,21 +63,34 @@ const MERGE: Record<string, string> = {
   'host port': 'hostport', 'connection url': 'connectionurl', 'connection uri': 'connectionuri',
 };
 
-const PREFIXES = [...CONTEXT, ...OTHER, ...BOOTSTRAP].sort((a, b) => b.length - a.length);
+const PREFIXES = [...CONTEXT, ...OTHER, ...BOOTSTRAP, ...ASIDE].sort((a, b) => b.length - a.length);
 
 /**
  * Every word we know, as one pattern: a key whose lowercase text contains none of them cannot
  * have a known word, so most keys of a big file are dismissed by one regex test.
  */
-const ANY_WORD = new RegExp([...Object.keys(LEAVES), ...CONTEXT, ...OTHER, ...BOOTSTRAP, ...DRIVER].sort((a, b) => b.length - a.length).join('|'), 'i');
+const ANY_WORD = new RegExp([...Object.keys(LEAVES), ...CONTEXT, ...OTHER, ...BOOTSTRAP, ...ASIDE, ...DRIVER].sort((a, b) => b.length - a.length).join('|'), 'i');
 
-/** A setting's key ends with its leaf (or a driver word): most keys of a big file fail this at once. */
-const ENDS_WITH_LEAF = new RegExp(`(?:${[...Object.keys(LEAVES), ...DRIVER].sort((a, b) => b.length - a.length).join('|')})$`, 'i');
+/**
+ * A setting's key ends with its leaf (or a driver word, or the last word of a merged pair such as
+ * `connection string`), maybe followed by separators: most keys of a big file fail this at once.
+ * It must accept every key that `computeKeyInfo` gives a leaf, or a value's first character would
+ * decide whether its key is read (a `$` value takes the slow path).
+ */
+const LAST_WORDS = [...Object.keys(LEAVES), ...DRIVER, ...Object.keys(MERGE).map((m) => m.slice(m.lastIndexOf(' ') + 1))];
+const ENDS_WITH_LEAF = new RegExp(`(?:${[...new Set(LAST_WORDS)].sort((a, b) => b.length - a.length).join('|')})[_.\\- ]*$`, 'i');
 
-const NOTHING: KeyInfo = { tokens: [], leaf: undefined, prefix: [], db: false, other: false, bootstrap: false, driver: false, section: false };
+/**
+ * Characters a key may hold and still be a name some loader maps to a setting. go-ini and beego
+ * read `dbname# = x` as the key `dbname#` (a `#` starts a comment only at the start of a line), and
+ * no struct tag or `Get("dbname")` reads that key: it is no setting of ours, in every pass.
+ */
+const NAME_CHARS = /^[A-Za-z0-9_.\- ]*$/;
+
+const NOTHING: KeyInfo = { tokens: [], leaf: undefined, prefix: [], db: false, other: false, bootstrap: false, aside: false, driver: false, section: false };
 
 function known(w: string): boolean {
-  return w in LEAVES || CONTEXT.has(w) || OTHER.has(w) || BOOTSTRAP.has(w) || DRIVER.has(w);
+  return w in LEAVES || CONTEXT.has(w) || OTHER.has(w) || BOOTSTRAP.has(w) || ASIDE.has(w) || DRIVER.has(w);
 }
 
 /** `mysqlhost` → `mysql host`; `dbpassword` → `db password`; unknown words stay whole. */
@@ -110,6 +132,8 @@ export interface KeyInfo {
   readonly db: boolean;
   readonly other: boolean;
   readonly bootstrap: boolean;
+  /** A word of a section the running app does not connect with (`gen`, `migrate`, `test`, `backup`). */
+  readonly aside: boolean;
   /** The key names a driver/dialect (`DB_DRIVER`, `database.type`). */
   readonly driver: boolean;
   /** As a section name (`database:`, `mysql_master:`): any DB word at all. */
@@ -122,7 +146,7 @@ export function keyInfo(key: string): KeyInfo {
   let info = cache.get(key);
   if (!info) {
     // Keys without any known word are most keys of a big file: not worth a cache slot.
-    if (!ANY_WORD.test(key)) return NOTHING;
+    if (!ANY_WORD.test(key) || !NAME_CHARS.test(key)) return NOTHING;
     info = computeKeyInfo(key);
     if (cache.size > 20000) cache.clear();
     cache.set(key, info);
@@ -142,6 +166,7 @@ function computeKeyInfo(key: string): KeyInfo {
   const tokens = tokenize(key);
   const other = tokens.some((w) => OTHER.has(w));
   const bootstrap = tokens.some((w) => BOOTSTRAP.has(w));
+  const aside = tokens.some((w) => ASIDE.has(w));
   const last = tokens[tokens.length - 1];
   const driver = last !== undefined && DRIVER.has(last) && tokens.length <= 3;
   let leaf: LeafKind | undefined;
@@ -153,7 +178,14 @@ function computeKeyInfo(key: string): KeyInfo {
   // `name` names the database only right after a DB word (`DB_NAME`, `database.name`), not in `DB_TABLE_NAME`.
   if (leaf === 'database' && last === 'name' && prefix.length > 0 && !CONTEXT.has(prefix[prefix.length - 1])) leaf = undefined;
   const db = prefix.some((w) => CONTEXT.has(w)) || (last !== undefined && IMPLIES_DB.has(last));
-  return { tokens, leaf, prefix: leaf || driver ? prefix : tokens, db, other, bootstrap, driver, section: tokens.some((w) => CONTEXT.has(w)) };
+  return { tokens, leaf, prefix: leaf || driver ? prefix : tokens, db, other, bootstrap, aside, driver, section: tokens.some((w) => CONTEXT.has(w)) };
+}
+
+/** Values that name a driver: under a `database`/`db` key (`DB=sqlite3`) they say which database, not its name. */
+const DRIVER_VALUES = /^(mysql|mariadb|tidb|aurora|postgres|postgresql|pgsql|pg|sqlite|sqlite3|mssql|sqlserver|oracle|clickhouse|mongodb|mongo|cockroachdb)$/i;
+
+export function isDriverValue(value: string): boolean {
+  return DRIVER_VALUES.test(value.trim());
 }
 
 /** True for driver values that are MySQL (or unknown placeholders); false for postgres, sqlite... */

@@ -90,10 +90,16 @@ export interface InternalGroup extends SettingGroup {
   readonly reportsMissing: boolean;
   /** `roles` plus roles written in ways we leave alone (`password: ${DB_PASS}`, `DB_PASSWORD:` in compose). */
   readonly presentRoles: readonly SettingRole[];
+  /** Roles the group names in a key whose value we leave alone (`host: ${DB_HOST}`): they come from outside the file. */
+  readonly leftAlone: readonly { readonly role: SettingRole; readonly key: string }[];
   /** The section is a DB one: an added plain `password` key is read as ours. */
   readonly ctxDb: boolean;
   /** Every key of the section as written. */
   readonly keys: readonly string[];
+  /** The keys the app's code reads in this section, when the code map covers it (then only these are added). */
+  readonly readKeys?: readonly { readonly key: string; readonly role?: SettingRole }[];
+  /** Env vars the app's code reads with a role (`MYSQL_PASSWORD` in a DSN it builds): where a missing role comes from. */
+  readonly envReads?: readonly { readonly key: string; readonly role: SettingRole }[];
 }
 
 export interface ReadResult {

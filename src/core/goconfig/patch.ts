@@ -3,7 +3,7 @@
  * text (and adding keys a connection section lacks, where the format has an obvious place).
  */
 import { t } from '../l10n';
-import { internalGroups, internalSettings, refusalOf } from './detect';
+import { internalGroups, internalSettings, refusalOf, whyNothing } from './detect';
 import { DEFAULT_PORT, dsnReplacements, joinHostPort, percentEncode, splitHostPort } from './dsn';
 import { freshValue, literalEdits, type Literal, type Replacement } from './literal';
 import type { InsertSpec, InternalGroup, InternalSetting } from './model';
@@ -17,8 +17,12 @@ const ROLE_NAMES: Record<SettingRole, string> = {
   host: 'host', port: 'port', hostPort: 'host:port', user: 'user', password: 'password', database: 'database name', dsn: 'DSN', url: 'URL',
 };
 
+export function roleName(role: SettingRole): string {
+  return ROLE_NAMES[role];
+}
+
 /** The value a role should have for the target; undefined when it is to be left alone. */
-function wanted(s: InternalSetting, target: DbTarget): string | undefined {
+export function wanted(s: { readonly role: SettingRole }, target: DbTarget): string | undefined {
   switch (s.role) {
     case 'host':
       return target.host;
@@ -71,7 +75,7 @@ export function isOnTarget(setting: ConfigSetting, target: DbTarget): boolean {
         (d.host ?? '').toLowerCase() === target.host.toLowerCase() &&
         (d.port ?? DEFAULT_PORT) === target.port &&
         d.user === target.user &&
-        d.database === target.database &&
+        (d.database === target.database || (d.database === '' && !!setting.databaseElsewhere)) &&
         (target.password === undefined || d.password === target.password)
       );
     }
@@ -85,7 +89,8 @@ export function settingsOffTarget(detection: Detection, target: DbTarget): Confi
 
 function replacementsFor(s: InternalSetting, target: DbTarget): Replacement[] {
   if (s.parsed) {
-    return dsnReplacements(s.parsed, s.value, target).map((r) => ({ start: r.start + s.vStart, end: r.end + s.vStart, text: r.text }));
+    const t = s.databaseElsewhere ? { ...target, database: '' } : target;
+    return dsnReplacements(s.parsed, s.value, t).map((r) => ({ start: r.start + s.vStart, end: r.end + s.vStart, text: r.text }));
   }
   if (isOnTarget(s, target)) return [];
   let v = wanted(s, target);
@@ -117,6 +122,17 @@ function defaultWarning(s: ConfigSetting): PatchWarning | undefined {
     message = t('{0}: only the default was changed; the environment variable {1}, when set, still wins.', s.key, p.variable);
   }
   return { code: 'defaultOnly', message, key: s.key };
+}
+
+/** What each placeholder word of a DSN template became (never the password itself). */
+function templateWarning(s: ConfigSetting, target: DbTarget): PatchWarning | undefined {
+  const words = s.dsn?.placeholders;
+  if (!words?.length) return undefined;
+  const becomes: Record<string, string> = {
+    user: target.user, password: target.password !== undefined ? t('the RDS password') : t('left as it was'), host: target.host, port: String(target.port), database: target.database,
+  };
+  const parts = words.map((w) => `${w} → ${becomes[w]}`).join(', ');
+  return { code: 'filledTemplate', message: t('{0} was a template to fill; its parts became: {1}.', s.key, parts), key: s.key };
 }
 
 /**
@@ -162,7 +178,7 @@ export function planPatch(detection: Detection, target: DbTarget, options: Patch
     edits.push(...e);
     for (const s of changed) {
       changes.push({ setting: s, newValue: applyToValue(s.value, s.vStart, perSetting.get(s) ?? []) });
-      const w = defaultWarning(s);
+      const w = defaultWarning(s) ?? templateWarning(s, target);
       if (w) warnings.push(w);
     }
   }
@@ -173,7 +189,7 @@ export function planPatch(detection: Detection, target: DbTarget, options: Patch
     if (only && !only.has(g.id)) continue;
     planMissing(g, settings.filter((s) => s.group === g.id), target, detection.eol, options, added, missing, warnings, edits);
   }
-  if (detection.settings.length === 0) warnings.push({ code: 'nothingFound', message: t('No MySQL settings were found in this file.') });
+  if (detection.settings.length === 0) warnings.push({ code: 'nothingFound', ...whyNothing(detection) });
   return { ok: true, edits: normalizeEdits(edits), changes, added, missing, warnings };
 }
 
@@ -223,23 +239,32 @@ function planMissing(
   const names = new Map<SettingRole, string>();
   if (canAdd) {
     for (const role of need) {
+      // Without the app's code to say so, a host key is never added: if the loader reads the host
+      // under another name (gin-vue-admin's `mysql.path`), an added `host` would leave the app on
+      // the old server while the patch looked done.
+      if (!g.readKeys && (role === 'host' || role === 'hostPort')) continue;
       const key = nameKey(g, settings, role);
       if (key) names.set(role, key);
     }
   }
   for (const role of need.filter((r) => !names.has(r))) {
-    missing.push({ group: g.id, role });
-    warnings.push({
-      code: 'missingKey',
-      message: t('{0} has no {1} setting, and no obvious place to add one.', g.label, ROLE_NAMES[role]),
-      key: g.label,
-    });
+    // The code map may know where the app takes it from instead (`os.Getenv("MYSQL_PASSWORD")`).
+    const from = g.readKeys ? g.envReads?.find((e) => e.role === role)?.key : undefined;
+    missing.push({ group: g.id, role, from });
+    let message: string;
+    if (from) message = t('{0} has no {1} setting: the app reads it from the environment variable {2}; set it there.', g.label, ROLE_NAMES[role], from);
+    else if (g.readKeys) message = t("{0} has no {1} setting, and the app's Go code reads none there; set it where the app takes it from.", g.label, ROLE_NAMES[role]);
+    else if (canAdd && (role === 'host' || role === 'hostPort')) {
+      message = t("{0} has no key named as a {1}, and without the app's Go code RDS Link cannot tell which key its loader reads for it (path? server?); set it by hand.", g.label, ROLE_NAMES[role]);
+    }
+    else message = t('{0} has no {1} setting, and no obvious place to add one.', g.label, ROLE_NAMES[role]);
+    warnings.push({ code: 'missingKey', message, key: g.label });
   }
   if (!g.insert || g.insertAt === undefined || names.size === 0) return;
   const spec = g.insert;
   const lines: { role: SettingRole; key: string; text: string }[] = [];
   for (const [role, key] of names) {
-    const value = role === 'port' ? String(target.port) : (wanted({ role } as InternalSetting, target) ?? '');
+    const value = role === 'port' ? String(target.port) : (wanted({ role }, target) ?? '');
     lines.push({ role, key, text: renderLine(spec, key, value, role) });
   }
   const newText = spec.style === 'json'
@@ -321,6 +346,11 @@ function readsAs(key: string, role: SettingRole, ctxDb: boolean): boolean {
  * plain `password` under `server:`), or every candidate is taken.
  */
 function nameKey(g: InternalGroup, settings: readonly InternalSetting[], role: SettingRole): string | undefined {
+  if (g.readKeys) {
+    // The app's code says which keys it reads here: add one of those, or none.
+    const taken = new Set(g.keys.map((k) => k.toLowerCase()));
+    return g.readKeys.find((k) => !taken.has(k.key) && (k.role === role || (k.role === undefined && readsAs(k.key, role, true))))?.key;
+  }
   const counts = new Map<string, number>();
   for (const s of settings) {
     const p = s.keyPrefix.join(' ');

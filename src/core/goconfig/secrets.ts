@@ -47,7 +47,7 @@ function appendLine(text: string, line: string): TextEdit {
 export function envSecretEdits(envText: string, variable: string, value: string, fileName = '.env'): TextEdit[] {
   const tree = readEnv(envText);
   if (tree.failure) {
-    const refusal = refusalOf({ fileName, format: 'env', settings: [], groups: [], ignored: [], eol: '\n', failure: tree.failure });
+    const refusal = refusalOf({ fileName, format: 'env', settings: [], groups: [], ignored: [], eol: '\n', failure: tree.failure, keySource: 'guess' });
     throw refusal ?? new ConfigParseError(tree.failure.reason, fileName, 'env', tree.failure);
   }
   const col = new Collector(envText);

@@ -60,6 +60,10 @@ export interface DsnInfo {
   readonly database: string;
   /** The raw query string after `?`, never rewritten. */
   readonly params?: string;
+  /** A template to fill (`user:password@tcp(host:port)/dbname`): the parts that hold placeholder words. */
+  readonly placeholders?: readonly ('user' | 'password' | 'host' | 'port' | 'database')[];
+  /** GoFrame's link type before the DSN (`mysql` in `mysql:user:pass@tcp(...)/db`), kept as written. */
+  readonly linkType?: string;
 }
 
 /** One database setting found in a config file. */
@@ -81,6 +85,8 @@ export interface ConfigSetting {
   readonly dsn?: DsnInfo;
   /** A component of a `mysql://` URL (e.g. a Sprintf arg): written percent-encoded. */
   readonly urlEncoded?: boolean;
+  /** A DSN without a database part whose database the app takes from this other key: the DSN stays without one. */
+  readonly databaseElsewhere?: string;
 }
 
 /** A connection section: where missing keys can be added, if the format has an obvious place. */
@@ -101,6 +107,10 @@ export type IgnoreReason =
   | 'notMysql'
   /** The DB server's own bootstrap variable (`MYSQL_ROOT_PASSWORD` on the mysql service). */
   | 'bootstrap'
+  /** The app's code reads this section but never this key (learned from its Go source). */
+  | 'notRead'
+  /** In a section the running app does not connect with: a code generator, migrations, tests, backups. */
+  | 'notRuntime'
   /** Built from other keys or env vars (`${DB_USER}:${DB_PASS}@...`). */
   | 'template'
   /** Written in a way we do not rewrite (block scalar, multi-line string, alias...). */
@@ -131,6 +141,8 @@ export interface Detection {
   readonly eol: '\n' | '\r\n';
   /** Set when the file does not parse: then `settings` is empty and a patch is refused. */
   readonly failure?: ParseFailure;
+  /** `code`: some keys were matched by the app's Go source (a code map); `guess`: by their names only. */
+  readonly keySource: 'code' | 'guess';
 }
 
 /** The RDS database to point the config at. */
@@ -167,6 +179,8 @@ export interface AddedKey {
 export interface MissingKey {
   readonly group: string;
   readonly role: SettingRole;
+  /** Where the app's code takes it from instead (an env var name, as the code writes it), when known. */
+  readonly from?: string;
 }
 
 export type PatchWarningCode =
@@ -179,7 +193,9 @@ export type PatchWarningCode =
   /** The target needs a key the group lacks, and the format has no obvious place for it. */
   | 'missingKey'
   /** The file has no MySQL settings we could rewrite. */
-  | 'nothingFound';
+  | 'nothingFound'
+  /** A DSN template (`user:password@tcp(host:port)/dbname`) was filled in: the message says what each part became. */
+  | 'filledTemplate';
 
 export interface PatchWarning {
   readonly code: PatchWarningCode;
@@ -218,3 +234,36 @@ export class ConfigParseError extends Error {
     this.name = 'ConfigParseError';
   }
 }
+
+/**
+ * The connection one group of settings makes, as the file now reads: what the app will use
+ * when it takes that group. A part the file does not hold (no `user` key, `host: ${DB_HOST}`) is absent.
+ */
+export interface EffectiveConnection {
+  readonly group: string;
+  readonly label: string;
+  readonly host?: string;
+  /** go-sql-driver's default 3306 when the group has a host but no port. */
+  readonly port?: number;
+  readonly user?: string;
+  readonly database?: string;
+}
+
+/** One thing that still points elsewhere after a patch, said in a sentence that names the key. */
+export interface StillElsewhere {
+  readonly key: string;
+  readonly role: SettingRole;
+  /** `value`: written but not the target's; `missing`: no such key; `outside`: the value comes from an env var or other keys. */
+  readonly why: 'value' | 'missing' | 'outside';
+  readonly message: string;
+}
+
+/**
+ * What a patch achieved, checked by reading the patched text again: `onTarget` only when every
+ * patched connection now reads as the target; `partial` lists what still points elsewhere;
+ * `nothing` says in one sentence which key was left alone and why.
+ */
+export type PatchVerdict =
+  | { readonly kind: 'onTarget'; readonly connections: readonly EffectiveConnection[] }
+  | { readonly kind: 'partial'; readonly connections: readonly EffectiveConnection[]; readonly elsewhere: readonly StillElsewhere[]; readonly message: string }
+  | { readonly kind: 'nothing'; readonly key?: string; readonly message: string };

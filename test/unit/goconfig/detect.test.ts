@@ -52,6 +52,13 @@ describe('goconfig detection', () => {
     assert.equal(password.quoting, 'single');
   });
 
+  it('reads a key the same way whatever its value starts with: merged last words count, odd characters do not', () => {
+    const d = detect('.env', 'DB_CONNECTION_STRING=root:pw@tcp(h:3306)/app\nDB_USER_ID=bob\n');
+    assert.deepEqual(summary(d), ['dsn DB_CONNECTION_STRING=root:pw@tcp(h:3306)/app', 'user DB_USER_ID=bob']);
+    const ini = detect('app.ini', '[db]\ndbname# = $x\nname# = shop\nhost = h\n');
+    assert.deepEqual(summary(ini), ['host db.host=h']);
+  });
+
   it('matches by section, never by leaf alone: redis, smtp, postgres and server hosts are left alone', () => {
     const d = detect('config.yaml', [
       'server:', '  host: 0.0.0.0', 'redis:', '  host: localhost', '  password: x', 'smtp:', '  host: mail', '  password: y',

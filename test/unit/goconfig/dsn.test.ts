@@ -26,6 +26,30 @@ function patched(dsn: string, t: typeof target | Omit<typeof target, 'password'>
   return out + dsn.slice(pos);
 }
 
+describe("goconfig DSN: GoFrame's type-prefixed link", () => {
+  it('reads mysql:user:pass@tcp(...)/db and keeps the type when rewriting', () => {
+    const link = 'mysql:root:12345678@tcp(127.0.0.1:3306)/test?loc=Local';
+    const p = parseConnectionString(link);
+    assert.deepEqual(p && { ...p.info }, { form: 'go', user: 'root', password: '12345678', net: 'tcp', host: '127.0.0.1', port: 3306, database: 'test', params: 'loc=Local', linkType: 'mysql' });
+    assert.equal(patched(link), `mysql:app:n3w/p@ss@tcp(${target.host}:3306)/shop?loc=Local`);
+  });
+
+  it('a link of another database is not ours, and one colon is a plain DSN whose user is mysql', () => {
+    assert.equal(parseConnectionString('pgsql:u:p@tcp(127.0.0.1:5432)/db'), undefined);
+    assert.equal(parseConnectionString('sqlite::@file(/data/app.db)'), undefined);
+    assert.equal(parseConnectionString('mysql:secret@tcp(h)/db')?.info.user, 'mysql');
+  });
+});
+
+describe('goconfig DSN: templates to fill', () => {
+  it('reads placeholder words as a template, and a single odd word as no DSN', () => {
+    assert.deepEqual(parseConnectionString('user:password@tcp(host:port)/dbname?x=1')?.info.placeholders, ['user', 'password', 'host', 'port', 'database']);
+    assert.deepEqual(parseConnectionString('mysql://user:password@host:port/dbname')?.info.placeholders, ['user', 'password', 'host', 'port', 'database']);
+    assert.equal(parseConnectionString('root:pw@tcp(localhost:port)/app'), undefined);
+    assert.equal(parseConnectionString('root:pw@tcp(localhost:3306)/app')?.info.placeholders, undefined);
+  });
+});
+
 describe('goconfig DSN: go-sql-driver form', () => {
   it('parses every part of a full DSN', () => {
     const p = parseGoDsn('root:secret@tcp(127.0.0.1:3307)/shop?parseTime=true&loc=Local');

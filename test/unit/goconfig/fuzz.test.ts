@@ -18,13 +18,19 @@ import {
   detectConfig,
   planPatch,
   type DbTarget,
+  type KeyMap,
   type TextEdit,
 } from '../../../src/core/goconfig';
+import { loadFixtures } from './fixtures';
 import type { TNode } from '../../../src/core/goconfig/model';
 import { readYamlWithLibrary, scanYaml } from '../../../src/core/goconfig/readers/yaml';
 
-// GOCONFIG_FUZZ_RUNS raises the count for a longer local hunt.
+// GOCONFIG_FUZZ_RUNS raises the count for a longer local hunt; GOCONFIG_FUZZ_SEED (and
+// GOCONFIG_FUZZ_PATH) replay the run that fast-check printed for a failure.
 const RUNS_PER_FORMAT = Number(process.env.GOCONFIG_FUZZ_RUNS) || 160;
+const REPLAY = process.env.GOCONFIG_FUZZ_SEED
+  ? { seed: Number(process.env.GOCONFIG_FUZZ_SEED), path: process.env.GOCONFIG_FUZZ_PATH || undefined }
+  : {};
 
 const targets: DbTarget[] = [
   { host: 'shop.c9akciq32abc.eu-west-1.rds.amazonaws.com', port: 3306, user: 'app_user', password: 'S3cr3t-pass', database: 'shop' },
@@ -208,8 +214,8 @@ function inside(e: TextEdit, spans: readonly { start: number; end: number }[]): 
   return spans.some((s) => s.start <= e.offset && e.offset + e.length <= s.end);
 }
 
-function checkPatch(fileName: string, text: string, target: DbTarget): void {
-  const d = detectConfig(fileName, text);
+function checkPatch(fileName: string, text: string, target: DbTarget, keyMap?: KeyMap): void {
+  const d = detectConfig(fileName, text, undefined, { keyMap });
   assert.ok(d);
   const plan = planPatch(d, target);
   if (!plan.ok) {
@@ -241,7 +247,7 @@ function checkPatch(fileName: string, text: string, target: DbTarget): void {
   assert.equal(out.slice(dst), text.slice(src));
 
   // Still parses, and a second patch has nothing left to do.
-  const d2 = detectConfig(fileName, out);
+  const d2 = detectConfig(fileName, out, undefined, { keyMap });
   assert.ok(d2);
   assert.equal(d2.failure, undefined, `the patch broke the file:\n${JSON.stringify(text)}\n→\n${JSON.stringify(out)}\n${d2.failure?.reason}`);
   const plan2 = planPatch(d2, target);
@@ -256,10 +262,36 @@ describe('goconfig fuzz: generated and damaged configs', () => {
         fc.property(model, fc.array(mutation, { maxLength: 3 }), fc.constantFrom(...targets), (m, ms, target) => {
           checkPatch(fileName, mutate(render(m), ms), target);
         }),
-        { numRuns: RUNS_PER_FORMAT },
+        { numRuns: RUNS_PER_FORMAT, ...REPLAY },
       );
     });
   }
+
+  // Counterexamples the generator found once, kept so they are checked on every run.
+  const found: readonly [fileName: string, text: string][] = [
+    // seed 1978045528: `dbname#` took the slow path for a `$` value only, so the second pass saw another file.
+    ['app.ini', '[db]\ndbname# =$\nhost = '],
+    ['app.ini', '[db]\ndbname# =shop\nhost = '],
+    ['config.yaml', 'db:\n  host_: $x\n  name: app\n'],
+    // seed 1: a DSN under a driver key read as the driver name, so the patched DSN made its siblings "not MySQL".
+    ['.env', 'DATABASE_HOST=localhost\nDATABASE_PASSWORD=\nMYSQL_DRIVER=root@unix(/tmp/mysql.sock)/app'],
+  ];
+  for (const [fileName, text] of found) {
+    it(`found once: ${JSON.stringify(text)} patches once and is then stable`, () => {
+      for (const target of targets) checkPatch(fileName, text, target);
+    });
+  }
+
+  // The byte-for-byte fixtures are the corpus of real shapes: each one, damaged at random, with its loader's code map.
+  const corpus = loadFixtures();
+  it(`the fixture corpus (${corpus.length} real shapes), damaged: the same properties (${RUNS_PER_FORMAT} runs)`, () => {
+    fc.assert(
+      fc.property(fc.constantFrom(...corpus), fc.array(mutation, { maxLength: 3 }), fc.constantFrom(...targets), (c, ms, target) => {
+        checkPatch(c.fileName, mutate(c.before.toString('utf8'), ms), target, c.keyMap);
+      }),
+      { numRuns: RUNS_PER_FORMAT, ...REPLAY },
+    );
+  });
 
   it('the fast YAML scanner agrees with the yaml library on everything it accepts (400 runs)', () => {
     const normalize = (docs: readonly (TNode | null)[]): unknown =>

@@ -97,6 +97,57 @@ describe('config quick-fix: point a Go project config at RDS', function () {
     assert.deepEqual(actions.map((a) => a.title), ['Point at RDS goapp-db (goapp)']);
   });
 
+  it('a quick-fix on a staging: setting changes only the staging: block', async function () {
+    const block = (env: string, host: string): string => `${env}:\n  database:\n    host: ${host}\n    user: shop\n    name: shop_${env}\n`;
+    const before = block('development', 'localhost') + block('staging', 'staging-db.internal') + block('production', 'prod-db.internal');
+    const doc = await write('envs.yaml', before);
+    await vscode.window.showTextDocument(doc);
+    const stagingHost = new vscode.Range(7, 10, 7, 29);
+    assert.equal(doc.getText(stagingHost), 'staging-db.internal');
+    await until('a diagnostic on the staging host', () => vscode.languages.getDiagnostics(doc.uri).find((d) => d.code === 'rdsLink.notRds' && d.range.contains(stagingHost)));
+    const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', doc.uri, stagingHost);
+    const fix = actions.find((a) => a.title === 'Point at RDS goapp-db (goapp)' && a.kind?.value === vscode.CodeActionKind.QuickFix.value);
+    assert.ok(fix?.command, `no fix among: ${actions.map((a) => a.title).join(', ')}`);
+    const result = await vscode.commands.executeCommand<{ verdict: string }>(fix.command.command, ...(fix.command.arguments ?? []));
+    assert.equal(result?.verdict, 'onTarget');
+    const stagingAfter = `staging:\n  database:\n    host: ${target.host}\n    user: ${target.user}\n    name: ${target.database}\n    password: ${target.password}\n`;
+    assert.equal(doc.getText(), block('development', 'localhost') + stagingAfter + block('production', 'prod-db.internal'));
+  });
+
+  it("learns from the app's Go code that mysql.path is the host, and patches it", async function () {
+    await write('gva/config.go', [
+      'package config', '',
+      'type Server struct {', '\tMysql Mysql `mapstructure:"mysql" yaml:"mysql"`', '}', '',
+      'type Mysql struct {',
+      '\tPath     string `mapstructure:"path"`', '\tPort     string `mapstructure:"port"`', '\tDbname   string `mapstructure:"db-name"`',
+      '\tUsername string `mapstructure:"username"`', '\tPassword string `mapstructure:"password"`', '}', '',
+      'func (m *Mysql) Dsn() string {', '\treturn m.Username + ":" + m.Password + "@tcp(" + m.Path + ":" + m.Port + ")/" + m.Dbname', '}', '',
+    ].join('\n'));
+    const doc = await write('gva/config.yaml', 'mysql:\n  path: 127.0.0.1\n  port: "3306"\n  db-name: gva\n  username: root\n  password: "123456"\n');
+    await vscode.window.showTextDocument(doc);
+    // The scan runs in the background: the diagnostic on `path` shows once the map knows it is the host.
+    await until('a diagnostic on mysql.path', () => vscode.languages.getDiagnostics(doc.uri).find((d) => d.code === 'rdsLink.notRds' && d.range.start.line === 1), 30_000);
+    const result = await vscode.commands.executeCommand<{ verdict: string }>('rdsLink.patchConfig', doc.uri);
+    assert.equal(result?.verdict, 'onTarget');
+    assert.equal(doc.getText(), `mysql:\n  path: ${target.host}\n  port: "3306"\n  db-name: ${target.database}\n  username: ${target.user}\n  password: "${target.password}"\n`);
+  });
+
+  it('reports a partial result as partial when the host still comes from an env var', async function () {
+    const doc = await write('partial.yaml', 'database:\n  host: ${DB_HOST}\n  user: root\n  password: dev\n  name: shop\n');
+    const result = await vscode.commands.executeCommand<{ changed: number; verdict: string }>('rdsLink.patchConfig', doc.uri);
+    assert.equal(result?.verdict, 'partial');
+    assert.ok(result.changed > 0);
+    assert.equal(doc.getText(), `database:\n  host: \${DB_HOST}\n  user: ${target.user}\n  password: ${target.password}\n  name: ${target.database}\n`);
+  });
+
+  it('says why when nothing could be patched, and changes nothing', async function () {
+    const text = 'MYSQL_ROOT_PASSWORD=rootpw\nREDIS_HOST=redis\n';
+    const doc = await write('nothing.env', text);
+    const result = await vscode.commands.executeCommand<{ changed: number; verdict: string }>('rdsLink.patchConfig', doc.uri);
+    assert.deepEqual([result?.verdict, result?.changed], ['nothing', 0]);
+    assert.equal(doc.getText(), text);
+  });
+
   it('refuses a file it cannot parse and changes nothing', async function () {
     const broken = '{\n  "database": { "host": "localhost", \n';
     const doc = await write('config.json', broken);

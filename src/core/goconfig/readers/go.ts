@@ -186,6 +186,12 @@ class GoReader {
       if (k === K.Ident) {
         const name = this.text(i);
         if (name === 'type' && this.is(i + 1, K.Ident) && this.is(i + 2, K.Ident, 'struct')) this.structName = this.text(i + 1);
+        if ((name === 'const' || name === 'var') && this.declaration(i + 1)) continue;
+        // `Config{Host: "…"}`, `&DBConfig{…}`: a struct literal of a config type (not `struct {`, not mysql.Config, read below).
+        if (this.op(i + 1, '{') && !this.op(i - 1, '.') && /^[A-Z]/.test(name) && this.is(i + 2, K.Ident) && this.op(i + 3, ':')) {
+          this.structLiteral(i, i + 2);
+          continue;
+        }
         if (!this.op(i + 1, '(') && !(name === 'mysql' && this.op(i + 1, '.'))) {
           if (this.op(i + 1, ':=') || this.op(i + 1, '=')) this.envAssignment(i);
           continue;
@@ -328,23 +334,83 @@ class GoReader {
     this.add(name, keyInfo(name), lit, { id: 'go:defaults', label: t('defaults in Go code') }, { placeholder: { syntax: 'goDefault', variable: `-${name}` } });
   }
 
-  /** `mysql.Config{User: "root", Passwd: "...", Net: "tcp", Addr: "localhost:3306", DBName: "app"}`. */
-  private mysqlConfig(a: number): void {
-    const group = { id: `go:mysql.Config@${this.tk.start[a]}`, label: 'mysql.Config' };
+  /**
+   * `const dbHost = "localhost"`, `const ( dbHost = "…"; dbPort = 3306 )`, `var dbUser = "root"`:
+   * a named literal whose name says it is a DB setting. Returns false when this is no such declaration.
+   */
+  private declaration(a: number): boolean {
+    const one = (i: number): void => {
+      // `name = lit` or `name type = lit`, the literal alone on its right-hand side.
+      const eq = this.op(i + 1, '=') ? i + 1 : this.is(i + 1, K.Ident) && this.op(i + 2, '=') ? i + 2 : -1;
+      if (eq < 0 || !this.is(i, K.Ident)) return;
+      const lit = this.literal(eq + 1);
+      if (!lit || this.op(eq + 2, '+') || this.op(eq + 2, '.') || this.op(eq + 2, '(')) return;
+      const name = this.text(i);
+      const info = keyInfo(name);
+      if (!info.leaf || info.leaf === 'conn') return;
+      this.consumed.add(eq + 1);
+      this.add(name, info, lit, { id: 'go:consts', label: t('constants in Go code') });
+    };
+    if (!this.op(a, '(')) {
+      one(a);
+      return false;
+    }
+    for (let i = a + 1; i < this.tk.kind.length && !this.op(i, ')'); i++) {
+      if (this.is(i, K.Ident) && (i === a + 1 || this.startsLine(i))) one(i);
+    }
+    return true;
+  }
+
+  private startsLine(i: number): boolean {
+    const prevEnd = i > 0 ? this.tk.end[i - 1] : 0;
+    return this.s.slice(prevEnd, this.tk.start[i]).includes('\n');
+  }
+
+  /**
+   * `Config{Host: "localhost", Port: 3306, User: "root"}`: fields of a struct literal. A DB word
+   * in the type's name (`DBConfig`) makes `Host` ours; otherwise the literal needs a host and a
+   * user or password among its fields to be a connection.
+   */
+  private structLiteral(typeAt: number, a: number): void {
+    const type = this.text(typeAt);
+    const sec = keyInfo(type);
+    if (sec.other || sec.aside) return;
+    const fields = this.literalFields(a).filter((f) => this.literal(f.at));
+    const leaves = new Set(fields.map((f) => keyInfo(f.field).leaf));
+    // `Server{Host: "0.0.0.0", Port: 8080}` has a host and a port too: credentials make it a database's.
+    const db = sec.section || ((leaves.has('host') || leaves.has('addr')) && (leaves.has('user') || leaves.has('password')));
+    if (!db) return;
+    const group = { id: `go:${type}@${this.tk.start[typeAt]}`, label: type };
+    for (const f of fields) {
+      const lit = this.literal(f.at)!;
+      this.consumed.add(f.at);
+      this.add(`${type}.${f.field}`, keyInfo(f.field), lit, group, { ctxDb: true });
+    }
+  }
+
+  /** The `Field: <one token>` entries of a composite literal whose body starts at token `a`, up to its closing brace. */
+  private literalFields(a: number): { field: string; at: number }[] {
+    const out: { field: string; at: number }[] = [];
     let depth = 0;
     for (let i = a; i < this.tk.kind.length; i++) {
       if (this.op(i, '{') || this.op(i, '(') || this.op(i, '[')) depth++;
       else if (this.op(i, '}') || this.op(i, ')') || this.op(i, ']')) {
-        if (depth === 0) return;
+        if (depth === 0) break;
         depth--;
       }
-      if (depth !== 0 || !this.is(i, K.Ident) || !this.op(i + 1, ':')) continue;
-      const field = this.text(i);
+      if (depth === 0 && this.is(i, K.Ident) && this.op(i + 1, ':') && (this.op(i + 3, ',') || this.op(i + 3, '}'))) out.push({ field: this.text(i), at: i + 2 });
+    }
+    return out;
+  }
+
+  /** `mysql.Config{User: "root", Passwd: "...", Net: "tcp", Addr: "localhost:3306", DBName: "app"}`. */
+  private mysqlConfig(a: number): void {
+    const group = { id: `go:mysql.Config@${this.tk.start[a]}`, label: 'mysql.Config' };
+    for (const { field, at } of this.literalFields(a)) {
       const role = CONFIG_FIELDS[field];
-      if (!role || !(this.op(i + 3, ',') || this.op(i + 3, '}'))) continue;
-      const lit = this.literal(i + 2);
-      if (!lit || !this.isStr(i + 2)) continue;
-      this.consumed.add(i + 2);
+      const lit = this.literal(at);
+      if (!role || !lit || !this.isStr(at)) continue;
+      this.consumed.add(at);
       const r: SettingRole = role === 'hostPort' && !lit.value.includes(':') ? 'host' : role;
       this.add(`mysql.Config.${field}`, keyInfo(field), lit, group, { forceRole: r });
     }
@@ -425,9 +491,13 @@ class GoReader {
       }
       if (text.length !== 1) continue;
       const arg = args[text.charCodeAt(0) - SENTINEL_BASE];
-      if (!arg || arg[1] - arg[0] !== 1) continue;
-      const lit = this.literal(arg[0]);
-      if (!lit) continue;
+      if (!arg) continue;
+      const lit = arg[1] - arg[0] === 1 ? this.literal(arg[0]) : undefined;
+      if (!lit) {
+        // `tcp(%s:%d)` with `host` as the arg: the value comes from the caller, not from this literal.
+        this.col.fromOutside(group.id, role, `${this.s.slice(this.tk.start[arg[0]], this.tk.end[arg[1] - 1])} (${key})`);
+        continue;
+      }
       this.consumed.add(arg[0]);
       let r = role;
       // `tcp(%s)` with "localhost:3306" as the arg.

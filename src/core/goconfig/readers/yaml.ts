@@ -11,7 +11,7 @@
  * ms. A property test checks that whenever the scanner accepts a text, the library accepts it
  * too and both find the same settings.
  */
-import { isAlias, isMap, isScalar, isSeq, parseAllDocuments, Scalar, type Node as YamlNode } from 'yaml';
+import { isAlias, isMap, isPair, isScalar, isSeq, parseAllDocuments, Scalar, type Node as YamlNode } from 'yaml';
 import { failureAt, lineStartAt, type InsertSpec, type TEntry, type TMap, type TNode, type TScalar, type TSeq } from '../model';
 import type { ParseFailure } from '../types';
 import { lineBounds } from './lines';
@@ -43,17 +43,45 @@ export function readYamlWithLibrary(text: string): YamlTree {
       return { docs: [], failure: failureAt(text, err.pos[0], reason), via: 'library' };
     }
   }
-  return { docs: list.map((d) => (d.contents ? convert(text, d.contents as YamlNode, false) : null)), via: 'library' };
+  return {
+    docs: list.map((d) => {
+      if (!d.contents) return null;
+      const root = d.contents as YamlNode;
+      return convert(text, root, false, sharedAnchors(root));
+    }),
+    via: 'library',
+  };
+}
+
+/**
+ * Anchors that two or more aliases use (`defaults: &defaults` merged into `development:` and
+ * `production:` with `<<: *defaults`): editing such a block would change every block that
+ * merges it, so it is never edited.
+ */
+function sharedAnchors(root: YamlNode): ReadonlySet<string> {
+  const uses = new Map<string, number>();
+  const walk = (n: unknown): void => {
+    if (isAlias(n)) uses.set(n.source, (uses.get(n.source) ?? 0) + 1);
+    else if (isMap(n) || isSeq(n)) {
+      for (const item of n.items as unknown[]) {
+        if (isPair(item)) walk(item.value);
+        else walk(item);
+      }
+    }
+  };
+  walk(root);
+  return new Set([...uses].filter(([, n]) => n >= 2).map(([a]) => a));
 }
 
 function columnOf(text: string, offset: number): number {
   return offset - lineStartAt(text, offset);
 }
 
-function convert(text: string, node: YamlNode, inFlow: boolean): TNode {
+function convert(text: string, node: YamlNode, inFlow: boolean, shared: ReadonlySet<string>): TNode {
   const range = node.range ?? [0, 0, 0];
   if (isAlias(node)) return { kind: 'opaque', start: range[0], end: range[1] };
   if (isScalar(node)) return convertScalar(text, node, inFlow);
+  if (node.anchor && shared.has(node.anchor)) return { kind: 'opaque', start: range[0], end: range[1] };
   if (isMap(node)) {
     const flow = inFlow || !!node.flow;
     const entries: TEntry[] = [];
@@ -71,7 +99,7 @@ function convert(text: string, node: YamlNode, inFlow: boolean): TNode {
         // `key:` with nothing: the place for a value is right after the colon (the library puts it before a comment).
         const at = text.indexOf(':', k.range[1]) + 1;
         value = { kind: 'scalar', syntax: 'yaml-plain', tokenStart: at, tokenEnd: at, contentStart: at, contentEnd: at, emptyPrefix: ' ' };
-      } else value = convert(text, v, flow);
+      } else value = convert(text, v, flow, shared);
       entries.push({ key: String(k.value), keyStart: k.range[0], value });
     }
     const map: TMap = { kind: 'map', entries };
@@ -88,7 +116,7 @@ function convert(text: string, node: YamlNode, inFlow: boolean): TNode {
         const dash = text.lastIndexOf('-', n.range[0] - 1);
         if (dash >= 0) dashColumn = columnOf(text, dash);
       }
-      items.push(convert(text, n, flow));
+      items.push(convert(text, n, flow, shared));
     }
     const seq: TSeq = { kind: 'seq', items };
     if (!flow && dashColumn !== undefined) seq.insert = yamlListInsert(dashColumn);
