@@ -77,6 +77,7 @@ function findRule(
 ): { found?: Found; maybe: boolean; missingGroups: string[] } {
   const families = sharedFamilies(ownRanges, peerRanges);
   let maybe = false;
+  let fallback: Found | undefined;
   const missingGroups: string[] = [];
   for (const gid of own.groupIds) {
     const group = state.groups.find((g) => g.id === gid);
@@ -90,11 +91,14 @@ function findRule(
       for (const family of families.length ? families : (['ipv4'] as Family[])) {
         const range = rangeOf(peerRanges, family);
         const answer = range ? peerAnswer(rule, peer.groupIds, range, state.prefixLists) : rule.peerGroupId && peer.groupIds.includes(rule.peerGroupId) ? 'all' : 'none';
-        if (answer === 'all') return { found: { group, rule, family }, maybe, missingGroups };
+        // A group reference names the peer itself: prefer it to a block that merely covers it.
+        if (answer === 'all' && rule.peerGroupId && peer.groupIds.includes(rule.peerGroupId)) return { found: { group, rule, family }, maybe, missingGroups };
+        if (answer === 'all') fallback ??= { group, rule, family };
         if (answer !== 'none') maybe = true;
       }
     }
   }
+  if (fallback) return { found: fallback, maybe, missingGroups };
   return { maybe: maybe || missingGroups.length > 0, missingGroups };
 }
 
@@ -116,7 +120,7 @@ export function checkSecurityGroups(state: DiagnosisState): Check[] {
   const pairs = findValidPairs(state.groups);
   const egress = findRule(state, 'egress', instance, db, instanceRanges, dbRanges, port);
   const ingress = findRule(state, 'ingress', db, instance, dbRanges, instanceRanges, port);
-  const pair = egress.found && ingress.found ? pairs.find((p) => p.ec2.id === egress.found?.group.id && p.rds.id === ingress.found?.group.id && p.port === port) : undefined;
+  const pair = pairs.find((p) => instance.groupIds.includes(p.ec2.id) && db.groupIds.includes(p.rds.id) && p.port === port);
   const linkFix = sameVpc ? ({ kind: 'link' } as const) : undefined;
 
   const one = (id: 'sgEgress' | 'sgIngress', r: typeof egress, direction: 'egress' | 'ingress', groupIds: readonly string[]): Check => {

@@ -40,6 +40,14 @@ describe('diagnose: security groups, both directions', () => {
       egress: 'pass', ingress: 'pass', evidence: /linked pair/,
     },
     {
+      name: 'a linked pair next to an allow-all group is still named, by its reference rule',
+      options: {
+        instanceGroups: [sg('sg-app', 'app', [], [ALL_OUT]), sg('sg-e', 'ec2-rds-2', [], [tcp(3306, { peerGroupId: 'sg-r' })])],
+        dbGroups: [sg('sg-r', 'rds-ec2-2', [tcp(3306, { peerGroupId: 'sg-e' })], [])],
+      },
+      egress: 'pass', ingress: 'pass', evidence: /sg-e \(ec2-rds-2\) allows it: TCP 3306 to sg-r[\s\S]*linked pair/,
+    },
+    {
       name: 'a CIDR that covers the DB\'s address, and the instance\'s subnet on the DB side',
       options: { instanceGroups: [sg('sg-app', 'app', [], [tcp(3306, { cidrs: ['10.0.0.0/16'] })])], dbGroups: [sg('sg-db', 'db', [tcp(3306, { cidrs: ['10.0.1.0/24'] })])] },
       egress: 'pass', ingress: 'pass', evidence: /10\.0\.0\.0\/16/,
