@@ -13,3 +13,4 @@ export { checkNacls, evaluateNacl, EPHEMERAL_PORTS, LINUX_EPHEMERAL_PORTS } from
 export { checkRoutes, checkDns } from './routes';
 export { readDiagnosisState, systemResolve, type DiagnosisRequest, type Resolve } from './reads';
 export { runReachabilityAnalysis, explain, REACHABILITY_COST, type ReachabilityRequest } from './reachability';
+export { formatReport, maskAccountIds, type ReportOptions } from './report';

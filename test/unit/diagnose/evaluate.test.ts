@@ -2,6 +2,7 @@ import * as assert from 'node:assert/strict';
 import { coverage, parseRange } from '../../../src/core/diagnose/addresses';
 import { diagnose } from '../../../src/core/diagnose/evaluate';
 import { evaluateNacl } from '../../../src/core/diagnose/nacls';
+import { formatReport } from '../../../src/core/diagnose/report';
 import { checkSecurityGroups } from '../../../src/core/diagnose/securityGroups';
 import type { Check, CheckId, DiagnosisState } from '../../../src/core/diagnose/types';
 import { ALL_OUT, acl, defaultEntries, entry, referencePair, sg, state, tcp } from './builders';
@@ -234,5 +235,23 @@ describe('diagnose: routes, DNS, the DB and the whole', () => {
     const d = diagnose(state(referencePair(), { nacls: undefined }));
     assert.equal(d.status, 'unknown');
     assert.equal(d.checks.find((c) => c.id === 'naclDbInbound')?.status, 'unknown');
+  });
+});
+
+describe('diagnose: the report', () => {
+  it('has a line per check with its evidence and fix, and masks account ids on request', () => {
+    const base = state();
+    const d = diagnose({ ...base, db: { ...base.db, id: 'arn:aws:rds:eu-west-1:123456789012:db:appdb' }, nacls: [acl('acl-pub', ['subnet-pub']), acl('acl-db', ['subnet-db'], [entry(90, 'deny', false, '10.0.1.0/24', 3306), ...defaultEntries()])] });
+    const text = formatReport(d, { markdown: false });
+    assert.match(text, /^\[FAIL\] Security groups: the DB accepts the instance$/m);
+    assert.match(text, /Fix: Link them/);
+    assert.match(text, /aws ec2 create-network-acl-entry --network-acl-id acl-db --ingress --rule-number 89/);
+    assert.match(text, /123456789012/);
+    assert.match(text, /Not checked yet: the live checks/);
+    const masked = formatReport(d, { markdown: true, maskAccountIds: true });
+    assert.doesNotMatch(masked, /123456789012/);
+    assert.match(masked, /rds:eu-west-1:\*{12}:db/);
+    assert.match(masked, /^## ❌ Network ACL: into the DB's subnet$/m);
+    assert.equal(masked.split('\n').filter((x) => x.startsWith('## ')).length, d.checks.length);
   });
 });
