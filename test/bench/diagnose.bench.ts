@@ -1,6 +1,6 @@
 /**
  * diagnose_aws_calls: AWS calls of a full static diagnosis of a linked pair in moto (the instance,
- *   the DB, groups, subnets, network ACLs, route tables and the VPC's two DNS attributes); must be ≤ 8.
+ *   the DB, groups, subnets, network ACLs, route tables and the VPC's DNS resolution attribute); must be ≤ 8.
  * diagnose_ms: wall time of that diagnosis against moto on loopback (reads in two parallel rounds).
  */
 import { startMoto } from '../integration/support';

@@ -1,7 +1,8 @@
 /**
  * The AWS reads of a static diagnosis: one call per resource type, batched by ids, in parallel.
  *   round 1: the instance (its interfaces come with it) ‖ the DB (a cluster: its writer too)
- *   round 2: groups ‖ subnets ‖ network ACLs ‖ route tables ‖ the two DNS attributes of the VPC
+ *   round 2: groups ‖ subnets ‖ network ACLs ‖ route tables ‖ the VPC's DNS resolution attribute
+ *            (and its DNS hostnames attribute, which matters for a publicly accessible DB only)
  *   then, only when a rule names one, the entries of each prefix list.
  * The DB's own interface is not read: its name's DNS answer (a private RDS name resolves to its
  * private address from anywhere) placed in a subnet of its subnet group tells address and subnet.
@@ -125,6 +126,7 @@ function placeDatabase(read: DbRead, subnets: readonly Subnet[], addresses: read
 }
 
 /** Reads everything the static checks look at. Calls that fail leave their checks unknown; a cancel stays a cancel. */
+/** 7 calls for a DB instance, 8 for an Aurora cluster (its writer tells the subnet) or a publicly accessible DB. */
 export async function readDiagnosisState(clients: { ec2: EC2Client; rds: RDSClient }, region: string, request: DiagnosisRequest, options: ReadOptions = {}): Promise<DiagnosisState> {
   const { ec2, rds } = clients;
   const resolve = options.resolve ?? systemResolve;
@@ -163,7 +165,8 @@ export async function readDiagnosisState(clients: { ec2: EC2Client; rds: RDSClie
     subnetIds.length ? soft(ec2.send(new DescribeNetworkAclsCommand({ Filters: [{ Name: 'association.subnet-id', Values: subnetIds }] }))) : Promise.resolve({ NetworkAcls: [] }),
     vpcIds.length ? soft(ec2.send(new DescribeRouteTablesCommand({ Filters: [{ Name: 'vpc-id', Values: vpcIds }] }))) : Promise.resolve({ RouteTables: [] }),
     attribute('enableDnsSupport'),
-    attribute('enableDnsHostnames'),
+    // Only a publicly accessible DB's name depends on DNS hostnames (inside the VPC it then resolves to the private address).
+    dbRead.db.publiclyAccessible ? attribute('enableDnsHostnames') : Promise.resolve(undefined),
   ]);
 
   const groups = (groupsOut?.SecurityGroups ?? []).map(toSecurityGroup);

@@ -70,7 +70,11 @@ export function checkDns(state: DiagnosisState): Check {
   const vpcId = state.instance.vpcId;
   const dns = state.vpcDns?.find((v) => v.vpcId === vpcId);
   if (!vpcId || !dns || dns.enableDnsSupport === undefined) return { id, title, status: 'unknown', evidence: [t('The DNS attributes of the VPC could not be read.')] };
-  const evidence = [t('{0}: enableDnsSupport {1}, enableDnsHostnames {2}.', vpcId, String(dns.enableDnsSupport), String(dns.enableDnsHostnames ?? '?'))];
+  const evidence = [
+    dns.enableDnsHostnames === undefined
+      ? t('{0}: enableDnsSupport {1}.', vpcId, String(dns.enableDnsSupport))
+      : t('{0}: enableDnsSupport {1}, enableDnsHostnames {2}.', vpcId, String(dns.enableDnsSupport), String(dns.enableDnsHostnames)),
+  ];
   if (!dns.enableDnsSupport) {
     return {
       id, title, status: 'fail', evidence,
