@@ -17,6 +17,7 @@ export async function run(): Promise<Array<{ name: string; value: number; unit: 
     const { diagnosis, calls } = await diagnoseCounted(moto.endpoint, s.web);
     const ms = performance.now() - started;
     if (diagnosis.status !== 'pass') throw new Error(`the linked pair did not pass: ${diagnosis.checks.map((c) => `${c.id} ${c.status}`).join(', ')}`);
+    if (calls.length > 8) throw new Error(`a full static diagnosis made ${calls.length} AWS calls (at most 8): ${calls.map((c) => c.operation).join(', ')}`);
     return [
       { name: 'diagnose_aws_calls', value: calls.length, unit: 'calls' },
       { name: 'diagnose_ms', value: ms, unit: 'ms' },

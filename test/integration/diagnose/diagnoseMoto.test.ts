@@ -45,6 +45,16 @@ describe('diagnose against moto: unlinked, linked, a NACL deny', function () {
     assert.deepEqual([...perOperation].filter(([, n]) => n > 1), []);
   });
 
+  it('an Aurora cluster is read through its writer, in at most 8 calls', async () => {
+    const { diagnosis, calls } = await diagnoseCounted(moto.endpoint, s.web, async () => [], { kind: 'cluster', id: 'reports-aurora' });
+    const database = diagnosis.checks.find((c) => c.id === 'database');
+    assert.equal(database?.status, 'pass', summary(diagnosis));
+    assert.match(database?.evidence[0] ?? '', /reports-aurora: aurora-mysql/);
+    // Its writer's zone placed it in one private subnet: the NACL checks ran on a subnet of the sandbox.
+    assert.equal(statusOf(diagnosis, 'naclDbInbound'), 'pass', summary(diagnosis));
+    assert.ok(calls.length <= 8, calls.map((c) => c.operation).join(', '));
+  });
+
   it('the DB\'s DNS answer places it exactly, in its subnet', async () => {
     const { diagnosis } = await diagnoseCounted(moto.endpoint, s.web, async () => ['10.20.11.57']);
     assert.equal(diagnosis.status, 'pass', summary(diagnosis));

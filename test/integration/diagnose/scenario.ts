@@ -52,11 +52,11 @@ export async function link(s: Scenario): Promise<void> {
 }
 
 /** A full static diagnosis through a real session, with the calls it made. */
-export async function diagnoseCounted(endpoint: string, web: string, resolve: Resolve = async () => []): Promise<{ diagnosis: Diagnosis; calls: CallInfo[] }> {
+export async function diagnoseCounted(endpoint: string, web: string, resolve: Resolve = async () => [], db: { kind: 'instance' | 'cluster'; id: string } = DB): Promise<{ diagnosis: Diagnosis; calls: CallInfo[] }> {
   const calls: CallInfo[] = [];
   const session = new AwsSession({ endpointUrl: endpoint, credentials: async () => ({ accessKeyId: 'test', secretAccessKey: 'test' }), onCall: (c) => calls.push(c) });
   try {
-    const state = await readDiagnosisState({ ec2: session.ec2(REGION), rds: session.rds(REGION) }, REGION, { instanceId: web, db: DB }, { resolve });
+    const state = await readDiagnosisState({ ec2: session.ec2(REGION), rds: session.rds(REGION) }, REGION, { instanceId: web, db }, { resolve });
     return { diagnosis: diagnose(state), calls };
   } finally {
     session.dispose();
