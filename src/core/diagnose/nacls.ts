@@ -82,7 +82,11 @@ function freeRuleNumber(acl: NetworkAcl, egress: boolean, denying?: NaclEntry): 
     for (let n = denying.ruleNumber - 1; n >= 1; n--) if (!used.has(n)) return n;
   }
   const highest = Math.max(0, ...[...used].filter((n) => n < 32767));
-  return Math.min(32766, Math.floor(highest / 100) * 100 + 100);
+  const after = Math.min(32766, Math.floor(highest / 100) * 100 + 100);
+  if (!used.has(after)) return after;
+  // The numbers up to 32766 are taken: the last free one below (any one works, as nothing above it matched).
+  for (let n = 32765; n >= 1; n--) if (!used.has(n)) return n;
+  return 1;
 }
 
 function naclFix(acl: NetworkAcl, egress: boolean, denying: NaclEntry | undefined, ports: PortSpan, block: AddressRange): NaclRuleFix {

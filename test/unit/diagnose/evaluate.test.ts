@@ -162,6 +162,14 @@ describe('diagnose: network ACLs', () => {
     assert.equal(check(s, 'naclDbInbound').status, 'pass');
   });
 
+  it('picks a free rule number when the last ones are taken', () => {
+    const entries = [entry(32766, 'allow', false, '192.168.0.0/16', 3306), entry(32767, 'deny', false, '0.0.0.0/0', undefined, undefined, '-1'), ...defaultEntries().filter((e) => e.egress)];
+    const s = state(referencePair(), { nacls: [acl('acl-pub', ['subnet-pub']), acl('acl-db', ['subnet-db'], entries)] });
+    const c = check(s, 'naclDbInbound');
+    assert.ok(c.fix?.kind === 'naclRule');
+    assert.equal(c.fix.ruleNumber, 32765);
+  });
+
   it('accepts answers on Linux\'s ephemeral range even when the low ports are closed', () => {
     const pubEntries = [entry(100, 'allow', false, '10.0.11.0/24', 32768, 65535), entry(110, 'allow', true, '0.0.0.0/0', 3306), entry(32767, 'deny', false, '0.0.0.0/0', undefined, undefined, '-1')];
     const s = state(referencePair(), { nacls: [acl('acl-pub', ['subnet-pub'], pubEntries), acl('acl-db', ['subnet-db'])] });
