@@ -9,6 +9,7 @@ import { registerConfigCommands } from './commands/config';
 import { registerBlueGreenCommands } from './commands/blueGreen';
 import { registerDatabaseCommands } from './commands/database';
 import { registerForgetHostKey } from './commands/forgetHostKey';
+import { registerDiagnoseCommand } from './commands/diagnoseConnection';
 import { ConfigDetections, PointAtRdsProvider, registerConfigDiagnostics } from './codeActions/configFixes';
 import { WorkspaceKeyMap } from './codeActions/goKeyMap';
 import { PasswordStore } from './ui/passwords';
@@ -51,6 +52,7 @@ export function activate(context: vscode.ExtensionContext): void {
   registerResourceActions(ctx, store);
   registerLinkCommands(ctx, store);
   registerBlueGreenCommands(ctx, store);
+  registerDiagnoseCommand(ctx, store);
 
   const targets = new TargetStore(context.workspaceState);
   const passwords = new PasswordStore(context.secrets);

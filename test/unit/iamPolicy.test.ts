@@ -16,12 +16,13 @@ const prefixes: Record<string, string> = {
 /**
  * Permissions the policy needs that are no SDK command of ours: tags given at CreateSecurityGroup
  * need ec2:CreateTags; an IAM auth token is used with rds-db:connect; RDS checks the rest behind
- * the Blue/Green calls.
+ * the Blue/Green calls; Reachability Analyzer runs its queries with the tiros: actions.
  */
 const notCommands = new Set([
   'ec2:CreateTags', 'rds-db:connect',
   'rds:AddTagsToResource', 'rds:CreateDBInstanceReadReplica', 'rds:CreateDBCluster', 'rds:CreateDBInstance',
   'rds:PromoteReadReplica', 'rds:PromoteReadReplicaDBCluster', 'rds:DeleteDBInstance', 'rds:DeleteDBCluster',
+  'tiros:CreateQuery', 'tiros:GetQueryAnswer', 'tiros:GetQueryExplanation',
 ]);
 
 function walk(dir: string): string[] {

@@ -1,0 +1,89 @@
+/**
+ * Route tables (when the two sides are in different subnets) by longest prefix match: the local
+ * route inside a VPC, a peering connection (pcx-) or a transit gateway (tgw-) between VPCs; and
+ * the DNS attributes of the instance's VPC, which decide whether the endpoint's name resolves there.
+ */
+import { t } from '../l10n';
+import { coverage, parseRange, prefixLength } from './addresses';
+import { sideRanges } from './sides';
+import type { Check, CheckId, DiagnosisState, Route, RouteTable, SideLocation } from './types';
+
+export function routeTableOf(state: DiagnosisState, side: SideLocation): RouteTable | undefined {
+  const tables = state.routeTables ?? [];
+  return tables.find((r) => side.subnetId && r.subnetIds.includes(side.subnetId)) ?? tables.find((r) => r.main && r.vpcId === side.vpcId);
+}
+
+function checkRoute(state: DiagnosisState, id: CheckId, title: string, from: SideLocation, to: SideLocation): Check {
+  const table = routeTableOf(state, from);
+  if (!table) return { id, title, status: 'unknown', evidence: [t('The route table of subnet {0} could not be read.', from.subnetId ?? '?')] };
+  const target = sideRanges(state, to).ipv4;
+  if (!target) return { id, title, status: 'unknown', evidence: [t('The other side\'s address is not known.')] };
+  let bestRoute: Route | undefined;
+  let bestLength = -1;
+  let partial = false;
+  for (const r of table.routes) {
+    const cidrs = r.destination ? [r.destination] : r.destinationPrefixListId ? [...(state.prefixLists?.get(r.destinationPrefixListId) ?? [])] : [];
+    for (const c of cidrs) {
+      const block = parseRange(c);
+      const cov = coverage(block, target);
+      if (cov === 'some') partial = true;
+      if (cov === 'all' && block && prefixLength(block) > bestLength) {
+        bestRoute = r;
+        bestLength = prefixLength(block);
+      }
+    }
+  }
+  const sameVpc = !!from.vpcId && from.vpcId === to.vpcId;
+  if (!bestRoute) {
+    if (partial) return { id, title, status: 'unknown', evidence: [t('{0}: a route covers only part of {1}.', table.id, target.text)] };
+    const message = sameVpc
+      ? t('Restore the local route of {0}.', table.id)
+      : t('Add a route to {0} in {1} through the VPC peering connection or the transit gateway that joins the two VPCs.', target.text, table.id);
+    return { id, title, status: 'fail', evidence: [t('{0} has no route to {1}.', table.id, target.text)], fix: { kind: 'text', message } };
+  }
+  const via = `${bestRoute.destination ?? bestRoute.destinationPrefixListId} → ${bestRoute.target ?? '?'}`;
+  if (bestRoute.state === 'blackhole') {
+    return { id, title, status: 'fail', evidence: [t('{0}: the route {1} is a blackhole (its target is gone).', table.id, via)], fix: { kind: 'text', message: t('Point the route {0} in {1} at a working peering connection or transit gateway.', via, table.id) } };
+  }
+  const tgt = bestRoute.target ?? '';
+  if (tgt === 'local' || tgt.startsWith('pcx-') || tgt.startsWith('tgw-')) {
+    const evidence = [t('{0}: {1}.', table.id, via)];
+    if (tgt.startsWith('tgw-')) evidence.push(t('The transit gateway\'s own route tables are not checked.'));
+    if (tgt.startsWith('pcx-')) evidence.push(t('The peer VPC needs the route back as well.'));
+    return { id, title, status: 'pass', evidence };
+  }
+  return { id, title, status: 'unknown', evidence: [t('{0}: {1} does not lead to a private address in a VPC; it works only through that appliance.', table.id, via)] };
+}
+
+export function checkRoutes(state: DiagnosisState): Check[] {
+  const { instance, db } = state;
+  if (instance.subnetId && instance.subnetId === db.subnetId) return [];
+  return [
+    checkRoute(state, 'routeToDb', t('Route from the instance\'s subnet to the DB'), instance, db),
+    checkRoute(state, 'routeToInstance', t('Route from the DB\'s subnet back to the instance'), db, instance),
+  ];
+}
+
+export function checkDns(state: DiagnosisState): Check {
+  const id: CheckId = 'dns';
+  const title = t('DNS of the instance\'s VPC');
+  const vpcId = state.instance.vpcId;
+  const dns = state.vpcDns?.find((v) => v.vpcId === vpcId);
+  if (!vpcId || !dns || dns.enableDnsSupport === undefined) return { id, title, status: 'unknown', evidence: [t('The DNS attributes of the VPC could not be read.')] };
+  const evidence = [
+    dns.enableDnsHostnames === undefined
+      ? t('{0}: enableDnsSupport {1}.', vpcId, String(dns.enableDnsSupport))
+      : t('{0}: enableDnsSupport {1}, enableDnsHostnames {2}.', vpcId, String(dns.enableDnsSupport), String(dns.enableDnsHostnames)),
+  ];
+  if (!dns.enableDnsSupport) {
+    return {
+      id, title, status: 'fail', evidence,
+      fix: { kind: 'text', message: t('Turn on DNS resolution (enableDnsSupport) of {0}, or give the instance its own DNS server through the DHCP options, so that it can resolve {1}.', vpcId, state.db.endpoint?.address ?? '') },
+    };
+  }
+  if (state.db.publiclyAccessible && dns.enableDnsHostnames === false) {
+    evidence.push(t('The DB is publicly accessible: inside the VPC its name resolves to the private address only with DNS hostnames on.'));
+    return { id, title, status: 'fail', evidence, fix: { kind: 'text', message: t('Turn on DNS hostnames (enableDnsHostnames) of {0}.', vpcId) } };
+  }
+  return { id, title, status: 'pass', evidence };
+}
