@@ -49,7 +49,10 @@ export async function startMariaDb(options: StartMariaDbOptions = {}): Promise<M
     try {
       return await startOnce(mariadbd, installDb, options.port ?? (await getFreePort()), options);
     } catch (err) {
-      if (options.port !== undefined || attempt >= 3 || !isPortInUse(err)) throw err;
+      // A taken port, or a bootstrap that failed on a loaded machine (seen once in CI-like runs:
+      // "Unknown table 'mysql.tmp_user_sys'"), gets a fresh datadir and port.
+      const retryable = isPortInUse(err) || String((err as Error).message).startsWith(installDb);
+      if (options.port !== undefined || attempt >= 3 || !retryable) throw err;
     }
   }
 }
@@ -70,6 +73,8 @@ async function startOnce(mariadbd: string, installDb: string, port: number, opti
       '--auth-root-authentication-method=normal',
       '--skip-test-db',
       '--skip-name-resolve',
+      // Its own temp dir: the bootstrap's temporary tables never meet another server's in /tmp.
+      `--tmpdir=${base}`,
       ...userArgs,
     ]);
     // Runs at startup with full privileges, before clients are served.
