@@ -9,3 +9,4 @@ export * from './link/index';
 export * from './blueGreen/index';
 export { startRegionLoad, startSessionLoad, allSettled, linksOf, type RegionLoad, type RegionService, type SessionLoad, type Settled } from './regionLoad';
 export { assertUsable, dbRefusal, pairRefusal, type DbFeature, type PairRefusalCode } from './capabilities';
+export * from './create/index';
