@@ -22,6 +22,8 @@ const notCommands = new Set([
   'ec2:CreateTags', 'rds-db:connect',
   // CreateDBInstance with ManageMasterUserPassword: RDS makes the secret with the caller's rights.
   'secretsmanager:CreateSecret', 'secretsmanager:TagResource', 'secretsmanager:RotateSecret',
+  // What the SDK waiters poll: waitUntilInstanceStatusOk.
+  'ec2:DescribeInstanceStatus',
   'rds:AddTagsToResource', 'rds:CreateDBInstanceReadReplica', 'rds:CreateDBCluster',
   'rds:PromoteReadReplica', 'rds:PromoteReadReplicaDBCluster', 'rds:DeleteDBInstance', 'rds:DeleteDBCluster',
 ]);

@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
-import { CreateSubnetCommand, CreateVpcCommand, DescribeSecurityGroupsCommand, EC2Client, TerminateInstancesCommand } from '@aws-sdk/client-ec2';
-import { DescribeDBInstancesCommand, DescribeDBSubnetGroupsCommand, ListTagsForResourceCommand, RDSClient } from '@aws-sdk/client-rds';
+import { CreateSubnetCommand, CreateVpcCommand, DescribeSecurityGroupsCommand, TerminateInstancesCommand } from '@aws-sdk/client-ec2';
+import { DescribeDBInstancesCommand, DescribeDBSubnetGroupsCommand, ListTagsForResourceCommand } from '@aws-sdk/client-rds';
 import {
   applyCreateDatabase,
   createSdkDbCreateApi,
@@ -12,39 +12,23 @@ import {
 import { createSdkLinkApi, listLinks } from '../../../src/core/aws/link';
 import { listInstances } from '../../../src/core/aws/ec2';
 import { listDatabases } from '../../../src/core/aws/rds';
-import { clientConfig, seedSandbox, type SandboxIds } from '../aws/sandbox';
-import { startMoto, type MotoServer } from '../support';
+import { useSandbox } from './sandboxHooks';
 
 describe('create a DB against moto: managed password, subnet group, waiter, link', function () {
-  let moto: MotoServer;
-  let ids: SandboxIds;
-  let ec2: EC2Client;
-  let rds: RDSClient;
   const region = 'us-east-1';
   const options = { wait: { minDelaySeconds: 1, maxWaitSeconds: 30 }, link: { deleteRetryDelaysMs: [50], consistencyRetryDelaysMs: [50] } };
-
-  before(async () => {
-    moto = await startMoto();
-    ids = await seedSandbox(moto.endpoint);
-    ec2 = new EC2Client(clientConfig(moto.endpoint, region));
-    rds = new RDSClient(clientConfig(moto.endpoint, region));
-  });
-  after(async () => {
-    ec2?.destroy();
-    rds?.destroy();
-    await moto?.stop();
-  });
+  const box = useSandbox(region);
 
   it('falls back to the built-in class list where moto lists no orderable options for MySQL', async () => {
-    const { classes, fallback } = await listDbClasses(createSdkDbCreateApi(rds, ec2, region), 'mysql', '8.0.39');
+    const { classes, fallback } = await listDbClasses(createSdkDbCreateApi(box.rds, box.ec2, region), 'mysql', '8.0.39');
     assert.equal(fallback, true);
     assert.ok(classes.includes('db.t4g.micro'));
   });
 
   it('creates a private, encrypted DB with a managed password in the instance\'s VPC, waits, and links it', async () => {
-    const api = createSdkDbCreateApi(rds, ec2, region);
-    const linkApi = createSdkLinkApi(ec2, rds);
-    const web = ids.instances['goapp-web'];
+    const api = createSdkDbCreateApi(box.rds, box.ec2, region);
+    const linkApi = createSdkLinkApi(box.ec2, box.rds);
+    const web = box.ids.instances['goapp-web'];
     const context = await prepareCreateDatabase(api, linkApi, { region, engine: 'mysql', instanceId: web });
     // moto does not implement DescribeDBEngineVersions: RDS's default version, and the plan says why.
     assert.deepEqual(context.versions, []);
@@ -60,7 +44,7 @@ describe('create a DB against moto: managed password, subnet group, waiter, link
     assert.equal(outcome.status, 'ready', JSON.stringify(outcome));
     assert.deepEqual(phases, ['create', 'wait', 'link']);
 
-    const d = (await rds.send(new DescribeDBInstancesCommand({ DBInstanceIdentifier: 'goapp-new' }))).DBInstances?.[0];
+    const d = (await box.rds.send(new DescribeDBInstancesCommand({ DBInstanceIdentifier: 'goapp-new' }))).DBInstances?.[0];
     assert.ok(d);
     assert.equal(d.DBInstanceStatus, 'available');
     assert.match(d.MasterUserSecret?.SecretArn ?? '', /^arn:aws:secretsmanager:/);
@@ -68,19 +52,19 @@ describe('create a DB against moto: managed password, subnet group, waiter, link
       [d.DBInstanceClass, d.StorageType, d.AllocatedStorage, d.StorageEncrypted, d.DeletionProtection, d.BackupRetentionPeriod, d.PubliclyAccessible, d.DBSubnetGroup?.DBSubnetGroupName],
       ['db.t4g.micro', 'gp3', 20, true, true, 7, false, 'goapp-private'],
     );
-    const tags = await rds.send(new ListTagsForResourceCommand({ ResourceName: d.DBInstanceArn }));
+    const tags = await box.rds.send(new ListTagsForResourceCommand({ ResourceName: d.DBInstanceArn }));
     assert.deepEqual(tags.TagList?.map((tag) => [tag.Key, tag.Value]), [['rds-link:created-by', 'rds-link']]);
 
-    const links = await listLinks(linkApi, await listInstances(ec2, region), await listDatabases(rds, region));
+    const links = await listLinks(linkApi, await listInstances(box.ec2, region), await listDatabases(box.rds, region));
     assert.deepEqual(links.filter((l) => l.dbTarget.id === 'goapp-new').map((l) => [l.instance.id, l.ec2Group.name, l.rdsGroup.name]), [[web, 'ec2-rds-1', 'rds-ec2-1']]);
   });
 
   it('creates a DB subnet group from the private subnets of a VPC that has none', async () => {
-    const vpcId = (await ec2.send(new CreateVpcCommand({ CidrBlock: '10.30.0.0/16' }))).Vpc?.VpcId ?? '';
+    const vpcId = (await box.ec2.send(new CreateVpcCommand({ CidrBlock: '10.30.0.0/16' }))).Vpc?.VpcId ?? '';
     for (const [cidr, az] of [['10.30.1.0/24', 'us-east-1a'], ['10.30.2.0/24', 'us-east-1b']]) {
-      await ec2.send(new CreateSubnetCommand({ VpcId: vpcId, CidrBlock: cidr, AvailabilityZone: az }));
+      await box.ec2.send(new CreateSubnetCommand({ VpcId: vpcId, CidrBlock: cidr, AvailabilityZone: az }));
     }
-    const api = createSdkDbCreateApi(rds, ec2, region);
+    const api = createSdkDbCreateApi(box.rds, box.ec2, region);
     const context = await prepareCreateDatabase(api, undefined, { region, engine: 'mysql', vpcId });
     assert.deepEqual(context.subnetGroups.usable, []);
     const plan = planCreateDatabase(context, { identifier: 'fresh-vpc-db' });
@@ -88,36 +72,36 @@ describe('create a DB against moto: managed password, subnet group, waiter, link
     const outcome = await applyCreateDatabase(plan, api, undefined, options);
     assert.equal(outcome.status, 'ready');
     assert.deepEqual(outcome.exists, ['DB instance fresh-vpc-db in us-east-1 (available, deletion protection on)', `DB subnet group rds-link-${vpcId} (created for it)`]);
-    const group = (await rds.send(new DescribeDBSubnetGroupsCommand({ DBSubnetGroupName: `rds-link-${vpcId}` }))).DBSubnetGroups?.[0];
+    const group = (await box.rds.send(new DescribeDBSubnetGroupsCommand({ DBSubnetGroupName: `rds-link-${vpcId}` }))).DBSubnetGroups?.[0];
     assert.equal(group?.VpcId, vpcId);
     assert.deepEqual(group?.Subnets?.map((s) => s.SubnetAvailabilityZone?.Name).sort(), ['us-east-1a', 'us-east-1b']);
-    const d = (await rds.send(new DescribeDBInstancesCommand({ DBInstanceIdentifier: 'fresh-vpc-db' }))).DBInstances?.[0];
+    const d = (await box.rds.send(new DescribeDBInstancesCommand({ DBInstanceIdentifier: 'fresh-vpc-db' }))).DBInstances?.[0];
     assert.equal(d?.DBSubnetGroup?.VpcId, vpcId);
     // No instance was chosen: no link groups in that VPC.
-    const pair = await ec2.send(new DescribeSecurityGroupsCommand({ Filters: [{ Name: 'vpc-id', Values: [vpcId] }, { Name: 'group-name', Values: ['ec2-rds-*'] }] }));
+    const pair = await box.ec2.send(new DescribeSecurityGroupsCommand({ Filters: [{ Name: 'vpc-id', Values: [vpcId] }, { Name: 'group-name', Values: ['ec2-rds-*'] }] }));
     assert.deepEqual(pair.SecurityGroups, []);
   });
 
   it('keeps the DB when the link fails after the DB was created, and says what exists', async () => {
-    const api = createSdkDbCreateApi(rds, ec2, region);
-    const linkApi = createSdkLinkApi(ec2, rds);
-    const worker = ids.instances['goapp-worker'];
+    const api = createSdkDbCreateApi(box.rds, box.ec2, region);
+    const linkApi = createSdkLinkApi(box.ec2, box.rds);
+    const worker = box.ids.instances['goapp-worker'];
     const plan = planCreateDatabase(await prepareCreateDatabase(api, linkApi, { region, engine: 'mysql', instanceId: worker }), { identifier: 'worker-db' });
     assert.equal(plan.link?.status, 'ready');
     // The fault: the instance goes away while the DB is being made.
-    await ec2.send(new TerminateInstancesCommand({ InstanceIds: [worker] }));
+    await box.ec2.send(new TerminateInstancesCommand({ InstanceIds: [worker] }));
     const outcome = await applyCreateDatabase(plan, api, linkApi, options);
     assert.equal(outcome.status, 'linkFailed');
     if (outcome.status !== 'linkFailed') return;
     assert.match(outcome.error, /Linking worker-db to instance .* failed: .*terminated.*The database stays as it is/);
     assert.deepEqual(outcome.exists, ['DB instance worker-db in us-east-1 (available, deletion protection on)']);
-    const d = (await rds.send(new DescribeDBInstancesCommand({ DBInstanceIdentifier: 'worker-db' }))).DBInstances?.[0];
+    const d = (await box.rds.send(new DescribeDBInstancesCommand({ DBInstanceIdentifier: 'worker-db' }))).DBInstances?.[0];
     assert.equal(d?.DBInstanceStatus, 'available');
   });
 
   it('refuses an identifier already in use before any call that changes AWS', async () => {
-    const api = createSdkDbCreateApi(rds, ec2, region);
-    const context = await prepareCreateDatabase(api, undefined, { region, engine: 'mysql', vpcId: ids.vpcId });
+    const api = createSdkDbCreateApi(box.rds, box.ec2, region);
+    const context = await prepareCreateDatabase(api, undefined, { region, engine: 'mysql', vpcId: box.ids.vpcId });
     const plan = planCreateDatabase(context, { identifier: 'goapp-db' });
     assert.deepEqual(plan.refusals.map((r) => r.code), ['identifierTaken']);
   });
