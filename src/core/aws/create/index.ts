@@ -21,3 +21,4 @@ export * from './instancePlan';
 export type * from './instanceApi';
 export * from './instanceCreate';
 export * from './sdkEc2InstanceParts';
+export * from './dbWizard';
