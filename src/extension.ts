@@ -9,6 +9,7 @@ import { registerConfigCommands } from './commands/config';
 import { registerBlueGreenCommands } from './commands/blueGreen';
 import { registerDatabaseCommands } from './commands/database';
 import { registerForgetHostKey } from './commands/forgetHostKey';
+import { registerCreateDatabase } from './commands/createDatabase';
 import { ConfigDetections, PointAtRdsProvider, registerConfigDiagnostics } from './codeActions/configFixes';
 import { PasswordStore } from './ui/passwords';
 import { TargetStore } from './ui/workspaceTarget';
@@ -57,6 +58,7 @@ export function activate(context: vscode.ExtensionContext): void {
   registerConfigCommands(ctx, store, targets, passwords);
   registerDatabaseCommands(ctx, store, targets, passwords);
   registerForgetHostKey(ctx);
+  registerCreateDatabase(ctx, store, passwords);
   context.subscriptions.push(
     targets,
     registerConfigDiagnostics(detections, targets),

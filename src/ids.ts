@@ -28,6 +28,7 @@ export const Commands = {
   openMysqlShell: 'rdsLink.openMysqlShell',
   forgetPassword: 'rdsLink.forgetPassword',
   forgetHostKey: 'rdsLink.forgetHostKey',
+  createDatabase: 'rdsLink.createDatabase',
 } as const;
 export type CommandId = (typeof Commands)[keyof typeof Commands];
 
