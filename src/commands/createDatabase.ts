@@ -2,7 +2,8 @@
  * RDS Link: Create RDS Database… — the wizard's questions (core's runDbWizard) as QuickPicks, the
  * plan once in a modal, then create → wait → link with a cancellable progress. Once the DB exists
  * it stays: a left wait offers "Wait Again", a failed link "Link Again", success "Create Database
- * (Schema)…".
+ * (Schema)…". A plan whose wait was left or whose link failed is kept (ids and names only, never a
+ * password) in globalState, and the command offers to pick it up again next time it runs.
  */
 import * as vscode from 'vscode';
 import type { DbCreateOutcome, DbCreatePlan, Prompter } from '../core/aws/index';
@@ -52,7 +53,16 @@ async function askOwnPassword(): Promise<string> {
   return first;
 }
 
+const PENDING_KEY = 'rdsLink.pendingDatabaseCreates';
+
 export function registerCreateDatabase(ctx: CommandContext, store: ResourceStore, passwords: PasswordStore): void {
+  const state = ctx.extension.globalState;
+  const pending = (): DbCreatePlan[] => state.get<DbCreatePlan[]>(PENDING_KEY, []);
+  const remember = async (plan: DbCreatePlan, outcome: DbCreateOutcome): Promise<void> => {
+    const others = pending().filter((p) => !(p.region === plan.region && p.identifier === plan.identifier));
+    await state.update(PENDING_KEY, outcome.status === 'ready' ? others : [...others, plan]);
+  };
+
   const run = async (plan: DbCreatePlan, resume: boolean, masterPassword?: string): Promise<DbCreateOutcome> => {
     const aws = loadAws();
     return Promise.resolve(vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: l('Creating {0}', plan.identifier), cancellable: true }, async (progress, token) => {
@@ -73,6 +83,7 @@ export function registerCreateDatabase(ctx: CommandContext, store: ResourceStore
 
   const report = async (plan: DbCreatePlan, outcome: DbCreateOutcome): Promise<void> => {
     ctx.log.info(`Create ${plan.identifier}: ${outcome.status}; exists: ${outcome.exists.join('; ')}`);
+    await remember(plan, outcome);
     if (outcome.status === 'ready') {
       const schema = l('Create Database (Schema)…');
       const choice = await vscode.window.showInformationMessage(l('{0} is available.', plan.identifier), schema);
@@ -89,6 +100,27 @@ export function registerCreateDatabase(ctx: CommandContext, store: ResourceStore
     const aws = loadAws();
     await loaded(store);
     const instance = node instanceof InstanceNode ? node.instance : undefined;
+    const waiting = pending().filter((p) => store.regions.includes(p.region));
+    if (!instance && waiting.length) {
+      const fresh = { label: l('$(add) Create a new database'), plan: undefined };
+      const picked = await vscode.window.showQuickPick(
+        [...waiting.map((p) => ({ label: l('Pick up {0} again', p.identifier), description: p.region, detail: p.link ? l('Wait until it is available, then link it to {0}', p.link.instanceId) : l('Wait until it is available'), plan: p })), fresh],
+        { title: l('Create RDS Database'), ignoreFocusOut: true },
+      );
+      if (!picked) throw new CancelledError();
+      if (picked.plan) {
+        const plan = picked.plan;
+        const session = store.getSession();
+        const exists = await aws.createSdkDbCreateApi(session.rds(plan.region), session.ec2(plan.region), plan.region).describeDbInstance(plan.identifier);
+        if (!exists) {
+          await state.update(PENDING_KEY, pending().filter((p) => p !== plan && !(p.region === plan.region && p.identifier === plan.identifier)));
+          throw new Error(l('{0} no longer exists in {1}; there is nothing to pick up.', plan.identifier, plan.region));
+        }
+        const outcome = await run(plan, true);
+        await report(plan, outcome);
+        return outcome;
+      }
+    }
     const region = await pickRegion(store, instance);
     const inRegion = (x: { region: string }) => x.region === region;
     const instances = store.allInstances().filter(inRegion);
