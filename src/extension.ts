@@ -10,6 +10,7 @@ import { registerBlueGreenCommands } from './commands/blueGreen';
 import { registerDatabaseCommands } from './commands/database';
 import { registerForgetHostKey } from './commands/forgetHostKey';
 import { registerDiagnoseCommand } from './commands/diagnoseConnection';
+import { registerCreateDatabase } from './commands/createDatabase';
 import { ConfigDetections, PointAtRdsProvider, registerConfigDiagnostics } from './codeActions/configFixes';
 import { WorkspaceKeyMap } from './codeActions/goKeyMap';
 import { PasswordStore } from './ui/passwords';
@@ -61,6 +62,7 @@ export function activate(context: vscode.ExtensionContext): void {
   registerConfigCommands(ctx, store, targets, passwords, keyMaps);
   registerDatabaseCommands(ctx, store, targets, passwords);
   registerForgetHostKey(ctx);
+  registerCreateDatabase(ctx, store, passwords);
   context.subscriptions.push(
     targets,
     keyMaps,

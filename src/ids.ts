@@ -29,6 +29,7 @@ export const Commands = {
   forgetPassword: 'rdsLink.forgetPassword',
   forgetHostKey: 'rdsLink.forgetHostKey',
   diagnoseConnection: 'rdsLink.diagnoseConnection',
+  createDatabase: 'rdsLink.createDatabase',
 } as const;
 export type CommandId = (typeof Commands)[keyof typeof Commands];
 

@@ -10,3 +10,4 @@ export * from './blueGreen/index';
 export { startRegionLoad, startSessionLoad, allSettled, linksOf, type RegionLoad, type RegionService, type SessionLoad, type Settled } from './regionLoad';
 export { assertUsable, dbRefusal, pairRefusal, type DbFeature, type PairRefusalCode } from './capabilities';
 export * as diagnosis from '../diagnose/index';
+export * from './create/index';
