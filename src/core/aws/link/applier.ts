@@ -11,7 +11,7 @@ import { CancelledError, describeError, isCancellation, isSignalled, toAbortSign
 import type { SecurityGroupRule } from '../types';
 import { countingLinkApi, newCallCounts } from './callCounter';
 import { ALLOW_ALL_EGRESS, egressRuleDescription, ingressRuleDescription, isCreatedByUs, pairRule, sameRule } from './consoleRules';
-import { describeStep } from './planner';
+import { describeStep } from './planText';
 import type { GroupRef, KeptGroup, LinkApi, PairSide, Plan, PlanStep, RuleDirection, RuleText } from './types';
 
 export interface Progress {
