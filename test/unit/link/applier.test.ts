@@ -566,6 +566,19 @@ describe('a lost answer the SDK retried: the retry\'s Duplicate or NotFound is o
     assert.doesNotMatch(err.message, /as it was/);
   });
 
+  it('says "as it was" only when AWS, described again, is: an undo that answered OK but did not stick is named', async () => {
+    const aws = FakeAws.from(world());
+    await link(aws);
+    const { plan } = await prepareUnlink(aws, (await currentLinks(aws))[0]);
+    aws.failStep(plan, 3, 'rejected');
+    // The undo of step 3 (the inbound rule given back) answers OK, and the rule is not there.
+    aws.failOn('authorizeRules', { kind: 'ignored' });
+    const err = await expectApplyFailure(applyPlan(plan, aws, fast));
+    assert.equal(err.rollback.complete, false);
+    assert.doesNotMatch(err.message, /as it was/);
+    assert.match(err.message, /The rollback did not finish; left behind: rule on sg-new2 not restored/);
+  });
+
   it('a rollback revokes every rule naming a group before deleting it, and retries the delete', async () => {
     const aws = FakeAws.from(world());
     const initial = aws.snapshot();

@@ -61,6 +61,8 @@ export type FaultKind =
    * `$metadata.attempts` 2 as the SDK reports it.
    */
   | 'lostRetried'
+  /** AWS answers success and changes nothing (an undo that did not stick): only describing tells. */
+  | 'ignored'
   /** The user cancels (`onCancel`) while the call is in flight, after AWS did it; an aborted call never sees the answer. */
   | 'cancelled'
   /** The user cancels while the request is on its way: an aborted call ends before AWS sees it. */
@@ -414,6 +416,7 @@ export class FakeAws implements LinkApi {
       if (--inj.times <= 0) this.injections.splice(this.injections.indexOf(inj), 1);
       if (inj.kind === 'rejected') throw new AwsError('InjectedFault', `injected failure of ${method}`);
       if (inj.kind === 'unavailable') throw new AwsError('ServiceUnavailable', `injected 503 on ${method}`, 503);
+      if (inj.kind === 'ignored') return undefined as T;
       if (inj.kind === 'cancelled' || inj.kind === 'cancelledBeforeAws') {
         const signal = this.callSignal;
         this.onCancel?.();
