@@ -1,5 +1,6 @@
-// An unlink asked for by an automation caller (a linkKey, no prompts) in a fresh window whose RDS
-// Link views were never opened: the command loads what it needs itself. The caller is a tiny
+// Commands asked for by an automation caller (arguments, no prompts) in a fresh window whose RDS
+// Link views were never opened: an unlink by linkKey loads what it needs itself, and the
+// Blue/Green commands return their outcome, a refusal included. The caller is a tiny
 // test-only extension (command-runner/) laid out beside the product, since the workbench UI has
 // no way to pass arguments to a command.
 import * as assert from 'node:assert/strict';
@@ -20,7 +21,7 @@ import { reportFailure } from '../support/workbench';
 
 const REGION = 'us-east-1';
 
-describe('e2e: unlink by linkKey in a fresh window whose views were never opened (sandbox account)', function () {
+describe('e2e: automation arguments in a fresh window whose views were never opened (sandbox account)', function () {
   let sandbox: Sandbox | undefined;
   let browser: Browser | undefined;
   let wb: Workbench;
@@ -35,6 +36,8 @@ describe('e2e: unlink by linkKey in a fresh window whose views were never opened
     await layoutExtension(sandbox.server.extensionsDir, path.join(repoRoot, 'test', 'e2e', 'command-runner'));
     ec2 = new EC2Client(clientConfig(sandbox.moto.endpoint, REGION));
     rds = new RDSClient(clientConfig(sandbox.moto.endpoint, REGION));
+    browser = await launchBrowser();
+    wb = await openWorkbench(browser, sandbox.server.url);
   });
 
   afterEach(reportFailure(() => wb, 'e2e-unlink-by-key-failed'));
@@ -55,6 +58,7 @@ describe('e2e: unlink by linkKey in a fresh window whose views were never opened
   /** Asks the command runner to run `command` with `args`, and waits for its answer. */
   async function run(command: string, ...args: unknown[]): Promise<{ result?: unknown; error?: string }> {
     const response = path.join(requests, 'response.json');
+    fs.rmSync(response, { force: true });
     fs.writeFileSync(path.join(requests, 'request.json.tmp'), JSON.stringify({ command, args }));
     fs.renameSync(path.join(requests, 'request.json.tmp'), path.join(requests, 'request.json'));
     const deadline = Date.now() + 90_000;
@@ -67,7 +71,7 @@ describe('e2e: unlink by linkKey in a fresh window whose views were never opened
 
   it('unlinks goapp-web from goapp-db by its key, without the views, and the pair is gone in moto', async function () {
     assert.ok(sandbox);
-    // The link is made outside the window, as another machine (or the console) would have made it.
+    // The link is made outside the window, as another machine (or the console) would make it.
     const api = createSdkLinkApi(ec2, rds);
     const { plan } = await prepareLink(api, { instanceId: sandbox.ids.instances['goapp-web'], db: { kind: 'instance', id: 'goapp-db' } });
     await applyPlan(plan, api, { deleteRetryDelaysMs: [50], consistencyRetryDelaysMs: [50] });
@@ -75,8 +79,6 @@ describe('e2e: unlink by linkKey in a fresh window whose views were never opened
     assert.ok(link, 'goapp-web is linked');
     assert.deepEqual(await pairGroups(), ['ec2-rds-1', 'rds-ec2-1']);
 
-    browser = await launchBrowser();
-    wb = await openWorkbench(browser, sandbox.server.url);
     const answer = await run('rdsLink.unlink', { linkKey: link.key, confirmed: true });
     assert.equal(answer.error, undefined, answer.error);
     const outcome = answer.result as { status?: string; plan?: string[] } | null;
@@ -85,5 +87,22 @@ describe('e2e: unlink by linkKey in a fresh window whose views were never opened
     assert.deepEqual(await pairGroups(), []);
     // Nothing opened the views on the way: the RDS Link side bar was never shown.
     assert.equal(await wb.page.locator('.part.sidebar .composite.title').filter({ hasText: 'RDS Link' }).count(), 0);
+  });
+
+  it('Blue/Green from automation returns the outcome: refused with the reason, created, deleted', async function () {
+    const refused = await run('rdsLink.createBlueGreen', { region: REGION, database: { kind: 'instance', id: 'goapp-db' } });
+    assert.equal(refused.error, undefined, refused.error);
+    const r = refused.result as { status?: string; refusals?: string[] } | null;
+    assert.equal(r?.status, 'refused', JSON.stringify(refused.result));
+    assert.match((r?.refusals ?? []).join(' '), /master password of goapp-db is managed in AWS Secrets Manager/);
+
+    const created = await run('rdsLink.createBlueGreen', { region: REGION, database: { kind: 'instance', id: 'legacy-mysql' }, name: 'legacy-auto' });
+    const c = created.result as { status?: string; deployment?: { id: string; name: string } } | null;
+    assert.equal(c?.status, 'created', JSON.stringify(created));
+    assert.equal(c?.deployment?.name, 'legacy-auto');
+
+    const deleted = await run('rdsLink.deleteBlueGreen', { region: REGION, id: c?.deployment?.id, deleteTarget: true });
+    const d = deleted.result as { status?: string; deletedTarget?: boolean } | null;
+    assert.deepEqual([d?.status, d?.deletedTarget], ['deleted', true], JSON.stringify(deleted));
   });
 });
