@@ -127,7 +127,7 @@ export function registerBlueGreenCommands(ctx: CommandContext, store: ResourceSt
         description: v.current ? l('current version: change parameters or class only') : v.majorUpgrade ? l('major upgrade') : l('minor upgrade'),
         detail: v.description,
         value: v.engineVersion,
-      })), l('Engine version for green ({0} runs {1})', fresh.id, fresh.engineVersion ?? '?'), prepared.versionsProblem);
+      })), l('Engine version for green ({0} runs {1})', fresh.id, fresh.engineVersion ?? '?'), prepared.versionsProblem?.replace(/\s+/g, ' '));
       const groups = await aws.listParameterGroups(client, fresh, version);
       const group = groups.length ? await pick(
         [...groups].sort((a, b) => Number(b.recommended) - Number(a.recommended)).map((g) => ({ label: g.name, description: [g.recommended ? l('recommended') : '', g.current ? l('current') : '', g.family].filter(Boolean).join(' · '), detail: g.description, value: g.name })),
