@@ -33,10 +33,23 @@ export interface DeploymentArgs {
   readonly deleteTarget?: boolean;
 }
 
+/**
+ * What a Blue/Green command returns to a programmatic caller, as link and unlink return their
+ * outcome: what happened, or why it was refused (undefined after a cancel or a failure).
+ */
+export interface BlueGreenOutcome {
+  readonly status: 'created' | 'switchedOver' | 'deleted' | 'refused';
+  readonly deployment?: BlueGreenDeployment;
+  /** Why the command was refused, as sentences. */
+  readonly refusals?: readonly string[];
+  /** For a delete: whether the green database went with it. */
+  readonly deletedTarget?: boolean;
+}
+
 const has = <K extends string>(x: unknown, ...keys: K[]): x is Record<K, unknown> => !!x && typeof x === 'object' && keys.every((k) => k in x);
 
-async function pick<T>(items: (vscode.QuickPickItem & { value: T })[], title: string): Promise<T> {
-  const picked = await vscode.window.showQuickPick(items, { title, ignoreFocusOut: true });
+async function pick<T>(items: (vscode.QuickPickItem & { value: T })[], title: string, placeHolder?: string): Promise<T> {
+  const picked = await vscode.window.showQuickPick(items, { title, placeHolder, ignoreFocusOut: true });
   if (!picked) throw new CancelledError();
   return picked.value;
 }
@@ -55,6 +68,18 @@ async function pickDeployment(store: ResourceStore, predicate: (d: BlueGreenDepl
 }
 
 export function registerBlueGreenCommands(ctx: CommandContext, store: ResourceStore): void {
+  /**
+   * A refusal: from the tree or the palette an error as usual; from automation also the outcome,
+   * so the caller learns why (the user still sees it).
+   */
+  const refused = (automated: boolean, messages: readonly string[]): BlueGreenOutcome => {
+    const message = messages.join(' ');
+    if (!automated) throw new Error(message);
+    ctx.log.warn(`Blue/Green refused: ${message}`);
+    void vscode.window.showErrorMessage(message);
+    return { status: 'refused', refusals: messages };
+  };
+
   /** Waits with a cancellable progress; after a failure or cancel the RDS view is refreshed here. */
   const wait = (title: string, region: string, id: string, until: WaitUntil): Promise<BlueGreenDeployment | undefined> =>
     Promise.resolve(vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, (progress, token) =>
@@ -76,19 +101,20 @@ export function registerBlueGreenCommands(ctx: CommandContext, store: ResourceSt
       throw err;
     });
 
-  registerCommand(ctx, Commands.createBlueGreen, async (nodeOrArgs?: unknown): Promise<BlueGreenDeployment | undefined> => {
+  registerCommand(ctx, Commands.createBlueGreen, async (nodeOrArgs?: unknown): Promise<BlueGreenOutcome> => {
     const aws = loadAws();
     const args = has(nodeOrArgs, 'region', 'database') ? (nodeOrArgs as unknown as CreateBlueGreenArgs) : undefined;
     let db: RdsDatabase;
     if (args) {
       db = await findDatabase(store, args.region, args.database);
     } else {
-      db = nodeOrArgs instanceof DatabaseNode ? nodeOrArgs.db : await pickDatabase(store, (d) => !d.clusterId);
+      // The DBs the preflight refuses at once are offered last, with the reason.
+      db = nodeOrArgs instanceof DatabaseNode ? nodeOrArgs.db : await pickDatabase(store, { refusal: (d) => aws.blueGreenRefusal(d, store.blueGreen.get(d.region) ?? [])?.message });
     }
     const client = store.getSession().rds(db.region);
     const prepared = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: l('Checking {0} for a Blue/Green deployment…', db.id), cancellable: true }, (_progress, token) =>
       aws.prepareBlueGreen(aws.abortable(client, toAbortSignal(token)), db));
-    if (prepared.refusals.length) throw new Error(prepared.refusals.map((r) => r.message).join(' '));
+    if (prepared.refusals.length) return refused(!!args, prepared.refusals.map((r) => r.message));
     const fresh: BlueGreenSourceDb = prepared.db;
 
     let choice: { name: string; targetEngineVersion?: string; targetParameterGroup?: string; targetInstanceClass?: string };
@@ -101,7 +127,7 @@ export function registerBlueGreenCommands(ctx: CommandContext, store: ResourceSt
         description: v.current ? l('current version: change parameters or class only') : v.majorUpgrade ? l('major upgrade') : l('minor upgrade'),
         detail: v.description,
         value: v.engineVersion,
-      })), l('Engine version for green ({0} runs {1})', fresh.id, fresh.engineVersion ?? '?'));
+      })), l('Engine version for green ({0} runs {1})', fresh.id, fresh.engineVersion ?? '?'), prepared.versionsProblem?.replace(/\s+/g, ' '));
       const groups = await aws.listParameterGroups(client, fresh, version);
       const group = groups.length ? await pick(
         [...groups].sort((a, b) => Number(b.recommended) - Number(a.recommended)).map((g) => ({ label: g.name, description: [g.recommended ? l('recommended') : '', g.current ? l('current') : '', g.family].filter(Boolean).join(' · '), detail: g.description, value: g.name })),
@@ -135,17 +161,17 @@ export function registerBlueGreenCommands(ctx: CommandContext, store: ResourceSt
     const ready = await wait(l('Blue/Green {0}: provisioning green', created.name), db.region, created.id, 'AVAILABLE');
     await store.reloadRegion(db.region, ['rds']);
     void vscode.window.showInformationMessage(l('Blue/Green deployment {0} is ready to switch over.', created.name));
-    return ready;
+    return { status: 'created', deployment: ready ?? created };
   });
 
-  registerCommand(ctx, Commands.switchoverBlueGreen, async (nodeOrArgs?: unknown): Promise<BlueGreenDeployment | undefined> => {
+  registerCommand(ctx, Commands.switchoverBlueGreen, async (nodeOrArgs?: unknown): Promise<BlueGreenOutcome> => {
     const aws = loadAws();
     const args = has(nodeOrArgs, 'region', 'id') ? (nodeOrArgs as unknown as DeploymentArgs) : undefined;
     const deployment = nodeOrArgs instanceof BlueGreenNode ? nodeOrArgs.deployment
       : args ? findDeployment(store, args.region, args.id)
         : await pickDeployment(store, (d) => d.status === 'AVAILABLE');
     const refusal = aws.switchoverRefusal(deployment);
-    if (refusal) throw new Error(refusal.message);
+    if (refusal) return refused(!!args, [refusal.message]);
     let timeoutSeconds = args?.timeoutSeconds ?? aws.SWITCHOVER_TIMEOUT.default;
     if (!args) {
       const typed = await vscode.window.showInputBox({
@@ -165,10 +191,10 @@ export function registerBlueGreenCommands(ctx: CommandContext, store: ResourceSt
     const done = await wait(l('Blue/Green {0}: switching over', deployment.name), deployment.region, deployment.id, 'SWITCHOVER_COMPLETED');
     await store.reloadRegion(deployment.region);
     void vscode.window.showInformationMessage(l('Switched over {0}: the endpoints now lead to green.', deployment.name));
-    return done;
+    return { status: 'switchedOver', deployment: done ?? deployment };
   });
 
-  registerCommand(ctx, Commands.deleteBlueGreen, async (nodeOrArgs?: unknown): Promise<void> => {
+  registerCommand(ctx, Commands.deleteBlueGreen, async (nodeOrArgs?: unknown): Promise<BlueGreenOutcome> => {
     const aws = loadAws();
     const args = has(nodeOrArgs, 'region', 'id') ? (nodeOrArgs as unknown as DeploymentArgs) : undefined;
     const deployment = nodeOrArgs instanceof BlueGreenNode ? nodeOrArgs.deployment
@@ -183,7 +209,7 @@ export function registerBlueGreenCommands(ctx: CommandContext, store: ResourceSt
       ], l('Delete Blue/Green deployment {0}', deployment.name));
     }
     const refusal = aws.deleteRefusal(deployment, { deleteTarget });
-    if (refusal) throw new Error(refusal.message);
+    if (refusal) return refused(!!args, [refusal.message]);
     if (!args) {
       const text = aws.describeDelete(deployment, { deleteTarget });
       await confirmModal(text.message, text.detail, l('Delete'), { destructive: true });
@@ -194,5 +220,6 @@ export function registerBlueGreenCommands(ctx: CommandContext, store: ResourceSt
     ctx.log.info(`Deleted Blue/Green ${deployment.id}${deleteTarget ? ' with green' : ''}`);
     await store.reloadRegion(deployment.region, ['rds']);
     void vscode.window.showInformationMessage(l('Deleted Blue/Green deployment {0}.', deployment.name));
+    return { status: 'deleted', deployment, deletedTarget: deleteTarget };
   });
 }

@@ -57,8 +57,16 @@ export class InstanceNode extends vscode.TreeItem {
   }
 }
 
+/** What the tree knows of a DB's part in Blue/Green deployments (from the listed deployments). */
+export interface DbBlueGreen {
+  /** Set while the DB is the green of a deployment: the blue DB's name and the deployment's. */
+  readonly greenOf?: { readonly blue: string; readonly deployment: string };
+  /** Why Create Blue/Green is not offered on it; undefined when it is. */
+  readonly createRefusal?: string;
+}
+
 export class DatabaseNode extends vscode.TreeItem {
-  constructor(readonly db: RdsDatabase, hasChildren: boolean) {
+  constructor(readonly db: RdsDatabase, hasChildren: boolean, blueGreen: DbBlueGreen = {}) {
     super(db.id, hasChildren ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
     this.id = `rds/${db.region}/${db.kind}/${db.id}`;
     const supported = isMysqlFamily(db.engine);
@@ -70,10 +78,14 @@ export class DatabaseNode extends vscode.TreeItem {
       : dbStatusIcon(db.status, shape);
     this.iconPath = new vscode.ThemeIcon(icon, color ? new vscode.ThemeColor(color) : undefined);
     const version = db.engineVersion ? `${db.engine} ${db.engineVersion}` : db.engine;
-    this.description = [version, db.status].filter(Boolean).join(' · ');
+    // First, so a narrow sidebar keeps it: a green copy looks like any other DB otherwise.
+    const green = blueGreen.greenOf ? l('green of {0}', blueGreen.greenOf.blue) : undefined;
+    this.description = [green, version, db.status].filter(Boolean).join(' · ');
     const mysqlTools = supported ? undefined : l('MySQL tools unavailable');
-    this.accessibilityInformation = { label: [db.id, version, db.status, mysqlTools].filter(Boolean).join(', ') };
-    this.contextValue = `rdsLink.db.${db.kind}.${supported ? 'mysql' : 'unsupported'}.${available ? 'available' : 'busy'}`;
+    this.accessibilityInformation = { label: [db.id, green, version, db.status, mysqlTools].filter(Boolean).join(', ') };
+    // ".bg": Create Blue/Green is offered (its preflight would not refuse at once).
+    const bg = supported && available && !blueGreen.createRefusal ? '.bg' : '';
+    this.contextValue = `rdsLink.db.${db.kind}.${supported ? 'mysql' : 'unsupported'}.${available ? 'available' : 'busy'}${bg}`;
     const md = new vscode.MarkdownString(undefined, true);
     md.appendMarkdown(`**${escapeMd(db.id)}** (${db.kind === 'cluster' ? l('Aurora cluster') : l('DB instance')})\n\n`);
     const rows: [string, string | undefined][] = [
@@ -90,6 +102,8 @@ export class DatabaseNode extends vscode.TreeItem {
     ];
     for (const [k, v] of rows) if (v) md.appendMarkdown(`${k}: ${escapeMd(v)}  \n`);
     if (!supported) md.appendMarkdown(`\n${l('{0} can be linked to instances like any engine. Creating a schema, the MySQL shell and pointing the config at it work with MySQL, MariaDB and Aurora MySQL only.', escapeMd(db.engine))}`);
+    if (blueGreen.greenOf) md.appendMarkdown(`\n\n${l('The green copy of {0} in Blue/Green deployment {1}. The app keeps using {0} until the switchover.', escapeMd(blueGreen.greenOf.blue), escapeMd(blueGreen.greenOf.deployment))}`);
+    if (supported && blueGreen.createRefusal) md.appendMarkdown(`\n\n${l('Create Blue/Green is not offered: {0}', escapeMd(blueGreen.createRefusal))}`);
     this.tooltip = md;
   }
 }
@@ -166,15 +180,17 @@ const phaseIcons: Record<BlueGreenPhase, string> = {
 
 /** A Blue/Green deployment under its DB; its tasks and switchover members are its children. */
 export class BlueGreenNode extends vscode.TreeItem {
-  constructor(readonly deployment: BlueGreenDeployment, phase: BlueGreenPhase, statusLabel: string, role: 'blue' | 'green' | undefined, dbKey: string) {
+  /** `side`: this DB's side in it, in words ("blue", "old blue, replaced by the switchover", …). */
+  constructor(readonly deployment: BlueGreenDeployment, phase: BlueGreenPhase, statusLabel: string, side: string | undefined, dbKey: string) {
     super(deployment.name, vscode.TreeItemCollapsibleState.Collapsed);
     this.id = `${dbKey}/bg/${deployment.id}`;
     this.iconPath = new vscode.ThemeIcon(phaseIcons[phase], phase === 'failed' ? new vscode.ThemeColor('errorForeground') : undefined);
-    this.description = [statusLabel, role === 'green' ? l('green') : role === 'blue' ? l('blue') : undefined].filter(Boolean).join(' · ');
+    this.description = [statusLabel, side].filter(Boolean).join(' · ');
     this.contextValue = `rdsLink.blueGreen.${phase}`;
     const md = new vscode.MarkdownString(undefined, true);
     md.appendMarkdown(`**${escapeMd(deployment.name)}** (${escapeMd(deployment.id)})  \n`);
     md.appendMarkdown(`${l('Status')}: ${escapeMd(statusLabel)}  \n`);
+    if (side) md.appendMarkdown(`${l('This database')}: ${escapeMd(side)}  \n`);
     if (deployment.statusDetails) md.appendMarkdown(`${escapeMd(deployment.statusDetails)}  \n`);
     md.appendMarkdown(`${l('Blue')}: ${escapeMd(deployment.sourceArn)}  \n`);
     if (deployment.targetArn) md.appendMarkdown(`${l('Green')}: ${escapeMd(deployment.targetArn)}  \n`);

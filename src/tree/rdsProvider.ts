@@ -3,7 +3,7 @@ import { matchesDatabase } from '../core/aws/filter';
 import type { RdsDatabase } from '../core/aws/types';
 import { ContextKeys } from '../ids';
 import { loadAws } from '../lazy';
-import { BlueGreenNode, DatabaseNode, DetailNode, LinkedInstancesNode, LinkNode } from './nodes';
+import { BlueGreenNode, DatabaseNode, DetailNode, LinkedInstancesNode, LinkNode, type DbBlueGreen } from './nodes';
 import type { RegionResult, ResourceStore } from './resourceStore';
 import { ViewProvider } from './viewProvider';
 
@@ -43,18 +43,32 @@ export class RdsProvider extends ViewProvider<RdsDatabase> {
   }
 
   private databaseNode(d: RdsDatabase): DatabaseNode {
-    return new DatabaseNode(d, this.membersOf(d).length + this.linksOf(d).length + this.deploymentsOf(d).length > 0);
+    return new DatabaseNode(d, this.membersOf(d).length + this.linksOf(d).length + this.deploymentsOf(d).length > 0, this.blueGreenOf(d));
+  }
+
+  /** The DB's part in the listed deployments, and whether Create Blue/Green is offered on it. */
+  private blueGreenOf(db: RdsDatabase): DbBlueGreen {
+    // The AWS bundle is loaded once the store has listed anything.
+    const aws = loadAws();
+    const list = this.store.blueGreen.get(db.region) ?? [];
+    const green = list.length ? aws.greenOf(list, db) : undefined;
+    return {
+      greenOf: green && { blue: aws.blueName(green), deployment: green.name },
+      createRefusal: aws.blueGreenRefusal(db, list)?.message,
+    };
   }
 
   private deploymentsOf(db: RdsDatabase) {
     const list = this.store.blueGreen.get(db.region);
-    // The AWS bundle is loaded once the store has listed anything.
     return list?.length ? loadAws().deploymentsOfDb(list, db) : [];
   }
 
   private blueGreenNodes(db: RdsDatabase, dbKey: string): BlueGreenNode[] {
     const aws = loadAws();
-    return this.deploymentsOf(db).map((d) => new BlueGreenNode(d, aws.blueGreenPhase(d.status), aws.blueGreenStatusLabel(d.status), aws.deploymentRole(d, db), dbKey));
+    return this.deploymentsOf(db).map((d) => {
+      const side = aws.deploymentSide(d, db);
+      return new BlueGreenNode(d, aws.blueGreenPhase(d.status), aws.blueGreenStatusLabel(d.status), side && aws.deploymentSideLabel(side), dbKey);
+    });
   }
 
   private blueGreenDetails(node: BlueGreenNode): DetailNode[] {

@@ -114,7 +114,19 @@ describe('e2e: the views and linking against the sandbox account (moto)', functi
   it('creates a Blue/Green deployment for legacy-mysql from the tree and switches it over', async function () {
     const { page } = wb;
     const rds = pane(page, 'RDS Databases');
+    // Not offered where the preflight refuses at once (goapp-db's master password is managed); its tooltip says why.
+    await rds.getByRole('treeitem', { name: /^goapp-db/ }).first().click({ button: 'right' });
+    const menu = page.locator('.context-view .action-menu-item');
+    await menu.first().waitFor({ state: 'visible', timeout: 30_000 });
+    const offered = await menu.allInnerTexts();
+    assert.ok(offered.some((x) => /Link EC2 Instance/.test(x)), offered.join(' | '));
+    assert.ok(!offered.some((x) => /Create Blue\/Green/.test(x)), offered.join(' | '));
+    await page.keyboard.press('Escape');
     await contextMenu(page, rds, /^legacy-mysql/, 'Create Blue/Green Deployment…');
+    // moto does not implement DescribeDBEngineVersions: the picker says why only the current version is offered.
+    const versionInput = page.locator('.quick-input-widget .quick-input-box input');
+    await page.locator('.quick-input-widget .quick-input-title').filter({ hasText: /Engine version for green/ }).waitFor({ state: 'visible', timeout: 30_000 });
+    assert.match((await versionInput.getAttribute('placeholder')) ?? '', /could not be listed [\s\S]*only its current version is offered/);
     await acceptQuickInput(page, 'pick'); // engine version (moto lists no upgrade targets: the current one)
     await acceptQuickInput(page, 'pick'); // parameter group (the recommended one)
     await acceptQuickInput(page, 'pick'); // instance class (the current one)
@@ -129,12 +141,21 @@ describe('e2e: the views and linking against the sandbox account (moto)', functi
     await bgRow.waitFor({ state: 'visible', timeout: 30_000 });
     await page.mouse.move(900, 600);
     console.log(`    screenshot: ${await screenshot(page, 'sandbox-blue-green')}`);
+    // The green copy says whose green it is.
+    const greenRow = rds.getByRole('treeitem', { name: /^legacy-mysql-green-/ }).first();
+    await greenRow.waitFor({ state: 'visible', timeout: 30_000 });
+    assert.match(await greenRow.innerText(), /green of legacy-mysql/);
     await contextMenu(page, rds, /legacy-mysql-bg-/, 'Switch Over Blue/Green Deployment…');
     await acceptQuickInput(page, 'input'); // the default timeout, 300 s
     await dialog.waitFor({ state: 'visible', timeout: 30_000 });
     assert.match(await dialog.innerText(), /-old1/);
     await dialog.locator('.monaco-button', { hasText: /^Switch Over$/ }).click();
     await waitForNotification(page, /^Switched over/, 120_000);
+    // After it, the deployment shows under the production DB too, as production, not as blue.
+    await expandRow(rds.getByRole('treeitem', { name: /^legacy-mysql,/ }).first());
+    const underProduction = rds.getByRole('treeitem', { name: /legacy-mysql-bg-/ }).filter({ hasText: /production since the switchover/ }).first();
+    await underProduction.waitFor({ state: 'visible', timeout: 30_000 });
+    assert.doesNotMatch(await underProduction.innerText(), /· blue/);
 
     const rdsClient = new RDSClient(clientConfig(sandbox?.moto.endpoint ?? '', 'us-east-1'));
     try {

@@ -6,8 +6,12 @@
  * A link is a pair of security groups on the DB's port, so it works for every engine, as the
  * console's "Set up EC2 connection" does. Only the features that speak the MySQL protocol
  * (schema creation, the MySQL shell, the config quick-fix) are limited to the MySQL family.
+ * Create Blue/Green is offered where its preflight, run on what the listing knows, would not
+ * refuse at once.
  */
 import { t } from '../l10n';
+import { preflightBlueGreen } from './blueGreen/preflight';
+import type { BlueGreenDeployment, BlueGreenRefusalCode } from './blueGreen/types';
 import type { LinkRefusalCode, Refusal } from './link/types';
 import { isMysqlFamily, type Ec2Instance, type RdsDatabase } from './types';
 
@@ -71,4 +75,16 @@ export function pairRefusal(instance: Ec2Instance, db: RdsDatabase, vpcOfDb: str
   }
   const noEndpoint = dbRefusal(db, 'link');
   return noEndpoint && { code: 'noEndpoint', message: noEndpoint.message };
+}
+
+/**
+ * Why Create Blue/Green would be refused at once for this DB, from what the views have listed
+ * (managed master password, backups off, a green or blue side already, a cluster member, the
+ * engine, the state); undefined when the preflight finds nothing. The create command runs the
+ * same preflight again on a fresh read, with what the listing does not show (read replicas).
+ */
+export function blueGreenRefusal(db: RdsDatabase, deployments: readonly BlueGreenDeployment[]): Refusal<BlueGreenRefusalCode> | undefined {
+  const refusals = preflightBlueGreen(db, {}, deployments);
+  if (refusals.length === 0) return undefined;
+  return { code: refusals[0].code, message: refusals.map((r) => r.message).join(' ') };
 }

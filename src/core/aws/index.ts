@@ -8,6 +8,6 @@ export { listDatabases, isModifiable, RDS_PAGE_SIZE } from './rds';
 export * from './link/index';
 export * from './blueGreen/index';
 export { startRegionLoad, startSessionLoad, allSettled, linksOf, type RegionLoad, type RegionService, type SessionLoad, type Settled } from './regionLoad';
-export { assertUsable, dbRefusal, pairRefusal, type DbFeature, type PairRefusalCode } from './capabilities';
+export { assertUsable, blueGreenRefusal, dbRefusal, pairRefusal, type DbFeature, type PairRefusalCode } from './capabilities';
 export * as diagnosis from '../diagnose/index';
 export * from './create/index';

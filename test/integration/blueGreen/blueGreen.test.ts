@@ -29,8 +29,10 @@ import {
   createBlueGreen,
   deleteBlueGreen,
   deploymentRole,
+  deploymentSide,
   deploymentsOfDb,
   describeSwitchover,
+  greenOf,
   listBlueGreenDeployments,
   listInstanceClasses,
   listParameterGroups,
@@ -44,6 +46,7 @@ import {
   type WaitOptions,
   type WaitProgress,
 } from '../../../src/core/aws/blueGreen';
+import { blueGreenRefusal } from '../../../src/core/aws/capabilities';
 import { listDatabases } from '../../../src/core/aws/rds';
 import { AwsSession, type CallInfo } from '../../../src/core/aws/session';
 import type { RdsDatabase } from '../../../src/core/aws/types';
@@ -86,6 +89,8 @@ describe('RDS Blue/Green deployments against moto', function () {
 
   it('refuses goapp-db (managed master password) before calling AWS; moto refuses it too', async () => {
     const goapp = await db('goapp-db');
+    // What the tree decides from the listing alone: the menu does not offer it, and says why.
+    assert.equal(blueGreenRefusal(goapp, [])?.code, 'managedMasterPassword');
     const prepared = await prepareBlueGreen(rds(), goapp);
     assert.deepEqual(prepared.refusals.map((r) => r.code), ['managedMasterPassword']);
     await assert.rejects(createBlueGreen(rds(), prepared.db, { name: 'goapp-upgrade' }), BlueGreenRefusedError);
@@ -150,6 +155,8 @@ describe('RDS Blue/Green deployments against moto', function () {
     assert.equal(deploymentRole(created, green), 'green');
     assert.equal(deploymentRole(created, legacy), 'blue');
     assert.deepEqual(deploymentsOfDb(deployments, green), []);
+    assert.equal(greenOf(deployments, green)?.id, created.id, 'the tree marks it as the green of legacy-mysql');
+    assert.equal(blueGreenRefusal(green, deployments)?.code, 'inDeployment', 'Create Blue/Green is not offered on a green');
   });
 
   it('refuses a second deployment of legacy-mysql, and a taken name (moto would accept both)', async () => {
@@ -195,6 +202,9 @@ describe('RDS Blue/Green deployments against moto', function () {
     const deployments = await listBlueGreenDeployments(rds(), REGION);
     assert.deepEqual(deploymentsOfDb(deployments, old).map((d) => d.id), [created.id]);
     assert.equal(deploymentRole(deployments[0], now as RdsDatabase), 'green');
+    // ...and under the production DB too, where the user looks for it; neither is called blue.
+    assert.deepEqual(deploymentsOfDb(deployments, now as RdsDatabase).map((d) => d.id), [created.id]);
+    assert.deepEqual([deploymentSide(deployments[0], now as RdsDatabase), deploymentSide(deployments[0], old)], ['production', 'oldBlue']);
     created = done as BlueGreenDeployment;
   });
 

@@ -107,4 +107,32 @@ describe('link against moto: link → link again → unlink', function () {
     assert.equal(terminated.refusal?.code, 'instanceGone');
     assert.equal((await groupsNamed('ec2-rds-')).length, 0, 'a refused plan changes nothing');
   });
+  it('two instances share one pair: unlinking one leaves the other linked, the pair kept', async () => {
+    const api = createSdkLinkApi(ec2, rds);
+    const [web, worker] = [ids.instances['goapp-web'], ids.instances['goapp-worker']];
+    const DB = { kind: 'instance' as const, id: 'goapp-db' };
+    const first = await prepareLink(api, { instanceId: web, db: DB });
+    await applyPlan(first.plan, api, fast);
+    const second = await prepareLink(api, { instanceId: worker, db: DB });
+    assert.deepEqual([second.plan.ec2Group?.action, second.plan.rdsGroup?.action], ['reuse', 'reuse'], 'the second link reuses the pair');
+    await applyPlan(second.plan, api, fast);
+    const links = await listLinks(api, await listInstances(ec2, 'us-east-1'), await listDatabases(rds, 'us-east-1'));
+    assert.deepEqual(links.map((l) => l.instance.id).sort(), [web, worker].sort());
+    assert.equal(new Set(links.map((l) => l.ec2Group.id)).size, 1, 'one ec2-rds-N for both');
+
+    const webLink = links.find((l) => l.instance.id === web);
+    assert.ok(webLink);
+    const { plan } = await prepareUnlink(api, webLink);
+    assert.equal(plan.status, 'ready', plan.refusal?.message);
+    assert.deepEqual(plan.deletesGroupIds, [], 'nothing deleted while the worker uses the pair');
+    await applyPlan(plan, api, fast);
+
+    const after = await listLinks(api, await listInstances(ec2, 'us-east-1'), await listDatabases(rds, 'us-east-1'));
+    assert.deepEqual(after.map((l) => l.instance.id), [worker]);
+    assert.ok(!(await primaryEniGroups(web)).includes(webLink.ec2Group.id), 'the web instance no longer holds ec2-rds-N');
+    assert.ok((await primaryEniGroups(worker)).includes(webLink.ec2Group.id));
+    assert.ok((await dbGroups('goapp-db')).includes(webLink.rdsGroup.id));
+    assert.equal((await groupsNamed('ec2-rds-')).length, 1);
+    assert.equal((await groupsNamed('rds-ec2-')).length, 1);
+  });
 });

@@ -1,5 +1,6 @@
 import * as assert from 'node:assert/strict';
-import { dbRefusal, pairRefusal } from '../../../src/core/aws/capabilities';
+import { blueGreenRefusal, dbRefusal, pairRefusal } from '../../../src/core/aws/capabilities';
+import { deployment, sourceDb } from '../blueGreen/builders';
 import { planLink } from '../../../src/core/aws/link/planner';
 import { db, instance, OTHER_VPC, REGION } from '../link/builders';
 
@@ -48,5 +49,17 @@ describe('capabilities: one rule for what can be linked and what needs the MySQL
     const plan = planLink({ instance: other, db: db(), groups: [] });
     assert.equal(plan.status, 'refused');
     assert.equal(plan.refusal?.message, pairRefusal(other, db(), db().vpcId, true)?.message);
+  });
+
+  it('offers Create Blue/Green only where its preflight would not refuse at once, and says why', function () {
+    assert.equal(blueGreenRefusal(sourceDb(), []), undefined);
+    const managed = blueGreenRefusal(sourceDb({ masterUserSecretArn: 'arn:aws:secretsmanager:us-east-1:1:secret:x' }), []);
+    assert.equal(managed?.code, 'managedMasterPassword');
+    assert.match(managed?.message ?? '', /managed in AWS Secrets Manager/);
+    assert.equal(blueGreenRefusal(sourceDb({ backupRetentionPeriod: 0 }), [])?.code, 'backupsOff');
+    const green = sourceDb({ id: 'shop-db-green-abcdef', arn: deployment().targetArn });
+    const asGreen = blueGreenRefusal(green, [deployment()]);
+    assert.equal(asGreen?.code, 'inDeployment');
+    assert.match(asGreen?.message ?? '', /green side of Blue\/Green deployment shop-upgrade/);
   });
 });

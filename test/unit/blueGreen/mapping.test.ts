@@ -6,7 +6,10 @@ import {
   blueGreenStatusLabel,
   blueGreenTaskLabel,
   deploymentRole,
+  deploymentSide,
+  deploymentSideLabel,
   deploymentsOfDb,
+  greenOf,
   toBlueGreenDeployment,
 } from '../../../src/core/aws/blueGreen';
 import { dbArn, deployment, REGION, sourceDb } from './builders';
@@ -83,11 +86,30 @@ describe('Blue/Green mapping', () => {
     assert.deepEqual(deploymentsOfDb([older], sourceDb({ arn: undefined })), []);
   });
 
-  it('after a switchover the deployment belongs to the renamed old DB (AWS reports it as the source)', () => {
+  it('after a switchover the deployment shows under the production DB as well, and neither side is called blue', () => {
     const d = deployment({ status: 'SWITCHOVER_COMPLETED', sourceArn: dbArn('shop-db-old1'), targetArn: dbArn('shop-db') });
-    assert.deepEqual(deploymentsOfDb([d], sourceDb({ id: 'shop-db-old1', arn: dbArn('shop-db-old1') })).length, 1);
-    assert.deepEqual(deploymentsOfDb([d], sourceDb()).length, 0);
-    assert.equal(deploymentRole(d, sourceDb()), 'green');
+    const old = sourceDb({ id: 'shop-db-old1', arn: dbArn('shop-db-old1') });
+    const production = sourceDb();
+    assert.deepEqual(deploymentsOfDb([d], old).length, 1);
+    assert.deepEqual(deploymentsOfDb([d], production).map((x) => x.id), [d.id]);
+    assert.equal(deploymentRole(d, production), 'green');
+    assert.equal(deploymentSide(d, production), 'production');
+    assert.equal(deploymentSide(d, old), 'oldBlue');
+    assert.equal(deploymentSideLabel('production'), 'production since the switchover (was green)');
+    assert.equal(deploymentSideLabel('oldBlue'), 'old blue, replaced by the switchover');
+    // Before it, the green copy has no deployment node of its own, and the sides are plain.
+    const before = deployment();
+    assert.deepEqual(deploymentsOfDb([before], sourceDb({ id: 'shop-db-green-abcdef', arn: dbArn('shop-db-green-abcdef') })), []);
+    assert.equal(deploymentSide(before, production), 'blue');
+  });
+
+  it('knows whose green a DB is, until the switchover', () => {
+    const green = sourceDb({ id: 'shop-db-green-abcdef', arn: dbArn('shop-db-green-abcdef') });
+    const d = deployment();
+    assert.equal(greenOf([d], green)?.id, d.id);
+    assert.equal(greenOf([d], sourceDb()), undefined, 'blue is not a green');
+    assert.equal(greenOf([{ ...d, status: 'SWITCHOVER_COMPLETED' }], green), undefined);
+    assert.equal(greenOf([{ ...d, status: 'DELETING' }], green), undefined);
   });
 
   it('tells blue from green, cluster members included', () => {

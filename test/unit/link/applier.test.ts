@@ -513,6 +513,86 @@ describe('AWS semantics moto gets wrong', () => {
   });
 });
 
+describe('a lost answer the SDK retried: the retry\'s Duplicate or NotFound is our own earlier attempt', () => {
+  const fresh = planLink({ instance: instance(), db: db(), groups: baseGroups() });
+  for (const [index, step] of fresh.steps.entries()) {
+    it(`fresh link, step ${index + 1} (${step.kind}) done, answer lost, retried: the link completes and is valid`, async () => {
+      const aws = FakeAws.from(world());
+      const { plan } = await prepareLink(aws, { instanceId: 'i-web', db: APPDB });
+      aws.failStep(plan, index, 'lostRetried');
+      const result = await applyPlan(plan, aws, fast);
+      assert.equal(result.status, 'applied');
+      const [l] = await currentLinks(aws);
+      assert.deepEqual([l?.ec2Group.name, l?.rdsGroup.name], ['ec2-rds-1', 'rds-ec2-1']);
+      assert.deepEqual(aws.group(l.ec2Group.id)?.egress.map((r) => r.peerGroupId), [l.rdsGroup.id], 'one outbound rule, the default egress gone');
+      assert.equal(aws.groupByName('ec2-rds-2'), undefined, 'no second pair');
+      assert.deepEqual(result.createdGroups, { ec2: l.ec2Group.id, rds: l.rdsGroup.id });
+    });
+  }
+
+  for (const index of [0, 1, 2, 3, 4, 5]) {
+    it(`unlink, step ${index + 1} done, answer lost, retried: the unlink completes`, async () => {
+      const aws = FakeAws.from(world());
+      const initial = aws.snapshot();
+      await link(aws);
+      const { plan } = await prepareUnlink(aws, (await currentLinks(aws))[0]);
+      aws.failStep(plan, index, 'lostRetried');
+      const result = await applyPlan(plan, aws, fast);
+      assert.equal(result.status, 'applied');
+      assert.deepEqual(result.keptGroups, []);
+      assert.deepEqual(aws.snapshot(), initial);
+    });
+  }
+
+  it('a Duplicate on the first attempt is still a failure (someone else took the name)', async () => {
+    const aws = FakeAws.from(world());
+    const { plan } = await prepareLink(aws, { instanceId: 'i-web', db: APPDB });
+    await aws.createSecurityGroup({ name: 'ec2-rds-1', description: 'theirs', vpcId: plan.vpcId ?? '', tags: { 'rds-link:created-by': 'rds-link' } });
+    const err = await expectApplyFailure(applyPlan(plan, aws, { ...fast, dryRun: false }));
+    assert.equal(err.stepIndex, 0);
+    assert.match(err.message, /InvalidGroup|already exists/);
+  });
+
+  it('a retried Duplicate for a group without our tag is not taken for ours', async () => {
+    const aws = FakeAws.from(world());
+    const { plan } = await prepareLink(aws, { instanceId: 'i-web', db: APPDB });
+    // The lost attempt made the group, then someone removed our tag before the retry.
+    aws.failStep(plan, 0, 'lostRetried');
+    const untag = aws.createSecurityGroup.bind(aws);
+    aws.createSecurityGroup = async (input, dryRun) => untag({ ...input, tags: dryRun ? input.tags : {} }, dryRun);
+    const err = await expectApplyFailure(applyPlan(plan, aws, fast));
+    assert.equal(err.stepIndex, 0);
+    assert.equal(err.rollback.complete, false, 'the untagged group is not ours to delete, and it is there');
+    assert.doesNotMatch(err.message, /as it was/);
+  });
+
+  it('says "as it was" only when AWS, described again, is: an undo that answered OK but did not stick is named', async () => {
+    const aws = FakeAws.from(world());
+    await link(aws);
+    const { plan } = await prepareUnlink(aws, (await currentLinks(aws))[0]);
+    aws.failStep(plan, 3, 'rejected');
+    // The undo of step 3 (the inbound rule given back) answers OK, and the rule is not there.
+    aws.failOn('authorizeRules', { kind: 'ignored' });
+    const err = await expectApplyFailure(applyPlan(plan, aws, fast));
+    assert.equal(err.rollback.complete, false);
+    assert.doesNotMatch(err.message, /as it was/);
+    assert.match(err.message, /The rollback did not finish; left behind: rule on sg-new2 not restored/);
+  });
+
+  it('a rollback revokes every rule naming a group before deleting it, and retries the delete', async () => {
+    const aws = FakeAws.from(world());
+    const initial = aws.snapshot();
+    const { plan } = await prepareLink(aws, { instanceId: 'i-web', db: APPDB });
+    aws.failOn('setDatabaseGroups');
+    // The undo of both rules fails: the groups still name each other when their deletes come.
+    aws.failOn('revokeRules', { skip: 2, times: 2 });
+    const err = await expectApplyFailure(applyPlan(plan, aws, fast));
+    assert.ok(err.rollback.complete, err.message);
+    assert.match(err.message, /AWS is as it was\.$/);
+    assert.deepEqual(aws.snapshot(), initial);
+  });
+});
+
 describe('unlink with shared pairs', () => {
   function sharedWorld(): World {
     const pair = consolePair(1);

@@ -55,6 +55,14 @@ export type FaultKind =
   | 'lost'
   /** AWS answers 503 without doing anything. */
   | 'unavailable'
+  /**
+   * The call takes effect, its answer is lost, and the SDK sends it again: the caller gets the
+   * retry's answer (a Duplicate, a NotFound, or success for a call that can be repeated), with
+   * `$metadata.attempts` 2 as the SDK reports it.
+   */
+  | 'lostRetried'
+  /** AWS answers success and changes nothing (an undo that did not stick): only describing tells. */
+  | 'ignored'
   /** The user cancels (`onCancel`) while the call is in flight, after AWS did it; an aborted call never sees the answer. */
   | 'cancelled'
   /** The user cancels while the request is on its way: an aborted call ends before AWS sees it. */
@@ -70,7 +78,7 @@ interface Injection {
 }
 
 export class AwsError extends Error {
-  readonly $metadata: { httpStatusCode?: number };
+  readonly $metadata: { httpStatusCode?: number; attempts?: number };
   /** `status` null: no HTTP answer at all (a timeout). */
   constructor(code: string, message: string, status: number | null = 400) {
     super(message);
@@ -303,6 +311,7 @@ export class FakeAws implements LinkApi {
     const g = this.mustSeeGroup(groupId);
     if (dryRun) throw this.dryRunOk();
     return this.effect('deleteSecurityGroup', () => {
+      if (!this.groups.has(groupId)) throw new AwsError('InvalidGroup.NotFound', `The security group '${groupId}' does not exist`);
       if (g.name === 'default') throw new AwsError('CannotDelete', 'the default group cannot be deleted');
       const onEni = [...this.enis.values()].some((n) => n.groupIds.includes(groupId));
       const onDb = [...this.dbs.values()].some((d) => d.groupIds.includes(groupId));
@@ -407,6 +416,7 @@ export class FakeAws implements LinkApi {
       if (--inj.times <= 0) this.injections.splice(this.injections.indexOf(inj), 1);
       if (inj.kind === 'rejected') throw new AwsError('InjectedFault', `injected failure of ${method}`);
       if (inj.kind === 'unavailable') throw new AwsError('ServiceUnavailable', `injected 503 on ${method}`, 503);
+      if (inj.kind === 'ignored') return undefined as T;
       if (inj.kind === 'cancelled' || inj.kind === 'cancelledBeforeAws') {
         const signal = this.callSignal;
         this.onCancel?.();
@@ -417,6 +427,14 @@ export class FakeAws implements LinkApi {
         throw new CancelledError(`${method} aborted in flight`);
       }
       apply();
+      if (inj.kind === 'lostRetried') {
+        try {
+          return apply();
+        } catch (err) {
+          if (err instanceof AwsError) Object.assign(err.$metadata, { attempts: 2 });
+          throw err;
+        }
+      }
       throw new AwsError('TimeoutError', `injected lost answer of ${method}`, null);
     }
     return apply();

@@ -3,7 +3,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { configureL10n } from '../../../src/core/l10n';
 import { findLinks, linksOfDatabase, linksOfInstance } from '../../../src/core/aws/link/links';
-import { describePlan, planUnlink } from '../../../src/core/aws/link/planner';
+import { planUnlink } from '../../../src/core/aws/link/planner';
+import { describePlan } from '../../../src/core/aws/link/planText';
 import type { LinkedPair, UnlinkPlan, UnlinkState } from '../../../src/core/aws/link/types';
 import type { SecurityGroup } from '../../../src/core/aws/types';
 import { auroraCluster, baseGroups, cidrRule, consolePair, db, eni, instance, withGroup } from './builders';
@@ -156,6 +157,25 @@ describe('planUnlink', () => {
     assert.deepEqual(plan.deletesGroupIds, ['sg-ec2rds1']);
     assert.match(plan.keptGroups[0].reason, /bastion/);
     assert.deepEqual(kinds(plan), ['setInterfaceGroups', 'setDatabaseGroups', 'revoke-ingress', 'revoke-egress', 'delete:ec2-rds-1']);
+  });
+
+  it('the unlink plan says in words what goes, what stays and what changes where, then the steps', () => {
+    const sole = describePlan(planUnlink(linkOf(base), base));
+    const stepsAt = sole.findIndex((l) => /^1\. /.test(l));
+    assert.deepEqual(sole.slice(0, stepsAt), [
+      'i-web will no longer be able to connect to appdb through ec2-rds-1 and rds-ec2-1.',
+      'Groups: ec2-rds-1 and rds-ec2-1 are deleted, since nothing else uses them.',
+      'On the instance: ec2-rds-1 is removed from its network interface; its other groups stay.',
+      'On the database: rds-ec2-1 is removed from its security groups; its other groups stay.',
+      '',
+      'The steps, with the ids AWS will see:',
+    ]);
+    const api = instance({ id: 'i-api', name: 'api', networkInterfaces: [eni('eni-api', 0, ['sg-ec2rds1'])] });
+    const shared = { ...base, instances: [web, api] };
+    const text = describePlan(planUnlink(linkOf(shared), shared)).join('\n');
+    assert.match(text, /Keeps ec2-rds-1: still used by i-api\./);
+    assert.match(text, /On the database: nothing changes; rds-ec2-1 stays for the others that use it\./);
+    assert.doesNotMatch(text, /deleted/);
   });
 
   it('says "not linked" when the pair no longer links them', () => {

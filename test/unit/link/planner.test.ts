@@ -1,6 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { CREATED_BY_TAG, nextFreeNumber, parseGroupName } from '../../../src/core/aws/link/consoleRules';
-import { describePlan, planLink, samePlan } from '../../../src/core/aws/link/planner';
+import { planLink, samePlan } from '../../../src/core/aws/link/planner';
+import { describePlan } from '../../../src/core/aws/link/planText';
 import type { AuthorizeRuleStep, CreateGroupStep, LinkPlan, PlanStep, SetDatabaseGroupsStep, SetInterfaceGroupsStep } from '../../../src/core/aws/link/types';
 import type { Ec2Instance, RdsDatabase, SecurityGroup } from '../../../src/core/aws/types';
 import {
@@ -313,12 +314,24 @@ describe('planLink', () => {
     assert.ok(!samePlan(shown, planLink({ instance: instance(), db: db(), groups: [...baseGroups(), group('sg-x', 'ec2-rds-1')] })));
   });
 
-  it('describes a plan in readable lines, one per step', () => {
+  it('describes a plan in words first (reach, groups, instance, DB), then the steps with their ids', () => {
     const lines = describePlan(planLink({ instance: instance(), db: db(), groups: baseGroups() }));
-    assert.match(lines[0], /web \(i-web\).*appdb.*3306/);
-    assert.equal(lines.length, 1 + FRESH.length);
-    assert.match(lines[1], /^1\. Create security group ec2-rds-1 in vpc-main$/);
-    assert.match(lines[5], /outbound on TCP 3306 to rds-ec2-1 \(new\)/);
+    const stepsAt = lines.findIndex((l) => /^1\. /.test(l));
+    const summary = lines.slice(0, stepsAt);
+    assert.match(summary[0], /^web will be able to connect to appdb on TCP port 3306\. Nothing else is opened/);
+    assert.match(summary[1], /^Groups: two new security groups, ec2-rds-1 for the instance and rds-ec2-1 for the database/);
+    assert.match(summary[2], /^On the instance: ec2-rds-1 is added to its network interface; the groups it has stay\.$/);
+    assert.match(summary[3], /^On the database: rds-ec2-1 is added to its security groups/);
+    // The summary is words: the raw ids wait for the steps.
+    assert.doesNotMatch(summary.join('\n'), /sg-|eni-|vpc-/);
+    assert.equal(lines.length - stepsAt, FRESH.length);
+    assert.match(lines[stepsAt], /^1\. Create security group ec2-rds-1 in vpc-main$/);
+    assert.match(lines[stepsAt + 4], /outbound on TCP 3306 to rds-ec2-1 \(new\)/);
+    assert.match(lines.slice(stepsAt).join('\n'), /eni-web/);
+
+    const reused = describePlan(planLink({ ...withConsolePair(false) }));
+    assert.match(reused.join('\n'), /Groups: the existing pair ec2-rds-1 and rds-ec2-1 is reused; no group is created\./);
+    assert.match(reused.join('\n'), /On the database: nothing changes \(it already holds rds-ec2-1\)\./);
     const linked = describePlan(planLink({ ...withConsolePair(true) }));
     assert.match(linked.join('\n'), /Already linked through ec2-rds-1 and rds-ec2-1/);
   });

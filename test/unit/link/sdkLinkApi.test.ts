@@ -4,6 +4,7 @@ import {
   AuthorizeSecurityGroupIngressCommand,
   CreateSecurityGroupCommand,
   DescribeInstancesCommand,
+  DescribeNetworkInterfacesCommand,
   DescribeSecurityGroupsCommand,
   EC2Client,
   ModifyNetworkInterfaceAttributeCommand,
@@ -110,6 +111,25 @@ describe('SDK LinkApi', () => {
     assert.deepEqual(byId, { GroupIds: ['sg-1'], Filters: undefined });
     assert.deepEqual(byName.Filters, [{ Name: 'vpc-id', Values: ['vpc-1'] }, { Name: 'group-name', Values: ['ec2-rds-*', 'rds-ec2-*'] }]);
     assert.equal(byName.MaxResults, 1000);
+  });
+
+  it('asks for the interfaces of each group with its own single-value filter, and merges them', async () => {
+    const { ec2Mock, api } = setup();
+    // As moto answers: a group-id filter with two values finds nothing (AWS ORs them).
+    ec2Mock.on(DescribeNetworkInterfacesCommand).callsFake((input: { Filters?: { Name?: string; Values?: string[] }[] }) => {
+      const values = input.Filters?.find((f) => f.Name === 'group-id')?.Values ?? [];
+      if (values.length !== 1) return { NetworkInterfaces: [] };
+      const all = [
+        { NetworkInterfaceId: 'eni-web', Groups: [{ GroupId: 'sg-e' }], Attachment: { InstanceId: 'i-web' } },
+        { NetworkInterfaceId: 'eni-api', Groups: [{ GroupId: 'sg-e' }, { GroupId: 'sg-r' }], Attachment: { InstanceId: 'i-api' } },
+        { NetworkInterfaceId: 'eni-rds', Groups: [{ GroupId: 'sg-r' }], RequesterId: 'amazon-rds', Description: 'RDSNetworkInterface' },
+      ];
+      return { NetworkInterfaces: all.filter((n) => n.Groups.some((g) => g.GroupId === values[0])) };
+    });
+    const found = await api.describeInterfaces({ groupIds: ['sg-e', 'sg-r'] });
+    assert.deepEqual(found.map((n) => n.id).sort(), ['eni-api', 'eni-rds', 'eni-web']);
+    const filters = ec2Mock.commandCalls(DescribeNetworkInterfacesCommand).map((c) => c.args[0].input.Filters);
+    assert.deepEqual(filters.sort(), [[{ Name: 'group-id', Values: ['sg-e'] }], [{ Name: 'group-id', Values: ['sg-r'] }]]);
   });
 
   it('reads a cluster, taking its VPC from a member', async () => {

@@ -34,7 +34,11 @@ export {
   blueGreenStatusLabel,
   blueGreenTaskLabel,
   deploymentRole,
+  deploymentSide,
+  deploymentSideLabel,
   deploymentsOfDb,
+  greenOf,
+  type DeploymentSide,
   FAILED_STATUSES,
   toBlueGreenDeployment,
 } from './mapping';

@@ -38,12 +38,16 @@ export function arnResourceType(arn: string | undefined): 'db' | 'cluster' | und
 }
 
 /**
- * The deployments whose blue side is this DB, newest first. After a switchover AWS reports the
- * renamed old DB (…-old1) as the source, so the deployment then shows under that one.
+ * The deployments this DB is the blue side of, newest first; after a switchover also the one
+ * whose green it became. AWS then reports the renamed old DB (…-old1) as the source and the
+ * production DB (green, now under the old name) as the target, so the deployment shows under
+ * both: where the user looks for it, and where its history is.
  */
 export function deploymentsOfDb(deployments: readonly BlueGreenDeployment[], db: RdsDatabase): BlueGreenDeployment[] {
   if (!db.arn) return [];
-  return deployments.filter((d) => d.region === db.region && d.sourceArn === db.arn).sort(newestFirst);
+  return deployments
+    .filter((d) => d.region === db.region && (d.sourceArn === db.arn || (d.status === 'SWITCHOVER_COMPLETED' && d.targetArn === db.arn)))
+    .sort(newestFirst);
 }
 
 /**
@@ -55,6 +59,39 @@ export function deploymentRole(deployment: BlueGreenDeployment, db: RdsDatabase)
   if (deployment.sourceArn === db.arn || deployment.switchoverDetails.some((s) => s.sourceMember === db.arn)) return 'blue';
   if (deployment.targetArn === db.arn || deployment.switchoverDetails.some((s) => s.targetMember === db.arn)) return 'green';
   return undefined;
+}
+
+/**
+ * A DB's side as the user should read it: before a switchover blue or green; after it the old
+ * blue (…-old1, which nothing uses any more) and the production DB (which was green).
+ */
+export type DeploymentSide = 'blue' | 'green' | 'oldBlue' | 'production';
+
+export function deploymentSide(deployment: BlueGreenDeployment, db: RdsDatabase): DeploymentSide | undefined {
+  const role = deploymentRole(deployment, db);
+  if (!role || deployment.status !== 'SWITCHOVER_COMPLETED') return role;
+  return role === 'blue' ? 'oldBlue' : 'production';
+}
+
+export function deploymentSideLabel(side: DeploymentSide): string {
+  switch (side) {
+    case 'blue':
+      return t('blue');
+    case 'green':
+      return t('green');
+    case 'oldBlue':
+      return t('old blue, replaced by the switchover');
+    case 'production':
+      return t('production since the switchover (was green)');
+  }
+}
+
+/**
+ * The deployment whose green this DB is, while it is still green (not switched over, not being
+ * deleted); the tree marks such a DB, since it looks like any other.
+ */
+export function greenOf(deployments: readonly BlueGreenDeployment[], db: RdsDatabase): BlueGreenDeployment | undefined {
+  return deployments.find((d) => d.status !== 'SWITCHOVER_COMPLETED' && d.status !== 'DELETING' && deploymentRole(d, db) === 'green');
 }
 
 export function newestFirst(a: BlueGreenDeployment, b: BlueGreenDeployment): number {

@@ -6,7 +6,8 @@
  */
 import { t } from '../../l10n';
 import { CREATED_BY_TAG, CREATED_BY_VALUE } from '../link/consoleRules';
-import { describePlan, planLink } from '../link/planner';
+import { planLink } from '../link/planner';
+import { describePlan } from '../link/planText';
 import type { LinkPlan, Refusal } from '../link/types';
 import type { Ec2Instance, RdsDatabase, SecurityGroup } from '../types';
 import type { DbSubnetGroupInfo, SubnetGroupOptions } from './network';

@@ -10,9 +10,9 @@ import { t } from '../../l10n';
 import { CancelledError, describeError, isCancellation, isSignalled, toAbortSignal, type CancelSignal } from '../../errors';
 import type { SecurityGroupRule } from '../types';
 import { countingLinkApi, newCallCounts } from './callCounter';
-import { ALLOW_ALL_EGRESS, egressRuleDescription, ingressRuleDescription, isCreatedByUs, pairRule } from './consoleRules';
-import { describeStep } from './planner';
-import type { GroupRef, KeptGroup, LinkApi, PairSide, Plan, PlanStep, RuleText } from './types';
+import { ALLOW_ALL_EGRESS, egressRuleDescription, ingressRuleDescription, isCreatedByUs, pairRule, sameRule } from './consoleRules';
+import { describeStep } from './planText';
+import type { GroupRef, KeptGroup, LinkApi, PairSide, Plan, PlanStep, RuleDirection, RuleText } from './types';
 
 export interface Progress {
   readonly phase: 'dryRun' | 'apply' | 'rollback';
@@ -75,12 +75,15 @@ export interface DryRunReport {
 }
 
 export interface RollbackReport {
-  /** True when everything done was undone (AWS is as it was). */
+  /**
+   * True when everything done was undone and AWS, described again afterwards, was found as it
+   * was before the run (only then does a message say "AWS is as it was").
+   */
   readonly complete: boolean;
   /** What was undone, as sentences, in the order it was undone. */
   readonly undone: readonly string[];
   readonly failures: readonly { readonly action: string; readonly error: string }[];
-  /** What stays behind in AWS because its undo failed. */
+  /** What stays behind in AWS: undos that failed, and what describing AWS again still found. */
   readonly leftovers: readonly string[];
 }
 
@@ -176,6 +179,16 @@ export function isAmbiguousFailure(err: unknown): boolean {
   const status = (err as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
   if (isDenied(err)) return false;
   return status === undefined || status >= 500;
+}
+
+/**
+ * True when the SDK sent the call more than once. An earlier attempt whose answer was lost (a
+ * reset, a timeout, a 500) may have done it, so the last attempt's "Duplicate" or "NotFound" can
+ * be our own doing: the caller checks AWS before calling it a failure.
+ */
+export function wasRetried(err: unknown): boolean {
+  const attempts = (err as { $metadata?: { attempts?: number } } | undefined)?.$metadata?.attempts;
+  return typeof attempts === 'number' && attempts > 1;
 }
 
 /** The API whose calls `signal` aborts, when the API can be aborted (else the API itself). */
@@ -373,21 +386,94 @@ export async function applyPlan(plan: Plan, api: LinkApi, options: ApplyOptions 
         await steady.deleteSecurityGroup(groupId);
         return;
       } catch (err) {
+        // The retry of a delete whose answer was lost finds the group gone: our delete did it.
+        if (awsErrorCode(err) === 'InvalidGroup.NotFound' && (attempt > 0 || wasRetried(err))) return;
         if (attempt >= delays.length || awsErrorCode(err) !== 'DependencyViolation' || (stopWhenCancelled && cancelled())) throw err;
         await sleep(delays[attempt]);
       }
     }
   };
 
+  /**
+   * Deletes a group this run created. AWS refuses to delete a group that a rule names, so every
+   * rule that refers to it goes first, on both sides (its own rules to the peer, and the rules
+   * of the VPC's groups that name it); only rules made since it exists can name it.
+   */
+  const deleteCreatedGroup = async (groupId: string, vpcId: string): Promise<void> => {
+    const groups = await steady.describeSecurityGroups({ vpcId });
+    for (const g of groups) {
+      for (const direction of ['ingress', 'egress'] as const) {
+        const naming = g[direction].filter((r) => r.peerGroupId === groupId);
+        if (naming.length) await revokeIfThere(direction, g.id, naming);
+      }
+    }
+    await deleteGroup(groupId);
+  };
+
+  /** Revokes rules, taking "not found" for done (an undo may find AWS never added them). */
+  const revokeIfThere = async (direction: RuleDirection, groupId: string, rules: readonly SecurityGroupRule[]): Promise<void> => {
+    try {
+      await steady.revokeRules(direction, groupId, rules);
+    } catch (err) {
+      if (awsErrorCode(err) !== 'InvalidPermission.NotFound') throw err;
+    }
+  };
+
+  /** Whether `group` holds each of `rules` (`present`), or none of them (`!present`). */
+  const rulesAre = async (present: boolean, direction: RuleDirection, groupId: string, rules: readonly SecurityGroupRule[], via = live): Promise<boolean> => {
+    const [g] = await via.describeSecurityGroups({ groupIds: [groupId] });
+    if (!g) return !present;
+    return rules.every((r) => g[direction].some((x) => sameRule(x, r)) === present);
+  };
+
+  /**
+   * A retried call answered `code` (Duplicate, NotFound): that is a failure only if AWS does not
+   * show what the call was for. `done` describes AWS again and says whether it does.
+   */
+  const earlierAttemptDidIt = async (err: unknown, code: string, done: () => Promise<boolean>): Promise<boolean> =>
+    wasRetried(err) && awsErrorCode(err) === code && (await done());
+
+  /** Revokes; a retry's NotFound is fine when the rules are indeed gone. */
+  const revokeAfterRetry = async (direction: RuleDirection, groupId: string, rules: readonly SecurityGroupRule[]): Promise<void> => {
+    try {
+      await live.revokeRules(direction, groupId, rules);
+    } catch (err) {
+      if (!(await earlierAttemptDidIt(err, 'InvalidPermission.NotFound', () => rulesAre(false, direction, groupId, rules)))) throw err;
+    }
+  };
+
+  /** Authorizes; a retry's Duplicate is fine when the rules are indeed there. */
+  const authorizeAfterRetry = async (direction: RuleDirection, groupId: string, rules: readonly SecurityGroupRule[]): Promise<void> => {
+    try {
+      await live.authorizeRules(direction, groupId, rules);
+    } catch (err) {
+      if (!(await earlierAttemptDidIt(err, 'InvalidPermission.Duplicate', () => rulesAre(true, direction, groupId, rules)))) throw err;
+    }
+  };
+
   const runStep = async (step: PlanStep): Promise<void> => {
     switch (step.kind) {
       case 'createGroup': {
-        const id = await live.createSecurityGroup({ name: step.name, description: step.description, vpcId: step.vpcId, tags: step.tags });
+        let id: string;
+        try {
+          id = await live.createSecurityGroup({ name: step.name, description: step.description, vpcId: step.vpcId, tags: step.tags });
+        } catch (err) {
+          // The answer to our first attempt was lost and the retry met the group it made: the
+          // group of that name in that VPC with our tag is ours.
+          let ours: string | undefined;
+          const found = await earlierAttemptDidIt(err, 'InvalidGroup.Duplicate', async () => {
+            const named = (await live.describeSecurityGroups({ vpcId: step.vpcId, groupNames: [step.name] })).filter(isCreatedByUs);
+            ours = named.length === 1 ? named[0].id : undefined;
+            return !!ours;
+          });
+          if (!found || !ours) throw err;
+          id = ours;
+        }
         created[step.side] = id;
         undo.push({
           action: t('deleted the new group {0} ({1})', step.name, id),
           leftover: t('security group {0} ({1})', step.name, id),
-          run: () => deleteGroup(id),
+          run: () => deleteCreatedGroup(id, step.vpcId),
         });
         return;
       }
@@ -404,7 +490,7 @@ export async function applyPlan(plan: Plan, api: LinkApi, options: ApplyOptions 
         }
         const rules = egressOf.get(id) ?? [ALLOW_ALL_EGRESS];
         if (rules.length === 0) return;
-        await whenVisible(touchesNew(step.group), () => live.revokeRules('egress', id, rules));
+        await whenVisible(touchesNew(step.group), () => revokeAfterRetry('egress', id, rules));
         // A group this run created is deleted on rollback: no need to give it its egress back.
         if (step.group.kind === 'existing') {
           undo.push({
@@ -419,7 +505,7 @@ export async function applyPlan(plan: Plan, api: LinkApi, options: ApplyOptions 
         const id = resolve(step.group);
         const peer = resolve(step.peer);
         const rule = pairRule(step.port, peer, ruleText(step.description, peer));
-        await whenVisible(touchesNew(step.group, step.peer), () => live.authorizeRules(step.direction, id, [rule]));
+        await whenVisible(touchesNew(step.group, step.peer), () => authorizeAfterRetry(step.direction, id, [rule]));
         undo.push({
           action: t('revoked the new rule on {0}', id),
           leftover: t('rule on {0} (TCP {1} {2} {3})', id, step.port, step.direction === 'egress' ? '→' : '←', peer),
@@ -429,7 +515,7 @@ export async function applyPlan(plan: Plan, api: LinkApi, options: ApplyOptions 
       }
       case 'revokeRule': {
         const id = step.group.id;
-        await live.revokeRules(step.direction, id, [step.rule]);
+        await revokeAfterRetry(step.direction, id, [step.rule]);
         undo.push({
           action: t('restored the revoked rule on {0}', id),
           leftover: t('rule on {0} not restored', id),
@@ -487,7 +573,7 @@ export async function applyPlan(plan: Plan, api: LinkApi, options: ApplyOptions 
           leftover: t('security group {0} may exist', step.name),
           run: async () => {
             const found = await steady.describeSecurityGroups({ vpcId: step.vpcId, groupNames: [step.name] });
-            for (const g of found.filter(isCreatedByUs)) await deleteGroup(g.id);
+            for (const g of found.filter(isCreatedByUs)) await deleteCreatedGroup(g.id, step.vpcId);
           },
         };
       case 'authorizeRule': {
@@ -526,6 +612,55 @@ export async function applyPlan(plan: Plan, api: LinkApi, options: ApplyOptions 
     }
   };
 
+  /**
+   * Describes AWS again after a rollback and says, as sentences, what still differs from before
+   * the run: a group the run created, an interface's or the DB's groups, a rule added or revoked.
+   */
+  const stillChanged = async (): Promise<string[]> => {
+    const found: string[] = [];
+    const sameSet = (a: readonly string[], b: readonly string[]): boolean => a.length === b.length && a.every((x) => b.includes(x));
+    for (const step of [...plan.steps].reverse()) {
+      switch (step.kind) {
+        case 'createGroup': {
+          // The name was free when the plan was made: any group of that name is new since.
+          const left = await steady.describeSecurityGroups({ vpcId: step.vpcId, groupNames: [step.name] });
+          for (const g of left) found.push(t('security group {0} ({1})', g.name, g.id));
+          break;
+        }
+        case 'setInterfaceGroups': {
+          const inst = await steady.describeInstance(step.instanceId);
+          const now = inst?.networkInterfaces.find((n) => n.id === step.interfaceId)?.securityGroupIds;
+          if (now && !sameSet(now, step.previous)) found.push(t('interface {0} has groups {1} instead of {2}', step.interfaceId, now.join(', '), step.previous.join(', ')));
+          break;
+        }
+        case 'setDatabaseGroups': {
+          const now = (await steady.describeDatabase(step.target))?.securityGroupIds;
+          if (now && !sameSet(now, step.previous)) found.push(t('{0} has groups {1} instead of {2}', step.target.id, now.join(', '), step.previous.join(', ')));
+          break;
+        }
+        case 'revokeRule':
+          if (!(await rulesAre(true, step.direction, step.group.id, [step.rule], steady))) found.push(t('rule on {0} not restored', step.group.id));
+          break;
+        case 'authorizeRule':
+          // A rule on a group the run created goes with the group (checked above).
+          if (step.group.kind === 'existing' && step.peer.kind === 'existing') {
+            const rule = pairRule(step.port, step.peer.id);
+            if (!(await rulesAre(false, step.direction, step.group.id, [rule], steady))) found.push(t('rule on {0} (TCP {1} {2} {3})', step.group.id, step.port, step.direction === 'egress' ? '→' : '←', step.peer.id));
+          }
+          break;
+        case 'revokeDefaultEgress':
+          if (step.group.kind === 'existing') {
+            const rules = egressOf.get(step.group.id) ?? [];
+            if (rules.length && !(await rulesAre(true, 'egress', step.group.id, rules, steady))) found.push(t('outbound rules of {0} not restored', step.group.id));
+          }
+          break;
+        case 'deleteGroup':
+          break;
+      }
+    }
+    return found;
+  };
+
   const rollback = async (failed?: { step: PlanStep; err: unknown }): Promise<RollbackReport> => {
     const entries = [...undo].reverse();
     if (failed && isAmbiguousFailure(failed.err)) {
@@ -545,7 +680,13 @@ export async function applyPlan(plan: Plan, api: LinkApi, options: ApplyOptions 
         leftovers.push(entry.leftover);
       }
     }
-    return { complete: failures.length === 0, undone, failures, leftovers };
+    // "As it was" is said only once AWS, described again, shows it.
+    try {
+      const found = await stillChanged();
+      return { complete: found.length === 0, undone, failures, leftovers: found };
+    } catch (err) {
+      return { complete: false, undone, failures, leftovers: [...leftovers, t('AWS could not be described again to check the rollback ({0})', describeError(err))] };
+    }
   };
 
   /** Undoes what was done; resolves never: throws the cancel, or a failure when the undo did not finish. */

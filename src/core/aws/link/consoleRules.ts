@@ -56,6 +56,17 @@ export function pairRule(port: number, peerGroupId: string, description?: string
   return { protocol: 'tcp', fromPort: port, toPort: port, peerGroupId, cidrs: [], ipv6Cidrs: [], prefixListIds: [], description };
 }
 
+/**
+ * Whether two rules allow the same traffic (EC2's identity of a rule; the description is not
+ * part of it, which is why re-adding a rule with another description is a Duplicate).
+ */
+export function sameRule(a: SecurityGroupRule, b: SecurityGroupRule): boolean {
+  const all = a.protocol === '-1';
+  const key = (r: SecurityGroupRule) =>
+    JSON.stringify([r.protocol, all ? null : r.fromPort ?? null, all ? null : r.toPort ?? null, r.peerGroupId ?? null, [...r.cidrs].sort(), [...r.ipv6Cidrs].sort(), [...r.prefixListIds].sort()]);
+  return key(a) === key(b);
+}
+
 /** The rule a new VPC group is born with. */
 export const ALLOW_ALL_EGRESS: SecurityGroupRule = { protocol: '-1', cidrs: ['0.0.0.0/0'], ipv6Cidrs: [], prefixListIds: [] };
 

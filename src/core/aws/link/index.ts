@@ -57,8 +57,6 @@ export {
   DEFAULT_GROUPS_PER_INTERFACE,
   dbTargetOf,
   dbVpcId,
-  describePlan,
-  describeStep,
   isDbModifiable,
   planLink,
   planUnlink,
@@ -68,6 +66,7 @@ export {
   type LinkLimits,
   type UnlinkOptions,
 } from './planner';
+export { describePlan, describeStep } from './planText';
 export { findLinks, linkKey, linksOfDatabase, linksOfInstance } from './links';
 export {
   ApplyCancelledError,

@@ -5,7 +5,7 @@
  */
 import { t } from '../../l10n';
 import { pairRefusal } from '../capabilities';
-import type { Ec2Instance, NetworkInterface, RdsDatabase, SecurityGroup, SecurityGroupRule } from '../types';
+import type { Ec2Instance, NetworkInterface, RdsDatabase, SecurityGroup } from '../types';
 import {
   createdByTags,
   findValidPairs,
@@ -398,81 +398,4 @@ function dedupeTargets(dbs: readonly RdsDatabase[]): RdsDatabase[] {
     out.push(d);
   }
   return out;
-}
-
-// ---------------------------------------------------------------------------------------------
-// Human-readable summaries (the VS Code layer shows these in the confirm dialog or a preview).
-
-function refLabel(ref: GroupRef): string {
-  return ref.kind === 'new' ? t('{0} (new)', ref.name) : ref.name === ref.id ? ref.id : `${ref.name} (${ref.id})`;
-}
-
-function ruleLabel(rule: SecurityGroupRule): string {
-  const ports = rule.fromPort === undefined ? t('all ports') : rule.fromPort === rule.toPort ? `${rule.protocol} ${rule.fromPort}` : `${rule.protocol} ${rule.fromPort}-${rule.toPort}`;
-  const peer = rule.peerGroupId ?? [...rule.cidrs, ...rule.ipv6Cidrs, ...rule.prefixListIds].join(', ');
-  return `${ports} ${peer}`;
-}
-
-/** One line per step, for the plan preview. */
-export function describeStep(step: PlanStep): string {
-  switch (step.kind) {
-    case 'createGroup':
-      return t('Create security group {0} in {1}', step.name, step.vpcId);
-    case 'revokeDefaultEgress':
-      return t('Remove the default allow-all outbound rule of {0}', refLabel(step.group));
-    case 'authorizeRule':
-      return step.direction === 'egress'
-        ? t('Allow {0} outbound on TCP {1} to {2}', refLabel(step.group), step.port, refLabel(step.peer))
-        : t('Allow {0} inbound on TCP {1} from {2}', refLabel(step.group), step.port, refLabel(step.peer));
-    case 'revokeRule':
-      return step.direction === 'egress'
-        ? t('Revoke the outbound rule {0} of {1}', ruleLabel(step.rule), refLabel(step.group))
-        : t('Revoke the inbound rule {0} of {1}', ruleLabel(step.rule), refLabel(step.group));
-    case 'setInterfaceGroups':
-      return t('Set the groups of network interface {0} (instance {1}) to {2}', step.interfaceId, step.instanceId, step.next.map(refLabel).join(', ') || t('none'));
-    case 'setDatabaseGroups':
-      return step.target.kind === 'cluster'
-        ? t('Set the groups of Aurora cluster {0} to {1}', step.target.id, step.next.map(refLabel).join(', '))
-        : t('Set the groups of DB instance {0} to {1}', step.target.id, step.next.map(refLabel).join(', '));
-    case 'deleteGroup':
-      return t('Delete security group {0}', refLabel(step.group));
-  }
-}
-
-function describeFallback(f: DefaultGroupFallback): string {
-  const where = f.resource.kind === 'interface'
-    ? t('network interface {0} (instance {1})', f.resource.id, f.resource.instanceId)
-    : f.resource.target.kind === 'cluster'
-      ? t('Aurora cluster {0}', f.resource.target.id)
-      : t('DB instance {0}', f.resource.target.id);
-  const group = (g: { id: string; name: string }): string => `${g.name} (${g.id})`;
-  return t(
-    'Warning: {0} is the only security group of {1}. AWS requires one, so the VPC\'s default group {2} takes its place, and it may allow more than {0} did (by default it admits all traffic from anything that holds it, and all outbound traffic). Check its rules, or add a group of your own first.',
-    group(f.removed),
-    where,
-    group(f.fallback),
-  );
-}
-
-/** The plan as lines a person can read before confirming. */
-export function describePlan(plan: LinkPlan | UnlinkPlan): string[] {
-  if (plan.kind === 'link') {
-    if (plan.status === 'refused') return [plan.refusal?.message ?? t('The link was refused.')];
-    const head = [
-      t('Link instance {0} to database {1} on port {2} in {3}.', plan.instanceName ? `${plan.instanceName} (${plan.instanceId})` : plan.instanceId, plan.dbId, plan.port ?? '?', plan.vpcId ?? '?'),
-    ];
-    if (plan.status === 'alreadyLinked') {
-      return [...head, t('Already linked through {0} and {1}: nothing to change.', plan.ec2Group?.name ?? '', plan.rdsGroup?.name ?? '')];
-    }
-    const reuse = plan.reusedGroupIds.length ? [t('Reuses the existing groups {0} and {1}.', plan.ec2Group?.name ?? '', plan.rdsGroup?.name ?? '')] : [];
-    return [...head, ...reuse, ...plan.steps.map((s, i) => `${i + 1}. ${describeStep(s)}`)];
-  }
-  if (plan.status !== 'ready') return [plan.refusal?.message ?? t('Nothing to unlink.')];
-  return [
-    t('Unlink instance {0} from database {1} ({2} / {3}).', plan.instanceId, plan.dbTarget.id, plan.ec2Group.name, plan.rdsGroup.name),
-    ...plan.sideEffects,
-    ...plan.defaultGroupFallbacks.map(describeFallback),
-    ...plan.steps.map((s, i) => `${i + 1}. ${describeStep(s)}`),
-    ...plan.keptGroups.map((k) => t('Keeps {0}: {1}.', k.name, k.reason)),
-  ];
 }

@@ -13,6 +13,7 @@ import {
   type EC2Client,
   type Filter,
   type IpPermission,
+  type NetworkInterface,
   type SecurityGroup as SdkSecurityGroup,
 } from '@aws-sdk/client-ec2';
 import {
@@ -82,6 +83,17 @@ export function toIpPermission(rule: SecurityGroupRule): IpPermission {
   if (rule.ipv6Cidrs.length) p.Ipv6Ranges = rule.ipv6Cidrs.map((c) => ({ CidrIpv6: c, Description: d }));
   if (rule.prefixListIds.length) p.PrefixListIds = rule.prefixListIds.map((id) => ({ PrefixListId: id, Description: d }));
   return p;
+}
+
+function toInterfaceUse(n: NetworkInterface): InterfaceUse {
+  return {
+    id: n.NetworkInterfaceId ?? '',
+    groupIds: (n.Groups ?? []).map((g) => g.GroupId ?? '').filter(Boolean),
+    instanceId: n.Attachment?.InstanceId,
+    requesterManaged: n.RequesterManaged,
+    requesterId: n.RequesterId,
+    description: n.Description,
+  };
 }
 
 function notFound(err: unknown): boolean {
@@ -156,22 +168,21 @@ export function createSdkLinkApi(ec2: EC2Client, rds: RDSClient): LinkApi {
     },
 
     async describeInterfaces(filter) {
-      if (filter.groupIds.length === 0) return [];
-      const out: InterfaceUse[] = [];
-      const input = { Filters: [{ Name: 'group-id', Values: [...filter.groupIds] }] };
-      for await (const page of paginateDescribeNetworkInterfaces({ client: ec2, pageSize: PAGE_SIZE }, input)) {
-        for (const n of page.NetworkInterfaces ?? []) {
-          out.push({
-            id: n.NetworkInterfaceId ?? '',
-            groupIds: (n.Groups ?? []).map((g) => g.GroupId ?? '').filter(Boolean),
-            instanceId: n.Attachment?.InstanceId,
-            requesterManaged: n.RequesterManaged,
-            requesterId: n.RequesterId,
-            description: n.Description,
-          });
-        }
-      }
-      return out;
+      // One single-value group-id filter per group: AWS ORs the values of one filter, moto
+      // answers nothing for two, and "is this group still used" must not depend on which.
+      const byId = new Map<string, InterfaceUse>();
+      const pages = await Promise.all(
+        [...new Set(filter.groupIds)].map(async (groupId) => {
+          const out: InterfaceUse[] = [];
+          const input = { Filters: [{ Name: 'group-id', Values: [groupId] }] };
+          for await (const page of paginateDescribeNetworkInterfaces({ client: ec2, pageSize: PAGE_SIZE }, input)) {
+            for (const n of page.NetworkInterfaces ?? []) out.push(toInterfaceUse(n));
+          }
+          return out;
+        }),
+      );
+      for (const n of pages.flat()) byId.set(n.id, n);
+      return [...byId.values()];
     },
 
     async createSecurityGroup(input, dryRun) {

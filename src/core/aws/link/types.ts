@@ -255,7 +255,7 @@ export interface LinkApi {
   describeDatabases(): Promise<RdsDatabase[]>;
   /** Groups matching every given filter; names may end in `*`. */
   describeSecurityGroups(filter: SecurityGroupFilter): Promise<SecurityGroup[]>;
-  /** Interfaces holding any of the groups. */
+  /** Interfaces holding any of the groups (each group asked on its own: see createSdkLinkApi). */
   describeInterfaces(filter: { readonly groupIds: readonly string[] }): Promise<InterfaceUse[]>;
 
   /** Returns the new group's id ('' on a dry run that was allowed and therefore threw). */
