@@ -41,6 +41,7 @@ export {
   type GoBuildResult,
   type BuildDiagnostic,
 } from './build';
+export { checkHealth, httpGetOver, type HealthGateOptions, type HttpAnswer } from './health';
 export { ReleaseLayout, envFileText, shellQuote, systemdUnitText, type LayoutOptions, type UnitOptions } from './releases';
 export {
   planDeploy,
