@@ -41,6 +41,7 @@ const vscode = {
   workspace: {
     getConfiguration: () => ({ get: (_k, d) => d, inspect: () => undefined, update: async () => {} }),
     onDidChangeConfiguration: event, onDidChangeTextDocument: event, onDidCloseTextDocument: event, onDidOpenTextDocument: event,
+    registerTextDocumentContentProvider: noop,
     textDocuments: [], workspaceFolders: [],
   },
   languages: { registerCodeActionsProvider: noop, createDiagnosticCollection: () => ({ set() {}, delete() {}, clear() {}, dispose() {} }) },
