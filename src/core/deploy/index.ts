@@ -42,6 +42,7 @@ export {
   type BuildDiagnostic,
 } from './build';
 export { checkHealth, httpGetOver, type HealthGateOptions, type HttpAnswer } from './health';
+export { SshDeployExecutor, type SshExecutorOptions } from './sshExecutor';
 export { ReleaseLayout, envFileText, shellQuote, systemdUnitText, type LayoutOptions, type UnitOptions } from './releases';
 export {
   planDeploy,

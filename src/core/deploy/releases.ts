@@ -13,6 +13,7 @@
  * (fail at once if sudo wants a password, never hang) or nothing when logged in as root.
  */
 import { randomBytes } from 'node:crypto';
+import * as path from 'node:path';
 
 /** POSIX single-quoting: safe for any string in sh, dash and bash. */
 export function shellQuote(s: string): string {
@@ -44,10 +45,12 @@ export class ReleaseLayout {
   readonly unitFile: string;
   readonly binary: string;
   private readonly sudo: string;
+  private readonly root: string;
 
   constructor(options: LayoutOptions) {
     if (!SERVICE.test(options.service)) throw new Error(`Not a service name: ${JSON.stringify(options.service)}`);
     const root = options.root ?? '';
+    this.root = root;
     this.service = options.service;
     this.base = `${root}/opt/${options.service}`;
     this.releasesDir = `${this.base}/releases`;
@@ -72,13 +75,13 @@ export class ReleaseLayout {
 
   /** Where the upload goes first (the login user's, no root needed): a fresh folder under /tmp. */
   stagingDir(release: string): string {
-    return `/tmp/rds-link-${this.service}-${release}`;
+    return `${this.root}/tmp/rds-link-${this.service}-${release}`;
   }
 
   /** Run as the login user before the SFTP upload. */
   prepareStagingCommand(release: string): string {
     const dir = shellQuote(this.stagingDir(release));
-    return `rm -rf ${dir} && mkdir -m 700 ${dir}`;
+    return `rm -rf ${dir} && mkdir -p ${shellQuote(path.posix.dirname(this.stagingDir(release)))} && mkdir -m 700 ${dir}`;
   }
 
   /** The system user the service runs as (made once, no login, no home). */
