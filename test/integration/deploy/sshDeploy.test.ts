@@ -22,15 +22,16 @@ import { buildSandboxApp } from '../support/goapp';
 const PASSWORD = 'dep1oy-Secret_pw';
 const HEALTH: HealthCheck = { path: '/healthz', timeoutSeconds: 5, retries: 40, intervalSeconds: 0 };
 
-// The stand-in for `systemctl restart goapp`: stop the old process, refuse to start a release
-// marked broken (the test's way to make one host fail), start the new one.
+// The stand-in for `systemctl restart goapp`: stop the old process, start the new one. A release
+// marked broken (the test's way to make one host fail) starts with a wrong DB password, so its
+// /healthz answers 503: it runs, but not against its database.
 const SUPERVISOR = `#!/bin/sh
 root=$1
 pidf=$root/app.pid
 if [ -f "$pidf" ]; then pid=$(cat "$pidf"); kill "$pid" 2>/dev/null; while kill -0 "$pid" 2>/dev/null; do sleep 0.05; done; fi
 cd "$root/opt/goapp/current" || exit 1
-[ -f "$root/broken-$(basename "$(pwd -P)")" ] && { echo "release marked broken" >&2; exit 1; }
 set -a; . "$root/etc/goapp/env"; set +a
+[ -f "$root/broken-$(basename "$(pwd -P)")" ] && DB_PASSWORD=wrong-on-purpose
 nohup ./goapp >"$root/app.log" 2>&1 </dev/null &
 echo $! > "$pidf"
 `;
@@ -119,7 +120,7 @@ describe('deploy over SSH to test hosts (real sandbox app, real sshd, real Maria
     fs.writeFileSync(path.join(roots.get('i-host3') ?? '', `broken-${release}`), '');
     const { outcome } = await deploy(ids, 'v2', { kind: 'rolling', batch: { count: 1 }, onFailure: 'keep' }, release);
     assert.equal(outcome.result, 'failed');
-    assert.match(outcome.failure ?? '', /i-host3: .*release marked broken/);
+    assert.equal(outcome.failure, 'i-host3: GET /healthz answered 503');
     assert.deepEqual(
       outcome.instances.map((i) => [i.instanceId, i.state, i.release]),
       [['i-host1', 'deployed', release], ['i-host2', 'deployed', release], ['i-host3', 'rolledBack', before], ['i-host4', 'untouched', undefined]],
@@ -135,6 +136,21 @@ describe('deploy over SSH to test hosts (real sandbox app, real sshd, real Maria
     } finally {
       await s.close();
     }
+  });
+
+  it('Canary that fails health on the canary: the canary rolls back, nobody else is touched', async () => {
+    const ids = ['i-host1', 'i-host2', 'i-host3'];
+    const current = (id: string) => fs.readlinkSync(layoutFor(id).current);
+    const before = ids.map(current);
+    const release = releaseName('v1');
+    fs.writeFileSync(path.join(roots.get('i-host1') ?? '', `broken-${release}`), '');
+    const { outcome } = await deploy(ids, 'v1', { kind: 'canary', canary: { count: 1 }, bakeSeconds: 1, batch: { count: 2 }, onFailure: 'rollback' }, release);
+    assert.equal(outcome.result, 'failed');
+    assert.equal(outcome.failure, 'i-host1: GET /healthz answered 503');
+    assert.deepEqual(outcome.instances.map((i) => [i.instanceId, i.state]), [['i-host1', 'rolledBack'], ['i-host2', 'untouched'], ['i-host3', 'untouched']]);
+    assert.deepEqual(ids.map(current), before);
+    for (const id of ['i-host2', 'i-host3']) assert.equal(fs.existsSync(layoutFor(id).releaseDir(release)), false, `${id} got no upload`);
+    assert.equal((await versionServed('i-host1')).version, 'v2', 'the canary serves its previous release again');
   });
 
   /** GET /healthz on the host's own 127.0.0.1:8080, through SSH. */
