@@ -7,17 +7,23 @@
  * activate: switch `current`, restart, prune old releases (the previous one is kept);
  * health:   GET <health path> on 127.0.0.1:<port> through forwardOut;
  * rollback: switch `current` back, restart.
+ *
+ * With `rollbackTo`, the run moves instances to an older release they still keep (a rollback
+ * deployment, same strategy and health gate): nothing is uploaded, nothing is pruned.
  */
 import * as path from 'node:path';
 import type { SshSession } from '../instance/sshSession';
 import { t } from '../l10n';
 import type { HealthCheck } from './deployFile';
 import { checkHealth } from './health';
-import { envFileText, type ReleaseLayout } from './releases';
+import { envFileText, shellQuote, type ReleaseLayout } from './releases';
 import type { DeployExecutor, HealthResult } from './strategy';
 
 export interface SshExecutorOptions {
+  /** The release to run: a new one (uploaded), or with rollbackTo a kept one. */
   readonly release: string;
+  /** `release` is already on the instances (a rollback deployment): only switch and restart. */
+  readonly rollbackTo?: boolean;
   /** The SSH session to an instance (opened once per instance, closed by close()). */
   readonly openSession: (instanceId: string) => Promise<SshSession>;
   readonly layoutFor: (instanceId: string) => ReleaseLayout;
@@ -83,6 +89,10 @@ export class SshDeployExecutor implements DeployExecutor {
     const layout = this.o.layoutFor(id);
     const release = this.o.release;
     const previous = (await this.run(id, t('reading the current release'), layout.currentReleaseCommand())).trim() || undefined;
+    if (this.o.rollbackTo) {
+      await this.run(id, t('checking that {0} is kept', release), `test -d ${shellQuote(layout.releaseDir(release))} || { echo ${shellQuote(t('release {0} is not kept on this instance', release))} >&2; exit 3; }`);
+      return previous ? { previous } : {};
+    }
     await this.run(id, t('preparing the upload'), layout.prepareStagingCommand(release));
     await this.put(id, this.o.binaryFor(id), `${layout.stagingDir(release)}/${layout.binary}`, 0o755);
     for (const f of this.o.files) await this.put(id, f.local, `${layout.stagingDir(release)}/${f.name}`, 0o644);
@@ -96,7 +106,7 @@ export class SshDeployExecutor implements DeployExecutor {
     const layout = this.o.layoutFor(id);
     await this.run(id, t('switching to {0}', this.o.release), layout.asRoot(layout.switchScript(this.o.release)));
     await this.run(id, t('restarting the service'), layout.restartCommand(this.o.restartCommand(id)));
-    await this.prune(id, this.previous.get(id));
+    if (!this.o.rollbackTo) await this.prune(id, this.previous.get(id));
   }
 
   async health(id: string): Promise<HealthResult> {

@@ -79,9 +79,12 @@ describe('deploy over SSH to test hosts (real sandbox app, real sshd, real Maria
     return h;
   };
 
-  async function deploy(ids: string[], version: 'v1' | 'v2', strategy: Parameters<typeof planDeploy>[0], release = releaseName(version)): Promise<{ outcome: DeployOutcome; release: string }> {
+  let firstRelease = '';
+
+  async function deploy(ids: string[], version: 'v1' | 'v2', strategy: Parameters<typeof planDeploy>[0], release = releaseName(version), rollbackTo = false): Promise<{ outcome: DeployOutcome; release: string }> {
     const ex = new SshDeployExecutor({
       release,
+      rollbackTo,
       openSession: (id) => openSshSession(accessTo(hostOf(id))),
       layoutFor,
       binaryFor: () => binaries[version],
@@ -102,6 +105,7 @@ describe('deploy over SSH to test hosts (real sandbox app, real sshd, real Maria
   it('Big Bang to 3 hosts: each runs the new release and answers /healthz 200 from MariaDB', async () => {
     const ids = ['i-host1', 'i-host2', 'i-host3'];
     const { outcome, release } = await deploy(ids, 'v1', { kind: 'bigBang', onFailure: 'rollback' });
+    firstRelease = release;
     assert.equal(outcome.result, 'succeeded', JSON.stringify(outcome));
     assert.deepEqual(outcome.instances.map((i) => [i.instanceId, i.state, i.release]), ids.map((id) => [id, 'deployed', release]));
     for (const id of ids) {
@@ -151,6 +155,18 @@ describe('deploy over SSH to test hosts (real sandbox app, real sshd, real Maria
     assert.deepEqual(ids.map(current), before);
     for (const id of ['i-host2', 'i-host3']) assert.equal(fs.existsSync(layoutFor(id).releaseDir(release)), false, `${id} got no upload`);
     assert.equal((await versionServed('i-host1')).version, 'v2', 'the canary serves its previous release again');
+  });
+
+  it('a rollback deployment moves hosts back to a kept release, with the health gate, uploading nothing', async () => {
+    const ids = ['i-host1', 'i-host2'];
+    const logged = log.length;
+    const { outcome } = await deploy(ids, 'v1', { kind: 'rolling', batch: { count: 1 }, onFailure: 'rollback' }, firstRelease, true);
+    assert.equal(outcome.result, 'succeeded', JSON.stringify(outcome));
+    assert.deepEqual(outcome.instances.map((i) => [i.instanceId, i.state, i.release]), ids.map((id) => [id, 'deployed', firstRelease]));
+    for (const id of ids) assert.equal((await versionServed(id)).version, 'v1');
+    assert.equal(log.slice(logged).some((l) => /preparing the upload|installing the release/.test(l)), false, 'nothing uploaded');
+    const gone = await deploy(['i-host4'], 'v1', { kind: 'bigBang', onFailure: 'rollback' }, firstRelease, true);
+    assert.match(gone.outcome.failure ?? '', /is not kept on this instance/);
   });
 
   /** GET /healthz on the host's own 127.0.0.1:8080, through SSH. */
