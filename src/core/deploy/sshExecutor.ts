@@ -75,9 +75,10 @@ export class SshDeployExecutor implements DeployExecutor {
   }
 
   private async put(id: string, local: string, remote: string, mode: number): Promise<void> {
-    const sftp = await (await this.session(id)).sftp();
+    const session = await this.session(id);
+    const sftp = await session.sftp();
     try {
-      await new Promise<void>((resolve, reject) => sftp.fastPut(local, remote, { mode }, (e) => (e ? reject(e) : resolve())));
+      await session.guard(new Promise<void>((resolve, reject) => sftp.fastPut(local, remote, { mode }, (e) => (e ? reject(e) : resolve()))));
     } catch (err) {
       throw new Error(t('Uploading {0} failed: {1}', path.basename(local), (err as Error).message), { cause: err });
     } finally {

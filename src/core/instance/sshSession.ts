@@ -97,6 +97,11 @@ export interface SshSession {
   exec(command: string, options?: ExecOptions): Promise<ExecResult>;
   /** An SFTP client on this session (OpenSSH's sftp subsystem). */
   sftp(): Promise<SFTPWrapper>;
+  /**
+   * `work`, or a SessionClosedError as soon as the connection drops. ssh2 leaves an SFTP call
+   * unanswered when the connection goes mid-transfer: every SFTP call goes through this.
+   */
+  guard<T>(work: Promise<T>): Promise<T>;
   /** Open channels right now. */
   readonly openChannels: number;
   close(): Promise<void>;
@@ -314,6 +319,11 @@ export async function openSshSession(route: InstanceAccess, options: SshSessionO
     channel.once('close', () => channels.delete(channel));
     return channel;
   };
+  const dropped = closedPromise.then(() => {
+    throw new SessionClosedError(t('The SSH connection to {0} dropped.', sshAt));
+  });
+  dropped.catch(() => undefined);
+  const guard = <T>(work: Promise<T>): Promise<T> => Promise.race([work, dropped]);
   const commandsRefused = (): Error | undefined => (options.forwardOnly ? new Error(t('This SSH session only forwards ports; it cannot run commands.')) : undefined);
 
   // sshd answers a direct-tcpip request only once its own connect() ends: to a destination that
@@ -376,20 +386,20 @@ export async function openSshSession(route: InstanceAccess, options: SshSessionO
         channel.end(opts.stdin ?? undefined);
       });
     });
-    return raceCancel(run, opts.signal);
+    return raceCancel(guard(run), opts.signal);
   };
 
   const sftp = (): Promise<SFTPWrapper> => {
     const refused = closedError() ?? commandsRefused();
     if (refused) return Promise.reject(refused);
-    return new Promise((resolve, reject) => {
+    return guard(new Promise((resolve, reject) => {
       client.sftp((err, wrapper) => {
         if (err) return reject(new Error(t('SFTP on {0} could not start: {1}', sshAt, err.message), { cause: err }));
         const entry = { destroy: () => wrapper.end(), once: (e: 'close', l: () => void) => wrapper.once(e, l) };
         track(entry);
         resolve(wrapper);
       });
-    });
+    }));
   };
 
   return {
@@ -398,6 +408,7 @@ export async function openSshSession(route: InstanceAccess, options: SshSessionO
     forwardOut,
     exec,
     sftp,
+    guard,
     get openChannels() {
       return channels.size;
     },

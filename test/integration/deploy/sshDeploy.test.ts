@@ -6,6 +6,7 @@
 // lives under a folder of its own.
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
+import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as mysql from 'mysql2/promise';
@@ -15,6 +16,7 @@ import { httpGetOver } from '../../../src/core/deploy/health';
 import { ReleaseLayout, shellQuote } from '../../../src/core/deploy/releases';
 import { SshDeployExecutor } from '../../../src/core/deploy/sshExecutor';
 import { planDeploy, runDeploy, type DeployOutcome } from '../../../src/core/deploy/strategy';
+import type { InstanceAccess } from '../../../src/core/instance/reach';
 import { openSshSession } from '../../../src/core/instance/sshSession';
 import { accessTo, startMariaDb, startTestHosts, type MariaDbServer, type TestNetwork } from '../support';
 import { buildSandboxApp } from '../support/goapp';
@@ -81,11 +83,18 @@ describe('deploy over SSH to test hosts (real sandbox app, real sshd, real Maria
 
   let firstRelease = '';
 
-  async function deploy(ids: string[], version: 'v1' | 'v2', strategy: Parameters<typeof planDeploy>[0], release = releaseName(version), rollbackTo = false): Promise<{ outcome: DeployOutcome; release: string }> {
+  async function deploy(
+    ids: string[],
+    version: 'v1' | 'v2',
+    strategy: Parameters<typeof planDeploy>[0],
+    release = releaseName(version),
+    rollbackTo = false,
+    via?: (id: string) => InstanceAccess,
+  ): Promise<{ outcome: DeployOutcome; release: string }> {
     const ex = new SshDeployExecutor({
       release,
       rollbackTo,
-      openSession: (id) => openSshSession(accessTo(hostOf(id))),
+      openSession: (id) => openSshSession(via?.(id) ?? accessTo(hostOf(id))),
       layoutFor,
       binaryFor: () => binaries[version],
       files: [{ local: config, name: 'config.yaml' }],
@@ -167,6 +176,39 @@ describe('deploy over SSH to test hosts (real sandbox app, real sshd, real Maria
     assert.equal(log.slice(logged).some((l) => /preparing the upload|installing the release/.test(l)), false, 'nothing uploaded');
     const gone = await deploy(['i-host4'], 'v1', { kind: 'bigBang', onFailure: 'rollback' }, firstRelease, true);
     assert.match(gone.outcome.failure ?? '', /is not kept on this instance/);
+  });
+
+  it('an SSH connection dropped mid-upload fails that host before anything is switched or restarted', async function () {
+    this.timeout(60_000);
+    // A relay in front of host2's sshd that cuts the connection after 1 MB from us: mid-binary.
+    let sent = 0;
+    const relay = net.createServer((inbound) => {
+      const outbound = net.connect({ host: network.hosts[1].address, port: 22 });
+      inbound.on('data', (chunk: Buffer) => {
+        sent += chunk.length;
+        if (sent > 1_000_000) {
+          inbound.destroy();
+          outbound.destroy();
+        } else outbound.write(chunk);
+      });
+      outbound.pipe(inbound);
+      inbound.on('error', () => outbound.destroy());
+      outbound.on('error', () => inbound.destroy());
+    });
+    await new Promise<void>((r) => relay.listen(0, '127.0.0.1', () => r()));
+    try {
+      const before = fs.readlinkSync(layoutFor('i-host2').current);
+      const cut = (id: string): InstanceAccess => ({ ...accessTo(hostOf(id)), ssh: { ...accessTo(hostOf(id)).ssh, host: '127.0.0.1', port: (relay.address() as net.AddressInfo).port } });
+      const { outcome, release } = await deploy(['i-host2'], 'v2', { kind: 'bigBang', onFailure: 'rollback' }, undefined, false, cut);
+      assert.equal(outcome.result, 'failed');
+      assert.deepEqual(outcome.instances.map((i) => i.state), ['notSwitched']);
+      assert.ok(sent > 1_000_000, 'the cut came during the upload');
+      assert.equal(fs.readlinkSync(layoutFor('i-host2').current), before, 'current did not move');
+      assert.equal(fs.existsSync(layoutFor('i-host2').releaseDir(release)), false, 'no half release');
+      assert.equal((await versionServed('i-host2')).status, 'ok', 'the old release still serves');
+    } finally {
+      relay.close();
+    }
   });
 
   /** GET /healthz on the host's own 127.0.0.1:8080, through SSH. */
