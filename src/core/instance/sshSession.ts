@@ -312,19 +312,50 @@ export async function openSshSession(route: InstanceAccess, options: SshSessionO
   log?.(`ssh ready: ${route.ssh.username}@${sshAt} host key ${hostKeySha256} (${hostKeyCheck.basis})`);
   if (options.forwardOnly && (options.promptAcks ?? true)) ackPromptly(client, sock);
 
-  const forwardTimeoutMs = options.forwardTimeoutMs ?? 10_000;
-  const closedError = (): Error | undefined => (clientClosed || resources.closed ? new SessionClosedError(t('The SSH session to {0} is closed.', sshAt)) : undefined);
+  const ops = channelOperations(client, {
+    sshAt,
+    forwardTimeoutMs: options.forwardTimeoutMs ?? 10_000,
+    forwardOnly: Boolean(options.forwardOnly),
+    isClosed: () => clientClosed || resources.closed,
+    closed: closedPromise,
+    channels,
+  });
+  return {
+    hostKeySha256,
+    hostKeyCheck,
+    ...ops,
+    get openChannels() {
+      return channels.size;
+    },
+    close: closeSsh,
+  };
+}
+
+interface ChannelContext {
+  readonly sshAt: string;
+  readonly forwardTimeoutMs: number;
+  readonly forwardOnly: boolean;
+  readonly isClosed: () => boolean;
+  /** Resolves when the connection closes. */
+  readonly closed: Promise<void>;
+  /** The open channels, which close() destroys. */
+  readonly channels: Set<{ destroy(): void }>;
+}
+
+/** forwardOut, exec, sftp and guard on a logged-in client. */
+function channelOperations(client: Client, c: ChannelContext): Pick<SshSession, 'forwardOut' | 'exec' | 'sftp' | 'guard'> {
+  const closedError = (): Error | undefined => (c.isClosed() ? new SessionClosedError(t('The SSH session to {0} is closed.', c.sshAt)) : undefined);
   const track = <T extends { destroy(): void; once(event: 'close', listener: () => void): unknown }>(channel: T): T => {
-    channels.add(channel);
-    channel.once('close', () => channels.delete(channel));
+    c.channels.add(channel);
+    channel.once('close', () => c.channels.delete(channel));
     return channel;
   };
-  const dropped = closedPromise.then(() => {
-    throw new SessionClosedError(t('The SSH connection to {0} dropped.', sshAt));
+  const dropped = c.closed.then(() => {
+    throw new SessionClosedError(t('The SSH connection to {0} dropped.', c.sshAt));
   });
   dropped.catch(() => undefined);
   const guard = <T>(work: Promise<T>): Promise<T> => Promise.race([work, dropped]);
-  const commandsRefused = (): Error | undefined => (options.forwardOnly ? new Error(t('This SSH session only forwards ports; it cannot run commands.')) : undefined);
+  const commandsRefused = (): Error | undefined => (c.forwardOnly ? new Error(t('This SSH session only forwards ports; it cannot run commands.')) : undefined);
 
   // sshd answers a direct-tcpip request only once its own connect() ends: to a destination that
   // drops packets, that is the kernel's TCP timeout, minutes later.
@@ -335,8 +366,8 @@ export async function openSshSession(route: InstanceAccess, options: SshSessionO
       let timedOut = false;
       const timer = setTimeout(() => {
         timedOut = true;
-        reject(new ForwardOutError(t('no answer within {0} s', Math.round(forwardTimeoutMs / 1000))));
-      }, forwardTimeoutMs);
+        reject(new ForwardOutError(t('no answer within {0} s', Math.round(c.forwardTimeoutMs / 1000))));
+      }, c.forwardTimeoutMs);
       client.forwardOut('127.0.0.1', 0, host, port, (err, channel) => {
         clearTimeout(timer);
         if (timedOut) return channel?.destroy();
@@ -348,70 +379,65 @@ export async function openSshSession(route: InstanceAccess, options: SshSessionO
   const exec = (command: string, opts: ExecOptions = {}): Promise<ExecResult> => {
     const refused = closedError() ?? commandsRefused();
     if (refused) return Promise.reject(refused);
-    const run = new Promise<ExecResult>((resolve, reject) => {
-      client.exec(command, (err, channel) => {
-        if (err) return reject(new Error(t('The command could not be started over SSH: {0}', err.message), { cause: err }));
-        track(channel);
-        const out: Buffer[] = [];
-        const errOut: Buffer[] = [];
-        let code: number | null = null;
-        let signalName: string | undefined;
-        let timer: NodeJS.Timeout | undefined;
-        let cancelPoll: NodeJS.Timeout | undefined;
-        const stop = (why: Error) => {
-          clearTimeout(timer);
-          clearInterval(cancelPoll);
-          channel.destroy();
-          reject(why);
-        };
-        if (opts.timeoutMs) timer = setTimeout(() => stop(new Error(t('The command did not finish within {0} s.', Math.round((opts.timeoutMs ?? 0) / 1000)))), opts.timeoutMs);
-        if (opts.signal) cancelPoll = setInterval(() => isCancelled(opts.signal) && stop(new CancelledError()), 50);
-        channel.on('data', (chunk: Buffer) => {
-          out.push(chunk);
-          opts.onOutput?.(chunk.toString('utf8'), 'stdout');
-        });
-        channel.stderr.on('data', (chunk: Buffer) => {
-          errOut.push(chunk);
-          opts.onOutput?.(chunk.toString('utf8'), 'stderr');
-        });
-        channel.on('exit', (exitCode: number | null, sig?: string) => {
-          code = typeof exitCode === 'number' ? exitCode : null;
-          signalName = sig ?? undefined;
-        });
-        channel.once('close', () => {
-          clearTimeout(timer);
-          clearInterval(cancelPoll);
-          resolve({ code, ...(signalName ? { signal: signalName } : {}), stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(errOut).toString('utf8') });
-        });
-        channel.end(opts.stdin ?? undefined);
-      });
-    });
+    const run = execOnClient(client, command, opts, track);
     return raceCancel(guard(run), opts.signal);
   };
 
   const sftp = (): Promise<SFTPWrapper> => {
     const refused = closedError() ?? commandsRefused();
     if (refused) return Promise.reject(refused);
-    return guard(new Promise((resolve, reject) => {
-      client.sftp((err, wrapper) => {
-        if (err) return reject(new Error(t('SFTP on {0} could not start: {1}', sshAt, err.message), { cause: err }));
-        const entry = { destroy: () => wrapper.end(), once: (e: 'close', l: () => void) => wrapper.once(e, l) };
-        track(entry);
-        resolve(wrapper);
-      });
-    }));
+    return guard(
+      new Promise((resolve, reject) => {
+        client.sftp((err, wrapper) => {
+          if (err) return reject(new Error(t('SFTP on {0} could not start: {1}', c.sshAt, err.message), { cause: err }));
+          track({ destroy: () => wrapper.end(), once: (e: 'close', l: () => void) => wrapper.once(e, l) });
+          resolve(wrapper);
+        });
+      }),
+    );
   };
 
-  return {
-    hostKeySha256,
-    hostKeyCheck,
-    forwardOut,
-    exec,
-    sftp,
-    guard,
-    get openChannels() {
-      return channels.size;
-    },
-    close: closeSsh,
-  };
+  return { forwardOut, exec, sftp, guard };
+}
+
+/** One command on its own channel: output collected, stdin written then closed, timeout and cancel honoured. */
+function execOnClient(client: Client, command: string, opts: ExecOptions, track: (channel: ClientChannel) => ClientChannel): Promise<ExecResult> {
+  return new Promise<ExecResult>((resolve, reject) => {
+    client.exec(command, (err, channel) => {
+      if (err) return reject(new Error(t('The command could not be started over SSH: {0}', err.message), { cause: err }));
+      track(channel);
+      const out: Buffer[] = [];
+      const errOut: Buffer[] = [];
+      let code: number | null = null;
+      let signalName: string | undefined;
+      let timer: NodeJS.Timeout | undefined;
+      let cancelPoll: NodeJS.Timeout | undefined;
+      const stop = (why: Error) => {
+        clearTimeout(timer);
+        clearInterval(cancelPoll);
+        channel.destroy();
+        reject(why);
+      };
+      if (opts.timeoutMs) timer = setTimeout(() => stop(new Error(t('The command did not finish within {0} s.', Math.round((opts.timeoutMs ?? 0) / 1000)))), opts.timeoutMs);
+      if (opts.signal) cancelPoll = setInterval(() => isCancelled(opts.signal) && stop(new CancelledError()), 50);
+      channel.on('data', (chunk: Buffer) => {
+        out.push(chunk);
+        opts.onOutput?.(chunk.toString('utf8'), 'stdout');
+      });
+      channel.stderr.on('data', (chunk: Buffer) => {
+        errOut.push(chunk);
+        opts.onOutput?.(chunk.toString('utf8'), 'stderr');
+      });
+      channel.on('exit', (exitCode: number | null, sig?: string) => {
+        code = typeof exitCode === 'number' ? exitCode : null;
+        signalName = sig ?? undefined;
+      });
+      channel.once('close', () => {
+        clearTimeout(timer);
+        clearInterval(cancelPoll);
+        resolve({ code, ...(signalName ? { signal: signalName } : {}), stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(errOut).toString('utf8') });
+      });
+      channel.end(opts.stdin ?? undefined);
+    });
+  });
 }
