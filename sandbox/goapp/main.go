@@ -3,17 +3,22 @@
 package main
 
 import (
+	"context"
 	"database/sql"
 	"fmt"
 	"log"
 	"net/http"
 	"os"
+	"time"
 
 	"github.com/gin-gonic/gin"
 	"github.com/go-sql-driver/mysql"
 	"github.com/joho/godotenv"
 	"github.com/spf13/viper"
 )
+
+// Stamped by the deploy's build: go build -ldflags "-X main.version=<git describe>".
+var version = "dev"
 
 type todo struct {
 	ID    int64  `json:"id"`
@@ -45,6 +50,16 @@ func main() {
 	defer db.Close()
 
 	r := gin.Default()
+	// The deploy's health gate: healthy means the app runs and reaches its database.
+	r.GET("/healthz", func(c *gin.Context) {
+		ctx, cancel := context.WithTimeout(c.Request.Context(), 2*time.Second)
+		defer cancel()
+		if err := db.PingContext(ctx); err != nil {
+			c.JSON(http.StatusServiceUnavailable, gin.H{"status": "database unreachable", "error": err.Error(), "version": version})
+			return
+		}
+		c.JSON(http.StatusOK, gin.H{"status": "ok", "version": version})
+	})
 	r.GET("/todos", func(c *gin.Context) {
 		rows, err := db.QueryContext(c, "SELECT id, title, done FROM todos ORDER BY id")
 		if err != nil {

@@ -5,7 +5,7 @@
  */
 import type * as vscode from 'vscode';
 import type { AwsClients } from '../core/aws/index';
-import type { HostKeyDecision, HostKeyPolicy, HostKeyStore, RememberedHostKey } from '../core/db/index';
+import type { HostKeyDecision, HostKeyPolicy, HostKeyStore, RememberedHostKey } from '../core/instance/index';
 import { loadAws } from '../lazy';
 
 const PREFIX = 'rdsLink.hostKey/';

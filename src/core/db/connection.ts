@@ -12,9 +12,10 @@ import type { Duplex } from 'node:stream';
 import * as mysql from 'mysql2/promise';
 import { t } from '../l10n';
 import { DbCredentials } from './credentials';
-import { raceCancel, Resources, throwIfCancelled, withTimeout } from './lifetime';
+import { raceCancel, Resources, throwIfCancelled, withTimeout, type Cancellation } from '../lifetime';
 import { describeRoute, type Route } from './routes';
-import { connectTcp, openSshTunnel, type HostKeyCheck, type SshTunnel, type SshTunnelOptions } from './sshTunnel';
+import type { HostKeyCheck } from '../instance/sshSession';
+import { openSshTunnel, type SshTunnel, type SshTunnelOptions } from './sshTunnel';
 import { mysqlSslOptions, type TlsPolicy } from './tls';
 
 export interface ConnectOptions extends SshTunnelOptions {
@@ -265,4 +266,28 @@ export async function openLocalForward(route: Route, options: LocalForwardOption
     await resources.close();
     throw err;
   }
+}
+
+/** A Duplex for the driver: a plain TCP socket with Nagle off (direct and local-port routes). */
+export function connectTcp(host: string, port: number, timeoutMs: number, signal?: Cancellation, resources?: Resources): Promise<Duplex> {
+  const socket = net.connect({ host, port, noDelay: true });
+  resources?.add(`socket ${host}:${port}`, () => void socket.destroy());
+  const connected = new Promise<Duplex>((resolve, reject) => {
+    socket.setTimeout(timeoutMs, () => {
+      socket.destroy();
+      reject(new Error(t('{0}:{1} did not answer within {2} s.', host, port, Math.round(timeoutMs / 1000))));
+    });
+    socket.once('connect', () => {
+      socket.setTimeout(0);
+      resolve(socket);
+    });
+    socket.once('error', (err) => {
+      socket.destroy();
+      reject(new Error(t('Connecting to {0}:{1} failed: {2}', host, port, err.message), { cause: err }));
+    });
+  });
+  return raceCancel(connected, signal).catch((err: unknown) => {
+    socket.destroy();
+    throw err;
+  });
 }

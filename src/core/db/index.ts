@@ -3,8 +3,11 @@
  * creating the app's schema and user, running the Go project's migrations, and the command line
  * of a `mysql` terminal. No editor API here; the VS Code layer supplies prompts, SecretStorage
  * and terminals through the callbacks these take.
+ *
+ * The bundle also carries core/instance (reaching an EC2 instance over SSH), re-exported whole
+ * here, since the DB tunnel is built on it.
  */
-export { configureL10n } from '../l10n';
+export * from '../instance/index';
 export {
   DbCredentials,
   credentialCandidates,
@@ -32,14 +35,10 @@ export {
   type DirectRoute,
   type SshTunnelRoute,
   type LocalPortRoute,
-  type SshKeySource,
   type RoutePreference,
   type RouteContext,
   type RouteDecision,
-  type SshHostOverride,
-  type HostPort,
 } from './routes';
-export { guessOsUser, isWindows, DEFAULT_OS_USER, type OsUserGuess, type OsUserBasis } from './osUser';
 export { rdsCaCertificates, rdsCaBundlePem, pemCertificates, verifyWithExtraCas, VERIFY_RDS, RDS_CA_SOURCE, type TlsPolicy, type VerifiedTls } from './tls';
 export {
   openConnection,
@@ -51,24 +50,8 @@ export {
   type LocalForward,
   type LocalForwardOptions,
 } from './connection';
-export { sendSshPublicKey, fingerprintSha256, KeyPushError, type KeyPushRequest, type SshTunnelOptions, type HostKeyCheck } from './sshTunnel';
-export {
-  decideHostKey,
-  describeHostKey,
-  parseConsoleFingerprints,
-  readConsoleEvidence,
-  HostKeyError,
-  forgetHostKeyCommand,
-  type HostKeyDecision,
-  type HostKeyPolicy,
-  type HostKeyStore,
-  type RememberedHostKey,
-  type PresentedHostKey,
-  type ConsoleFingerprint,
-  type ConsoleEvidence,
-} from './hostKeys';
-export { generateEphemeralKey, publicKeyOf, type SshKeyPair } from './sshKey';
-export { isCancelled, type Cancellation } from './lifetime';
+export { type SshTunnelOptions } from './sshTunnel';
+export { isCancelled, type Cancellation } from '../lifetime';
 export {
   validateDatabaseName,
   validateUserName,

@@ -18,7 +18,7 @@ import * as path from 'node:path';
 import type { Connection } from 'mysql2/promise';
 import { t } from '../l10n';
 import { quoteDatabaseName } from './identifiers';
-import { throwIfCancelled, type Cancellation } from './lifetime';
+import { throwIfCancelled, type Cancellation } from '../lifetime';
 import { splitSql, type SqlStatement } from './sqlSplit';
 
 export type MigrationKind = 'schema' | 'golang-migrate' | 'goose';

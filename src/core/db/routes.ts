@@ -12,14 +12,11 @@
  */
 import * as net from 'node:net';
 import type { Ec2Instance, Endpoint, RdsDatabase } from '../aws/types';
+import { chooseInstance, instanceLabel, type HostPort, type InstanceAccess, type ReachContext } from '../instance/reach';
 import { t } from '../l10n';
-import { guessOsUser, isWindows } from './osUser';
 import { VERIFY_RDS, type TlsPolicy, type VerifiedTls } from './tls';
 
-export interface HostPort {
-  readonly host: string;
-  readonly port: number;
-}
+export type { HostPort, SshKeySource, SshHostOverride } from '../instance/reach';
 
 export interface DirectRoute {
   readonly kind: 'direct';
@@ -29,26 +26,11 @@ export interface DirectRoute {
   readonly tls: VerifiedTls;
 }
 
-/** How the SSH login gets its key. */
-export type SshKeySource =
-  /** A fresh in-memory ed25519 key, pushed with SendSSHPublicKey (valid for 60 s). */
-  | { readonly kind: 'instanceConnect' }
-  /**
-   * A key the caller has (a sandbox, a test server, the user's own key). With push, its public
-   * half is still sent with SendSSHPublicKey; without, the instance must already accept it.
-   */
-  | { readonly kind: 'privateKey'; readonly privateKey: string; readonly push: boolean };
-
-export interface SshTunnelRoute {
+/** Through SSH to a linked instance (InstanceAccess: which instance, address, user, key), then on to the DB. */
+export interface SshTunnelRoute extends InstanceAccess {
   readonly kind: 'sshTunnel';
   /** The RDS endpoint, as the instance resolves and reaches it. */
   readonly target: HostPort;
-  readonly instance: { readonly id: string; readonly region: string; readonly name?: string; readonly availabilityZone?: string };
-  /** Where ssh2 connects: the instance's public or private IP, or a host override. */
-  readonly ssh: HostPort & { readonly username: string };
-  /** ssh goes to rdsLink.ssh.hostOverride: the instance's console cannot vouch for that host's key. */
-  readonly viaHostOverride?: boolean;
-  readonly key: SshKeySource;
   /** Always verified; the name checked is the RDS endpoint's (target.host) unless set. */
   readonly tls: VerifiedTls;
 }
@@ -86,28 +68,12 @@ export type RoutePreference =
   | { readonly kind: 'sshTunnel'; readonly instanceId?: string }
   | { readonly kind: 'localPort'; readonly host: string; readonly port: number; readonly tls?: TlsPolicy };
 
-/** For sandboxes and tests: SSH goes here instead of the instance's IP. */
-export interface SshHostOverride {
-  readonly host: string;
-  readonly port?: number;
-  /** A key the host accepts; with it, SendSSHPublicKey is skipped unless pushKey is true. */
-  readonly privateKey?: string;
-  readonly pushKey?: boolean;
-}
-
-export interface RouteContext {
+/** ReachContext: how to SSH to the linked instances (inside the VPC, OS users, port, override). */
+export interface RouteContext extends ReachContext {
   readonly db: Pick<RdsDatabase, 'id' | 'region' | 'endpoint'>;
   /** Instances linked to the DB (by the console-style security group pair). */
   readonly linkedInstances: readonly Ec2Instance[];
   readonly preference?: RoutePreference;
-  /** The user says VS Code runs inside the DB's VPC: SSH to private IPs. */
-  readonly insideVpc?: boolean;
-  /** AMI names by image id, for the OS-user guess. */
-  readonly imageNames?: ReadonlyMap<string, string>;
-  /** OS user per instance id, as the user set it. */
-  readonly osUserOverrides?: ReadonlyMap<string, string>;
-  readonly sshPort?: number;
-  readonly sshHostOverride?: SshHostOverride;
   /** Another CA than the RDS bundle (tests, a private CA); verification stays on. */
   readonly tls?: VerifiedTls;
 }
@@ -116,15 +82,6 @@ export type RouteDecision =
   | { readonly kind: 'route'; readonly route: Route; readonly message: string }
   /** No automatic way: ask the user for a local host:port (message says why). */
   | { readonly kind: 'askLocalPort'; readonly message: string };
-
-interface Candidate {
-  readonly instance: Ec2Instance;
-  readonly address?: string;
-}
-
-function instanceLabel(i: Ec2Instance): string {
-  return i.name ? `${i.name} (${i.id})` : i.id;
-}
 
 export function chooseRoute(ctx: RouteContext, endpointAnswers: boolean): RouteDecision {
   const endpoint = ctx.db.endpoint;
@@ -149,40 +106,21 @@ export function chooseRoute(ctx: RouteContext, endpointAnswers: boolean): RouteD
     const none = pref.kind === 'sshTunnel' && pref.instanceId ? t('Instance {0} is not linked to {1}.', pref.instanceId, ctx.db.id) : t('No EC2 instance is linked to {0}.', ctx.db.id);
     return { kind: 'askLocalPort', message: `${why} ${none} ${t('Link an instance, or give a local port forwarded to the database.')}` };
   }
-  const linux = pool.filter((i) => !isWindows(i));
-  const running = linux.filter((i) => i.state === 'running');
-  if (running.length === 0) {
-    const names = pool.map((i) => `${instanceLabel(i)}: ${isWindows(i) ? 'Windows' : i.state}`).join(', ');
-    return { kind: 'askLocalPort', message: `${why} ${t('No linked Linux instance is running ({0}). Start one, or give a local port forwarded to the database.', names)}` };
+  const reach = chooseInstance(pool, ctx);
+  if (reach.kind === 'noneRunning') {
+    return { kind: 'askLocalPort', message: `${why} ${t('No linked Linux instance is running ({0}). Start one, or give a local port forwarded to the database.', reach.states)}` };
   }
-  const override = ctx.sshHostOverride;
-  const candidates: Candidate[] = running
-    .map((instance) => ({ instance, address: override?.host ?? (ctx.insideVpc ? instance.privateIp : instance.publicIp) }))
-    // Stable choice: instances with an address first, then by name, then id.
-    .sort((a, b) => Number(!a.address) - Number(!b.address) || (a.instance.name ?? '').localeCompare(b.instance.name ?? '') || a.instance.id.localeCompare(b.instance.id));
-  const chosen = candidates[0];
-  if (!chosen.address) {
-    const message = ctx.insideVpc
-      ? t('The linked instance {0} has no private IP.', instanceLabel(chosen.instance))
-      : t('The linked instance {0} has no public IP. If VS Code runs inside the VPC, say so to use its private IP; otherwise give a local port forwarded to the database.', instanceLabel(chosen.instance));
+  if (reach.kind === 'noAddress') {
+    const message = reach.insideVpc
+      ? t('The linked instance {0} has no private IP.', instanceLabel(reach.instance))
+      : t('The linked instance {0} has no public IP. If VS Code runs inside the VPC, say so to use its private IP; otherwise give a local port forwarded to the database.', instanceLabel(reach.instance));
     return { kind: 'askLocalPort', message: `${why} ${message}` };
   }
-  const instance = chosen.instance;
-  const osUser = guessOsUser(instance, instance.imageId ? ctx.imageNames?.get(instance.imageId) : undefined, ctx.osUserOverrides?.get(instance.id));
-  const route: SshTunnelRoute = {
-    kind: 'sshTunnel',
-    target: { host: endpoint.address, port: endpoint.port },
-    instance: { id: instance.id, region: instance.region, ...(instance.name ? { name: instance.name } : {}) },
-    ssh: { host: chosen.address, port: override?.port ?? ctx.sshPort ?? 22, username: osUser.user },
-    ...(override ? { viaHostOverride: true } : {}),
-    key: override?.privateKey ? { kind: 'privateKey', privateKey: override.privateKey, push: override.pushKey ?? false } : { kind: 'instanceConnect' },
-    tls,
-  };
-  const via = override ? t('SSH host override {0}:{1}', route.ssh.host, route.ssh.port) : ctx.insideVpc ? t('its private IP {0}', chosen.address) : t('its public IP {0}', chosen.address);
+  const route: SshTunnelRoute = { kind: 'sshTunnel', target: { host: endpoint.address, port: endpoint.port }, ...reach.access, tls };
   return {
     kind: 'route',
     route,
-    message: `${why} ${t('Tunnelling through {0} over SSH ({1}; {2}).', instanceLabel(instance), via, osUser.reason)}`,
+    message: `${why} ${t('Tunnelling through {0} over SSH ({1}; {2}).', instanceLabel(reach.instance), reach.via, reach.osUser.reason)}`,
   };
 }
 

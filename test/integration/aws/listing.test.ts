@@ -3,7 +3,7 @@ import { CreateDBInstanceCommand, RDSClient } from '@aws-sdk/client-rds';
 import { EC2Client, RunInstancesCommand } from '@aws-sdk/client-ec2';
 import { classifyAwsError } from '../../../src/core/aws/awsErrors';
 import { describeImageNames, listInstances } from '../../../src/core/aws/ec2';
-import { guessOsUser } from '../../../src/core/db/osUser';
+import { guessOsUser } from '../../../src/core/instance/osUser';
 import { listDatabases } from '../../../src/core/aws/rds';
 import { allSettled, startSessionLoad } from '../../../src/core/aws/regionLoad';
 import { AwsSession, type CallInfo } from '../../../src/core/aws/session';

@@ -5,7 +5,7 @@ import { DbCredentials } from '../../../src/core/db/credentials';
 import { openConnection, openLocalForward, type CredentialInput, type DbSession } from '../../../src/core/db/connection';
 import { findMysqlClient, mysqlShellCommand, shellTargetFor } from '../../../src/core/db/mysqlShell';
 import { chooseRoute, type LocalPortRoute, type Route, type RouteContext, type SshTunnelRoute } from '../../../src/core/db/routes';
-import { fingerprintSha256 } from '../../../src/core/db/sshTunnel';
+import { fingerprintSha256 } from '../../../src/core/instance/sshSession';
 import { makeTestCertificates, startMariaDb, startSshd, type MariaDbServer, type SshServer } from '../support';
 import { leftovers, ourListeningPorts, serverConnections, testRouteContext } from './helpers';
 import { FAKE_ENDPOINT, startTlsMariaDb, type TlsMariaDb } from './tlsMariaDb';

@@ -6,7 +6,7 @@ import { Client, type ClientChannel } from 'ssh2';
 import { DbCredentials } from '../../../src/core/db/credentials';
 import { openConnection, type DbSession } from '../../../src/core/db/connection';
 import type { SshTunnelRoute } from '../../../src/core/db/routes';
-import { generateEphemeralKey } from '../../../src/core/db/sshKey';
+import { generateEphemeralKey } from '../../../src/core/instance/sshKey';
 import { verifyWithExtraCas } from '../../../src/core/db/tls';
 import { makeTestCertificates, startMariaDb, startSandboxSsh, type MariaDbServer, type SandboxSsh, type TestCertificates } from '../support';
 

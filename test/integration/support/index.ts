@@ -5,4 +5,5 @@ export { startMoto, ensureMoto, type MotoServer, type StartMotoOptions } from '.
 export { startMariaDb, type MariaDbServer, type StartMariaDbOptions } from './mariadb';
 export { startSshd, type SshServer, type StartSshdOptions } from './sshd';
 export { makeTestCertificates, type TestCertificates, type MakeCertificatesOptions } from './certificates';
+export { startTestHosts, accessTo, type TestHost, type TestNetwork } from './testHosts';
 export { startSandboxSsh, type SandboxSsh, type SandboxSshEvent, type SandboxSshOptions } from './sandboxSsh';

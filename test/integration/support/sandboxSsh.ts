@@ -12,7 +12,7 @@
 // Every login and channel request is recorded, so a test can tell the tunnel was really used.
 import * as net from 'node:net';
 import { Server, utils as sshUtils, type Connection } from 'ssh2';
-import { generateEphemeralKey } from '../../../src/core/db/sshKey';
+import { generateEphemeralKey } from '../../../src/core/instance/sshKey';
 import { getFreePort } from './ports';
 
 export interface SandboxSshOptions {

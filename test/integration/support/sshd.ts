@@ -7,7 +7,8 @@ import { isPortInUse, makeTempDir, ManagedProcess, removeTempDir, runCommand } f
 import * as net from 'node:net';
 
 export interface SshServer {
-  readonly host: '127.0.0.1';
+  /** 127.0.0.1, or the test host's own address (listenAddress). */
+  readonly host: string;
   readonly port: number;
   readonly username: string;
   /** The user's ed25519 private key (OpenSSH format, no passphrase). */
@@ -28,6 +29,10 @@ export interface StartSshdOptions {
   username?: string;
   /** How long to wait for the server to answer; default 30 s. */
   timeoutMs?: number;
+  /** Address to listen on (a test host's own); default 127.0.0.1. */
+  listenAddress?: string;
+  /** Run sshd inside this network namespace (`ip netns exec`), for a test host of its own. */
+  netns?: string;
 }
 
 const SSHD = '/usr/sbin/sshd';
@@ -59,18 +64,21 @@ export async function startSshd(options: StartSshdOptions = {}): Promise<SshServ
   const sshd = await ensureCommand(SSHD, 'openssh-server');
   const sshKeygen = await ensureCommand('ssh-keygen', 'openssh-client');
   const username = options.username ?? 'rdslink-test';
-  await ensureUser(username);
+  // root logs in with the key only (deploy tests: no sudo here); any other user is created.
+  if (username !== 'root') await ensureUser(username);
   fs.mkdirSync('/run/sshd', { recursive: true, mode: 0o755 });
   for (let attempt = 1; ; attempt++) {
     try {
-      return await startOnce(sshd, sshKeygen, username, options.port ?? (await getFreePort()), options.timeoutMs ?? 30_000);
+      return await startOnce(sshd, sshKeygen, username, options.port ?? (await getFreePort()), options);
     } catch (err) {
       if (options.port !== undefined || attempt >= 3 || !isPortInUse(err)) throw err;
     }
   }
 }
 
-async function startOnce(sshd: string, sshKeygen: string, username: string, port: number, timeoutMs: number): Promise<SshServer> {
+async function startOnce(sshd: string, sshKeygen: string, username: string, port: number, options: StartSshdOptions): Promise<SshServer> {
+  const timeoutMs = options.timeoutMs ?? 30_000;
+  const host = options.listenAddress ?? '127.0.0.1';
   const base = makeTempDir('rds-link-sshd-');
   let proc: ManagedProcess | undefined;
   try {
@@ -89,7 +97,7 @@ async function startOnce(sshd: string, sshKeygen: string, username: string, port
     fs.writeFileSync(
       config,
       [
-        'ListenAddress 127.0.0.1',
+        `ListenAddress ${host}`,
         `HostKey ${hostKey}`,
         `PidFile ${path.join(base, 'sshd.pid')}`,
         `AuthorizedKeysFile ${authorizedKeys}`,
@@ -99,7 +107,7 @@ async function startOnce(sshd: string, sshKeygen: string, username: string, port
         'PubkeyAuthentication yes',
         'PasswordAuthentication no',
         'KbdInteractiveAuthentication no',
-        'PermitRootLogin no',
+        `PermitRootLogin ${username === 'root' ? 'prohibit-password' : 'no'}`,
         'AllowTcpForwarding yes',
         'X11Forwarding no',
         'UseDNS no',
@@ -111,9 +119,12 @@ async function startOnce(sshd: string, sshKeygen: string, username: string, port
       ].join('\n'),
     );
     const launch = async (): Promise<ManagedProcess> => {
-      proc = new ManagedProcess(`sshd (port ${port})`, sshd, ['-D', '-e', '-f', config, '-p', String(port)]);
+      const args = ['-D', '-e', '-f', config, '-p', String(port)];
+      proc = options.netns
+        ? new ManagedProcess(`sshd (${options.netns} ${host}:${port})`, 'ip', ['netns', 'exec', options.netns, sshd, ...args])
+        : new ManagedProcess(`sshd (port ${port})`, sshd, args);
       // Ready once it sends its "SSH-2.0-" banner.
-      await proc.waitUntilReady(() => readsBanner(port), timeoutMs);
+      await proc.waitUntilReady(() => readsBanner(host, port), timeoutMs);
       return proc;
     };
     let started = await launch();
@@ -121,7 +132,7 @@ async function startOnce(sshd: string, sshKeygen: string, username: string, port
     const readHostKey = () => fs.readFileSync(`${hostKey}.pub`, 'utf8').trim();
     let hostPublicKey = readHostKey();
     return {
-      host: '127.0.0.1',
+      host,
       port,
       username,
       privateKey,
@@ -151,9 +162,9 @@ async function startOnce(sshd: string, sshKeygen: string, username: string, port
   }
 }
 
-function readsBanner(port: number): Promise<boolean> {
+function readsBanner(host: string, port: number): Promise<boolean> {
   return new Promise((resolve) => {
-    const socket = net.connect({ host: '127.0.0.1', port });
+    const socket = net.connect({ host, port });
     let data = '';
     const done = (ok: boolean) => {
       socket.removeAllListeners();

@@ -5,7 +5,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { utils } from 'ssh2';
-import { generateEphemeralKey, publicKeyOf } from '../../../src/core/db/sshKey';
+import { generateEphemeralKey, publicKeyOf } from '../../../src/core/instance/sshKey';
 
 function hasSshKeygen(): boolean {
   try {

@@ -2,7 +2,7 @@
  * Ownership of what a connection opens (sockets, SSH clients, listening servers), so that one
  * close() undoes all of it — after success, after a failure half-way, and after a cancel.
  */
-import { CancelledError, type CancelSignal } from '../errors';
+import { CancelledError, type CancelSignal } from './errors';
 
 /** VS Code's CancellationToken (and our CancelSignal) or an AbortSignal. */
 export type Cancellation = CancelSignal | AbortSignal;

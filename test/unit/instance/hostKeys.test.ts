@@ -10,7 +10,7 @@ import {
   type HostKeyStore,
   type PresentedHostKey,
   type RememberedHostKey,
-} from '../../../src/core/db/hostKeys';
+} from '../../../src/core/instance/hostKeys';
 
 const fixtures = path.resolve(__dirname, '../../../../test/fixtures/hostKeys');
 const read = (name: string): string => fs.readFileSync(path.join(fixtures, name), 'utf8');

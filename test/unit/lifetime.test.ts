@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
-import { CancelledError } from '../../../src/core/errors';
-import { isCancelled, raceCancel, Resources } from '../../../src/core/db/lifetime';
+import { CancelledError } from '../../src/core/errors';
+import { isCancelled, raceCancel, Resources } from '../../src/core/lifetime';
 
 describe('db resource lifetime', () => {
   it('closes last-opened first, once, and collects failures instead of stopping', async () => {

@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { guessOsUser, isWindows } from '../../../src/core/db/osUser';
+import { guessOsUser, isWindows } from '../../../src/core/instance/osUser';
 
 describe('db OS user guess', () => {
   // Real AMI names (as DescribeImages returns them) and the user AWS documents for each.

@@ -1,0 +1,357 @@
+/**
+ * The deploy description: `rds-link.deploy.yaml` (or `.yml`, or `rds-link.deploy.json`) next to
+ * the Go project's go.mod, committed with the project so that teammates deploy the same way.
+ * The JSON schema in schemas/deploy.schema.json describes the same shape for the editor; the
+ * unit tests keep the two in step.
+ *
+ * It never holds a secret: the DB password reaches the instance's env file from the editor's
+ * secret storage, inside the SSH session. Keys that look like secrets are refused.
+ *
+ * parseDeployFile is pure: text in, a DeployFile or problems with line and column out.
+ */
+import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
+import { t } from '../l10n';
+
+export const DEPLOY_FILE_NAMES = ['rds-link.deploy.yaml', 'rds-link.deploy.yml', 'rds-link.deploy.json'] as const;
+export const DEPLOY_FILE_VERSION = 1;
+
+export type StrategyKind = 'bigBang' | 'rolling' | 'canary';
+/** A count of instances, or a share of them ("25%"). */
+export type InstanceCount = { readonly count: number } | { readonly percent: number };
+/** After a failure, the instances already on the new release: back to the old one, or stay. */
+export type OnFailure = 'rollback' | 'keep';
+
+export type Strategy =
+  | { readonly kind: 'bigBang'; readonly onFailure: OnFailure }
+  | { readonly kind: 'rolling'; readonly batch: InstanceCount; readonly onFailure: OnFailure }
+  | { readonly kind: 'canary'; readonly canary: InstanceCount; readonly bakeSeconds: number; readonly batch: InstanceCount; readonly onFailure: OnFailure };
+
+/** Which instances: ids, or all running instances with a tag, in one region. */
+export type InstanceSelector =
+  | { readonly region: string; readonly ids: readonly string[] }
+  | { readonly region: string; readonly tag: { readonly key: string; readonly value: string } };
+
+export interface HealthCheck {
+  /** Path of the GET on 127.0.0.1:<port> on the instance, e.g. /healthz. */
+  readonly path: string;
+  /** Each request's timeout. */
+  readonly timeoutSeconds: number;
+  /** Attempts after the restart before the instance counts as unhealthy. */
+  readonly retries: number;
+  readonly intervalSeconds: number;
+}
+
+export interface DeployFile {
+  readonly version: 1;
+  /** The systemd unit, /opt/<service>, /etc/<service>/env and the system user. */
+  readonly service: string;
+  /** The Go package to build, relative to the deploy file (`.`, `./cmd/server`). */
+  readonly build: { readonly package: string; readonly versionVariable: string };
+  readonly port: number;
+  readonly health: HealthCheck;
+  readonly instances: readonly InstanceSelector[];
+  /** Files and folders shipped beside the binary, relative to the deploy file. */
+  readonly files: readonly string[];
+  readonly strategy: Strategy;
+  /** Releases kept on each instance, the current one included. */
+  readonly keepReleases: number;
+  /** What restarts the service; `{service}` stands for the service name. */
+  readonly restartCommand: string;
+}
+
+export interface DeployFileProblem {
+  /** 1-based, as the Problems view shows it. */
+  readonly line: number;
+  readonly column: number;
+  readonly message: string;
+}
+
+export type DeployFileResult = { readonly ok: true; readonly file: DeployFile } | { readonly ok: false; readonly problems: readonly DeployFileProblem[] };
+
+export const DEFAULTS = {
+  versionVariable: 'main.version',
+  healthPath: '/healthz',
+  timeoutSeconds: 5,
+  retries: 30,
+  intervalSeconds: 1,
+  keepReleases: 5,
+  bakeSeconds: 60,
+  restartCommand: 'systemctl restart {service}',
+  onFailure: 'rollback' as OnFailure,
+} as const;
+
+/** Key names that hold secrets elsewhere; none belongs in a file that is committed. */
+const SECRET_KEY = /pass(word|wd)?$|secret|token|credential|private.?key|api.?key|access.?key|^dsn$|database.?url/i;
+/** Values that are secrets whatever their key says. */
+const SECRET_VALUE = /-----BEGIN [A-Z ]*PRIVATE KEY-----|\bAKIA[0-9A-Z]{16}\b|\b[\w.-]+:[^@\s/]+@(tcp\()?[\w.-]+|\b\w*(PASSWORD|PASSWD|SECRET|TOKEN)\w*=\S/i;
+
+const SERVICE = /^[a-z][a-z0-9-]{0,31}$/;
+const REGION = /^[a-z]{2}(-[a-z]+)+-\d$/;
+const INSTANCE_ID = /^i-[0-9a-f]{8}([0-9a-f]{9})?$/;
+
+/** The keys each object may hold, for the unknown-key check (and the schema test). */
+export const KNOWN_KEYS: Readonly<Record<string, readonly string[]>> = {
+  '': ['version', 'service', 'build', 'port', 'health', 'instances', 'files', 'strategy', 'releases', 'restartCommand'],
+  build: ['package', 'versionVariable'],
+  health: ['path', 'timeoutSeconds', 'retries', 'intervalSeconds'],
+  'instances[]': ['region', 'ids', 'tag'],
+  strategy: ['kind', 'batch', 'canary', 'bakeSeconds', 'onFailure'],
+  releases: ['keep'],
+};
+
+type Path = ReadonlyArray<string | number>;
+
+class Reader {
+  readonly problems: DeployFileProblem[] = [];
+  constructor(
+    private readonly doc: Document,
+    private readonly lines: LineCounter,
+  ) {}
+
+  /** Line/column of the node at path (the nearest existing parent when it is missing). */
+  at(path: Path): { line: number; column: number } {
+    for (let p = [...path]; ; p = p.slice(0, -1)) {
+      const node = (p.length ? this.doc.getIn(p, true) : this.doc.contents) as Node | undefined;
+      if (node?.range) return { line: this.lines.linePos(node.range[0]).line, column: this.lines.linePos(node.range[0]).col };
+      if (p.length === 0) return { line: 1, column: 1 };
+    }
+  }
+
+  problem(path: Path, message: string): void {
+    this.problems.push({ ...this.at(path), message });
+  }
+}
+
+const where = (path: Path): string => path.map((p, i) => (typeof p === 'number' ? `[${p}]` : i ? `.${p}` : p)).join('');
+
+/** Walks every key and value, refusing what looks like a secret. */
+function refuseSecrets(node: unknown, path: Path, r: Reader): void {
+  if (isMap(node)) {
+    for (const pair of node.items) {
+      const key = isScalar(pair.key) ? String(pair.key.value) : String(pair.key);
+      if (SECRET_KEY.test(key)) {
+        r.problem([...path, key], t('"{0}" looks like a secret. The deploy file is committed with the project and must not hold one: the database password goes to the instance\'s env file from the editor\'s secret storage.', where([...path, key])));
+        continue;
+      }
+      refuseSecrets(pair.value, [...path, key], r);
+    }
+  } else if (isSeq(node)) {
+    node.items.forEach((item, i) => refuseSecrets(item, [...path, i], r));
+  } else if (isScalar(node) && typeof node.value === 'string' && SECRET_VALUE.test(node.value)) {
+    r.problem(path, t('The value of "{0}" looks like a secret (a private key, an access key, a password or a DSN with one). The deploy file must not hold one.', where(path)));
+  }
+}
+
+function unknownKeys(value: Record<string, unknown>, shape: string, path: Path, r: Reader): void {
+  const known = KNOWN_KEYS[shape];
+  for (const key of Object.keys(value)) {
+    // A secret-looking key has its own problem already.
+    if (!known.includes(key) && !SECRET_KEY.test(key)) r.problem([...path, key], t('Unknown key "{0}". Expected one of: {1}.', where([...path, key]), known.join(', ')));
+  }
+}
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+function integer(value: unknown, path: Path, r: Reader, min: number, max: number, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
+    r.problem(path, t('"{0}" must be a whole number from {1} to {2}.', where(path), min, max));
+    return fallback;
+  }
+  return value;
+}
+
+function text(value: unknown, path: Path, r: Reader, fallback?: string): string | undefined {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'string' || !value.trim()) {
+    r.problem(path, t('"{0}" must be a non-empty string.', where(path)));
+    return fallback;
+  }
+  return value.trim();
+}
+
+/** `2`, or `"25%"`. */
+export function parseInstanceCount(value: unknown): InstanceCount | undefined {
+  if (typeof value === 'number' && Number.isInteger(value) && value >= 1) return { count: value };
+  const m = typeof value === 'string' ? /^\s*(\d{1,3})\s*%\s*$/.exec(value) : null;
+  if (m && Number(m[1]) >= 1 && Number(m[1]) <= 100) return { percent: Number(m[1]) };
+  return undefined;
+}
+
+function count(value: unknown, path: Path, r: Reader, fallback: InstanceCount): InstanceCount {
+  if (value === undefined) return fallback;
+  const c = parseInstanceCount(value);
+  if (!c) r.problem(path, t('"{0}" must be a number of instances (1 or more) or a share such as "25%".', where(path)));
+  return c ?? fallback;
+}
+
+function readStrategy(value: unknown, r: Reader): Strategy {
+  const fallback: Strategy = { kind: 'rolling', batch: { count: 1 }, onFailure: DEFAULTS.onFailure };
+  if (value === undefined) return fallback;
+  if (!isObject(value)) {
+    r.problem(['strategy'], t('"strategy" must be a mapping with a "kind".'));
+    return fallback;
+  }
+  unknownKeys(value, 'strategy', ['strategy'], r);
+  let onFailure: OnFailure = DEFAULTS.onFailure;
+  if (value.onFailure !== undefined) {
+    if (value.onFailure === 'rollback' || value.onFailure === 'keep') onFailure = value.onFailure;
+    else r.problem(['strategy', 'onFailure'], t('"strategy.onFailure" must be "rollback" (instances already on the new release go back) or "keep" (they stay on it).'));
+  }
+  const kind = value.kind;
+  const only = (allowed: string[]) => {
+    for (const key of ['batch', 'canary', 'bakeSeconds']) {
+      if (value[key] !== undefined && !allowed.includes(key)) r.problem(['strategy', key], t('"strategy.{0}" does not apply to the {1} strategy.', key, String(kind)));
+    }
+  };
+  switch (kind) {
+    case 'bigBang':
+      only([]);
+      return { kind, onFailure };
+    case 'rolling':
+      only(['batch']);
+      return { kind, batch: count(value.batch, ['strategy', 'batch'], r, { count: 1 }), onFailure };
+    case 'canary':
+      return {
+        kind,
+        canary: count(value.canary, ['strategy', 'canary'], r, { count: 1 }),
+        bakeSeconds: integer(value.bakeSeconds, ['strategy', 'bakeSeconds'], r, 0, 3600, DEFAULTS.bakeSeconds),
+        batch: count(value.batch, ['strategy', 'batch'], r, { count: 1 }),
+        onFailure,
+      };
+    default:
+      r.problem(['strategy', 'kind'], t('"strategy.kind" must be one of: bigBang, rolling, canary.'));
+      return fallback;
+  }
+}
+
+function readInstances(value: unknown, r: Reader): InstanceSelector[] {
+  const list: unknown[] = Array.isArray(value) ? value : [];
+  if (list.length === 0) r.problem(['instances'], t('"instances" must list, per region, instance ids or a tag such as App=goapp.'));
+  const out: InstanceSelector[] = [];
+  list.forEach((item, i) => {
+    const path: Path = ['instances', i];
+    if (!isObject(item)) return r.problem(path, t('Each entry of "instances" must be a mapping with a region and ids or a tag.'));
+    unknownKeys(item, 'instances[]', path, r);
+    const region = text(item.region, [...path, 'region'], r);
+    if (region === undefined) r.problem(path, t('"{0}" needs a "region".', where(path)));
+    else if (!REGION.test(region)) r.problem([...path, 'region'], t('"{0}" is not an AWS region name (such as eu-west-1).', region));
+    const hasIds = item.ids !== undefined;
+    const hasTag = item.tag !== undefined;
+    if (hasIds === hasTag) return r.problem(path, t('"{0}" needs either "ids" or "tag", not both.', where(path)));
+    if (hasIds) {
+      const ids = Array.isArray(item.ids) ? item.ids : [item.ids];
+      const bad = ids.filter((id) => typeof id !== 'string' || !INSTANCE_ID.test(id));
+      if (bad.length || ids.length === 0) return r.problem([...path, 'ids'], t('"{0}.ids" must list instance ids such as i-0123456789abcdef0.', where(path)));
+      if (region) out.push({ region, ids: ids as string[] });
+      return;
+    }
+    const tag = typeof item.tag === 'string' ? /^([^=]+)=(.*)$/.exec(item.tag) : null;
+    if (!tag || !tag[1].trim()) return r.problem([...path, 'tag'], t('"{0}.tag" must be Key=Value, such as App=goapp.', where(path)));
+    if (region) out.push({ region, tag: { key: tag[1].trim(), value: tag[2].trim() } });
+  });
+  return out;
+}
+
+function readFiles(value: unknown, r: Reader): string[] {
+  if (value === undefined) return [];
+  if (!Array.isArray(value)) {
+    r.problem(['files'], t('"files" must be a list of paths relative to the deploy file.'));
+    return [];
+  }
+  const out: string[] = [];
+  value.forEach((f, i) => {
+    if (typeof f !== 'string' || !f.trim()) return r.problem(['files', i], t('"files[{0}]" must be a path relative to the deploy file.', i));
+    const norm = f.trim().replace(/\\/g, '/');
+    if (norm.startsWith('/') || norm.split('/').includes('..')) return r.problem(['files', i], t('"{0}" must stay inside the project (a relative path without "..").', norm));
+    out.push(norm);
+  });
+  return out;
+}
+
+/** Reads and checks the deploy file's text. */
+export function parseDeployFile(source: string): DeployFileResult {
+  const lines = new LineCounter();
+  const doc = parseDocument(source, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
+  const r = new Reader(doc, lines);
+  if (doc.errors.length) {
+    for (const e of doc.errors) {
+      const pos = lines.linePos(e.pos[0]);
+      r.problems.push({ line: pos.line, column: pos.col, message: t('The deploy file is not valid YAML: {0}', e.message.split('\n')[0]) });
+    }
+    return { ok: false, problems: r.problems };
+  }
+  refuseSecrets(doc.contents, [], r);
+  const root: unknown = doc.toJS();
+  if (!isObject(root)) return { ok: false, problems: [...r.problems, { line: 1, column: 1, message: t('The deploy file must be a mapping (service, build, port, instances, strategy…).') }] };
+  unknownKeys(root, '', [], r);
+  if (root.version !== DEPLOY_FILE_VERSION) r.problem(['version'], t('"version" must be {0}.', DEPLOY_FILE_VERSION));
+  const service = text(root.service, ['service'], r);
+  if (service === undefined) r.problem([], t('"service" is missing: the name of the service on the instances (its systemd unit, /opt/<service>).'));
+  else if (!SERVICE.test(service)) r.problem(['service'], t('"service" must be lower-case letters, digits and dashes, starting with a letter (at most 32): it names a systemd unit, a folder and a system user.'));
+
+  const build = isObject(root.build) ? root.build : {};
+  if (root.build !== undefined && !isObject(root.build)) r.problem(['build'], t('"build" must be a mapping with "package".'));
+  else unknownKeys(build, 'build', ['build'], r);
+  const pkg = text(build.package, ['build', 'package'], r, '.') ?? '.';
+  if (pkg.startsWith('/') || pkg.split('/').includes('..')) r.problem(['build', 'package'], t('"build.package" must be a package inside the project, such as . or ./cmd/server.'));
+  const versionVariable = text(build.versionVariable, ['build', 'versionVariable'], r, DEFAULTS.versionVariable) ?? DEFAULTS.versionVariable;
+  if (!/^[\w./-]+\.[A-Za-z_]\w*$/.test(versionVariable)) r.problem(['build', 'versionVariable'], t('"build.versionVariable" must be a Go variable such as main.version.'));
+
+  const port = root.port === undefined ? (r.problem([], t('"port" is missing: the port the app listens on, on the instance.')), 0) : integer(root.port, ['port'], r, 1, 65535, 0);
+
+  const health = isObject(root.health) ? root.health : {};
+  if (root.health !== undefined && !isObject(root.health)) r.problem(['health'], t('"health" must be a mapping with "path".'));
+  else unknownKeys(health, 'health', ['health'], r);
+  const healthPath = text(health.path, ['health', 'path'], r, DEFAULTS.healthPath) ?? DEFAULTS.healthPath;
+  if (!/^\/[\x21-\x7e]*$/.test(healthPath)) r.problem(['health', 'path'], t('"health.path" must start with / (such as /healthz).'));
+
+  const releases = isObject(root.releases) ? root.releases : {};
+  if (root.releases !== undefined && !isObject(root.releases)) r.problem(['releases'], t('"releases" must be a mapping with "keep".'));
+  else unknownKeys(releases, 'releases', ['releases'], r);
+
+  const file: DeployFile = {
+    version: 1,
+    service: service ?? '',
+    build: { package: pkg, versionVariable },
+    port,
+    health: {
+      path: healthPath,
+      timeoutSeconds: integer(health.timeoutSeconds, ['health', 'timeoutSeconds'], r, 1, 300, DEFAULTS.timeoutSeconds),
+      retries: integer(health.retries, ['health', 'retries'], r, 1, 1000, DEFAULTS.retries),
+      intervalSeconds: integer(health.intervalSeconds, ['health', 'intervalSeconds'], r, 0, 300, DEFAULTS.intervalSeconds),
+    },
+    instances: readInstances(root.instances, r),
+    files: readFiles(root.files, r),
+    strategy: readStrategy(root.strategy, r),
+    keepReleases: integer(releases.keep, ['releases', 'keep'], r, 2, 100, DEFAULTS.keepReleases),
+    restartCommand: text(root.restartCommand, ['restartCommand'], r, DEFAULTS.restartCommand) ?? DEFAULTS.restartCommand,
+  };
+  if (r.problems.length) return { ok: false, problems: r.problems.sort((a, b) => a.line - b.line || a.column - b.column) };
+  return { ok: true, file };
+}
+
+/** The file the guided first deploy writes (YAML, with comments a person can follow). */
+export function deployFileText(f: Pick<DeployFile, 'service' | 'port' | 'instances' | 'files' | 'strategy'> & { readonly buildPackage?: string; readonly healthPath?: string }): string {
+  const count = (c: InstanceCount) => ('percent' in c ? `"${c.percent}%"` : String(c.count));
+  const lines = [
+    '# How RDS Link deploys this app. Commit it: teammates deploy the same way. Never put a secret here.',
+    `version: ${DEPLOY_FILE_VERSION}`,
+    `service: ${f.service}`,
+    'build:',
+    `  package: ${JSON.stringify(f.buildPackage ?? '.')}`,
+    `port: ${f.port}`,
+    'health:',
+    `  path: ${f.healthPath ?? DEFAULTS.healthPath}`,
+    'instances:',
+    ...f.instances.flatMap((s) => [`  - region: ${s.region}`, 'ids' in s ? `    ids: [${s.ids.join(', ')}]` : `    tag: ${JSON.stringify(`${s.tag.key}=${s.tag.value}`)}`]),
+    ...(f.files.length ? ['files:', ...f.files.map((x) => `  - ${JSON.stringify(x)}`)] : []),
+    'strategy:',
+    `  kind: ${f.strategy.kind}`,
+    ...(f.strategy.kind === 'rolling' ? [`  batch: ${count(f.strategy.batch)}`] : []),
+    ...(f.strategy.kind === 'canary' ? [`  canary: ${count(f.strategy.canary)}`, `  bakeSeconds: ${f.strategy.bakeSeconds}`, `  batch: ${count(f.strategy.batch)}`] : []),
+    `  onFailure: ${f.strategy.onFailure}`,
+    '',
+  ];
+  return lines.join('\n');
+}

@@ -1,0 +1,62 @@
+/**
+ * Deploying the Go app to its instances: the deploy file, the build, the releases on the
+ * instance, and the strategies as plans with their runner. Pure core: the per-instance steps come
+ * in through DeployExecutor (SSH from core/instance in the product, a fake in unit tests).
+ * Not a lazy bundle yet: the VS Code layer does not call it.
+ */
+export { configureL10n } from '../l10n';
+export {
+  parseDeployFile,
+  parseInstanceCount,
+  deployFileText,
+  DEPLOY_FILE_NAMES,
+  DEPLOY_FILE_VERSION,
+  DEFAULTS as DEPLOY_DEFAULTS,
+  type DeployFile,
+  type DeployFileProblem,
+  type DeployFileResult,
+  type HealthCheck,
+  type InstanceCount,
+  type InstanceSelector,
+  type OnFailure,
+  type Strategy,
+  type StrategyKind,
+} from './deployFile';
+export {
+  goArchOf,
+  planArchitectures,
+  goBuildCommand,
+  runGoBuild,
+  parseGoErrors,
+  findGo,
+  goMissingMessage,
+  versionFrom,
+  releaseName,
+  GIT_DESCRIBE_ARGS,
+  type GoArch,
+  type BuildTarget,
+  type ArchitecturePlan,
+  type GoBuildRequest,
+  type GoBuildCommand,
+  type GoBuildResult,
+  type BuildDiagnostic,
+} from './build';
+export { checkHealth, httpGetOver, type HealthGateOptions, type HttpAnswer } from './health';
+export { SshDeployExecutor, type SshExecutorOptions } from './sshExecutor';
+export { ReleaseLayout, envFileText, shellQuote, systemdUnitText, type LayoutOptions, type UnitOptions } from './releases';
+export {
+  planDeploy,
+  describePlan,
+  resolveCount,
+  runDeploy,
+  rollbackSentence,
+  type DeployPlan,
+  type PlannedBatch,
+  type DeployExecutor,
+  type HealthResult,
+  type DeployOutcome,
+  type InstanceOutcome,
+  type InstanceState,
+  type DeployEvent,
+  type RunOptions,
+} from './strategy';

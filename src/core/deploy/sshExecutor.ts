@@ -1,0 +1,149 @@
+/**
+ * The per-instance steps of a deploy over the instance's SSH session (core/instance): the
+ * DeployExecutor that runDeploy drives in the product.
+ *
+ * upload:   read the current release, SFTP the binary and the shipped files to a staging folder,
+ *           install them as releases/<release>, write the env file from stdin;
+ * activate: switch `current`, restart, prune old releases (the previous one is kept);
+ * health:   GET <health path> on 127.0.0.1:<port> through forwardOut;
+ * rollback: switch `current` back, restart.
+ *
+ * With `rollbackTo`, the run moves instances to an older release they still keep (a rollback
+ * deployment, same strategy and health gate): nothing is uploaded, nothing is pruned.
+ */
+import * as path from 'node:path';
+import type { SshSession } from '../instance/sshSession';
+import { t } from '../l10n';
+import type { HealthCheck } from './deployFile';
+import { checkHealth } from './health';
+import { envFileText, shellQuote, type ReleaseLayout } from './releases';
+import type { DeployExecutor, HealthResult } from './strategy';
+
+export interface SshExecutorOptions {
+  /** The release to run: a new one (uploaded), or with rollbackTo a kept one. */
+  readonly release: string;
+  /** `release` is already on the instances (a rollback deployment): only switch and restart. */
+  readonly rollbackTo?: boolean;
+  /** The SSH session to an instance (opened once per instance, closed by close()). */
+  readonly openSession: (instanceId: string) => Promise<SshSession>;
+  readonly layoutFor: (instanceId: string) => ReleaseLayout;
+  /** The local binary built for the instance's architecture. */
+  readonly binaryFor: (instanceId: string) => string;
+  /** Files shipped beside the binary: local path → name in the release. */
+  readonly files: ReadonlyArray<{ readonly local: string; readonly name: string }>;
+  /** The env file's variables (the DB password among them); sent on stdin only. */
+  readonly env: Readonly<Record<string, string>>;
+  /** The deploy file's restartCommand ({service} filled in by the layout), per instance. */
+  readonly restartCommand: (instanceId: string) => string;
+  readonly port: number;
+  readonly health: HealthCheck;
+  readonly keepReleases: number;
+  readonly log?: (instanceId: string, line: string) => void;
+  readonly sleep?: (ms: number) => Promise<void>;
+}
+
+export class SshDeployExecutor implements DeployExecutor {
+  private readonly sessions = new Map<string, Promise<SshSession>>();
+  /** The release each instance ran before this deploy: kept by the pruning. */
+  private readonly previous = new Map<string, string | undefined>();
+  private readonly sleepFn: (ms: number) => Promise<void>;
+
+  constructor(private readonly o: SshExecutorOptions) {
+    this.sleepFn = o.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)));
+  }
+
+  private session(id: string): Promise<SshSession> {
+    let s = this.sessions.get(id);
+    if (!s) {
+      s = this.o.openSession(id);
+      this.sessions.set(id, s);
+      s.catch(() => this.sessions.delete(id));
+    }
+    return s;
+  }
+
+  /** Runs a command; a non-zero exit is an error with the command's stderr. */
+  private async run(id: string, what: string, command: string, stdin?: string): Promise<string> {
+    const s = await this.session(id);
+    const r = await s.exec(command, { ...(stdin !== undefined ? { stdin } : {}), timeoutMs: 120_000 });
+    this.o.log?.(id, `${what}: exit ${r.code}${r.stderr.trim() ? ` (${r.stderr.trim().split('\n').slice(-3).join(' | ')})` : ''}`);
+    if (r.code !== 0) {
+      const sudo = /sudo: (a password is required|a terminal is required)/.test(r.stderr);
+      throw new Error(sudo ? t('{0} failed: sudo needs a password on this instance (the deploy runs sudo -n).', what) : t('{0} failed (exit {1}): {2}', what, String(r.code), r.stderr.trim().split('\n').pop() ?? ''));
+    }
+    return r.stdout;
+  }
+
+  private async put(id: string, local: string, remote: string, mode: number): Promise<void> {
+    const session = await this.session(id);
+    const sftp = await session.sftp();
+    try {
+      await session.guard(new Promise<void>((resolve, reject) => sftp.fastPut(local, remote, { mode }, (e) => (e ? reject(e) : resolve()))));
+    } catch (err) {
+      throw new Error(t('Uploading {0} failed: {1}', path.basename(local), (err as Error).message), { cause: err });
+    } finally {
+      sftp.end();
+    }
+  }
+
+  async upload(id: string): Promise<{ previous?: string }> {
+    const layout = this.o.layoutFor(id);
+    const release = this.o.release;
+    const previous = (await this.run(id, t('reading the current release'), layout.currentReleaseCommand())).trim() || undefined;
+    if (this.o.rollbackTo) {
+      await this.run(id, t('checking that {0} is kept', release), `test -d ${shellQuote(layout.releaseDir(release))} || { echo ${shellQuote(t('release {0} is not kept on this instance', release))} >&2; exit 3; }`);
+      return previous ? { previous } : {};
+    }
+    await this.run(id, t('preparing the upload'), layout.prepareStagingCommand(release));
+    await this.put(id, this.o.binaryFor(id), `${layout.stagingDir(release)}/${layout.binary}`, 0o755);
+    for (const f of this.o.files) await this.put(id, f.local, `${layout.stagingDir(release)}/${f.name}`, 0o644);
+    await this.run(id, t('installing the release'), layout.asRoot(layout.installReleaseScript(release)));
+    await this.run(id, t('writing the env file'), layout.writeEnvFileCommand(), envFileText(this.o.env));
+    this.previous.set(id, previous);
+    return previous ? { previous } : {};
+  }
+
+  async activate(id: string): Promise<void> {
+    const layout = this.o.layoutFor(id);
+    await this.run(id, t('switching to {0}', this.o.release), layout.asRoot(layout.switchScript(this.o.release)));
+    await this.run(id, t('restarting the service'), layout.restartCommand(this.o.restartCommand(id)));
+    if (!this.o.rollbackTo) await this.prune(id, this.previous.get(id));
+  }
+
+  async health(id: string): Promise<HealthResult> {
+    const s = await this.session(id);
+    const h = this.o.health;
+    return checkHealth({
+      port: this.o.port,
+      path: h.path,
+      retries: h.retries,
+      intervalMs: h.intervalSeconds * 1000,
+      timeoutMs: h.timeoutSeconds * 1000,
+      open: () => s.forwardOut('127.0.0.1', this.o.port),
+      sleep: this.sleepFn,
+      log: (line) => this.o.log?.(id, line),
+    });
+  }
+
+  async rollback(id: string, previous: string): Promise<void> {
+    const layout = this.o.layoutFor(id);
+    await this.run(id, t('switching back to {0}', previous), layout.asRoot(layout.switchScript(previous)));
+    await this.run(id, t('restarting the service'), layout.restartCommand(this.o.restartCommand(id)));
+  }
+
+  /** Old releases beyond keepReleases go; the current one and `previous` (a rollback's target) stay. */
+  private async prune(id: string, previous?: string): Promise<void> {
+    const layout = this.o.layoutFor(id);
+    await this.run(id, t('removing old releases'), layout.asRoot(layout.pruneScript(this.o.keepReleases, previous ? [previous] : [])));
+  }
+
+  sleep(ms: number): Promise<void> {
+    return this.sleepFn(ms);
+  }
+
+  async close(): Promise<void> {
+    const all = [...this.sessions.values()];
+    this.sessions.clear();
+    await Promise.all(all.map((s) => s.then((x) => x.close(), () => undefined)));
+  }
+}

@@ -1,0 +1,113 @@
+/**
+ * How an SSH login reaches an EC2 instance: which address (public IP, private IP from inside the
+ * VPC, or a host override for sandboxes and tests), which OS user (guessed from the AMI), and
+ * which key (a throw-away one pushed with EC2 Instance Connect, or one the caller holds).
+ *
+ * chooseInstance is pure. It picks one running Linux instance from a pool (stable order), or says
+ * why none can be reached; the caller words that for its own purpose (a DB tunnel, a deploy).
+ */
+import type { Ec2Instance } from '../aws/types';
+import { t } from '../l10n';
+import { guessOsUser, isWindows, type OsUserGuess } from './osUser';
+
+export interface HostPort {
+  readonly host: string;
+  readonly port: number;
+}
+
+/** How the SSH login gets its key. */
+export type SshKeySource =
+  /** A fresh in-memory ed25519 key, pushed with SendSSHPublicKey (valid for 60 s). */
+  | { readonly kind: 'instanceConnect' }
+  /**
+   * A key the caller has (a sandbox, a test server, the user's own key). With push, its public
+   * half is still sent with SendSSHPublicKey; without, the instance must already accept it.
+   */
+  | { readonly kind: 'privateKey'; readonly privateKey: string; readonly push: boolean };
+
+/** The instance as SendSSHPublicKey and the host-key policy name it. */
+export interface InstanceRef {
+  readonly id: string;
+  readonly region: string;
+  readonly name?: string;
+  readonly availabilityZone?: string;
+}
+
+/** Everything an SSH session to one instance needs, no secret but a caller's own key. */
+export interface InstanceAccess {
+  readonly instance: InstanceRef;
+  /** Where ssh2 connects: the instance's public or private IP, or a host override. */
+  readonly ssh: HostPort & { readonly username: string };
+  /** ssh goes to a host override: the instance's console cannot vouch for that host's key. */
+  readonly viaHostOverride?: boolean;
+  readonly key: SshKeySource;
+}
+
+/** For sandboxes and tests: SSH goes here instead of the instance's IP. */
+export interface SshHostOverride {
+  readonly host: string;
+  readonly port?: number;
+  /** A key the host accepts; with it, SendSSHPublicKey is skipped unless pushKey is true. */
+  readonly privateKey?: string;
+  readonly pushKey?: boolean;
+}
+
+export interface ReachContext {
+  /** The user says VS Code runs inside the instance's VPC: SSH to private IPs. */
+  readonly insideVpc?: boolean;
+  /** AMI names by image id, for the OS-user guess. */
+  readonly imageNames?: ReadonlyMap<string, string>;
+  /** OS user per instance id, as the user set it. */
+  readonly osUserOverrides?: ReadonlyMap<string, string>;
+  readonly sshPort?: number;
+  readonly sshHostOverride?: SshHostOverride;
+}
+
+export type ReachDecision =
+  | {
+      readonly kind: 'reach';
+      readonly access: InstanceAccess;
+      readonly instance: Ec2Instance;
+      readonly osUser: OsUserGuess;
+      /** "its public IP 203.0.113.10", for the sentence that says how. */
+      readonly via: string;
+    }
+  /** None of the pool is a running Linux instance. */
+  | { readonly kind: 'noneRunning'; readonly states: string }
+  /** The best candidate has no address to SSH to from here. */
+  | { readonly kind: 'noAddress'; readonly instance: Ec2Instance; readonly insideVpc: boolean };
+
+export function instanceLabel(i: Pick<Ec2Instance, 'id' | 'name'>): string {
+  return i.name ? `${i.name} (${i.id})` : i.id;
+}
+
+/** The access to one instance, given the address to SSH to. */
+export function accessFor(instance: Ec2Instance, address: string, ctx: ReachContext): { access: InstanceAccess; osUser: OsUserGuess } {
+  const override = ctx.sshHostOverride;
+  const osUser = guessOsUser(instance, instance.imageId ? ctx.imageNames?.get(instance.imageId) : undefined, ctx.osUserOverrides?.get(instance.id));
+  const access: InstanceAccess = {
+    instance: { id: instance.id, region: instance.region, ...(instance.name ? { name: instance.name } : {}) },
+    ssh: { host: address, port: override?.port ?? ctx.sshPort ?? 22, username: osUser.user },
+    ...(override ? { viaHostOverride: true } : {}),
+    key: override?.privateKey ? { kind: 'privateKey', privateKey: override.privateKey, push: override.pushKey ?? false } : { kind: 'instanceConnect' },
+  };
+  return { access, osUser };
+}
+
+/** Picks the instance to SSH to from `pool` (non-empty), or says why none will do. */
+export function chooseInstance(pool: readonly Ec2Instance[], ctx: ReachContext): ReachDecision {
+  const running = pool.filter((i) => !isWindows(i) && i.state === 'running');
+  if (running.length === 0) {
+    return { kind: 'noneRunning', states: pool.map((i) => `${instanceLabel(i)}: ${isWindows(i) ? 'Windows' : i.state}`).join(', ') };
+  }
+  const override = ctx.sshHostOverride;
+  const candidates = running
+    .map((instance) => ({ instance, address: override?.host ?? (ctx.insideVpc ? instance.privateIp : instance.publicIp) }))
+    // Stable choice: instances with an address first, then by name, then id.
+    .sort((a, b) => Number(!a.address) - Number(!b.address) || (a.instance.name ?? '').localeCompare(b.instance.name ?? '') || a.instance.id.localeCompare(b.instance.id));
+  const { instance, address } = candidates[0];
+  if (!address) return { kind: 'noAddress', instance, insideVpc: Boolean(ctx.insideVpc) };
+  const { access, osUser } = accessFor(instance, address, ctx);
+  const via = override ? t('SSH host override {0}:{1}', access.ssh.host, access.ssh.port) : ctx.insideVpc ? t('its private IP {0}', address) : t('its public IP {0}', address);
+  return { kind: 'reach', access, instance, osUser, via };
+}

@@ -1,0 +1,43 @@
+import * as assert from 'node:assert/strict';
+import * as http from 'node:http';
+import * as net from 'node:net';
+import { checkHealth } from '../../../src/core/deploy/health';
+
+describe('deploy health gate (GET over a stream)', () => {
+  let server: http.Server;
+  let port: number;
+  let answers: number[];
+  const paths: string[] = [];
+
+  before(async () => {
+    server = http.createServer((req, res) => {
+      paths.push(req.url ?? '');
+      const status = answers.shift() ?? 200;
+      if (status === 0) req.socket.destroy();
+      else res.writeHead(status).end('{}');
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+    port = (server.address() as net.AddressInfo).port;
+  });
+  after(() => server.close());
+
+  const gate = (retries: number, slept: number[]) =>
+    checkHealth({ port, path: '/healthz', retries, intervalMs: 1000, timeoutMs: 2000, open: async () => net.connect({ host: '127.0.0.1', port }), sleep: async (ms) => void slept.push(ms) });
+
+  it('retries until a 2xx, waiting the interval between attempts', async () => {
+    answers = [503, 0, 200];
+    const slept: number[] = [];
+    const h = await gate(5, slept);
+    assert.deepEqual(h, { healthy: true, detail: 'GET /healthz answered 200' });
+    assert.deepEqual(slept, [1000, 1000]);
+    assert.ok(paths.every((p) => p === '/healthz'));
+  });
+
+  it('is unhealthy after the retries, with the last answer as the reason', async () => {
+    answers = [500, 503];
+    const h = await gate(2, []);
+    assert.deepEqual(h, { healthy: false, detail: 'GET /healthz answered 503' });
+    answers = [0];
+    assert.match((await gate(1, [])).detail, /GET \/healthz on port \d+ failed/);
+  });
+});
