@@ -1,11 +1,11 @@
 // The views against the seeded sandbox account in moto, and a link made from the tree with the
 // mouse, checked in moto afterwards.
 import * as assert from 'node:assert/strict';
-import { DescribeSecurityGroupsCommand, EC2Client } from '@aws-sdk/client-ec2';
+import { CreateSubnetCommand, CreateVpcCommand, DescribeSecurityGroupsCommand, EC2Client, RunInstancesCommand } from '@aws-sdk/client-ec2';
 import { DescribeBlueGreenDeploymentsCommand, DescribeDBInstancesCommand, RDSClient } from '@aws-sdk/client-rds';
 import type { Browser } from 'playwright-core';
 import { clientConfig } from '../integration/aws/sandbox';
-import { closeBrowser, launchBrowser, openViewContainer, openWorkbench, pane, screenshot, type Workbench } from '../support/browser';
+import { closeBrowser, launchBrowser, openViewContainer, openWorkbench, pane, runCommand, screenshot, type Workbench } from '../support/browser';
 import { ensureCodeServer } from '../support/codeServer';
 import { startSandbox, type Sandbox } from '../support/sandbox';
 import { acceptQuickInput, contextMenu, expandRow, pickInQuickInput, reportFailure, waitForNotification } from '../support/workbench';
@@ -84,17 +84,28 @@ describe('e2e: the views and linking against the sandbox account (moto)', functi
     console.log(`    screenshot: ${await screenshot(page, 'sandbox-linked')}`);
   });
 
-  it('links billing-postgres from the tree on 5432; the picker shows the terminated instance as not linkable, last, with the reason', async function () {
+  it('links billing-postgres from the tree on 5432; the picker shows an instance in another VPC and the terminated one as not linkable, last, with the reason', async function () {
     const { page } = wb;
+    // An instance in a VPC of its own, made behind the extension's back, then a refresh.
+    const ec2Client = new EC2Client(clientConfig(sandbox?.moto.endpoint ?? '', 'us-east-1'));
+    try {
+      const vpc = await ec2Client.send(new CreateVpcCommand({ CidrBlock: '10.30.0.0/16' }));
+      const subnet = await ec2Client.send(new CreateSubnetCommand({ VpcId: vpc.Vpc?.VpcId, CidrBlock: '10.30.1.0/24' }));
+      await ec2Client.send(new RunInstancesCommand({ ImageId: 'ami-12c6146b', MinCount: 1, MaxCount: 1, SubnetId: subnet.Subnet?.SubnetId, TagSpecifications: [{ ResourceType: 'instance', Tags: [{ Key: 'Name', Value: 'other-vpc-web' }] }] }));
+    } finally {
+      ec2Client.destroy();
+    }
+    await runCommand(page, 'RDS Link: Refresh');
+    await pane(page, 'EC2 Instances').getByRole('treeitem', { name: /other-vpc-web/ }).first().waitFor({ state: 'visible', timeout: 30_000 });
     const rds = pane(page, 'RDS Databases');
     await contextMenu(page, rds, /billing-postgres/, 'Link EC2 Instance to RDS Database…');
     const rows = page.locator('.quick-input-widget .monaco-list-row');
     await rows.first().waitFor({ state: 'visible', timeout: 30_000 });
     const texts = await rows.allInnerTexts();
-    const last = texts[texts.length - 1];
-    assert.match(last, /old-batch/, texts.join(' | '));
-    assert.match(last, /terminated: there is nothing to link/);
-    assert.doesNotMatch(texts[0], /nothing to link/);
+    const refused = texts.slice(-2).join(' | ');
+    assert.match(refused, /old-batch[^|]*terminated: there is nothing to link/, texts.join(' | '));
+    assert.match(refused, /other-vpc-web[^|]*vpc-[^|]*A security-group link works only within one VPC/, texts.join(' | '));
+    assert.doesNotMatch(texts.slice(0, -2).join(' | '), /nothing to link|only within one VPC/);
     await pickInQuickInput(page, 'goapp-web');
     const dialog = page.locator('.monaco-dialog-box');
     await dialog.waitFor({ state: 'visible', timeout: 30_000 });
