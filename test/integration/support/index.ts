@@ -6,3 +6,5 @@ export { startMariaDb, type MariaDbServer, type StartMariaDbOptions } from './ma
 export { startSshd, type SshServer, type StartSshdOptions } from './sshd';
 export { makeTestCertificates, type TestCertificates, type MakeCertificatesOptions } from './certificates';
 export { startSandboxSsh, type SandboxSsh, type SandboxSshEvent, type SandboxSshOptions } from './sandboxSsh';
+export { startEiceStandIn, type EiceStandIn, type EiceStandInEvent, type EiceStandInOptions } from './eiceStandIn';
+export { startEc2Shim, type Ec2Shim, type Ec2ShimOptions, type ShimEndpoint } from './ec2Shim';
