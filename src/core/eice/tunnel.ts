@@ -42,7 +42,8 @@ export interface EiceSigning {
 export interface EiceConnectOptions extends EiceSigning {
   /**
    * Where the websocket goes instead of `wss://<DnsName>` (`ws://127.0.0.1:PORT` for the test
-   * stand-in). The URL is still signed for the endpoint's name, and `Host` says that name.
+   * stand-in, or the session's endpoint URL when the sandbox's shim serves the tunnel too). The
+   * URL is still signed for the endpoint's name, and `Host` says that name.
    */
   readonly connectUrl?: string;
   /** How long the websocket handshake may take; default 15 s. */
@@ -155,7 +156,9 @@ function dialUrl(signed: string, connectUrl: string | undefined): string {
   if (!connectUrl) return signed;
   const u = new URL(signed);
   const base = new URL(connectUrl);
-  return `${base.protocol}//${base.host}${u.pathname}${u.search}`;
+  // An AWS endpoint URL (http:// to a sandbox, https:// to a proxy) serves the websocket too.
+  const scheme = base.protocol === 'http:' || base.protocol === 'ws:' ? 'ws:' : 'wss:';
+  return `${scheme}//${base.host}${u.pathname}${u.search}`;
 }
 
 /** Opens one tunnel; the URL is signed just before, as it is good for 60 s only. */
