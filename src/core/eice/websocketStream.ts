@@ -35,6 +35,7 @@ export class WebSocketStream extends Duplex {
   /** Settles when the websocket has closed, however it closed. */
   readonly whenClosed: Promise<WebSocketClose>;
   private closedByUs = false;
+  private written = 0;
 
   constructor(
     private readonly ws: WebSocket,
@@ -67,6 +68,14 @@ export class WebSocketStream extends Duplex {
     });
   }
 
+  /**
+   * Bytes handed to the websocket so far, as net.Socket counts them: the SSH leg's prompt-ACK
+   * check (a read not followed by a write of ours) reads it from whatever `sock` it is given.
+   */
+  get bytesWritten(): number {
+    return this.written;
+  }
+
   /** The other side's bytes in flight to us are the websocket's to hold until the reader wants them. */
   override _read(): void {
     if (this.ws.isPaused) this.ws.resume();
@@ -77,6 +86,7 @@ export class WebSocketStream extends Duplex {
       callback(new Error(t('The tunnel is closed.')));
       return;
     }
+    this.written += chunk.length;
     this.ws.send(chunk, { binary: true }, (err) => callback(err ?? null));
   }
 
