@@ -18,7 +18,7 @@ import { CancelledError } from '../errors';
 import { t } from '../l10n';
 import type { InstanceConnectEndpoint } from './endpoints';
 import { checkOpenTunnelRequest, MAX_TUNNEL_DURATION_SECONDS, presignOpenTunnel } from './presign';
-import { WebSocketStream, type WebSocketClose } from './websocketStream';
+import { WebSocketStream, type WebSocketClose, type WebSocketStreamOptions } from './websocketStream';
 
 /** Concurrent tunnels one endpoint allows (an AWS quota). */
 export const EICE_MAX_CONNECTIONS = 20;
@@ -52,15 +52,32 @@ export interface EiceConnectOptions extends EiceSigning {
   readonly log?: (line: string) => void;
 }
 
+/** An age within this much of maxTunnelDuration counts as the endpoint's limit. */
+const EXPIRY_SLACK_MS = 1500;
+
 /** Why a tunnel closed. */
 export type EiceCloseKind = 'expired' | 'byUs' | 'remote';
 
-export interface EiceTunnelStream extends WebSocketStream {
-  readonly endpointId: string;
-  readonly openedAt: number;
-  readonly maxTunnelDurationSeconds: number;
+/** One open tunnel: the byte stream, and what ended it. */
+export class EiceTunnelStream extends WebSocketStream {
   /** Settles when the tunnel has closed. */
   readonly ended: Promise<{ readonly kind: EiceCloseKind; readonly close: WebSocketClose }>;
+
+  constructor(
+    ws: WebSocket,
+    options: WebSocketStreamOptions,
+    readonly endpointId: string,
+    readonly maxTunnelDurationSeconds: number,
+    readonly openedAt = Date.now(),
+  ) {
+    super(ws, options);
+    this.ended = this.whenClosed.then((close) => ({ kind: close.byUs ? 'byUs' : reachedMaxDuration(this, close) ? 'expired' : 'remote', close }));
+  }
+}
+
+/** A close within EXPIRY_SLACK_MS of maxTunnelDuration is the endpoint's limit. */
+function reachedMaxDuration(tunnel: { readonly openedAt: number; readonly maxTunnelDurationSeconds: number }, close: WebSocketClose): boolean {
+  return close.at - tunnel.openedAt >= tunnel.maxTunnelDurationSeconds * 1000 - EXPIRY_SLACK_MS;
 }
 
 /** The endpoint refused the tunnel, or closed it for a reason other than its age. */
@@ -79,9 +96,6 @@ export class EiceTunnelError extends Error {
 export async function eiceSigningFrom(ec2: EC2Client): Promise<EiceSigning> {
   return { region: await ec2.config.region(), credentials: () => ec2.config.credentials() };
 }
-
-/** An age within this much of maxTunnelDuration counts as the endpoint's limit. */
-const EXPIRY_SLACK_MS = 1500;
 
 function targetName(target: EiceTunnelTarget): string {
   return `${target.instanceId ?? target.privateIpAddress}:${target.remotePort ?? 22}`;
@@ -217,27 +231,26 @@ export async function openEiceTunnel(target: EiceTunnelTarget, options: EiceConn
     );
   });
 
-  const openedAt = Date.now();
-  const stream = new WebSocketStream(ws, {
-    explainClose: (close) => {
-      if (close.code === 1000 || close.code === 1005) return undefined;
-      if (/connect to target/i.test(close.reason)) return new EiceTunnelError(unreachableTargetMessage(target, close.reason), 'unreachableTarget');
-      if (close.at - openedAt >= maxTunnelDurationSeconds * 1000 - EXPIRY_SLACK_MS) return undefined;
-      return new EiceTunnelError(
-        t('The EC2 Instance Connect Endpoint {0} closed the tunnel to {1} (code {2}{3}).', target.endpoint.id, targetName(target), close.code, close.reason ? `: ${close.reason}` : ''),
-        'closed',
-      );
+  const timing = { openedAt: Date.now(), maxTunnelDurationSeconds };
+  const stream = new EiceTunnelStream(
+    ws,
+    {
+      explainClose: (close) => {
+        if (close.code === 1000 || close.code === 1005) return undefined;
+        if (/connect to target/i.test(close.reason)) return new EiceTunnelError(unreachableTargetMessage(target, close.reason), 'unreachableTarget');
+        if (reachedMaxDuration(timing, close)) return undefined;
+        return new EiceTunnelError(
+          t('The EC2 Instance Connect Endpoint {0} closed the tunnel to {1} (code {2}{3}).', target.endpoint.id, targetName(target), close.code, close.reason ? `: ${close.reason}` : ''),
+          'closed',
+        );
+      },
     },
-  }) as WebSocketStream & { endpointId: string; openedAt: number; maxTunnelDurationSeconds: number; ended: EiceTunnelStream['ended'] };
-  stream.endpointId = target.endpoint.id;
-  stream.openedAt = openedAt;
-  stream.maxTunnelDurationSeconds = maxTunnelDurationSeconds;
-  stream.ended = stream.whenClosed.then((close) => {
-    const kind: EiceCloseKind = close.byUs ? 'byUs' : close.at - openedAt >= maxTunnelDurationSeconds * 1000 - EXPIRY_SLACK_MS ? 'expired' : 'remote';
-    if (kind === 'expired') {
-      options.log?.(`eice: ${target.endpoint.id} closed the tunnel to ${targetName(target)} at its maximum duration (${maxTunnelDurationSeconds} s)`);
-    }
-    return { kind, close };
+    target.endpoint.id,
+    maxTunnelDurationSeconds,
+    timing.openedAt,
+  );
+  void stream.ended.then(({ kind }) => {
+    if (kind === 'expired') options.log?.(`eice: ${target.endpoint.id} closed the tunnel to ${targetName(target)} at its maximum duration (${maxTunnelDurationSeconds} s)`);
   });
   return stream;
 }
