@@ -23,7 +23,7 @@ const RUNS = 9;
 /** One-way delay between the developer's machine and AWS. */
 const WAN_ONE_WAY_MS = 5;
 
-async function tenMigrations(): Promise<MigrationFile[]> {
+export async function tenMigrations(): Promise<MigrationFile[]> {
   const files: Record<string, string> = {};
   for (let i = 1; i <= 10; i++) {
     files[`migrations/${String(i).padStart(4, '0')}_table_${i}.up.sql`] =

@@ -17,7 +17,7 @@ const prefixes: Record<string, string> = {
  * Permissions the policy needs that are no SDK command of ours: tags given at CreateSecurityGroup
  * need ec2:CreateTags; an IAM auth token is used with rds-db:connect; RDS checks the rest behind
  * the Blue/Green calls, and the managed master secret behind CreateDBInstance; Reachability
- * Analyzer runs its queries with the tiros: actions.
+ * Analyzer runs its queries with the tiros: actions; the EICE tunnel is signed for OpenTunnel.
  */
 const notCommands = new Set([
   'ec2:CreateTags', 'rds-db:connect',
@@ -28,6 +28,8 @@ const notCommands = new Set([
   'rds:AddTagsToResource', 'rds:CreateDBInstanceReadReplica', 'rds:CreateDBCluster',
   'rds:PromoteReadReplica', 'rds:PromoteReadReplicaDBCluster', 'rds:DeleteDBInstance', 'rds:DeleteDBCluster',
   'tiros:CreateQuery', 'tiros:GetQueryAnswer', 'tiros:GetQueryExplanation',
+  // The EICE tunnel is a presigned websocket (src/core/eice/presign.ts), no SDK command.
+  'ec2-instance-connect:OpenTunnel',
 ]);
 
 function walk(dir: string): string[] {

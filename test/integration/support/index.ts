@@ -7,3 +7,5 @@ export { startSshd, type SshServer, type StartSshdOptions } from './sshd';
 export { makeTestCertificates, type TestCertificates, type MakeCertificatesOptions } from './certificates';
 export { startTestHosts, accessTo, type TestHost, type TestNetwork } from './testHosts';
 export { startSandboxSsh, type SandboxSsh, type SandboxSshEvent, type SandboxSshOptions } from './sandboxSsh';
+export { startEiceStandIn, type EiceStandIn, type EiceStandInEvent, type EiceStandInOptions } from './eiceStandIn';
+export { startEc2Shim, type Ec2Shim, type Ec2ShimOptions, type ShimEndpoint } from './ec2Shim';

@@ -1,0 +1,88 @@
+/**
+ * Which EC2 Instance Connect Endpoint reaches an instance: the VPC's usable endpoints, the one in
+ * the instance's subnet first, then one in its AZ, then any in the VPC (an endpoint reaches the
+ * whole VPC; the same subnet or AZ keeps the traffic out of other zones).
+ */
+import { paginateDescribeInstanceConnectEndpoints, type EC2Client, type Ec2InstanceConnectEndpoint } from '@aws-sdk/client-ec2';
+import { t } from '../l10n';
+
+/**
+ * States in which an endpoint opens tunnels: `create-complete`, and the update states that the
+ * AWS CLI also accepts (an endpoint being updated, or whose update failed, still serves).
+ */
+export const USABLE_ENDPOINT_STATES: readonly string[] = ['create-complete', 'update-in-progress', 'update-complete', 'update-failed'];
+
+export interface InstanceConnectEndpoint {
+  readonly id: string;
+  readonly dnsName: string;
+  readonly fipsDnsName?: string;
+  readonly vpcId: string;
+  readonly subnetId: string;
+  readonly availabilityZone?: string;
+  readonly securityGroupIds: readonly string[];
+  readonly state: string;
+}
+
+/** Where the instance is, as DescribeInstances says. */
+export interface EndpointPlacement {
+  readonly vpcId: string;
+  readonly subnetId?: string;
+  readonly availabilityZone?: string;
+}
+
+export interface EndpointChoice {
+  readonly endpoint: InstanceConnectEndpoint;
+  /** Why this one: in the instance's subnet, its AZ, or only its VPC. */
+  readonly match: 'subnet' | 'availabilityZone' | 'vpc';
+}
+
+function toEndpoint(e: Ec2InstanceConnectEndpoint): InstanceConnectEndpoint | undefined {
+  if (!e.InstanceConnectEndpointId || !e.DnsName || !e.VpcId || !e.SubnetId) return undefined;
+  return {
+    id: e.InstanceConnectEndpointId,
+    dnsName: e.DnsName,
+    ...(e.FipsDnsName ? { fipsDnsName: e.FipsDnsName } : {}),
+    vpcId: e.VpcId,
+    subnetId: e.SubnetId,
+    ...(e.AvailabilityZone ? { availabilityZone: e.AvailabilityZone } : {}),
+    securityGroupIds: e.SecurityGroupIds ?? [],
+    state: e.State ?? '',
+  };
+}
+
+/** The VPC's endpoints that open tunnels now. */
+export async function listInstanceConnectEndpoints(ec2: EC2Client, vpcId: string): Promise<InstanceConnectEndpoint[]> {
+  const out: InstanceConnectEndpoint[] = [];
+  try {
+    const pages = paginateDescribeInstanceConnectEndpoints(
+      { client: ec2 },
+      { Filters: [{ Name: 'vpc-id', Values: [vpcId] }, { Name: 'state', Values: [...USABLE_ENDPOINT_STATES] }] },
+    );
+    for await (const page of pages) {
+      for (const e of page.InstanceConnectEndpoints ?? []) {
+        const endpoint = toEndpoint(e);
+        // The filter is the server's; a stand-in (or an old answer) may ignore it.
+        if (endpoint && endpoint.vpcId === vpcId && USABLE_ENDPOINT_STATES.includes(endpoint.state)) out.push(endpoint);
+      }
+    }
+  } catch (err) {
+    const why = (err as Error).name === 'UnauthorizedOperation' ? t('access denied: it needs ec2:DescribeInstanceConnectEndpoints') : (err as Error).message;
+    throw new Error(t('Listing the EC2 Instance Connect Endpoints of {0} failed: {1}', vpcId, why), { cause: err });
+  }
+  return out;
+}
+
+/** Pure: the best endpoint for the placement, or undefined when the list has none of its VPC. */
+export function chooseInstanceConnectEndpoint(endpoints: readonly InstanceConnectEndpoint[], placement: EndpointPlacement): EndpointChoice | undefined {
+  const inVpc = endpoints.filter((e) => e.vpcId === placement.vpcId && USABLE_ENDPOINT_STATES.includes(e.state));
+  const bySubnet = placement.subnetId ? inVpc.find((e) => e.subnetId === placement.subnetId) : undefined;
+  if (bySubnet) return { endpoint: bySubnet, match: 'subnet' };
+  const byAz = placement.availabilityZone ? inVpc.find((e) => e.availabilityZone === placement.availabilityZone) : undefined;
+  if (byAz) return { endpoint: byAz, match: 'availabilityZone' };
+  return inVpc[0] ? { endpoint: inVpc[0], match: 'vpc' } : undefined;
+}
+
+/** DescribeInstanceConnectEndpoints, then the choice; undefined when the VPC has no usable endpoint. */
+export async function findInstanceConnectEndpoint(ec2: EC2Client, placement: EndpointPlacement): Promise<EndpointChoice | undefined> {
+  return chooseInstanceConnectEndpoint(await listInstanceConnectEndpoints(ec2, placement.vpcId), placement);
+}
