@@ -9,7 +9,7 @@
 //     mounted, so one endpoint URL serves the SDK and the tunnel.
 // Point the SDK at `endpoint` instead of moto's.
 import * as http from 'node:http';
-import { getFreePort } from './ports';
+import { listenOn } from './ports';
 import type { EiceStandIn } from './eiceStandIn';
 
 export interface ShimEndpoint {
@@ -125,14 +125,7 @@ export async function startEc2Shim(options: Ec2ShimOptions): Promise<Ec2Shim> {
     if (options.tunnel) options.tunnel.handleUpgrade(req, socket, head);
     else socket.destroy();
   });
-  const port = options.port ?? (await getFreePort());
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, '127.0.0.1', () => {
-      server.removeListener('error', reject);
-      resolve();
-    });
-  });
+  const port = await listenOn(server, options.port);
   return {
     endpoint: `http://127.0.0.1:${port}`,
     port,

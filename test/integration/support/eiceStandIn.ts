@@ -23,7 +23,7 @@ import * as net from 'node:net';
 import type { Duplex } from 'node:stream';
 import { timingSafeEqual } from 'node:crypto';
 import { createWebSocketStream, WebSocketServer, type WebSocket } from 'ws';
-import { getFreePort } from './ports';
+import { listenOn } from './ports';
 import { amzDate, canonicalRequest, querySignature, type SigV4Credentials } from './sigv4';
 
 export interface EiceStandInEndpoint {
@@ -191,14 +191,7 @@ export async function startEiceStandIn(options: EiceStandInOptions): Promise<Eic
     res.writeHead(426, { 'Content-Type': 'text/plain' }).end('websocket upgrade required');
   });
   server.on('upgrade', handleUpgrade);
-  const port = options.port ?? (await getFreePort());
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, '127.0.0.1', () => {
-      server.removeListener('error', reject);
-      resolve();
-    });
-  });
+  const port = await listenOn(server, options.port);
   let stopped: Promise<void> | undefined;
   return {
     url: `ws://127.0.0.1:${port}`,

@@ -15,6 +15,19 @@ export function getFreePort(host = '127.0.0.1'): Promise<number> {
   });
 }
 
+/** Starts `server` listening on host:port (a free port when none is given) and resolves with the port. */
+export async function listenOn(server: net.Server, port?: number, host = '127.0.0.1'): Promise<number> {
+  const wanted = port ?? (await getFreePort(host));
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(wanted, host, () => {
+      server.removeListener('error', reject);
+      resolve();
+    });
+  });
+  return wanted;
+}
+
 /** True when a TCP connection to host:port is accepted within attemptMs. */
 export function canConnect(host: string, port: number, attemptMs = 1000): Promise<boolean> {
   return new Promise((resolve) => {

@@ -13,7 +13,7 @@
 import * as net from 'node:net';
 import { Server, utils as sshUtils, type Connection } from 'ssh2';
 import { generateEphemeralKey } from '../../../src/core/instance/sshKey';
-import { getFreePort } from './ports';
+import { listenOn } from './ports';
 
 export interface SandboxSshOptions {
   /** RDS endpoints the "instance" can reach, as `name:port`; each name must end in `.rds.amazonaws.com`. */
@@ -135,14 +135,7 @@ export async function startSandboxSsh(options: SandboxSshOptions): Promise<Sandb
     });
   });
 
-  const port = options.port ?? (await getFreePort());
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, '127.0.0.1', () => {
-      server.removeListener('error', reject);
-      resolve();
-    });
-  });
+  const port = await listenOn(server, options.port);
   let stopped: Promise<void> | undefined;
   return {
     host: '127.0.0.1',
