@@ -38,6 +38,18 @@ export class WorkspaceKeyMap implements vscode.Disposable {
 
   private async scan(): Promise<void> {
     const builder = (this.builder = new (loadGoConfig().KeyMapBuilder)(MAX_FILES));
+    // Watching first: a Go file written while the first scan runs is read by its event, not missed
+    // between the listing and the watcher (reading a file twice is harmless).
+    this.watcher = vscode.workspace.createFileSystemWatcher(GO_FILES);
+    const refresh = (uri: vscode.Uri): void => {
+      void this.read(builder, uri).then(() => this.changed.fire());
+    };
+    this.watcher.onDidChange(refresh);
+    this.watcher.onDidCreate(refresh);
+    this.watcher.onDidDelete((uri) => {
+      builder.remove(uri.toString());
+      this.changed.fire();
+    });
     const began = Date.now();
     try {
       const files = await vscode.workspace.findFiles(GO_FILES, SKIP, MAX_FILES);
@@ -49,16 +61,6 @@ export class WorkspaceKeyMap implements vscode.Disposable {
       // No map: the keys are judged by their names, as before (and the patch says it is a guess).
     }
     this.scanned = true;
-    this.watcher = vscode.workspace.createFileSystemWatcher(GO_FILES);
-    const refresh = (uri: vscode.Uri): void => {
-      void this.read(builder, uri).then(() => this.changed.fire());
-    };
-    this.watcher.onDidChange(refresh);
-    this.watcher.onDidCreate(refresh);
-    this.watcher.onDidDelete((uri) => {
-      builder.remove(uri.toString());
-      this.changed.fire();
-    });
     this.changed.fire();
   }
 
