@@ -111,7 +111,10 @@ export type CheckId =
   | 'routeToDb'
   | 'routeToInstance'
   | 'dns'
-  | 'reachability';
+  | 'reachability'
+  | 'liveResolve'
+  | 'liveTcp'
+  | 'liveGreeting';
 
 /** A network ACL entry to add, shown and never applied: NACLs are shared by every subnet they hold. */
 export interface NaclRuleFix {
