@@ -29,6 +29,7 @@ function fixLines(c: Check, markdown: boolean): string[] {
   const f = c.fix;
   if (!f) return [];
   if (f.kind === 'link') return [t('Fix: Link them (the RDS Link command "Link EC2 Instance to RDS Database").')];
+  if (f.kind === 'pointConfig') return [t('Fix: Point the config at RDS (the quick-fix in {0}).', f.fileName)];
   if (f.kind === 'text') return [t('Fix: {0}', f.message)];
   const rule = t('Fix, shown and not applied (a network ACL is shared by its subnets): add {0} rule {1} to {2}, allow TCP {3}–{4} {5} {6}.', f.egress ? t('outbound') : t('inbound'), f.ruleNumber, f.aclId, f.fromPort, f.toPort, f.egress ? t('to') : t('from'), f.cidr);
   return markdown ? [rule, '', '```sh', f.cli, '```'] : [rule, `  ${f.cli}`];

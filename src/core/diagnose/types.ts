@@ -114,7 +114,8 @@ export type CheckId =
   | 'reachability'
   | 'liveResolve'
   | 'liveTcp'
-  | 'liveGreeting';
+  | 'liveGreeting'
+  | 'appConfig';
 
 /** A network ACL entry to add, shown and never applied: NACLs are shared by every subnet they hold. */
 export interface NaclRuleFix {
@@ -131,6 +132,8 @@ export interface NaclRuleFix {
 
 export type Fix =
   | { readonly kind: 'link' }
+  /** The goconfig quick-fix "Point the config at RDS" on the config file. */
+  | { readonly kind: 'pointConfig'; readonly fileName: string }
   | NaclRuleFix
   | { readonly kind: 'text'; readonly message: string };
 
