@@ -58,3 +58,17 @@ describe('diagnose: the MySQL greeting packet', () => {
     assert.throws(() => parseGreeting(err), (e: Error & { code?: number }) => e.name === 'MysqlRefusal' && e.code === 1130 && /not allowed/.test(e.message));
   });
 });
+
+describe('diagnose: the report\'s "not checked yet" line', () => {
+  it('names only what the diagnosis did not look at', async () => {
+    const { liveUnknown } = await import('../../../src/core/diagnose/live');
+    const app = checkAppConfig([], { host: RDS, port: 3306 });
+    const checks = [...liveUnknown('no route'), app];
+    const text = formatReport({ instanceId: 'i-1', dbId: 'shop', checks, status: 'unknown' }, { markdown: false });
+    const last = text.trim().split('\n').at(-1) ?? '';
+    assert.doesNotMatch(last, /live checks|app's config/);
+    assert.match(last, /^Not checked yet: whether the app's database exists on the server \(SHOW DATABASES\); VPC Reachability Analyzer/);
+    const staticOnly = formatReport({ instanceId: 'i-1', dbId: 'shop', checks: [], status: 'pass' }, { markdown: false });
+    assert.match(staticOnly, /Not checked yet: the live checks .*; the app's config in the workspace; /);
+  });
+});
