@@ -82,7 +82,7 @@ const CONFIG_FILES = '**/{.env,.env.*,*.env,*.yaml,*.yml,*.toml,*.json,*.ini,*.c
 const NOT_CONFIG = '**/{node_modules,vendor,.git,out,dist}/**';
 
 /** The connections the config files of the open workspace make (goconfig's detection), or undefined without a folder. */
-async function appConnections(): Promise<AppConnection[] | undefined> {
+async function appConnections(files: Map<string, vscode.Uri>): Promise<AppConnection[] | undefined> {
   if (!vscode.workspace.workspaceFolders?.length) return undefined;
   const goconfig = loadGoConfig();
   const out: AppConnection[] = [];
@@ -91,6 +91,7 @@ async function appConnections(): Promise<AppConnection[] | undefined> {
     const detection = goconfig.detectConfig(path.basename(uri.fsPath), text);
     if (!detection || detection.failure) continue;
     const fileName = vscode.workspace.asRelativePath(uri);
+    files.set(fileName, uri);
     for (const connection of goconfig.effectiveConnections(detection)) if (connection.host) out.push({ fileName, connection });
   }
   return out;
@@ -125,12 +126,13 @@ export function registerDiagnoseCommand(ctx: CommandContext, store: ResourceStor
         }
       }));
     // The static reads, the live checks and the workspace's config, at the same time.
+    const configFiles = new Map<string, vscode.Uri>();
     const [state, live, connections] = await cancellable(title, (signal) => {
       const clients = store.getSession().withSignal(signal);
       return Promise.all([
         aws.diagnosis.readDiagnosisState({ ec2: clients.ec2(region), rds: clients.rds(region) }, region, { instanceId, db: database }),
         liveChecks(ctx, store, rds, instanceId, signal),
-        appConnections().catch((err: unknown) => {
+        appConnections(configFiles).catch((err: unknown) => {
           ctx.log.warn(`Reading the workspace's config for the diagnosis failed: ${describeError(err)}`);
           return undefined;
         }),
@@ -155,17 +157,21 @@ export function registerDiagnoseCommand(ctx: CommandContext, store: ResourceStor
     const linkThem = l('Link Them');
     const analyze = l('Run Reachability Analyzer ({0} per analysis)', aws.diagnosis.REACHABILITY_COST);
     const offersLink = diagnosis.checks.some((c) => c.fix?.kind === 'link');
+    const pointFix = diagnosis.checks.map((c) => c.fix).find((f) => f?.kind === 'pointConfig');
+    const configUri = pointFix?.kind === 'pointConfig' ? configFiles.get(pointFix.fileName) : undefined;
+    const pointConfig = l('Point the Config at RDS');
     // The analyzer needs the DB's address: only its DNS answer gives it.
     const dbAddress = state.db.ipv4;
     const port = state.db.endpoint?.port;
     const summary = diagnosis.status === 'pass'
-      ? l('Every static check passed for {0} → {1}.', instanceId, database.id)
+      ? l('Every check passed for {0} → {1}.', instanceId, database.id)
       : l('{0} of {1} checks failed, {2} unknown, for {3} → {4}.', diagnosis.checks.filter((c) => c.status === 'fail').length, diagnosis.checks.length, diagnosis.checks.filter((c) => c.status === 'unknown').length, instanceId, database.id);
-    const buttons = [...(offersLink ? [linkThem] : []), copy, copyMasked, ...(dbAddress && port ? [analyze] : [])];
+    const buttons = [...(offersLink ? [linkThem] : []), ...(configUri ? [pointConfig] : []), copy, copyMasked, ...(dbAddress && port ? [analyze] : [])];
     void vscode.window.showInformationMessage(summary, ...buttons).then(async (choice) => {
       if (choice === copy) await vscode.env.clipboard.writeText(report(false));
       else if (choice === copyMasked) await vscode.env.clipboard.writeText(report(false, true));
       else if (choice === linkThem) await vscode.commands.executeCommand(Commands.linkInstanceToDatabase, { region, instanceId, database });
+      else if (choice === pointConfig && configUri) await vscode.commands.executeCommand(Commands.patchConfig, configUri);
       else if (choice === analyze && dbAddress && port) {
         const check = await cancellable(l('Reachability Analyzer: {0} → {1}:{2}…', instanceId, dbAddress, port), (signal) =>
           aws.diagnosis.runReachabilityAnalysis(store.getSession().ec2(region), { instanceId, dbAddress, port }, { signal }));
