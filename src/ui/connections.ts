@@ -6,7 +6,7 @@
  */
 import * as fs from 'node:fs';
 import * as vscode from 'vscode';
-import type { CredentialSource, DbSession, LocalForward, Route, RoutePreference, TlsPolicy } from '../core/db/index';
+import type { CredentialSource, DbSession, LocalForward, Route, RouteDecision, RoutePreference, TlsPolicy } from '../core/db/index';
 import type { RdsDatabase } from '../core/aws/types';
 import { CancelledError, toAbortSignal, type CancelSignal } from '../core/errors';
 import { Settings } from '../ids';
@@ -65,8 +65,8 @@ function passwordKey(c: Connector, db: RdsDatabase, user: string): string {
   return dbPasswordKey({ account: s.state === 'ready' ? s.identity.account : c.store.lastAccount, region: db.region, dbId: db.id, host: db.endpoint?.address ?? '', port: db.endpoint?.port ?? 0, user });
 }
 
-/** Decides the route; asks for a local port when no automatic route exists. */
-export async function resolveRoute(c: Connector, db: RdsDatabase, report: (m: string) => void): Promise<Route> {
+/** The route the settings and the linked instances give, without asking (the diagnosis uses it too). */
+export async function decideRouteFor(c: Pick<Connector, 'log' | 'store'>, db: RdsDatabase): Promise<RouteDecision> {
   const dbCore = loadDb();
   const setting = connectionSetting(db, c.log);
   const config = vscode.workspace.getConfiguration(Settings.section);
@@ -94,12 +94,20 @@ export async function resolveRoute(c: Connector, db: RdsDatabase, report: (m: st
     sshHostOverride: hostOverride ? { host: hostOverride.host, port: hostOverride.port, privateKey: identityFile ? readIdentityFile(identityFile) : undefined } : undefined,
     tls,
   });
+  c.log.info(`Route to ${db.id}: ${decision.message}`);
+  return decision;
+}
+
+/** Decides the route; asks for a local port when no automatic route exists. */
+export async function resolveRoute(c: Connector, db: RdsDatabase, report: (m: string) => void): Promise<Route> {
+  const dbCore = loadDb();
+  const setting = connectionSetting(db, c.log);
+  const tls = routeTls(c.log);
+  const decision = await decideRouteFor(c, db);
   if (decision.kind === 'route') {
-    c.log.info(`Route to ${db.id}: ${decision.message}`);
     report(decision.message);
     return decision.route;
   }
-  c.log.info(`Route to ${db.id}: ${decision.message}`);
   const typed = await vscode.window.showInputBox({
     title: l('How can VS Code reach {0}?', db.id),
     prompt: `${decision.message} ${l('Give a local host:port that forwards to the database (SSM, a bastion), or cancel and link an instance first.')}`,

@@ -14,3 +14,5 @@ export { checkRoutes, checkDns } from './routes';
 export { readDiagnosisState, systemResolve, type DiagnosisRequest, type Resolve } from './reads';
 export { runReachabilityAnalysis, explain, REACHABILITY_COST, type ReachabilityRequest } from './reachability';
 export { formatReport, maskAccountIds, type ReportOptions } from './report';
+export { runLiveChecks, checkLiveResolve, checkLiveConnection, liveUnknown, parseGreeting, readGreeting, resolveCommand, MysqlRefusal, type LiveSession, type LiveTarget, type LiveOptions, type MysqlGreeting } from './live';
+export { checkAppConfig, type AppConnection, type AppConfigTarget } from './appConfig';

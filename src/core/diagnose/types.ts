@@ -111,7 +111,11 @@ export type CheckId =
   | 'routeToDb'
   | 'routeToInstance'
   | 'dns'
-  | 'reachability';
+  | 'reachability'
+  | 'liveResolve'
+  | 'liveTcp'
+  | 'liveGreeting'
+  | 'appConfig';
 
 /** A network ACL entry to add, shown and never applied: NACLs are shared by every subnet they hold. */
 export interface NaclRuleFix {
@@ -128,6 +132,8 @@ export interface NaclRuleFix {
 
 export type Fix =
   | { readonly kind: 'link' }
+  /** The goconfig quick-fix "Point the config at RDS" on the config file. */
+  | { readonly kind: 'pointConfig'; readonly fileName: string }
   | NaclRuleFix
   | { readonly kind: 'text'; readonly message: string };
 
