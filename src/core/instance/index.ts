@@ -31,6 +31,7 @@ export {
   SessionClosedError,
   type SshSession,
   type SshSessionOptions,
+  type SshSocket,
   type HostKeyCheck,
   type ExecOptions,
   type ExecResult,

@@ -9,6 +9,7 @@
  * Whatever the session opens is registered with one Resources and closed by close().
  */
 import * as net from 'node:net';
+import type { Duplex } from 'node:stream';
 import type { EC2InstanceConnectClient } from '@aws-sdk/client-ec2-instance-connect';
 import { Client, type ClientChannel, type SFTPWrapper } from 'ssh2';
 import { CancelledError } from '../errors';
@@ -41,7 +42,16 @@ export interface SshSessionOptions {
   readonly forwardOnly?: boolean;
   /** With forwardOnly, ACK sshd's packets at once; default true. Off only to measure the difference. */
   readonly promptAcks?: boolean;
+  /**
+   * A stream already open to the instance's sshd (an EC2 Instance Connect Endpoint tunnel)
+   * instead of a TCP connection to route.ssh; route.ssh then only names the instance in
+   * messages. The session owns it from here: close() destroys it.
+   */
+  readonly sock?: SshSocket;
 }
+
+/** What the SSH leg carries its bytes on: a TCP socket, or any duplex that counts what it wrote. */
+export type SshSocket = Duplex & { readonly bytesWritten?: number };
 
 /** How the host key was accepted, for the log and the caller. */
 export interface HostKeyCheck {
@@ -146,7 +156,9 @@ function sshFailure(route: InstanceAccess, err: Error): Error {
  * server to refuse any shell or command channel on this connection: the tunnel only forwards.
  * Nothing runs on the instance. Servers that are not OpenSSH get nothing (ssh2 checks).
  */
-function ackPromptly(client: Client, sock: net.Socket): void {
+function ackPromptly(client: Client, sock: SshSocket): void {
+  // A stream that does not count its writes cannot tell a read without a reply of ours.
+  if (typeof sock.bytesWritten !== 'number') return;
   let pending = false;
   sock.on('data', () => {
     if (pending) return;
@@ -239,9 +251,8 @@ export async function openSshSession(route: InstanceAccess, options: SshSessionO
   let clientClosed = false;
   const closedPromise = new Promise<void>((resolve) => client.once('close', () => ((clientClosed = true), resolve())));
   // Our own socket: Nagle off (one SQL round trip must not wait on a delayed ACK), and we can
-  // destroy it whatever state ssh2 is in.
-  const sock = net.connect({ host: route.ssh.host, port: route.ssh.port, noDelay: true });
-  sock.setKeepAlive(true, 15_000);
+  // destroy it whatever state ssh2 is in. A given stream (a tunnel) is used as it is.
+  const sock: SshSocket = options.sock ?? net.connect({ host: route.ssh.host, port: route.ssh.port, noDelay: true }).setKeepAlive(true, 15_000);
   let closing: Promise<void> | undefined;
   const closeSsh = (): Promise<void> =>
     (closing ??= (async () => {
