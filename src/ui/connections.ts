@@ -7,6 +7,8 @@
 import * as fs from 'node:fs';
 import * as vscode from 'vscode';
 import type { CredentialSource, DbSession, LocalForward, Route, RouteDecision, RoutePreference, TlsPolicy } from '../core/db/index';
+import type { AwsCredentialIdentity } from '@smithy/types';
+import type { AwsClients } from '../core/aws/session';
 import type { RdsDatabase } from '../core/aws/types';
 import { CancelledError, toAbortSignal, type CancelSignal } from '../core/errors';
 import { Settings } from '../ids';
@@ -93,6 +95,11 @@ export async function decideRouteFor(c: Pick<Connector, 'log' | 'store'>, db: Rd
     imageNames,
     sshHostOverride: hostOverride ? { host: hostOverride.host, port: hostOverride.port, privateKey: identityFile ? readIdentityFile(identityFile) : undefined } : undefined,
     tls,
+    findInstanceConnectEndpoint: (placement) =>
+      dbCore.findInstanceConnectEndpoint(c.store.getSession().ec2(db.region), placement).catch((err: unknown) => {
+        c.log.warn(`Looking up the EC2 Instance Connect Endpoint of ${placement.vpcId} failed: ${describeError(err)}`);
+        return undefined;
+      }),
   });
   c.log.info(`Route to ${db.id}: ${decision.message}`);
   return decision;
@@ -148,6 +155,7 @@ export async function connect(c: Connector, db: RdsDatabase, options: { signal?:
   );
   const dbSession = await dbCore.openConnection(route, candidates, {
     instanceConnect: session.instanceConnect(db.region),
+    eice: eiceSigning(session, db.region),
     hostKeys: hostKeyPolicy(c.state, c.log, session, db.region),
     signal: options.signal,
     database: options.database,
@@ -193,11 +201,16 @@ export async function forward(c: Connector, db: RdsDatabase, options: { signal?:
   const route = probe.route;
   await probe.close();
   const session = c.store.getSession();
-  const fwd = await dbCore.openLocalForward(route, { instanceConnect: session.instanceConnect(db.region), hostKeys: hostKeyPolicy(c.state, c.log, session, db.region), signal: options.signal, onProgress: options.report });
+  const fwd = await dbCore.openLocalForward(route, { instanceConnect: session.instanceConnect(db.region), eice: eiceSigning(session, db.region), hostKeys: hostKeyPolicy(c.state, c.log, session, db.region), signal: options.signal, onProgress: options.report });
   return { forward: fwd, user: creds.user, password: creds.password, iamToken: creds.isIamToken };
 }
 
 export async function forgetPassword(c: Connector, db: RdsDatabase, user: string): Promise<void> {
   await c.passwords.forget(passwordKey(c, db, user));
   await c.state.update(rememberedKey(db), undefined);
+}
+
+/** Signs an EC2 Instance Connect Endpoint tunnel with the session's credentials, for a route through one. */
+function eiceSigning(session: AwsClients, region: string): { region: string; credentials: () => Promise<AwsCredentialIdentity> } {
+  return { region, credentials: () => session.ec2(region).config.credentials() };
 }

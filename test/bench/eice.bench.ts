@@ -18,7 +18,7 @@ import { DbCredentials } from '../../src/core/db/credentials';
 import { runMigrations } from '../../src/core/db/migrations';
 import type { SshTunnelRoute } from '../../src/core/db/routes';
 import { createDatabase } from '../../src/core/db/schema';
-import { openEiceTunnel, type EiceConnectOptions, type EiceTunnelTarget } from '../../src/core/eice/tunnel';
+import { openEiceTunnel, type EiceConnectOptions, type EiceTunnelTarget } from '../../src/core/instance/eice/tunnel';
 import { FAKE_ENDPOINT, startTlsMariaDb } from '../integration/db/tlsMariaDb';
 import { startEiceStandIn, startSshd } from '../integration/support';
 import { tenMigrations } from './db.bench';

@@ -28,7 +28,7 @@ const notCommands = new Set([
   'rds:AddTagsToResource', 'rds:CreateDBInstanceReadReplica', 'rds:CreateDBCluster',
   'rds:PromoteReadReplica', 'rds:PromoteReadReplicaDBCluster', 'rds:DeleteDBInstance', 'rds:DeleteDBCluster',
   'tiros:CreateQuery', 'tiros:GetQueryAnswer', 'tiros:GetQueryExplanation',
-  // The EICE tunnel is a presigned websocket (src/core/eice/presign.ts), no SDK command.
+  // The EICE tunnel is a presigned websocket (src/core/instance/eice/presign.ts), no SDK command.
   'ec2-instance-connect:OpenTunnel',
 ]);
 

@@ -12,6 +12,7 @@
  */
 import * as net from 'node:net';
 import type { Ec2Instance, Endpoint, RdsDatabase } from '../aws/types';
+import type { EndpointChoice, EndpointPlacement, InstanceConnectEndpoint } from '../instance/eice/endpoints';
 import { chooseInstance, instanceLabel, type HostPort, type InstanceAccess, type ReachContext } from '../instance/reach';
 import { t } from '../l10n';
 import { VERIFY_RDS, type TlsPolicy, type VerifiedTls } from './tls';
@@ -55,6 +56,9 @@ export function describeRoute(route: Route): string {
     case 'direct':
       return t('directly to {0}:{1}', route.host, route.port);
     case 'sshTunnel':
+      if (route.eice) {
+        return t('through EC2 Instance Connect Endpoint {0}, SSH to {1} ({2}@{3}:{4}), then to {5}:{6}', route.eice.endpoint.id, route.instance.name ?? route.instance.id, route.ssh.username, route.ssh.host, route.ssh.port, route.target.host, route.target.port);
+      }
       return t('through SSH to {0} ({1}@{2}:{3}), then to {4}:{5}', route.instance.name ?? route.instance.id, route.ssh.username, route.ssh.host, route.ssh.port, route.target.host, route.target.port);
     case 'localPort':
       return t('through the local port {0}:{1}', route.host, route.port);
@@ -76,6 +80,12 @@ export interface RouteContext extends ReachContext {
   readonly preference?: RoutePreference;
   /** Another CA than the RDS bundle (tests, a private CA); verification stays on. */
   readonly tls?: VerifiedTls;
+  /**
+   * Looks up the usable EC2 Instance Connect Endpoint for an instance's placement
+   * (findInstanceConnectEndpoint on the region's EC2 client). decideRoute asks it for linked
+   * instances without a public IP; without it, no endpoint is used.
+   */
+  readonly findInstanceConnectEndpoint?: (placement: EndpointPlacement) => Promise<EndpointChoice | undefined>;
 }
 
 export type RouteDecision =
@@ -113,7 +123,10 @@ export function chooseRoute(ctx: RouteContext, endpointAnswers: boolean): RouteD
   if (reach.kind === 'noAddress') {
     const message = reach.insideVpc
       ? t('The linked instance {0} has no private IP.', instanceLabel(reach.instance))
-      : t('The linked instance {0} has no public IP. If VS Code runs inside the VPC, say so to use its private IP; otherwise give a local port forwarded to the database.', instanceLabel(reach.instance));
+      : t(
+          'The linked instance {0} has no public IP and its VPC has no EC2 Instance Connect Endpoint. Three ways on: create an EC2 Instance Connect Endpoint in its VPC; make the instance reachable (a public IP with port 22 open to you, or VS Code inside the VPC, then say so); or give a local port forwarded to the database some other way.',
+          instanceLabel(reach.instance),
+        );
     return { kind: 'askLocalPort', message: `${why} ${message}` };
   }
   const route: SshTunnelRoute = { kind: 'sshTunnel', target: { host: endpoint.address, port: endpoint.port }, ...reach.access, tls };
@@ -144,7 +157,33 @@ export function probeTcp(target: HostPort, timeoutMs = 1500): Promise<boolean> {
 export async function decideRoute(ctx: RouteContext, probe: (target: Endpoint) => Promise<boolean> = (e) => probeTcp({ host: e.address, port: e.port })): Promise<RouteDecision> {
   const pref = ctx.preference?.kind ?? 'auto';
   const answers = pref === 'auto' && ctx.db.endpoint ? await probe(ctx.db.endpoint) : false;
-  return chooseRoute(ctx, answers);
+  const wantsSsh = pref === 'sshTunnel' || (pref === 'auto' && !answers);
+  const instanceConnectEndpoints = wantsSsh ? await endpointsFor(ctx) : undefined;
+  return chooseRoute(instanceConnectEndpoints ? { ...ctx, instanceConnectEndpoints } : ctx, answers);
+}
+
+/**
+ * The endpoint for each running linked instance SSH cannot get to by address (no override, not
+ * inside the VPC, no public IP), one lookup per VPC and subnet.
+ */
+async function endpointsFor(ctx: RouteContext): Promise<ReadonlyMap<string, InstanceConnectEndpoint> | undefined> {
+  const find = ctx.findInstanceConnectEndpoint;
+  if (!find || ctx.sshHostOverride || ctx.insideVpc) return undefined;
+  const lookups = new Map<string, Promise<EndpointChoice | undefined>>();
+  const found = new Map<string, InstanceConnectEndpoint>();
+  await Promise.all(
+    ctx.linkedInstances
+      .filter((i) => i.state === 'running' && !i.publicIp && i.privateIp && i.vpcId)
+      .map(async (i) => {
+        const placement: EndpointPlacement = { vpcId: i.vpcId as string, subnetId: i.subnetId };
+        const key = `${placement.vpcId}/${placement.subnetId ?? ''}`;
+        let lookup = lookups.get(key);
+        if (!lookup) lookups.set(key, (lookup = find(placement)));
+        const choice = await lookup;
+        if (choice) found.set(i.id, choice.endpoint);
+      }),
+  );
+  return found;
 }
 
 /** What the user typed for a local port: "port", "host:port" or "[v6]:port". */

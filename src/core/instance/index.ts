@@ -1,8 +1,8 @@
 /**
  * Reaching an EC2 instance: the key pushed with EC2 Instance Connect, the OS-user guess, the SSH
- * session with its host-key policy (forwardOut, exec, SFTP), and the choice of how to reach an
- * instance. Used by the DB tunnel (core/db) and by deploys. It ships inside the lazily loaded
- * dist/db.js bundle (see scripts/build.mjs), which re-exports it: one copy of ssh2 and of the
+ * session with its host-key policy (forwardOut, exec, SFTP), the choice of how to reach an
+ * instance, and the EC2 Instance Connect Endpoint tunnel (eice/, ws loaded on first use). Used by
+ * the DB tunnel (core/db) and by deploys. It ships inside the lazily loaded dist/db.js bundle (see scripts/build.mjs), which re-exports it: one copy of ssh2 and of the
  * error classes that callers test with instanceof.
  */
 export { configureL10n } from '../l10n';
@@ -31,6 +31,7 @@ export {
   SessionClosedError,
   type SshSession,
   type SshSessionOptions,
+  type SshSocket,
   type HostKeyCheck,
   type ExecOptions,
   type ExecResult,
@@ -47,3 +48,4 @@ export {
   type ReachContext,
   type ReachDecision,
 } from './reach';
+export * from './eice/index';

@@ -8,6 +8,7 @@
  */
 import type { Ec2Instance } from '../aws/types';
 import { t } from '../l10n';
+import type { InstanceConnectEndpoint } from './eice/endpoints';
 import { guessOsUser, isWindows, type OsUserGuess } from './osUser';
 
 export interface HostPort {
@@ -40,6 +41,11 @@ export interface InstanceAccess {
   readonly ssh: HostPort & { readonly username: string };
   /** ssh goes to a host override: the instance's console cannot vouch for that host's key. */
   readonly viaHostOverride?: boolean;
+  /**
+   * SSH is carried by a tunnel through this EC2 Instance Connect Endpoint to the instance's
+   * private IP (ssh.host), port 22: the instance has no public address.
+   */
+  readonly eice?: { readonly endpoint: Pick<InstanceConnectEndpoint, 'id' | 'dnsName' | 'securityGroupIds'>; readonly privateIpAddress: string };
   readonly key: SshKeySource;
 }
 
@@ -61,6 +67,8 @@ export interface ReachContext {
   readonly osUserOverrides?: ReadonlyMap<string, string>;
   readonly sshPort?: number;
   readonly sshHostOverride?: SshHostOverride;
+  /** The usable EC2 Instance Connect Endpoint of each instance's VPC, by instance id (looked up by the caller). */
+  readonly instanceConnectEndpoints?: ReadonlyMap<string, InstanceConnectEndpoint>;
 }
 
 export type ReachDecision =
@@ -74,21 +82,38 @@ export type ReachDecision =
     }
   /** None of the pool is a running Linux instance. */
   | { readonly kind: 'noneRunning'; readonly states: string }
-  /** The best candidate has no address to SSH to from here. */
+  /** The best candidate has no address to SSH to from here, and its VPC no usable endpoint. */
   | { readonly kind: 'noAddress'; readonly instance: Ec2Instance; readonly insideVpc: boolean };
+
+/** How SSH gets to one instance: the override, its private IP from inside the VPC, its public IP, or an endpoint. */
+type Way =
+  | { readonly kind: 'override'; readonly address: string }
+  | { readonly kind: 'private'; readonly address: string }
+  | { readonly kind: 'public'; readonly address: string }
+  | { readonly kind: 'eice'; readonly address: string; readonly endpoint: InstanceConnectEndpoint };
+
+function wayTo(instance: Ec2Instance, ctx: ReachContext): Way | undefined {
+  if (ctx.sshHostOverride) return { kind: 'override', address: ctx.sshHostOverride.host };
+  if (ctx.insideVpc) return instance.privateIp ? { kind: 'private', address: instance.privateIp } : undefined;
+  if (instance.publicIp) return { kind: 'public', address: instance.publicIp };
+  const endpoint = ctx.instanceConnectEndpoints?.get(instance.id);
+  return endpoint && instance.privateIp ? { kind: 'eice', address: instance.privateIp, endpoint } : undefined;
+}
 
 export function instanceLabel(i: Pick<Ec2Instance, 'id' | 'name'>): string {
   return i.name ? `${i.name} (${i.id})` : i.id;
 }
 
 /** The access to one instance, given the address to SSH to. */
-export function accessFor(instance: Ec2Instance, address: string, ctx: ReachContext): { access: InstanceAccess; osUser: OsUserGuess } {
+export function accessFor(instance: Ec2Instance, address: string, ctx: ReachContext, endpoint?: InstanceConnectEndpoint): { access: InstanceAccess; osUser: OsUserGuess } {
   const override = ctx.sshHostOverride;
   const osUser = guessOsUser(instance, instance.imageId ? ctx.imageNames?.get(instance.imageId) : undefined, ctx.osUserOverrides?.get(instance.id));
   const access: InstanceAccess = {
     instance: { id: instance.id, region: instance.region, ...(instance.name ? { name: instance.name } : {}) },
-    ssh: { host: address, port: override?.port ?? ctx.sshPort ?? 22, username: osUser.user },
+    // Through an endpoint the port is 22: EICE opens no other for SSH.
+    ssh: { host: address, port: override?.port ?? (endpoint ? 22 : (ctx.sshPort ?? 22)), username: osUser.user },
     ...(override ? { viaHostOverride: true } : {}),
+    ...(endpoint && !override ? { eice: { endpoint: { id: endpoint.id, dnsName: endpoint.dnsName, securityGroupIds: endpoint.securityGroupIds }, privateIpAddress: address } } : {}),
     key: override?.privateKey ? { kind: 'privateKey', privateKey: override.privateKey, push: override.pushKey ?? false } : { kind: 'instanceConnect' },
   };
   return { access, osUser };
@@ -100,14 +125,24 @@ export function chooseInstance(pool: readonly Ec2Instance[], ctx: ReachContext):
   if (running.length === 0) {
     return { kind: 'noneRunning', states: pool.map((i) => `${instanceLabel(i)}: ${isWindows(i) ? 'Windows' : i.state}`).join(', ') };
   }
-  const override = ctx.sshHostOverride;
   const candidates = running
-    .map((instance) => ({ instance, address: override?.host ?? (ctx.insideVpc ? instance.privateIp : instance.publicIp) }))
-    // Stable choice: instances with an address first, then by name, then id.
-    .sort((a, b) => Number(!a.address) - Number(!b.address) || (a.instance.name ?? '').localeCompare(b.instance.name ?? '') || a.instance.id.localeCompare(b.instance.id));
-  const { instance, address } = candidates[0];
-  if (!address) return { kind: 'noAddress', instance, insideVpc: Boolean(ctx.insideVpc) };
-  const { access, osUser } = accessFor(instance, address, ctx);
-  const via = override ? t('SSH host override {0}:{1}', access.ssh.host, access.ssh.port) : ctx.insideVpc ? t('its private IP {0}', address) : t('its public IP {0}', address);
+    .map((instance) => ({ instance, way: wayTo(instance, ctx) }))
+    // Stable choice: instances SSH can get to first (an address before an endpoint), then by name, then id.
+    .sort((a, b) => rank(a.way) - rank(b.way) || (a.instance.name ?? '').localeCompare(b.instance.name ?? '') || a.instance.id.localeCompare(b.instance.id));
+  const { instance, way } = candidates[0];
+  if (!way) return { kind: 'noAddress', instance, insideVpc: Boolean(ctx.insideVpc) };
+  const { access, osUser } = accessFor(instance, way.address, ctx, way.kind === 'eice' ? way.endpoint : undefined);
+  const via =
+    way.kind === 'override'
+      ? t('SSH host override {0}:{1}', access.ssh.host, access.ssh.port)
+      : way.kind === 'private'
+        ? t('its private IP {0}', way.address)
+        : way.kind === 'public'
+          ? t('its public IP {0}', way.address)
+          : t('through EC2 Instance Connect Endpoint {0} to its private IP {1}', way.endpoint.id, way.address);
   return { kind: 'reach', access, instance, osUser, via };
+}
+
+function rank(way: Way | undefined): number {
+  return !way ? 2 : way.kind === 'eice' ? 1 : 0;
 }

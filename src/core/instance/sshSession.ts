@@ -9,12 +9,14 @@
  * Whatever the session opens is registered with one Resources and closed by close().
  */
 import * as net from 'node:net';
+import type { Duplex } from 'node:stream';
 import type { EC2InstanceConnectClient } from '@aws-sdk/client-ec2-instance-connect';
 import { Client, type ClientChannel, type SFTPWrapper } from 'ssh2';
 import { CancelledError } from '../errors';
 import { t } from '../l10n';
 import { isCancelled, raceCancel, Resources, throwIfCancelled, type Cancellation } from '../lifetime';
 import { decideHostKey, describeHostKey, HostKeyError, readConsoleEvidence, type ConsoleEvidence, type HostKeyDecision, type HostKeyPolicy } from './hostKeys';
+import { openEiceTunnel, type EiceConnectOptions } from './eice/tunnel';
 import { KeyPushError, sendSshPublicKey } from './instanceConnect';
 import type { InstanceAccess } from './reach';
 import { generateEphemeralKey, publicKeyOf } from './sshKey';
@@ -41,7 +43,21 @@ export interface SshSessionOptions {
   readonly forwardOnly?: boolean;
   /** With forwardOnly, ACK sshd's packets at once; default true. Off only to measure the difference. */
   readonly promptAcks?: boolean;
+  /**
+   * A stream already open to the instance's sshd (an EC2 Instance Connect Endpoint tunnel)
+   * instead of a TCP connection to route.ssh; route.ssh then only names the instance in
+   * messages. The session owns it from here: close() destroys it.
+   */
+  readonly sock?: SshSocket;
+  /**
+   * How to sign the EC2 Instance Connect Endpoint tunnel when the route goes through one
+   * (route.eice) and no sock is given: eiceSigningFrom(the region's EC2 client).
+   */
+  readonly eice?: Omit<EiceConnectOptions, 'signal' | 'log'>;
 }
+
+/** What the SSH leg carries its bytes on: a TCP socket, or any duplex that counts what it wrote. */
+export type SshSocket = Duplex & { readonly bytesWritten?: number };
 
 /** How the host key was accepted, for the log and the caller. */
 export interface HostKeyCheck {
@@ -146,7 +162,9 @@ function sshFailure(route: InstanceAccess, err: Error): Error {
  * server to refuse any shell or command channel on this connection: the tunnel only forwards.
  * Nothing runs on the instance. Servers that are not OpenSSH get nothing (ssh2 checks).
  */
-function ackPromptly(client: Client, sock: net.Socket): void {
+function ackPromptly(client: Client, sock: SshSocket): void {
+  // A stream that does not count its writes cannot tell a read without a reply of ours.
+  if (typeof sock.bytesWritten !== 'number') return;
   let pending = false;
   sock.on('data', () => {
     if (pending) return;
@@ -232,6 +250,13 @@ export async function openSshSession(route: InstanceAccess, options: SshSessionO
   }
   let decision: HostKeyDecision | undefined;
 
+  let given = options.sock;
+  if (!given && route.eice) {
+    if (!options.eice) throw new Error(t('Reaching {0} through EC2 Instance Connect Endpoint {1} needs signing credentials.', route.instance.id, route.eice.endpoint.id));
+    onProgress?.(t('Opening a tunnel through EC2 Instance Connect Endpoint {0} to {1}…', route.eice.endpoint.id, route.instance.id));
+    given = await raceCancel(openEiceTunnel({ endpoint: route.eice.endpoint, instanceId: route.instance.id, privateIpAddress: route.eice.privateIpAddress }, { ...options.eice, log }), signal);
+    log?.(`tunnel through EC2 Instance Connect Endpoint ${route.eice.endpoint.id} to ${route.eice.privateIpAddress}:22 open`);
+  }
   onProgress?.(t('Connecting over SSH to {0}:{1} as {2}…', route.ssh.host, route.ssh.port, route.ssh.username));
   const client = new Client();
   const channels = new Set<{ destroy(): void }>();
@@ -239,9 +264,8 @@ export async function openSshSession(route: InstanceAccess, options: SshSessionO
   let clientClosed = false;
   const closedPromise = new Promise<void>((resolve) => client.once('close', () => ((clientClosed = true), resolve())));
   // Our own socket: Nagle off (one SQL round trip must not wait on a delayed ACK), and we can
-  // destroy it whatever state ssh2 is in.
-  const sock = net.connect({ host: route.ssh.host, port: route.ssh.port, noDelay: true });
-  sock.setKeepAlive(true, 15_000);
+  // destroy it whatever state ssh2 is in. A given stream (a tunnel) is used as it is.
+  const sock: SshSocket = given ?? net.connect({ host: route.ssh.host, port: route.ssh.port, noDelay: true }).setKeepAlive(true, 15_000);
   let closing: Promise<void> | undefined;
   const closeSsh = (): Promise<void> =>
     (closing ??= (async () => {

@@ -2,6 +2,7 @@ import * as assert from 'node:assert/strict';
 import * as net from 'node:net';
 import type { Ec2Instance } from '../../../src/core/aws/types';
 import { chooseRoute, decideRoute, describeRoute, parseHostPort, probeTcp, type RouteContext, type RouteDecision, type SshTunnelRoute } from '../../../src/core/db/routes';
+import type { EndpointChoice, EndpointPlacement, InstanceConnectEndpoint } from '../../../src/core/instance/eice/endpoints';
 
 function instance(over: Partial<Ec2Instance> & { id: string }): Ec2Instance {
   return {
@@ -196,5 +197,75 @@ describe('db routes: parsing and describing', () => {
     assert.match(line, /ec2-user@127\.0\.0\.1:2222/);
     assert.doesNotMatch(line, /SECRET/);
     assert.match(describeRoute({ kind: 'localPort', host: '127.0.0.1', port: 1, tls: { mode: 'off' } }), /local port 127\.0\.0\.1:1/);
+  });
+});
+
+describe('db routes: the way to the instance (public IP, EC2 Instance Connect Endpoint, or the three options)', () => {
+  const eice: InstanceConnectEndpoint = { id: 'eice-0abc', dnsName: 'eice-0abc.x.ec2-instance-connect-endpoint.eu-west-1.amazonaws.com', vpcId: 'vpc-1', subnetId: 'subnet-1', securityGroupIds: ['sg-eice'], state: 'create-complete' };
+  const privateOnly = instance({ id: 'i-priv', name: 'priv', publicIp: undefined, vpcId: 'vpc-1', subnetId: 'subnet-1' });
+  const asked: EndpointPlacement[] = [];
+  const finder =
+    (endpoint?: InstanceConnectEndpoint) =>
+    async (p: EndpointPlacement): Promise<EndpointChoice | undefined> => {
+      asked.push(p);
+      return endpoint && p.vpcId === endpoint.vpcId ? { endpoint, match: 'subnet' } : undefined;
+    };
+  const endpoints = new Map([['i-priv', eice]]);
+  beforeEach(() => (asked.length = 0));
+
+  const table: Array<{ name: string; over: Partial<RouteContext>; expect: { host?: string; eice?: string; via?: RegExp; ask?: RegExp } }> = [
+    { name: 'a public IP wins, even with an endpoint in the VPC', over: { linkedInstances: [instance({ id: 'i-pub', vpcId: 'vpc-1' })], instanceConnectEndpoints: new Map([['i-pub', eice]]) }, expect: { host: '3.3.3.3', via: /its public IP 3\.3\.3\.3/ } },
+    { name: 'no public IP, an endpoint: EICE to the private IP on port 22', over: { linkedInstances: [privateOnly], instanceConnectEndpoints: endpoints, sshPort: 2222 }, expect: { host: '10.0.1.5', eice: 'eice-0abc', via: /through EC2 Instance Connect Endpoint eice-0abc to its private IP 10\.0\.1\.5/ } },
+    { name: 'an instance with a public IP is taken before one behind an endpoint', over: { linkedInstances: [privateOnly, instance({ id: 'i-z', name: 'zzz' })], instanceConnectEndpoints: endpoints }, expect: { host: '3.3.3.3' } },
+    { name: 'no public IP, no endpoint: the three options', over: { linkedInstances: [privateOnly] }, expect: { ask: /no EC2 Instance Connect Endpoint.*create an EC2 Instance Connect Endpoint.*make the instance reachable.*local port forwarded to the database some other way/s } },
+    { name: 'the host override beats the endpoint', over: { linkedInstances: [privateOnly], instanceConnectEndpoints: endpoints, sshHostOverride: { host: '127.0.0.1', port: 2222 } }, expect: { host: '127.0.0.1', via: /SSH host override 127\.0\.0\.1:2222/ } },
+    { name: 'inside the VPC: its private IP, no endpoint', over: { linkedInstances: [privateOnly], instanceConnectEndpoints: endpoints, insideVpc: true }, expect: { host: '10.0.1.5', via: /its private IP 10\.0\.1\.5/ } },
+    { name: 'an endpoint but no private IP: the three options', over: { linkedInstances: [instance({ id: 'i-priv', publicIp: undefined, privateIp: undefined })], instanceConnectEndpoints: endpoints }, expect: { ask: /Three ways on/ } },
+  ];
+  for (const row of table) {
+    it(row.name, () => {
+      const d = chooseRoute(ctx(row.over), false);
+      if (row.expect.ask) {
+        assert.equal(d.kind, 'askLocalPort');
+        assert.match(d.message, row.expect.ask);
+        return;
+      }
+      const r = tunnel(d);
+      assert.equal(r.ssh.host, row.expect.host);
+      assert.equal(r.eice?.endpoint.id, row.expect.eice);
+      if (row.expect.eice) {
+        assert.equal(r.ssh.port, 22);
+        assert.equal(r.eice?.privateIpAddress, row.expect.host);
+        assert.equal(r.key.kind, 'instanceConnect');
+        assert.equal(r.viaHostOverride, undefined);
+        assert.match(describeRoute(r), /^through EC2 Instance Connect Endpoint eice-0abc, SSH to priv/);
+      }
+      if (row.expect.via) assert.match(d.kind === 'route' ? d.message : '', row.expect.via);
+    });
+  }
+
+  it('the per-instance override picks the instance behind the endpoint over one with a public IP', () => {
+    const r = tunnel(chooseRoute(ctx({ linkedInstances: [instance({ id: 'i-a', name: 'a' }), privateOnly], instanceConnectEndpoints: endpoints, preference: { kind: 'sshTunnel', instanceId: 'i-priv' } }), true));
+    assert.equal(r.eice?.endpoint.id, 'eice-0abc');
+  });
+
+  it('decideRoute looks the endpoint up only for running instances without a public IP, once per VPC and subnet', async () => {
+    const twin = instance({ id: 'i-twin', name: 'twin', publicIp: undefined, vpcId: 'vpc-1', subnetId: 'subnet-1' });
+    const d = await decideRoute(ctx({ linkedInstances: [instance({ id: 'i-pub', vpcId: 'vpc-1' }), privateOnly, twin, instance({ id: 'i-off', publicIp: undefined, vpcId: 'vpc-2', state: 'stopped' })], preference: { kind: 'sshTunnel', instanceId: 'i-priv' }, findInstanceConnectEndpoint: finder(eice) }));
+    assert.equal(tunnel(d).eice?.endpoint.id, 'eice-0abc');
+    assert.deepEqual(asked, [{ vpcId: 'vpc-1', subnetId: 'subnet-1' }]);
+    assert.match(d.kind === 'route' ? d.message : '', /EC2 Instance Connect Endpoint eice-0abc/);
+  });
+
+  it('decideRoute without an endpoint in the VPC names the three options; with a host override or a direct answer it asks nothing', async () => {
+    const none = await decideRoute(ctx({ linkedInstances: [privateOnly], findInstanceConnectEndpoint: finder(undefined) }), async () => false);
+    assert.equal(none.kind, 'askLocalPort');
+    assert.match(none.message, /Three ways on/);
+    assert.equal(asked.length, 1);
+    asked.length = 0;
+    await decideRoute(ctx({ linkedInstances: [privateOnly], findInstanceConnectEndpoint: finder(eice), sshHostOverride: { host: '127.0.0.1' } }), async () => false);
+    const direct = await decideRoute(ctx({ linkedInstances: [privateOnly], findInstanceConnectEndpoint: finder(eice) }), async () => true);
+    assert.equal(direct.kind === 'route' && direct.route.kind, 'direct');
+    assert.deepEqual(asked, []);
   });
 });

@@ -4,7 +4,7 @@
  * whole VPC; the same subnet or AZ keeps the traffic out of other zones).
  */
 import { paginateDescribeInstanceConnectEndpoints, type EC2Client, type Ec2InstanceConnectEndpoint } from '@aws-sdk/client-ec2';
-import { t } from '../l10n';
+import { t } from '../../l10n';
 
 /**
  * States in which an endpoint opens tunnels: `create-complete`, and the update states that the

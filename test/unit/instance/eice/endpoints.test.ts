@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { chooseInstanceConnectEndpoint, type InstanceConnectEndpoint } from '../../../src/core/eice/endpoints';
+import { chooseInstanceConnectEndpoint, type InstanceConnectEndpoint } from '../../../../src/core/instance/eice/endpoints';
 
 const ep = (id: string, over: Partial<InstanceConnectEndpoint> = {}): InstanceConnectEndpoint => ({
   id, dnsName: `${id}.x.ec2-instance-connect-endpoint.eu-west-1.amazonaws.com`, vpcId: 'vpc-1', subnetId: 'subnet-other', availabilityZone: 'eu-west-1b', securityGroupIds: [], state: 'create-complete', ...over,

@@ -8,11 +8,11 @@ import { CreateSubnetCommand, CreateVpcCommand, DescribeVpcsCommand } from '@aws
 import * as mysql from 'mysql2/promise';
 import { Client, type ClientChannel } from 'ssh2';
 import { WebSocket } from 'ws';
-import { AwsSession } from '../../../src/core/aws/session';
-import { findInstanceConnectEndpoint, type InstanceConnectEndpoint } from '../../../src/core/eice/endpoints';
-import { EiceRequestError, presignOpenTunnel } from '../../../src/core/eice/presign';
-import { eiceSigningFrom, EiceReconnector, EiceTunnelError, openEiceTunnel, type EiceConnectOptions, type EiceTunnelStream, type EiceTunnelTarget } from '../../../src/core/eice/tunnel';
-import { startEc2Shim, startEiceStandIn, startMariaDb, startMoto, startSshd, type Ec2Shim, type EiceStandIn, type MariaDbServer, type MotoServer, type SshServer } from '../support';
+import { AwsSession } from '../../../../src/core/aws/session';
+import { findInstanceConnectEndpoint, type InstanceConnectEndpoint } from '../../../../src/core/instance/eice/endpoints';
+import { EiceRequestError, presignOpenTunnel } from '../../../../src/core/instance/eice/presign';
+import { eiceSigningFrom, EiceReconnector, EiceTunnelError, openEiceTunnel, type EiceConnectOptions, type EiceTunnelStream, type EiceTunnelTarget } from '../../../../src/core/instance/eice/tunnel';
+import { startEc2Shim, startEiceStandIn, startMariaDb, startMoto, startSshd, type Ec2Shim, type EiceStandIn, type MariaDbServer, type MotoServer, type SshServer } from '../../support';
 
 const REGION = 'us-east-1';
 const credentials = { accessKeyId: 'test', secretAccessKey: 'test' };

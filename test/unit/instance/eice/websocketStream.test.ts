@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import { WebSocket, WebSocketServer } from 'ws';
-import { WebSocketStream } from '../../../src/core/eice/websocketStream';
+import { WebSocketStream } from '../../../../src/core/instance/eice/websocketStream';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 

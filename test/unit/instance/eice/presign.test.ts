@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
-import { checkOpenTunnelRequest, EiceRequestError, presignOpenTunnel } from '../../../src/core/eice/presign';
-import { presignedUrl } from '../../integration/support/sigv4';
+import { checkOpenTunnelRequest, EiceRequestError, presignOpenTunnel } from '../../../../src/core/instance/eice/presign';
+import { presignedUrl } from '../../../integration/support/sigv4';
 
 // AWS's documentation example keys; a fixed time.
 const credentials = { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY' };

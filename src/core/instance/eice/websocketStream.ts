@@ -11,7 +11,7 @@
  */
 import { Duplex } from 'node:stream';
 import type { RawData, WebSocket } from 'ws';
-import { t } from '../l10n';
+import { t } from '../../l10n';
 
 export interface WebSocketClose {
   readonly code: number;

@@ -11,7 +11,7 @@
 import { createHash, createHmac, type Hash, type Hmac } from 'node:crypto';
 import { SignatureV4 } from '@smithy/signature-v4';
 import type { AwsCredentialIdentity, Checksum, SourceData } from '@smithy/types';
-import { t } from '../l10n';
+import { t } from '../../l10n';
 
 export const EICE_SIGNING_SERVICE = 'ec2-instance-connect';
 export const EICE_URL_EXPIRY_SECONDS = 60;
