@@ -6,8 +6,7 @@
  */
 import * as fs from 'node:fs';
 import * as vscode from 'vscode';
-import type { CredentialSource, DbSession, LocalForward, Route, RouteDecision, RoutePreference, TlsPolicy } from '../core/db/index';
-import type { AwsCredentialIdentity } from '@smithy/types';
+import type { CredentialSource, DbSession, EiceSigning, LocalForward, Route, RouteDecision, RoutePreference, TlsPolicy } from '../core/db/index';
 import type { AwsClients } from '../core/aws/session';
 import type { RdsDatabase } from '../core/aws/types';
 import { CancelledError, toAbortSignal, type CancelSignal } from '../core/errors';
@@ -211,6 +210,6 @@ export async function forgetPassword(c: Connector, db: RdsDatabase, user: string
 }
 
 /** Signs an EC2 Instance Connect Endpoint tunnel with the session's credentials, for a route through one. */
-function eiceSigning(session: AwsClients, region: string): { region: string; credentials: () => Promise<AwsCredentialIdentity> } {
+function eiceSigning(session: AwsClients, region: string): EiceSigning {
   return { region, credentials: () => session.ec2(region).config.credentials() };
 }
