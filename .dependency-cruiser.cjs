@@ -1,6 +1,6 @@
 /**
  * The layers, as rules `npm run lint` enforces (dependency-cruiser): imports run downward only,
- *   core ← state ← ui / tree / codeActions ← commands ← extension
+ *   core ← state ← services ← ui / tree / codeActions / documents ← commands ← extension
  * and nothing imports in a circle. test/unit/lintBoundary.test.ts proves that a back-up import fails.
  */
 /** @type {import('dependency-cruiser').IConfiguration} */
@@ -11,20 +11,27 @@ module.exports = {
       comment: 'src/core never imports the layers above it (that it never imports the editor API itself is ESLint\'s no-restricted-imports rule).',
       severity: 'error',
       from: { path: '^src/core/' },
-      to: { path: ['^src/(state|ui|tree|codeActions|commands)/', '^src/(extension|lazy|ids)\\.ts$'] },
+      to: { path: ['^src/(state|services|ui|tree|codeActions|documents|commands)/', '^src/(extension|lazy|ids)\\.ts$'] },
     },
     {
       name: 'state-below-the-ui',
-      comment: 'src/state holds the session, resources, secrets and settings: it never imports the UI layers.',
+      comment: 'src/state holds the session, resources, secrets and settings: it never imports the layers above it.',
       severity: 'error',
       from: { path: '^src/state/' },
-      to: { path: ['^src/(ui|tree|codeActions|commands)/', '^src/extension\\.ts$'] },
+      to: { path: ['^src/(services|ui|tree|codeActions|documents|commands)/', '^src/extension\\.ts$'] },
+    },
+    {
+      name: 'services-below-the-ui',
+      comment: 'src/services (connections, TLS, host keys, git) are called by commands and views; they never import them.',
+      severity: 'error',
+      from: { path: '^src/services/' },
+      to: { path: ['^src/(ui|tree|codeActions|documents|commands)/', '^src/extension\\.ts$'] },
     },
     {
       name: 'ui-below-the-commands',
       comment: 'Views, code actions and UI helpers are used by commands, never the reverse.',
       severity: 'error',
-      from: { path: '^src/(ui|tree|codeActions)/' },
+      from: { path: '^src/(ui|tree|codeActions|documents)/' },
       to: { path: ['^src/commands/', '^src/extension\\.ts$'] },
     },
     {

@@ -13,19 +13,19 @@ import { registerDiagnoseCommand } from './commands/diagnoseConnection';
 import { registerCreateDatabase } from './commands/createDatabase';
 import { ConfigDetections, PointAtRdsProvider, registerConfigDiagnostics } from './codeActions/configFixes';
 import { WorkspaceKeyMap } from './codeActions/goKeyMap';
-import { PasswordStore } from './ui/passwords';
-import { TargetStore } from './ui/workspaceTarget';
+import { PasswordStore } from './state/passwords';
+import { TargetStore } from './state/targets';
 import type { CommandContext } from './commands/registerCommand';
 import { registerResourceActions } from './commands/resourceActions';
 import { reloadAndReport, registerSessionCommands } from './commands/session';
 import { describeError } from './core/errors';
-import { Commands, Settings, Views } from './ids';
+import { Commands, Views } from './ids';
 import { Ec2Provider } from './tree/ec2Provider';
 import { RdsProvider } from './tree/rdsProvider';
-import { ResourceStore } from './tree/resourceStore';
-import { TransitionPoller } from './tree/transitionPoller';
+import { ResourceStore } from './state/resourceStore';
+import { TransitionPoller } from './state/transitionPoller';
 import { createLog } from './ui/log';
-import { affectsSession } from './ui/settings';
+import { affectsSession, transitionalPollMs } from './state/settings';
 import { createSessionStatusBar } from './ui/statusBar';
 
 export function activate(context: vscode.ExtensionContext): void {
@@ -38,11 +38,10 @@ export function activate(context: vscode.ExtensionContext): void {
   const rdsView = vscode.window.createTreeView(Views.rds, { treeDataProvider: rds, showCollapseAll: true });
   ec2.attach(ec2View);
   rds.attach(rdsView);
-  const pollSeconds = (): number => vscode.workspace.getConfiguration(Settings.section).get<number>(Settings.transitionalPollSeconds, 5);
 
   context.subscriptions.push(
     log, store, ec2, rds, ec2View, rdsView,
-    new TransitionPoller(store, log, () => pollSeconds() * 1000),
+    new TransitionPoller(store, log, transitionalPollMs),
     createSessionStatusBar(store),
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (affectsSession(e)) reloadAndReport(store).catch((err: unknown) => log.error(`Reloading the views failed: ${describeError(err)}`));

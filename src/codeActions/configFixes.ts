@@ -9,7 +9,8 @@ import type { ConfigSetting, Detection, DetectionCache } from '../core/goconfig/
 import { Commands, Settings } from '../ids';
 import { configFormatOf } from '../core/goconfig/format';
 import { loadGoConfig } from '../lazy';
-import { targetKey, type TargetStore, type WorkspaceTarget } from '../ui/workspaceTarget';
+import { targetKey, type TargetStore, type WorkspaceTarget } from '../state/targets';
+import { maxConfigFileKb } from '../state/settings';
 import type { WorkspaceKeyMap } from './goKeyMap';
 
 const l = vscode.l10n.t;
@@ -25,12 +26,6 @@ function hostOf(s: ConfigSetting): string | undefined {
   if (s.role === 'hostPort') return s.value.replace(/:\d+$/, '');
   if (s.role === 'dsn' || s.role === 'url') return s.dsn?.host;
   return undefined;
-}
-
-/** What `rdsLink.config.maxFileSizeKb` allows, in KB. */
-export function maxConfigFileKb(): number {
-  const kb = vscode.workspace.getConfiguration(Settings.section).get<number>(Settings.configMaxFileSizeKb, 1024);
-  return typeof kb === 'number' && kb >= 1 ? kb : 1024;
 }
 
 /** Why a file was not read, when it is over the size limit; undefined when it is within it. */

@@ -10,7 +10,7 @@ import { CancelledError, isCancellation, toAbortSignal } from '../core/errors';
 import { Commands } from '../ids';
 import { loadAws } from '../lazy';
 import { BlueGreenNode, DatabaseNode } from '../tree/nodes';
-import type { ResourceStore } from '../tree/resourceStore';
+import type { ResourceStore } from '../state/resourceStore';
 import { confirmModal } from '../ui/confirm';
 import { findDatabase, pickDatabase } from '../ui/pickers';
 import { registerCommand, type CommandContext } from './registerCommand';

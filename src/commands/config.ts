@@ -12,11 +12,11 @@ import { Commands } from '../ids';
 import { loadAws, loadDb, loadGoConfig } from '../lazy';
 import { DatabaseNode } from '../tree/nodes';
 import type { WorkspaceKeyMap } from '../codeActions/goKeyMap';
-import type { ResourceStore } from '../tree/resourceStore';
-import { isIgnoredByGit, isTrackedByGit, wouldBeCommitted } from '../ui/git';
-import { endpointPasswordKey, type PasswordStore } from '../ui/passwords';
+import type { ResourceStore } from '../state/resourceStore';
+import { isIgnoredByGit, isTrackedByGit, wouldBeCommitted } from '../services/git';
+import { endpointPasswordKey, type PasswordStore } from '../state/passwords';
 import { pickDatabase } from '../ui/pickers';
-import type { TargetStore, WorkspaceTarget } from '../ui/workspaceTarget';
+import type { TargetStore, WorkspaceTarget } from '../state/targets';
 import { registerCommand, type CommandContext } from './registerCommand';
 
 const l = vscode.l10n.t;

@@ -12,10 +12,10 @@ import { CancelledError } from '../core/errors';
 import { Commands } from '../ids';
 import { loadAws } from '../lazy';
 import { InstanceNode } from '../tree/nodes';
-import type { ResourceStore } from '../tree/resourceStore';
+import type { ResourceStore } from '../state/resourceStore';
 import { confirmModal } from '../ui/confirm';
 import { loaded } from '../ui/pickers';
-import { dbPasswordKey, type PasswordStore } from '../ui/passwords';
+import { dbPasswordKey, type PasswordStore } from '../state/passwords';
 import { registerCommand, type CommandContext } from './registerCommand';
 
 const l = vscode.l10n.t;
@@ -141,7 +141,7 @@ export function registerCreateDatabase(ctx: CommandContext, store: ResourceStore
     const outcome = await run(plan, false, masterPassword);
     if (masterPassword) {
       // The DB exists (whatever the outcome): its key is account, region, DB and user, never the endpoint.
-      const account = store.session.state === 'ready' ? store.session.identity.account : store.lastAccount;
+      const account = store.accountId();
       await passwords.store(dbPasswordKey({ account, region, dbId: plan.identifier, host: '', port: 3306, user: plan.masterUsername }), masterPassword);
     }
     await report(plan, outcome);

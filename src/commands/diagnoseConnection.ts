@@ -13,10 +13,10 @@ import { describeError, isCancellation } from '../core/errors';
 import { Commands } from '../ids';
 import { loadAws, loadDb, loadGoConfig } from '../lazy';
 import { DatabaseNode, InstanceNode, LinkNode } from '../tree/nodes';
-import type { ResourceStore } from '../tree/resourceStore';
-import { decideRouteFor } from '../ui/connections';
-import { DiagnosisReports, DIAGNOSIS_SCHEME } from '../ui/diagnosisReport';
-import { hostKeyPolicy } from '../ui/hostKeys';
+import type { ResourceStore } from '../state/resourceStore';
+import { decideRouteFor } from '../services/connections';
+import { DiagnosisReports, DIAGNOSIS_SCHEME } from '../documents/diagnosisReport';
+import { hostKeyPolicy } from '../services/hostKeys';
 import { pickDatabase, pickInstance } from '../ui/pickers';
 import { registerCommand, type CommandContext } from './registerCommand';
 

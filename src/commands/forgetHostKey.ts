@@ -7,7 +7,7 @@ import * as vscode from 'vscode';
 import { CancelledError } from '../core/errors';
 import { Commands } from '../ids';
 import { InstanceNode } from '../tree/nodes';
-import { HostKeyMemento } from '../ui/hostKeys';
+import { HostKeyMemento } from '../state/hostKeys';
 import { registerCommand, type CommandContext } from './registerCommand';
 
 const l = vscode.l10n.t;

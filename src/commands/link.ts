@@ -9,7 +9,7 @@ import { CancelledError } from '../core/errors';
 import { Commands } from '../ids';
 import { loadAws } from '../lazy';
 import { DatabaseNode, InstanceNode, LinkNode } from '../tree/nodes';
-import type { ResourceStore } from '../tree/resourceStore';
+import type { ResourceStore } from '../state/resourceStore';
 import { confirmModal } from '../ui/confirm';
 import { loaded, pickDatabase, pickInstance } from '../ui/pickers';
 import { registerCommand, type CommandContext } from './registerCommand';

@@ -5,7 +5,7 @@ import type { Ec2Instance, RdsDatabase } from '../core/aws/types';
 import { Commands } from '../ids';
 import { loadAws } from '../lazy';
 import { DatabaseNode, InstanceNode } from '../tree/nodes';
-import type { ResourceStore } from '../tree/resourceStore';
+import type { ResourceStore } from '../state/resourceStore';
 import { confirmModal } from '../ui/confirm';
 import { pickDatabase, pickInstance } from '../ui/pickers';
 import { registerCommand, type CommandContext } from './registerCommand';

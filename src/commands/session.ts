@@ -3,9 +3,9 @@ import * as vscode from 'vscode';
 import { Commands, Settings } from '../ids';
 import { loadAws } from '../lazy';
 import { ErrorNode } from '../tree/nodes';
-import type { ResourceStore } from '../tree/resourceStore';
+import type { ResourceStore } from '../state/resourceStore';
 import { CancelledError } from '../core/errors';
-import { userSetting, writeSetting } from '../ui/settings';
+import { userSetting, writeSetting } from '../state/settings';
 import { registerCommand, type CommandContext } from './registerCommand';
 
 const l = vscode.l10n.t;

@@ -3,7 +3,7 @@ import { matchesInstance } from '../core/aws/filter';
 import type { Ec2Instance } from '../core/aws/types';
 import { ContextKeys } from '../ids';
 import { InstanceNode, LinkNode } from './nodes';
-import type { RegionResult, ResourceStore } from './resourceStore';
+import type { RegionResult, ResourceStore } from '../state/resourceStore';
 import { ViewProvider } from './viewProvider';
 
 export class Ec2Provider extends ViewProvider<Ec2Instance> {

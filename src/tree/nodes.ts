@@ -7,7 +7,7 @@ import * as vscode from 'vscode';
 import type { AwsProblem, BlueGreenDeployment, BlueGreenPhase, LinkedPair } from '../core/aws/index';
 import { isMysqlFamily, type Ec2Instance, type InstanceState, type RdsDatabase } from '../core/aws/types';
 import { Commands } from '../ids';
-import type { Service } from './resourceStore';
+import type { Service } from '../state/resourceStore';
 
 const l = vscode.l10n.t;
 

@@ -4,7 +4,7 @@ import type { RdsDatabase } from '../core/aws/types';
 import { ContextKeys } from '../ids';
 import { loadAws } from '../lazy';
 import { BlueGreenNode, DatabaseNode, DetailNode, LinkedInstancesNode, LinkNode, type DbBlueGreen } from './nodes';
-import type { RegionResult, ResourceStore } from './resourceStore';
+import type { RegionResult, ResourceStore } from '../state/resourceStore';
 import { ViewProvider } from './viewProvider';
 
 export class RdsProvider extends ViewProvider<RdsDatabase> {

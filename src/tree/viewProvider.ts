@@ -4,7 +4,7 @@
  */
 import * as vscode from 'vscode';
 import { ErrorNode, MessageNode, RegionNode } from './nodes';
-import type { RegionResult, ResourceStore, Service } from './resourceStore';
+import type { RegionResult, ResourceStore, Service } from '../state/resourceStore';
 
 const l = vscode.l10n.t;
 
@@ -20,8 +20,8 @@ export abstract class ViewProvider<T> implements vscode.TreeDataProvider<vscode.
     readonly service: Service,
     private readonly filterContextKey: string,
   ) {
-    this.subscription = store.onDidChange((s) => {
-      if (s === undefined || s === service) this.refresh();
+    this.subscription = store.onDidChange((c) => {
+      if (c.service === undefined || c.service === service) this.refresh();
     });
   }
 

@@ -2,7 +2,7 @@
 import * as vscode from 'vscode';
 import type { Ec2Instance, RdsDatabase } from '../core/aws/types';
 import { CancelledError } from '../core/errors';
-import type { ResourceStore } from '../tree/resourceStore';
+import type { ResourceStore } from '../state/resourceStore';
 
 const l = vscode.l10n.t;
 

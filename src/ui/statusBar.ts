@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { Commands } from '../ids';
-import type { ResourceStore } from '../tree/resourceStore';
+import type { ResourceStore } from '../state/resourceStore';
 
 const l = vscode.l10n.t;
 

@@ -5,7 +5,7 @@ import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { isIgnoredByGit, isInGitRepo, isTrackedByGit, wouldBeCommitted } from '../../../src/ui/git';
+import { isIgnoredByGit, isInGitRepo, isTrackedByGit, wouldBeCommitted } from '../../../src/services/git';
 
 describe('ui git: would git commit this file (fails closed)', function () {
   this.timeout(20_000);

@@ -8,7 +8,7 @@ import * as vscode from 'vscode';
 import type { VerifiedTls } from '../core/db/index';
 import { Settings } from '../ids';
 import { loadDb } from '../lazy';
-import { reportWorkspaceOverrides, userPathSetting } from './settings';
+import { reportWorkspaceOverrides, userPathSetting } from '../state/settings';
 
 const l = vscode.l10n.t;
 

@@ -128,3 +128,35 @@ export function userPathSetting(key: Extract<UserOnlySetting, 'ssh.identityFile'
 export function affectsSession(e: vscode.ConfigurationChangeEvent): boolean {
   return [Settings.profile, Settings.regions, Settings.endpointUrl].some((k) => e.affectsConfiguration(`${Settings.section}.${k}`));
 }
+
+/** rdsLink.transitionalPollSeconds, in milliseconds: how often an instance in a transitional state is described. */
+export function transitionalPollMs(): number {
+  const seconds = vscode.workspace.getConfiguration(Settings.section).get<number>(Settings.transitionalPollSeconds, 5);
+  return (typeof seconds === 'number' && seconds > 0 ? seconds : 5) * 1000;
+}
+
+/** What `rdsLink.config.maxFileSizeKb` allows, in KB. */
+export function maxConfigFileKb(): number {
+  const kb = vscode.workspace.getConfiguration(Settings.section).get<number>(Settings.configMaxFileSizeKb, 1024);
+  return typeof kb === 'number' && kb >= 1 ? kb : 1024;
+}
+
+/** The settings that decide how an instance is reached over SSH. */
+export interface SshSettings {
+  readonly insideVpc: boolean;
+  readonly osUsers: Readonly<Record<string, string>>;
+  /** rdsLink.ssh.hostOverride as typed (user settings only), trimmed; '' when unset. */
+  readonly hostOverride: string;
+  /** rdsLink.ssh.identityFile as an absolute path; undefined when unset. */
+  readonly identityFile: string | undefined;
+}
+
+export function readSshSettings(): SshSettings {
+  const config = vscode.workspace.getConfiguration(Settings.section);
+  return {
+    insideVpc: config.get<boolean>(Settings.sshInsideVpc, false),
+    osUsers: config.get<Record<string, string>>(Settings.sshOsUsers, {}),
+    hostOverride: userSetting(Settings.sshHostOverride, '').trim(),
+    identityFile: userPathSetting(Settings.sshIdentityFile),
+  };
+}

@@ -1,12 +1,9 @@
 /**
- * SSH host keys remembered per instance id, in globalState (a hash of a public key: nothing
- * secret), and the host-key policy the tunnel gets: that store, and the instance's console output
- * read with GetConsoleOutput for the first connection.
+ * SSH host keys remembered per instance id, in globalState: a hash of a public key, nothing
+ * secret. The policy that uses them is services/hostKeys.ts.
  */
 import type * as vscode from 'vscode';
-import type { AwsClients } from '../core/aws/index';
-import type { HostKeyDecision, HostKeyPolicy, HostKeyStore, RememberedHostKey } from '../core/instance/index';
-import { loadAws } from '../lazy';
+import type { HostKeyStore, RememberedHostKey } from '../core/instance/index';
 
 const PREFIX = 'rdsLink.hostKey/';
 
@@ -36,17 +33,4 @@ export class HostKeyMemento implements HostKeyStore {
       })
       .sort((a, b) => a.instanceId.localeCompare(b.instanceId));
   }
-}
-
-/** The policy for a tunnel through an instance in `region`: decisions go to the log at a level that fits. */
-export function hostKeyPolicy(state: vscode.Memento, log: vscode.LogOutputChannel, session: AwsClients, region: string): HostKeyPolicy {
-  return {
-    store: new HostKeyMemento(state),
-    consoleOutput: (instanceId) => loadAws().readConsoleOutput(session.ec2(region), instanceId),
-    onDecision: (d: HostKeyDecision) => {
-      if (!d.accept) log.error(d.message);
-      else if (d.basis === 'firstUse') log.warn(d.message);
-      else log.info(d.message);
-    },
-  };
 }

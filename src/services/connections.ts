@@ -10,14 +10,13 @@ import type { CredentialSource, DbSession, EiceSigning, LocalForward, Route, Rou
 import type { AwsClients } from '../core/aws/session';
 import type { RdsDatabase } from '../core/aws/types';
 import { CancelledError, toAbortSignal, type CancelSignal } from '../core/errors';
-import { Settings } from '../ids';
 import { loadAws, loadDb } from '../lazy';
 import { describeError } from '../core/errors';
-import type { ResourceStore } from '../tree/resourceStore';
+import type { ResourceStore } from '../state/resourceStore';
 import { hostKeyPolicy } from './hostKeys';
-import { dbPasswordKey, type PasswordStore } from './passwords';
+import { dbPasswordKey, type PasswordStore } from '../state/passwords';
 import type { ConnectionSetting } from '../core/settingsTrust';
-import { readConnections, userPathSetting, userSetting } from './settings';
+import { readConnections, readSshSettings } from '../state/settings';
 import { routeTls } from './tls';
 
 const l = vscode.l10n.t;
@@ -61,22 +60,20 @@ export interface Connector {
 const rememberedKey = (db: RdsDatabase): string => `rdsLink.credentialSource/${db.region}/${db.kind}/${db.id}`;
 
 function passwordKey(c: Connector, db: RdsDatabase, user: string): string {
-  const s = c.store.session;
   // The last account that answered, so a reload in progress does not change the key.
-  return dbPasswordKey({ account: s.state === 'ready' ? s.identity.account : c.store.lastAccount, region: db.region, dbId: db.id, host: db.endpoint?.address ?? '', port: db.endpoint?.port ?? 0, user });
+  return dbPasswordKey({ account: c.store.accountId(), region: db.region, dbId: db.id, host: db.endpoint?.address ?? '', port: db.endpoint?.port ?? 0, user });
 }
 
 /** The route the settings and the linked instances give, without asking (the diagnosis uses it too). */
 export async function decideRouteFor(c: Pick<Connector, 'log' | 'store'>, db: RdsDatabase): Promise<RouteDecision> {
   const dbCore = loadDb();
   const setting = connectionSetting(db, c.log);
-  const config = vscode.workspace.getConfiguration(Settings.section);
-  const override = userSetting(Settings.sshHostOverride, '').trim();
-  const identityFile = userPathSetting(Settings.sshIdentityFile);
+  const ssh = readSshSettings();
+  const override = ssh.hostOverride;
+  const identityFile = ssh.identityFile;
   const hostOverride = override ? dbCore.parseHostPort(override) : undefined;
   if (override && !hostOverride) throw new Error(l('rdsLink.ssh.hostOverride "{0}" is not host:port.', override));
   const linked = c.store.allLinks().filter((k) => k.region === db.region && (k.dbTarget.id === db.id || k.database.id === db.id || k.dbTarget.id === db.clusterId)).map((k) => k.instance);
-  const osUsers = config.get<Record<string, string>>(Settings.sshOsUsers, {});
   let imageNames = new Map<string, string>();
   try {
     imageNames = await loadAws().describeImageNames(c.store.getSession().ec2(db.region), linked.map((i) => i.imageId ?? ''));
@@ -89,8 +86,8 @@ export async function decideRouteFor(c: Pick<Connector, 'log' | 'store'>, db: Rd
     db,
     linkedInstances: linked,
     preference: preferenceOf(setting),
-    insideVpc: config.get<boolean>(Settings.sshInsideVpc, false),
-    osUserOverrides: new Map(Object.entries(osUsers)),
+    insideVpc: ssh.insideVpc,
+    osUserOverrides: new Map(Object.entries(ssh.osUsers)),
     imageNames,
     sshHostOverride: hostOverride ? { host: hostOverride.host, port: hostOverride.port, privateKey: identityFile ? readIdentityFile(identityFile) : undefined } : undefined,
     tls,

@@ -16,8 +16,8 @@ export class TransitionPoller implements vscode.Disposable {
   private readonly subscription: vscode.Disposable;
 
   constructor(private readonly store: ResourceStore, private readonly log: vscode.LogOutputChannel, private readonly intervalMs: () => number) {
-    this.subscription = store.onDidChange((s) => {
-      if (s === undefined || s === 'ec2') this.schedule();
+    this.subscription = store.onDidChange((c) => {
+      if (c.service === undefined || c.service === 'ec2') this.schedule();
     });
   }
 

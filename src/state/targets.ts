@@ -4,12 +4,10 @@
  * only ever in SecretStorage (see passwords.ts).
  */
 import * as vscode from 'vscode';
+import type { DbTarget } from '../core/goconfig/types';
 
-export interface WorkspaceTarget {
-  readonly host: string;
-  readonly port: number;
-  readonly user: string;
-  readonly database: string;
+/** The one target type (core's DbTarget), without its password, plus what labels it. */
+export interface WorkspaceTarget extends Omit<DbTarget, 'password'> {
   /** The RDS DB id (or the host, for a target given by hand), for labels. */
   readonly label: string;
   readonly region?: string;
@@ -49,11 +47,6 @@ export class TargetStore implements vscode.Disposable {
   async remember(target: WorkspaceTarget): Promise<void> {
     const recent = this.state.get<WorkspaceTarget[]>(RECENT, []).filter((r) => targetKey(r) !== targetKey(target));
     await this.state.update(RECENT, [target, ...recent].slice(0, MAX_RECENT));
-  }
-
-  async clear(): Promise<void> {
-    await this.state.update(CURRENT, undefined);
-    this.changed.fire(undefined);
   }
 
   dispose(): void {

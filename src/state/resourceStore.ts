@@ -9,7 +9,7 @@ import type { Ec2Instance, RdsDatabase, SecurityGroup } from '../core/aws/types'
 import { describeError } from '../core/errors';
 import { ContextKeys } from '../ids';
 import { loadAws } from '../lazy';
-import { readSessionSettings, type SessionSettings } from '../ui/settings';
+import { readSessionSettings, type SessionSettings } from './settings';
 
 export type RegionResult<T> =
   | { readonly state: 'loading' }
@@ -25,8 +25,18 @@ export type SessionState =
   | { readonly state: 'ready'; readonly profile: string; readonly regions: readonly string[]; readonly identity: CallerIdentity }
   | { readonly state: 'error'; readonly profile: string; readonly regions: readonly string[]; readonly problem: AwsProblem };
 
+/**
+ * What changed: one service of one region (a listing arrived, an instance was described again),
+ * one region's links, or everything (a reload, a new session state) when both are absent.
+ */
+export interface StoreChange {
+  readonly service?: Service;
+  readonly region?: string;
+}
+
 export class ResourceStore implements vscode.Disposable {
-  private readonly changed = new vscode.EventEmitter<Service | undefined>();
+  private readonly changed = new vscode.EventEmitter<StoreChange>();
+  /** Fires after the store changed; views re-render only what the change names. */
   readonly onDidChange = this.changed.event;
   private awsSession: AwsSession | undefined;
   private settings: SessionSettings;
@@ -34,15 +44,12 @@ export class ResourceStore implements vscode.Disposable {
   /** Aborts the calls of the load in progress when a newer load replaces it (or on dispose). */
   private loadAbort = new AbortController();
   private inFlight: Promise<void> | undefined;
-  /** The account of the last session that answered, for keys that must not change during a reload. */
-  lastAccount: string | undefined;
-  session: SessionState = { state: 'idle', profile: '', regions: [] };
-  readonly ec2 = new Map<string, RegionResult<Ec2Instance>>();
-  readonly rds = new Map<string, RegionResult<RdsDatabase>>();
-  /** Links found by the console's rules among a region's listed instances and DBs. */
-  readonly links = new Map<string, readonly LinkedPair[]>();
-  /** Blue/Green deployments per region (loaded with the region's DBs). */
-  readonly blueGreen = new Map<string, readonly BlueGreenDeployment[]>();
+  private account: string | undefined;
+  private current: SessionState = { state: 'idle', profile: '', regions: [] };
+  private readonly instances = new Map<string, RegionResult<Ec2Instance>>();
+  private readonly databases = new Map<string, RegionResult<RdsDatabase>>();
+  private readonly linkPairs = new Map<string, readonly LinkedPair[]>();
+  private readonly deployments = new Map<string, readonly BlueGreenDeployment[]>();
 
   constructor(private readonly log: vscode.LogOutputChannel) {
     this.settings = readSessionSettings(log);
@@ -50,6 +57,38 @@ export class ResourceStore implements vscode.Disposable {
 
   get regions(): readonly string[] {
     return this.session.regions;
+  }
+
+  get session(): SessionState {
+    return this.current;
+  }
+
+  /** The instances of each region, as listed. */
+  get ec2(): ReadonlyMap<string, RegionResult<Ec2Instance>> {
+    return this.instances;
+  }
+
+  /** The DB instances and clusters of each region, as listed. */
+  get rds(): ReadonlyMap<string, RegionResult<RdsDatabase>> {
+    return this.databases;
+  }
+
+  /** Links found by the console's rules among a region's listed instances and DBs. */
+  get links(): ReadonlyMap<string, readonly LinkedPair[]> {
+    return this.linkPairs;
+  }
+
+  /** Blue/Green deployments per region (loaded with the region's DBs). */
+  get blueGreen(): ReadonlyMap<string, readonly BlueGreenDeployment[]> {
+    return this.deployments;
+  }
+
+  /**
+   * The account of the session when it is ready, else of the last session that answered: keys
+   * built from it (a stored password's) do not change while a reload is in progress.
+   */
+  accountId(): string | undefined {
+    return this.current.state === 'ready' ? this.current.identity.account : this.account;
   }
 
   /** The live SDK session; created on first use. */
@@ -101,11 +140,11 @@ export class ResourceStore implements vscode.Disposable {
     if (gen !== this.generation) return;
     const regions = aws.resolveRegions(this.settings.regions, profileRegion);
     this.setSession({ state: 'loading', profile, regions });
-    this.ec2.clear();
-    this.rds.clear();
-    this.links.clear();
-    this.blueGreen.clear();
-    this.changed.fire(undefined);
+    this.instances.clear();
+    this.databases.clear();
+    this.linkPairs.clear();
+    this.deployments.clear();
+    this.changed.fire({});
 
     const session = this.getSession();
     // The account id and every region's calls go out together: a region's listing does not wait
@@ -120,10 +159,10 @@ export class ResourceStore implements vscode.Disposable {
       this.setSession(problem.kind === 'noCredentials' || problem.kind === 'ssoExpired'
         ? { state: 'noCredentials', profile, regions, problem }
         : { state: 'error', profile, regions, problem });
-      this.changed.fire(undefined);
+      this.changed.fire({});
       return;
     }
-    this.lastAccount = identity.value.account;
+    this.account = identity.value.account;
     this.setSession({ state: 'ready', profile, regions, identity: identity.value });
     this.log.info(`Session: profile ${profile}, account ${identity.value.account}, regions ${regions.join(', ')}`);
     await Promise.all(started.regions.map(({ region, load }) => this.applyRegionLoad(region, load, gen)));
@@ -137,16 +176,17 @@ export class ResourceStore implements vscode.Disposable {
 
   private async applyLinks(region: string, gen: number, groups: Promise<Settled<SecurityGroup[]>>): Promise<void> {
     const answer = await groups;
-    const ec2 = this.ec2.get(region);
-    const rds = this.rds.get(region);
+    const ec2 = this.instances.get(region);
+    const rds = this.databases.get(region);
     if (gen !== this.generation || ec2?.state !== 'ok' || rds?.state !== 'ok') return;
     if (!answer.ok) {
       // The views stay useful without links; the log says why they are missing.
       this.log.warn(`Finding links in ${region} failed: ${describeError(answer.error)}`);
       return;
     }
-    this.links.set(region, loadAws().linksOf(ec2.items, rds.items, answer.value));
-    this.changed.fire(undefined);
+    this.linkPairs.set(region, loadAws().linksOf(ec2.items, rds.items, answer.value));
+    // Links show under both views' nodes of this region.
+    this.changed.fire({ region });
   }
 
   allLinks(): LinkedPair[] {
@@ -173,16 +213,16 @@ export class ResourceStore implements vscode.Disposable {
   private async applyBlueGreen(region: string, gen: number, answer: Promise<Settled<BlueGreenDeployment[]>>): Promise<void> {
     const list = await answer;
     if (gen !== this.generation) return;
-    if (list.ok) this.blueGreen.set(region, list.value);
+    if (list.ok) this.deployments.set(region, list.value);
     // Without the permission the tree just shows no deployments; the log says why.
     else this.log.warn(`Listing Blue/Green deployments in ${region} failed: ${describeError(list.error)}`);
   }
 
   /** `alongside` is awaited before the listing shows (the DBs show with their Blue/Green deployments). */
   private async applyListing<T>(service: Service, region: string, gen: number, answer: Promise<Settled<T[]>>, alongside?: Promise<void>): Promise<void> {
-    const target = (service === 'ec2' ? this.ec2 : this.rds) as Map<string, RegionResult<T>>;
+    const target = (service === 'ec2' ? this.instances : this.databases) as Map<string, RegionResult<T>>;
     target.set(region, { state: 'loading' });
-    this.changed.fire(service);
+    this.changed.fire({ service, region });
     const started = performance.now();
     const [result] = await Promise.all([answer, alongside]);
     if (gen !== this.generation) return;
@@ -194,15 +234,15 @@ export class ResourceStore implements vscode.Disposable {
       target.set(region, { state: 'error', problem: loadAws().classifyAwsError(result.error, operation, this.session.profile) });
       this.log.error(`Listing ${service} in ${region} failed: ${describeError(result.error)}`);
     }
-    this.changed.fire(service);
+    this.changed.fire({ service, region });
   }
 
   /** Replaces one instance after a describe (the transitional-state refresh). */
   updateInstance(instance: Ec2Instance): void {
-    const r = this.ec2.get(instance.region);
+    const r = this.instances.get(instance.region);
     if (r?.state !== 'ok') return;
-    this.ec2.set(instance.region, { state: 'ok', items: r.items.map((i) => (i.id === instance.id ? instance : i)) });
-    this.changed.fire('ec2');
+    this.instances.set(instance.region, { state: 'ok', items: r.items.map((i) => (i.id === instance.id ? instance : i)) });
+    this.changed.fire({ service: 'ec2', region: instance.region });
   }
 
   allInstances(): Ec2Instance[] {
@@ -214,7 +254,7 @@ export class ResourceStore implements vscode.Disposable {
   }
 
   private setSession(s: SessionState): void {
-    this.session = s;
+    this.current = s;
     void vscode.commands.executeCommand('setContext', ContextKeys.session, s.state);
     void vscode.commands.executeCommand('setContext', ContextKeys.ssoExpired, s.state === 'noCredentials' && s.problem.kind === 'ssoExpired');
   }
