@@ -1,6 +1,6 @@
 /**
  * The layers, as rules `npm run lint` enforces (dependency-cruiser): imports run downward only,
- *   core ← state ← services ← ui / tree / codeActions / documents ← commands ← extension
+ *   core ← state ← ui ← services ← tree / codeActions / documents ← commands ← extension
  * and nothing imports in a circle. test/unit/lintBoundary.test.ts proves that a back-up import fails.
  */
 /** @type {import('dependency-cruiser').IConfiguration} */
@@ -21,17 +21,24 @@ module.exports = {
       to: { path: ['^src/(services|ui|tree|codeActions|documents|commands)/', '^src/extension\\.ts$'] },
     },
     {
-      name: 'services-below-the-ui',
+      name: 'ui-below-the-services',
+      comment: 'src/ui is the way to the person (pickers, confirmations, the status bar, the log): everything above may use it; it uses only state and core.',
+      severity: 'error',
+      from: { path: '^src/ui/' },
+      to: { path: ['^src/(services|tree|codeActions|documents|commands)/', '^src/extension\\.ts$'] },
+    },
+    {
+      name: 'services-below-the-views',
       comment: 'src/services (connections, TLS, host keys, git) are called by commands and views; they never import them.',
       severity: 'error',
       from: { path: '^src/services/' },
-      to: { path: ['^src/(ui|tree|codeActions|documents|commands)/', '^src/extension\\.ts$'] },
+      to: { path: ['^src/(tree|codeActions|documents|commands)/', '^src/extension\\.ts$'] },
     },
     {
       name: 'ui-below-the-commands',
       comment: 'Views, code actions and UI helpers are used by commands, never the reverse.',
       severity: 'error',
-      from: { path: '^src/(ui|tree|codeActions|documents)/' },
+      from: { path: '^src/(tree|codeActions|documents)/' },
       to: { path: ['^src/commands/', '^src/extension\\.ts$'] },
     },
     {

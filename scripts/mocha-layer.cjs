@@ -21,6 +21,8 @@ const mocha = new Mocha({ timeout: timeouts[layer] ?? 60_000, reporter: 'spec', 
 const files = collect(dir).sort();
 const grep = process.env.RDS_LINK_GREP;
 if (grep) mocha.grep(grep);
+// The unit layer gets a `vscode` module of value types (see test/unit/support/installVscode.ts).
+if (layer === 'unit') require(path.join(dir, 'support', 'installVscode.js'));
 for (const f of files) mocha.addFile(f);
 const runner = mocha.run((failures) => {
   const stats = runner.stats ?? { passes: 0, failures, pending: 0 };

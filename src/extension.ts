@@ -1,6 +1,6 @@
 /**
- * Wiring only: views, commands and listeners. Nothing here talks to AWS or loads the SDK; the
- * first refresh does, through src/lazy.ts.
+ * Wiring only: state, views, the commands' deps, and listeners. Nothing here talks to AWS or
+ * loads the SDK; the first refresh does, through src/lazy.ts.
  */
 import * as vscode from 'vscode';
 import { registerFilterCommands } from './commands/filter';
@@ -11,26 +11,33 @@ import { registerDatabaseCommands } from './commands/database';
 import { registerForgetHostKey } from './commands/forgetHostKey';
 import { registerDiagnoseCommand } from './commands/diagnoseConnection';
 import { registerCreateDatabase } from './commands/createDatabase';
-import { ConfigDetections, PointAtRdsProvider, registerConfigDiagnostics } from './codeActions/configFixes';
-import { WorkspaceKeyMap } from './codeActions/goKeyMap';
-import { PasswordStore } from './state/passwords';
-import { TargetStore } from './state/targets';
+import type { Deps } from './commands/deps';
+import { registerCommands } from './commands/register';
 import type { CommandContext } from './commands/registerCommand';
 import { registerResourceActions } from './commands/resourceActions';
-import { reloadAndReport, registerSessionCommands } from './commands/session';
+import { reloadAndReport } from './commands/session/reload';
+import { ConfigDetections, PointAtRdsProvider, registerConfigDiagnostics } from './codeActions/configFixes';
+import { WorkspaceKeyMap } from './codeActions/goKeyMap';
 import { describeError } from './core/errors';
+import { DIAGNOSIS_SCHEME, DiagnosisReports } from './documents/diagnosisReport';
+import { SQL_PREVIEW_SCHEME, SqlPreviews } from './documents/sqlPreview';
 import { Commands, Views } from './ids';
+import { loadAws, loadDb, loadGoConfig } from './lazy';
+import { Connections } from './services/connections';
+import { HostKeyMemento } from './state/hostKeys';
+import { PasswordStore } from './state/passwords';
+import { ResourceStore } from './state/resourceStore';
+import { affectsSession, transitionalPollMs, vscodeSettings } from './state/settings';
+import { TargetStore } from './state/targets';
+import { TransitionPoller } from './state/transitionPoller';
 import { Ec2Provider } from './tree/ec2Provider';
 import { RdsProvider } from './tree/rdsProvider';
-import { ResourceStore } from './state/resourceStore';
-import { TransitionPoller } from './state/transitionPoller';
 import { createLog } from './ui/log';
-import { affectsSession, transitionalPollMs } from './state/settings';
 import { createSessionStatusBar } from './ui/statusBar';
+import { vscodeUserInput } from './ui/userInput';
 
 export function activate(context: vscode.ExtensionContext): void {
   const log = createLog();
-  const ctx: CommandContext = { extension: context, log };
   const store = new ResourceStore(log);
   const ec2 = new Ec2Provider(store);
   const rds = new RdsProvider(store);
@@ -38,43 +45,67 @@ export function activate(context: vscode.ExtensionContext): void {
   const rdsView = vscode.window.createTreeView(Views.rds, { treeDataProvider: rds, showCollapseAll: true });
   ec2.attach(ec2View);
   rds.attach(rdsView);
-
-  context.subscriptions.push(
-    log, store, ec2, rds, ec2View, rdsView,
-    new TransitionPoller(store, log, transitionalPollMs),
-    createSessionStatusBar(store),
-    vscode.workspace.onDidChangeConfiguration((e) => {
-      if (affectsSession(e)) reloadAndReport(store).catch((err: unknown) => log.error(`Reloading the views failed: ${describeError(err)}`));
-    }),
-  );
-
-  registerSessionCommands(ctx, store);
-  registerResourceActions(ctx, store);
-  registerLinkCommands(ctx, store);
-  registerBlueGreenCommands(ctx, store);
-  registerDiagnoseCommand(ctx, store);
-
   const targets = new TargetStore(context.workspaceState);
   const passwords = new PasswordStore(context.secrets);
   const keyMaps = new WorkspaceKeyMap();
   const detections = new ConfigDetections(keyMaps);
-  registerConfigCommands(ctx, store, targets, passwords, keyMaps);
-  registerDatabaseCommands(ctx, store, targets, passwords);
-  registerForgetHostKey(ctx);
-  registerCreateDatabase(ctx, store, passwords);
-  context.subscriptions.push(
+  const sql = new SqlPreviews();
+  const diagnosis = new DiagnosisReports();
+  const ui = vscodeUserInput;
+  const deps: Deps = {
+    log,
+    ui,
+    settings: vscodeSettings,
+    store,
     targets,
+    passwords,
+    hostKeys: new HostKeyMemento(context.globalState),
+    globalState: context.globalState,
+    connections: new Connections({ log, store, passwords, state: context.globalState, ui }),
     keyMaps,
+    views: { ec2, rds },
+    documents: { sql, diagnosis },
+    paths: {
+      extension: context.extensionPath,
+      // Read when a command needs it: the folder may not exist (or be known) at activation.
+      get globalStorage() {
+        return context.globalStorageUri.fsPath;
+      },
+    },
+    subscriptions: context.subscriptions,
+    core: { aws: loadAws, db: loadDb, goconfig: loadGoConfig },
+  };
+
+  context.subscriptions.push(
+    log, store, ec2, rds, ec2View, rdsView, targets, keyMaps, sql, diagnosis,
+    new TransitionPoller(store, log, transitionalPollMs),
+    createSessionStatusBar(store),
+    vscode.workspace.registerTextDocumentContentProvider(SQL_PREVIEW_SCHEME, sql),
+    vscode.workspace.registerTextDocumentContentProvider(DIAGNOSIS_SCHEME, diagnosis),
+    vscode.workspace.onDidChangeConfiguration((e) => {
+      if (affectsSession(e)) reloadAndReport(deps).catch((err: unknown) => log.error(`Reloading the views failed: ${describeError(err)}`));
+    }),
     registerConfigDiagnostics(detections, targets),
     vscode.languages.registerCodeActionsProvider({ scheme: 'file' }, new PointAtRdsProvider(detections, targets), PointAtRdsProvider.metadata),
+    ...registerCommands(deps),
   );
+
+  const ctx: CommandContext = { extension: context, log };
+  registerResourceActions(ctx, store);
+  registerLinkCommands(ctx, store);
+  registerBlueGreenCommands(ctx, store);
+  registerDiagnoseCommand(ctx, store, diagnosis);
+  registerConfigCommands(ctx, store, targets, passwords, keyMaps);
+  registerDatabaseCommands(ctx, store, targets, passwords, sql);
+  registerForgetHostKey(ctx);
+  registerCreateDatabase(ctx, store, passwords);
   registerFilterCommands(ctx, ec2, { filter: Commands.filterEc2, clear: Commands.clearEc2Filter });
   registerFilterCommands(ctx, rds, { filter: Commands.filterRds, clear: Commands.clearRdsFilter });
 
   // The first load starts when a view is shown (or a command needs the data), not at activation.
   const loadOnce = (): void => {
     if (store.session.state !== 'idle') return;
-    reloadAndReport(store).catch((err: unknown) => log.error(`Loading the views failed: ${describeError(err)}`));
+    reloadAndReport(deps).catch((err: unknown) => log.error(`Loading the views failed: ${describeError(err)}`));
   };
   if (ec2View.visible || rdsView.visible) loadOnce();
   else {

@@ -14,6 +14,7 @@ import type { ResourceStore } from '../state/resourceStore';
 import { confirmModal } from '../ui/confirm';
 import { findDatabase, pickDatabase } from '../ui/pickers';
 import { registerCommand, type CommandContext } from './registerCommand';
+import { vscodeUserInput } from '../ui/userInput';
 
 const l = vscode.l10n.t;
 
@@ -106,10 +107,10 @@ export function registerBlueGreenCommands(ctx: CommandContext, store: ResourceSt
     const args = has(nodeOrArgs, 'region', 'database') ? (nodeOrArgs as unknown as CreateBlueGreenArgs) : undefined;
     let db: RdsDatabase;
     if (args) {
-      db = await findDatabase(store, args.region, args.database);
+      db = await findDatabase(vscodeUserInput, store, { region: args.region, ...args.database });
     } else {
       // The DBs the preflight refuses at once are offered last, with the reason.
-      db = nodeOrArgs instanceof DatabaseNode ? nodeOrArgs.db : await pickDatabase(store, { refusal: (d) => aws.blueGreenRefusal(d, store.blueGreen.get(d.region) ?? [])?.message });
+      db = nodeOrArgs instanceof DatabaseNode ? nodeOrArgs.db : await pickDatabase(vscodeUserInput, store, { refusal: (d) => aws.blueGreenRefusal(d, store.blueGreen.get(d.region) ?? [])?.message });
     }
     const client = store.getSession().rds(db.region);
     const prepared = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: l('Checking {0} for a Blue/Green deployment…', db.id), cancellable: true }, (_progress, token) =>
@@ -146,7 +147,7 @@ export function registerBlueGreenCommands(ctx: CommandContext, store: ResourceSt
       });
       if (name === undefined) throw new CancelledError();
       choice = { name, targetEngineVersion: version, targetParameterGroup: group, targetInstanceClass: instanceClass };
-      await confirmModal(
+      await confirmModal(vscodeUserInput, 
         l('Create Blue/Green deployment {0} for {1}?', name, fresh.id),
         [
           l('Green: a synced copy of {0} with engine {1}, parameter group {2}, class {3}.', fresh.id, version, group ?? l('unchanged'), instanceClass ?? l('unchanged')),
@@ -183,7 +184,7 @@ export function registerBlueGreenCommands(ctx: CommandContext, store: ResourceSt
       if (typed === undefined) throw new CancelledError();
       timeoutSeconds = Number(typed);
       const summary = aws.describeSwitchover(deployment, undefined, { timeoutSeconds });
-      await confirmModal(summary.message, summary.detail, l('Switch Over'), { destructive: true });
+      await confirmModal(vscodeUserInput, summary.message, summary.detail, l('Switch Over'), { destructive: true });
     }
     const client = store.getSession().rds(deployment.region);
     await aws.switchoverBlueGreen(client, deployment.id, timeoutSeconds);
@@ -212,7 +213,7 @@ export function registerBlueGreenCommands(ctx: CommandContext, store: ResourceSt
     if (refusal) return refused(!!args, [refusal.message]);
     if (!args) {
       const text = aws.describeDelete(deployment, { deleteTarget });
-      await confirmModal(text.message, text.detail, l('Delete'), { destructive: true });
+      await confirmModal(vscodeUserInput, text.message, text.detail, l('Delete'), { destructive: true });
     }
     const client = store.getSession().rds(deployment.region);
     const deleting = await aws.deleteBlueGreen(client, deployment, { deleteTarget });

@@ -18,6 +18,7 @@ import { endpointPasswordKey, type PasswordStore } from '../state/passwords';
 import { pickDatabase } from '../ui/pickers';
 import type { TargetStore, WorkspaceTarget } from '../state/targets';
 import { registerCommand, type CommandContext } from './registerCommand';
+import { vscodeUserInput } from '../ui/userInput';
 
 const l = vscode.l10n.t;
 
@@ -46,7 +47,7 @@ function isTargetArgs(x: unknown): x is TargetArgs {
 
 /** Asks for a target: a DB from the views, a database name and a user. */
 export async function askTarget(store: ResourceStore, node?: unknown): Promise<WorkspaceTarget> {
-  const picked = node instanceof DatabaseNode ? node.db : await pickDatabase(store, { refusal: (d) => loadAws().dbRefusal(d, 'quickFix')?.message });
+  const picked = node instanceof DatabaseNode ? node.db : await pickDatabase(vscodeUserInput, store, { refusal: (d) => loadAws().dbRefusal(d, 'quickFix')?.message });
   // An Aurora member's own endpoint moves on failover; the app belongs on the cluster's writer endpoint.
   const db = (picked.clusterId && store.allDatabases().find((d) => d.kind === 'cluster' && d.id === picked.clusterId && d.region === picked.region)) || picked;
   if (!db.endpoint) throw new Error(l('{0} has no endpoint yet (status: {1}).', db.id, db.status));

@@ -17,6 +17,7 @@ import { confirmModal } from '../ui/confirm';
 import { loaded } from '../ui/pickers';
 import { dbPasswordKey, type PasswordStore } from '../state/passwords';
 import { registerCommand, type CommandContext } from './registerCommand';
+import { vscodeUserInput } from '../ui/userInput';
 
 const l = vscode.l10n.t;
 
@@ -98,7 +99,7 @@ export function registerCreateDatabase(ctx: CommandContext, store: ResourceStore
 
   registerCommand(ctx, Commands.createDatabase, async (node?: unknown): Promise<DbCreateOutcome | undefined> => {
     const aws = loadAws();
-    await loaded(store);
+    await loaded(vscodeUserInput, store);
     const instance = node instanceof InstanceNode ? node.instance : undefined;
     const waiting = pending().filter((p) => store.regions.includes(p.region));
     if (!instance && waiting.length) {
@@ -136,7 +137,7 @@ export function registerCreateDatabase(ctx: CommandContext, store: ResourceStore
         aws.prepareCreateDatabase(api, request.instanceId ? store.linkApi(region) : undefined, request))),
     });
     if (plan.status === 'refused') throw new Error(plan.refusals.map((r) => r.message).join(' '));
-    await confirmModal(l('Create RDS database {0}?', plan.identifier), aws.describeCreateDatabase(plan).join('\n'), plan.link ? l('Create and Link') : l('Create'));
+    await confirmModal(vscodeUserInput, l('Create RDS database {0}?', plan.identifier), aws.describeCreateDatabase(plan).join('\n'), plan.link ? l('Create and Link') : l('Create'));
     const masterPassword = plan.password === 'own' ? await askOwnPassword() : undefined;
     const outcome = await run(plan, false, masterPassword);
     if (masterPassword) {

@@ -12,14 +12,15 @@ import { Commands } from '../ids';
 import { loadAws, loadDb } from '../lazy';
 import { DatabaseNode } from '../tree/nodes';
 import type { ResourceStore } from '../state/resourceStore';
-import { connect, connectionSetting, forgetPassword, forward, type Connector } from '../services/connections';
+import { Connections } from '../services/connections';
 import { endpointPasswordKey, type PasswordStore } from '../state/passwords';
-import { SQL_PREVIEW_SCHEME, SqlPreviews } from '../documents/sqlPreview';
+import type { SqlPreviews } from '../documents/sqlPreview';
 import { shellCaFile } from '../services/tls';
 import { confirmModal } from '../ui/confirm';
 import { findDatabase, pickDatabase, type PickOptions } from '../ui/pickers';
 import type { TargetStore } from '../state/targets';
 import { registerCommand, type CommandContext } from './registerCommand';
+import { vscodeUserInput } from '../ui/userInput';
 
 const l = vscode.l10n.t;
 
@@ -57,15 +58,13 @@ function suggestedName(targets: TargetStore): string {
   return folder.replace(/[^A-Za-z0-9_]/g, '_').slice(0, 64) || 'app';
 }
 
-export function registerDatabaseCommands(ctx: CommandContext, store: ResourceStore, targets: TargetStore, passwords: PasswordStore): void {
-  const c: Connector = { log: ctx.log, store, passwords, state: ctx.extension.globalState };
-  const previews = new SqlPreviews();
-  ctx.extension.subscriptions.push(previews, vscode.workspace.registerTextDocumentContentProvider(SQL_PREVIEW_SCHEME, previews));
+export function registerDatabaseCommands(ctx: CommandContext, store: ResourceStore, targets: TargetStore, passwords: PasswordStore, previews: SqlPreviews): void {
+  const c = new Connections({ log: ctx.log, store, passwords, state: ctx.extension.globalState, ui: vscodeUserInput });
 
   registerCommand(ctx, Commands.createSchema, async (nodeOrArgs?: unknown): Promise<CreateSchemaOutcome> => {
     const dbCore = loadDb();
     const args = isArgs(nodeOrArgs) ? nodeOrArgs : undefined;
-    const db = args ? await findDatabase(store, args.region, args.database) : nodeOrArgs instanceof DatabaseNode ? nodeOrArgs.db : await pickDatabase(store, usableFor('schema'));
+    const db = args ? await findDatabase(vscodeUserInput, store, { region: args.region, ...args.database }) : nodeOrArgs instanceof DatabaseNode ? nodeOrArgs.db : await pickDatabase(vscodeUserInput, store, usableFor('schema'));
     loadAws().assertUsable(db, 'schema');
     const folder = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
 
@@ -115,8 +114,8 @@ export function registerDatabaseCommands(ctx: CommandContext, store: ResourceSto
         migrations = found;
         // What will be sent, file after file, to read before saying yes.
         await previews.show(`${db.id}-${name}-migrations`, dbCore.planSqlText(found, name));
-        const runsAs = appUser ? l('They run as the app user {0}, not as the master user.', appUser) : l('They run as {0}.', connectionSetting(db, ctx.log).user ?? db.masterUsername ?? '');
-        await confirmModal(l('Run {0} SQL files on {1}.{2}, in this order?', found.files.length, db.id, name), [...dbCore.describePlan(found), ...found.warnings, runsAs].join('\n'), l('Run'));
+        const runsAs = appUser ? l('They run as the app user {0}, not as the master user.', appUser) : l('They run as {0}.', c.setting(db).user ?? db.masterUsername ?? '');
+        await confirmModal(vscodeUserInput, l('Run {0} SQL files on {1}.{2}, in this order?', found.files.length, db.id, name), [...dbCore.describePlan(found), ...found.warnings, runsAs].join('\n'), l('Run'));
       }
     }
 
@@ -148,7 +147,7 @@ export function registerDatabaseCommands(ctx: CommandContext, store: ResourceSto
 
     const outcome = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: l('Creating {0} on {1}', name, db.id), cancellable: true }, async (progress, token) => {
       const report = (m: string): void => progress.report({ message: m });
-      const session = await connect(c, db, { signal: token, report });
+      const session = await c.connect(db, { signal: token, report });
       try {
         report(l('CREATE DATABASE {0}…', name));
         const created = await dbCore.createDatabase(session.connection, name);
@@ -180,7 +179,7 @@ export function registerDatabaseCommands(ctx: CommandContext, store: ResourceSto
       }
     });
 
-    const user = outcome.appUser ?? connectionSetting(db, ctx.log).user ?? db.masterUsername ?? '';
+    const user = outcome.appUser ?? c.setting(db).user ?? db.masterUsername ?? '';
     const useIt = async (): Promise<void> => {
       if (!db.endpoint) return;
       await targets.setCurrent({ host: db.endpoint.address, port: db.endpoint.port, user, database: name, label: db.id, region: db.region });
@@ -197,12 +196,12 @@ export function registerDatabaseCommands(ctx: CommandContext, store: ResourceSto
 
   registerCommand(ctx, Commands.openMysqlShell, async (node?: unknown): Promise<string> => {
     const dbCore = loadDb();
-    const db = node instanceof DatabaseNode ? node.db : await pickDatabase(store, usableFor('shell'));
+    const db = node instanceof DatabaseNode ? node.db : await pickDatabase(vscodeUserInput, store, usableFor('shell'));
     loadAws().assertUsable(db, 'shell');
     const client = await dbCore.findMysqlClient();
     if (!client) throw new Error(dbCore.mysqlClientMissingMessage());
     const opened = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: l('Connecting to {0}…', db.id), cancellable: true }, (progress, token) =>
-      forward(c, db, { signal: token, report: (m) => progress.report({ message: m }) }),
+      c.forward(db, { signal: token, report: (m) => progress.report({ message: m }) }),
     );
     let terminal: vscode.Terminal;
     try {
@@ -228,10 +227,10 @@ export function registerDatabaseCommands(ctx: CommandContext, store: ResourceSto
   });
 
   registerCommand(ctx, Commands.forgetPassword, async (node?: unknown): Promise<void> => {
-    const db = node instanceof DatabaseNode ? node.db : await pickDatabase(store, usableFor('shell'));
-    const user = await vscode.window.showInputBox({ title: l('Forget the stored password of which user on {0}?', db.id), value: connectionSetting(db, ctx.log).user ?? db.masterUsername ?? '' });
+    const db = node instanceof DatabaseNode ? node.db : await pickDatabase(vscodeUserInput, store, usableFor('shell'));
+    const user = await vscode.window.showInputBox({ title: l('Forget the stored password of which user on {0}?', db.id), value: c.setting(db).user ?? db.masterUsername ?? '' });
     if (user === undefined) throw new CancelledError();
-    await forgetPassword(c, db, user);
+    await c.forgetPassword(db, user);
     if (db.endpoint) await passwords.forget(endpointPasswordKey({ host: db.endpoint.address, port: db.endpoint.port, user }));
     void vscode.window.showInformationMessage(l('Forgot the stored password of {0} on {1}.', user, db.id));
   });

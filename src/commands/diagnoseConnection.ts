@@ -15,10 +15,11 @@ import { loadAws, loadDb, loadGoConfig } from '../lazy';
 import { DatabaseNode, InstanceNode, LinkNode } from '../tree/nodes';
 import type { ResourceStore } from '../state/resourceStore';
 import { decideRouteFor } from '../services/connections';
-import { DiagnosisReports, DIAGNOSIS_SCHEME } from '../documents/diagnosisReport';
+import type { DiagnosisReports } from '../documents/diagnosisReport';
 import { hostKeyPolicy } from '../services/hostKeys';
 import { pickDatabase, pickInstance } from '../ui/pickers';
 import { registerCommand, type CommandContext } from './registerCommand';
+import { vscodeUserInput } from '../ui/userInput';
 
 const l = vscode.l10n.t;
 
@@ -41,10 +42,10 @@ function isArgs(x: unknown): x is DiagnoseArgs {
 /** The pair from a link node, from either tree node (picking the other side), or from the palette. */
 async function choosePair(store: ResourceStore, node: unknown): Promise<{ instance: Ec2Instance; db: RdsDatabase }> {
   if (node instanceof LinkNode) return { instance: node.link.instance, db: node.link.database };
-  if (node instanceof DatabaseNode) return { instance: await pickInstance(store, (i) => i.region === node.db.region), db: node.db };
-  if (node instanceof InstanceNode) return { instance: node.instance, db: await pickDatabase(store, (d) => d.region === node.instance.region) };
-  const db = await pickDatabase(store);
-  return { instance: await pickInstance(store, (i) => i.region === db.region), db };
+  if (node instanceof DatabaseNode) return { instance: await pickInstance(vscodeUserInput, store, (i) => i.region === node.db.region), db: node.db };
+  if (node instanceof InstanceNode) return { instance: node.instance, db: await pickDatabase(vscodeUserInput, store, (d) => d.region === node.instance.region) };
+  const db = await pickDatabase(vscodeUserInput, store);
+  return { instance: await pickInstance(vscodeUserInput, store, (i) => i.region === db.region), db };
 }
 
 /**
@@ -97,9 +98,7 @@ async function appConnections(files: Map<string, vscode.Uri>): Promise<AppConnec
   return out;
 }
 
-export function registerDiagnoseCommand(ctx: CommandContext, store: ResourceStore): void {
-  const reports = new DiagnosisReports();
-  ctx.extension.subscriptions.push(reports, vscode.workspace.registerTextDocumentContentProvider(DIAGNOSIS_SCHEME, reports));
+export function registerDiagnoseCommand(ctx: CommandContext, store: ResourceStore, reports: DiagnosisReports): void {
 
   registerCommand(ctx, Commands.diagnoseConnection, async (nodeOrArgs?: unknown): Promise<DiagnoseOutcome> => {
     const aws = loadAws();

@@ -13,6 +13,7 @@ import type { ResourceStore } from '../state/resourceStore';
 import { confirmModal } from '../ui/confirm';
 import { loaded, pickDatabase, pickInstance } from '../ui/pickers';
 import { registerCommand, type CommandContext } from './registerCommand';
+import { vscodeUserInput } from '../ui/userInput';
 
 const l = vscode.l10n.t;
 
@@ -46,7 +47,7 @@ function isLinkArgs(x: unknown): x is LinkArgs {
  */
 async function choosePair(store: ResourceStore, node: unknown): Promise<{ instance: Ec2Instance; db: RdsDatabase }> {
   const aws = loadAws();
-  const instanceFor = (db: RdsDatabase): Promise<Ec2Instance> => pickInstance(store, {
+  const instanceFor = (db: RdsDatabase): Promise<Ec2Instance> => pickInstance(vscodeUserInput, store, {
     filter: (i) => i.region === db.region,
     refusal: (i) => aws.pairRefusal(i, db, db.vpcId, false)?.message,
   });
@@ -57,10 +58,10 @@ async function choosePair(store: ResourceStore, node: unknown): Promise<{ instan
   }
   if (node instanceof InstanceNode) {
     const instance = node.instance;
-    const db = await pickDatabase(store, { filter: (d) => d.region === instance.region, refusal: (d) => aws.pairRefusal(instance, d, d.vpcId, false)?.message });
+    const db = await pickDatabase(vscodeUserInput, store, { filter: (d) => d.region === instance.region, refusal: (d) => aws.pairRefusal(instance, d, d.vpcId, false)?.message });
     return { instance, db };
   }
-  const db = await pickDatabase(store, { refusal: (d) => aws.dbRefusal(d, 'link')?.message });
+  const db = await pickDatabase(vscodeUserInput, store, { refusal: (d) => aws.dbRefusal(d, 'link')?.message });
   return { instance: await instanceFor(db), db };
 }
 
@@ -124,7 +125,7 @@ export function registerLinkCommands(ctx: CommandContext, store: ResourceStore):
       return { status: 'alreadyLinked', plan: lines };
     }
     if (!args?.confirmed) {
-      await confirmModal(l('Link {0} to {1}?', plan.instanceName ?? plan.instanceId, plan.dbId), lines.join('\n'), l('Link'));
+      await confirmModal(vscodeUserInput, l('Link {0} to {1}?', plan.instanceName ?? plan.instanceId, plan.dbId), lines.join('\n'), l('Link'));
       await ensureUnchanged(plan, await prepare());
     }
     // Refreshed after a failure too: an incomplete rollback leaves real groups to show.
@@ -141,12 +142,12 @@ export function registerLinkCommands(ctx: CommandContext, store: ResourceStore):
     if (nodeOrArgs instanceof LinkNode) link = nodeOrArgs.link;
     else if (args) {
       // A window whose views were never opened has loaded nothing yet.
-      await loaded(store);
+      await loaded(vscodeUserInput, store);
       const found = store.allLinks().find((k) => k.key === args.linkKey);
       if (!found) throw new Error(l('That link is not among the loaded links; refresh the views.'));
       link = found;
     } else {
-      await loaded(store);
+      await loaded(vscodeUserInput, store);
       const links = store.allLinks();
       if (links.length === 0) throw new Error(l('No links are loaded. Link an instance to a database first, or refresh the views.'));
       const picked = await vscode.window.showQuickPick(
@@ -170,7 +171,7 @@ export function registerLinkCommands(ctx: CommandContext, store: ResourceStore):
       return { status: 'unchanged', plan: lines };
     }
     if (!args?.confirmed) {
-      await confirmModal(l('Unlink {0} from {1}?', link.instance.name ?? link.instance.id, link.dbTarget.id), lines.join('\n'), l('Unlink'), { destructive: true });
+      await confirmModal(vscodeUserInput, l('Unlink {0} from {1}?', link.instance.name ?? link.instance.id, link.dbTarget.id), lines.join('\n'), l('Unlink'), { destructive: true });
       await ensureUnchanged(plan, await prepare());
     }
     const result = await runPlan(ctx, l('Unlinking {0} from {1}', link.instance.name ?? link.instance.id, link.dbTarget.id), plan, api).finally(() => store.reloadRegion(region));

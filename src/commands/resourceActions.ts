@@ -9,15 +9,16 @@ import type { ResourceStore } from '../state/resourceStore';
 import { confirmModal } from '../ui/confirm';
 import { pickDatabase, pickInstance } from '../ui/pickers';
 import { registerCommand, type CommandContext } from './registerCommand';
+import { vscodeUserInput } from '../ui/userInput';
 
 const l = vscode.l10n.t;
 
 async function instanceOf(store: ResourceStore, node: unknown, predicate?: (i: Ec2Instance) => boolean): Promise<Ec2Instance> {
-  return node instanceof InstanceNode ? node.instance : pickInstance(store, predicate);
+  return node instanceof InstanceNode ? node.instance : pickInstance(vscodeUserInput, store, predicate);
 }
 
 async function databaseOf(store: ResourceStore, node: unknown): Promise<RdsDatabase> {
-  return node instanceof DatabaseNode ? node.db : pickDatabase(store);
+  return node instanceof DatabaseNode ? node.db : pickDatabase(vscodeUserInput, store);
 }
 
 async function copy(text: string, what: string): Promise<string> {
@@ -56,7 +57,7 @@ export function registerResourceActions(ctx: CommandContext, store: ResourceStor
   registerCommand(ctx, Commands.stopInstance, async (node?: InstanceNode) => {
     const i = await instanceOf(store, node, (x) => x.state === 'running');
     if (i.state !== 'running') throw new Error(l('Instance {0} is {1}; only a running instance can be stopped.', i.name ?? i.id, i.state));
-    await confirmModal(
+    await confirmModal(vscodeUserInput, 
       l('Stop instance {0} ({1})?', i.name ?? i.id, i.id),
       l('Programs on it stop, and its public IP changes when it starts again unless it has an Elastic IP.'),
       l('Stop'),

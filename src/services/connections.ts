@@ -18,13 +18,14 @@ import { dbPasswordKey, type PasswordStore } from '../state/passwords';
 import type { ConnectionSetting } from '../core/settingsTrust';
 import { readConnections, readSshSettings } from '../state/settings';
 import { routeTls } from './tls';
+import type { UserInput } from '../ui/userInput';
 
 const l = vscode.l10n.t;
 
 export type { ConnectionSetting };
 
 /** The entry for this DB (user settings, and a workspace entry only where it is safe: see ui/settings). */
-export function connectionSetting(db: Pick<RdsDatabase, 'id'>, log: vscode.LogOutputChannel): ConnectionSetting {
+function connectionSetting(db: Pick<RdsDatabase, 'id'>, log: vscode.LogOutputChannel): ConnectionSetting {
   return readConnections(log)[db.id] ?? {};
 }
 
@@ -54,7 +55,9 @@ export interface Connector {
   readonly log: vscode.LogOutputChannel;
   readonly store: ResourceStore;
   readonly passwords: PasswordStore;
+  /** globalState, where the credential source that worked is remembered per DB. */
   readonly state: vscode.Memento;
+  readonly ui: UserInput;
 }
 
 const rememberedKey = (db: RdsDatabase): string => `rdsLink.credentialSource/${db.region}/${db.kind}/${db.id}`;
@@ -102,7 +105,7 @@ export async function decideRouteFor(c: Pick<Connector, 'log' | 'store'>, db: Rd
 }
 
 /** Decides the route; asks for a local port when no automatic route exists. */
-export async function resolveRoute(c: Connector, db: RdsDatabase, report: (m: string) => void): Promise<Route> {
+async function resolveRoute(c: Connector, db: RdsDatabase, report: (m: string) => void): Promise<Route> {
   const dbCore = loadDb();
   const setting = connectionSetting(db, c.log);
   const tls = routeTls(c.log);
@@ -111,7 +114,7 @@ export async function resolveRoute(c: Connector, db: RdsDatabase, report: (m: st
     report(decision.message);
     return decision.route;
   }
-  const typed = await vscode.window.showInputBox({
+  const typed = await c.ui.showInputBox({
     title: l('How can VS Code reach {0}?', db.id),
     prompt: `${decision.message} ${l('Give a local host:port that forwards to the database (SSM, a bastion), or cancel and link an instance first.')}`,
     placeHolder: '127.0.0.1:3306',
@@ -127,7 +130,7 @@ export async function resolveRoute(c: Connector, db: RdsDatabase, report: (m: st
 }
 
 /** Opens a session to the DB: route, then the credentials in order, remembering what worked. */
-export async function connect(c: Connector, db: RdsDatabase, options: { signal?: CancelSignal; report: (m: string) => void; database?: string; user?: string }): Promise<DbSession> {
+async function connect(c: Connector, db: RdsDatabase, options: { signal?: CancelSignal; report: (m: string) => void; database?: string; user?: string }): Promise<DbSession> {
   const dbCore = loadDb();
   const setting = connectionSetting(db, c.log);
   const route = await resolveRoute(c, db, options.report);
@@ -140,12 +143,12 @@ export async function connect(c: Connector, db: RdsDatabase, options: { signal?:
     {
       ...dbCore.awsCredentialSources(session, db),
       storedPassword: (u) => Promise.resolve(c.passwords.get(passwordKey(c, db, u))),
-      promptPassword: (u) => Promise.resolve(vscode.window.showInputBox({
+      promptPassword: (u) => c.ui.showInputBox({
         title: l('Password of {0} on {1}', u, db.id),
         prompt: l('Kept in VS Code\'s secret storage once the login works; "RDS Link: Forget Database Password" removes it.'),
         password: true,
         ignoreFocusOut: true,
-      })),
+      }),
     },
     (skipped) => c.log.info(`Credentials for ${db.id}: skipped ${skipped.source}: ${skipped.reason}`),
   );
@@ -189,7 +192,7 @@ function readIdentityFile(file: string): string {
 }
 
 /** A local port to the DB for a client program, plus the login to use on it. */
-export async function forward(c: Connector, db: RdsDatabase, options: { signal?: CancelSignal; report: (m: string) => void }): Promise<{ forward: LocalForward; user: string; password: string; iamToken: boolean }> {
+async function forward(c: Connector, db: RdsDatabase, options: { signal?: CancelSignal; report: (m: string) => void }): Promise<{ forward: LocalForward; user: string; password: string; iamToken: boolean }> {
   const dbCore = loadDb();
   // Log in once first: it proves the credentials and picks them, then the forward reuses them.
   const probe = await connect(c, db, options);
@@ -201,7 +204,7 @@ export async function forward(c: Connector, db: RdsDatabase, options: { signal?:
   return { forward: fwd, user: creds.user, password: creds.password, iamToken: creds.isIamToken };
 }
 
-export async function forgetPassword(c: Connector, db: RdsDatabase, user: string): Promise<void> {
+async function forgetPassword(c: Connector, db: RdsDatabase, user: string): Promise<void> {
   await c.passwords.forget(passwordKey(c, db, user));
   await c.state.update(rememberedKey(db), undefined);
 }
@@ -209,4 +212,39 @@ export async function forgetPassword(c: Connector, db: RdsDatabase, user: string
 /** Signs an EC2 Instance Connect Endpoint tunnel with the session's credentials, for a route through one. */
 function eiceSigning(session: AwsClients, region: string): EiceSigning {
   return { region, credentials: () => session.ec2(region).config.credentials() };
+}
+
+/**
+ * How commands reach a DB: its route setting, the route decision, a session with the right
+ * credentials, a local port for a client program, and forgetting a password. One per window.
+ */
+export class Connections {
+  constructor(private readonly c: Connector) {}
+
+  /** The rdsLink.connections entry for this DB. */
+  setting(db: Pick<RdsDatabase, 'id'>): ConnectionSetting {
+    return connectionSetting(db, this.c.log);
+  }
+
+  /** The route the settings and the linked instances give, without asking. */
+  decideRoute(db: RdsDatabase): Promise<RouteDecision> {
+    return decideRouteFor(this.c, db);
+  }
+
+  /** The route, asking for a local port when no automatic route exists. */
+  resolveRoute(db: RdsDatabase, report: (m: string) => void): Promise<Route> {
+    return resolveRoute(this.c, db, report);
+  }
+
+  connect(db: RdsDatabase, options: { signal?: CancelSignal; report: (m: string) => void; database?: string; user?: string }): Promise<DbSession> {
+    return connect(this.c, db, options);
+  }
+
+  forward(db: RdsDatabase, options: { signal?: CancelSignal; report: (m: string) => void }): Promise<{ forward: LocalForward; user: string; password: string; iamToken: boolean }> {
+    return forward(this.c, db, options);
+  }
+
+  forgetPassword(db: RdsDatabase, user: string): Promise<void> {
+    return forgetPassword(this.c, db, user);
+  }
 }

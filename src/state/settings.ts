@@ -160,3 +160,12 @@ export function readSshSettings(): SshSettings {
     identityFile: userPathSetting(Settings.sshIdentityFile),
   };
 }
+
+/** The settings a command reads and writes, as one object (commands get it in their deps; tests pass their own). */
+export interface SettingsAccess {
+  /** A user-only setting: from user settings (else its default), never from a workspace. */
+  user<T>(key: UserOnlySetting, fallback: T): T;
+  write(key: string, value: unknown): Promise<void>;
+}
+
+export const vscodeSettings: SettingsAccess = { user: userSetting, write: writeSetting };

@@ -1,0 +1,5 @@
+import type { Deps } from '../deps';
+
+export function showLog(deps: Deps): void {
+  deps.log.show();
+}

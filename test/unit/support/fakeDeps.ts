@@ -1,0 +1,146 @@
+/**
+ * Deps for unit tests of command handlers: a scripted person (TestUserInput), a log that keeps
+ * its lines, settings, mementos and secrets in memory, a store holding the resources a test
+ * gives, and the real core modules (they need no editor). Anything a test needs beyond that it
+ * passes in `overrides`.
+ */
+import type * as vscode from 'vscode';
+import * as aws from '../../../src/core/aws/index';
+import * as db from '../../../src/core/db/index';
+import * as goconfig from '../../../src/core/goconfig/index';
+import type { Ec2Instance, RdsDatabase } from '../../../src/core/aws/types';
+import type { BlueGreenDeployment, LinkedPair } from '../../../src/core/aws/index';
+import type { Deps } from '../../../src/commands/deps';
+import { HostKeyMemento } from '../../../src/state/hostKeys';
+import { PasswordStore } from '../../../src/state/passwords';
+import type { RegionResult, ResourceStore, Service, SessionState } from '../../../src/state/resourceStore';
+import type { SettingsAccess } from '../../../src/state/settings';
+import { TargetStore } from '../../../src/state/targets';
+import { TestUserInput } from './testUserInput';
+import { EventEmitter } from './vscodeModule';
+
+export class MemoryMemento implements vscode.Memento {
+  private readonly values = new Map<string, unknown>();
+  keys(): readonly string[] {
+    return [...this.values.keys()];
+  }
+  get<T>(key: string, fallback?: T): T | undefined {
+    return this.values.has(key) ? (this.values.get(key) as T) : fallback;
+  }
+  async update(key: string, value: unknown): Promise<void> {
+    if (value === undefined) this.values.delete(key);
+    else this.values.set(key, value);
+  }
+  setKeysForSync(): void {}
+}
+
+export class MemorySecrets {
+  readonly values = new Map<string, string>();
+  private readonly changed = new EventEmitter<{ key: string }>();
+  readonly onDidChange = this.changed.event;
+  async get(key: string): Promise<string | undefined> {
+    return this.values.get(key);
+  }
+  async store(key: string, value: string): Promise<void> {
+    this.values.set(key, value);
+  }
+  async delete(key: string): Promise<void> {
+    this.values.delete(key);
+  }
+  async keys(): Promise<string[]> {
+    return [...this.values.keys()];
+  }
+}
+
+export class MemoryLog {
+  readonly lines: string[] = [];
+  shown = false;
+  info(m: string): void { this.lines.push(`info ${m}`); }
+  warn(m: string): void { this.lines.push(`warn ${m}`); }
+  error(m: string | Error): void { this.lines.push(`error ${String(m)}`); }
+  debug(m: string): void { this.lines.push(`debug ${m}`); }
+  trace(m: string): void { this.lines.push(`trace ${m}`); }
+  show(): void { this.shown = true; }
+}
+
+export class MemorySettings implements SettingsAccess {
+  readonly values = new Map<string, unknown>();
+  user<T>(key: string, fallback: T): T {
+    return (this.values.get(key) as T | undefined) ?? fallback;
+  }
+  async write(key: string, value: unknown): Promise<void> {
+    this.values.set(key, value);
+  }
+}
+
+export interface StoreContents {
+  readonly session?: SessionState;
+  readonly instances?: readonly Ec2Instance[];
+  readonly databases?: readonly RdsDatabase[];
+  readonly links?: readonly LinkedPair[];
+  readonly blueGreen?: readonly BlueGreenDeployment[];
+}
+
+/** A store over fixed resources: what handlers read of it, and a record of the reloads they ask for. */
+export class FakeStore {
+  readonly reloads: Array<{ region: string; services: readonly Service[] } | 'all'> = [];
+  session: SessionState;
+  constructor(private readonly contents: StoreContents = {}) {
+    this.session = contents.session ?? { state: 'ready', profile: 'test', regions: ['us-east-1'], identity: { account: '123456789012', arn: 'arn:aws:iam::123456789012:user/test' } };
+  }
+  get regions(): readonly string[] { return this.session.regions; }
+  private byRegion<T extends { region: string }>(items: readonly T[] = []): ReadonlyMap<string, RegionResult<T>> {
+    return new Map(this.session.regions.map((r) => [r, { state: 'ok', items: items.filter((i) => i.region === r) }]));
+  }
+  get ec2(): ReadonlyMap<string, RegionResult<Ec2Instance>> { return this.byRegion(this.contents.instances); }
+  get rds(): ReadonlyMap<string, RegionResult<RdsDatabase>> { return this.byRegion(this.contents.databases); }
+  get links(): ReadonlyMap<string, readonly LinkedPair[]> { return new Map(this.session.regions.map((r) => [r, (this.contents.links ?? []).filter((l) => l.region === r)])); }
+  get blueGreen(): ReadonlyMap<string, readonly BlueGreenDeployment[]> { return new Map(this.session.regions.map((r) => [r, (this.contents.blueGreen ?? []).filter((d) => d.region === r)])); }
+  allInstances(): Ec2Instance[] { return [...(this.contents.instances ?? [])]; }
+  allDatabases(): RdsDatabase[] { return [...(this.contents.databases ?? [])]; }
+  allLinks(): LinkedPair[] { return [...(this.contents.links ?? [])]; }
+  accountId(): string | undefined { return this.session.state === 'ready' ? this.session.identity.account : undefined; }
+  async ensureLoaded(): Promise<void> {}
+  async reload(): Promise<void> { this.reloads.push('all'); }
+  async reloadRegion(region: string, services: readonly Service[] = ['ec2', 'rds']): Promise<void> { this.reloads.push({ region, services }); }
+  getSession(): never { throw new Error('This test gave the store no AWS session: pass one in overrides'); }
+  linkApi(): never { throw new Error('This test gave the store no link API: pass one in overrides'); }
+}
+
+export interface FakeDeps extends Deps {
+  readonly ui: TestUserInput;
+  readonly log: vscode.LogOutputChannel & MemoryLog;
+  readonly settings: MemorySettings;
+  readonly fakeStore: FakeStore;
+  readonly secrets: MemorySecrets;
+}
+
+/** Deps with a scripted person and in-memory everything; `overrides` replaces any part. */
+export function fakeDeps(options: { ui?: TestUserInput; store?: StoreContents | FakeStore } & Partial<Omit<Deps, 'ui' | 'store'>> = {}): FakeDeps {
+  const { ui = new TestUserInput(), store, ...overrides } = options;
+  const fakeStore = store instanceof FakeStore ? store : new FakeStore(store);
+  const globalState = new MemoryMemento();
+  const secrets = new MemorySecrets();
+  const log = new MemoryLog() as unknown as vscode.LogOutputChannel & MemoryLog;
+  const missing = (what: string) => new Proxy({}, { get: (_t, k) => { throw new Error(`This test gave no ${what} (deps.${what}.${String(k)} was used): pass one in overrides`); } });
+  return {
+    log,
+    ui,
+    settings: new MemorySettings(),
+    store: fakeStore as unknown as ResourceStore,
+    fakeStore,
+    secrets,
+    targets: new TargetStore(new MemoryMemento()),
+    passwords: new PasswordStore(secrets as unknown as vscode.SecretStorage),
+    hostKeys: new HostKeyMemento(globalState),
+    globalState,
+    connections: missing('connections') as Deps['connections'],
+    keyMaps: missing('keyMaps') as Deps['keyMaps'],
+    views: missing('views') as Deps['views'],
+    documents: missing('documents') as Deps['documents'],
+    paths: { extension: '/nonexistent/extension', globalStorage: '/nonexistent/storage' },
+    subscriptions: [],
+    core: { aws: () => aws, db: () => db, goconfig: () => goconfig },
+    ...overrides,
+  } as FakeDeps;
+}
