@@ -8,7 +8,8 @@
  */
 import { CancelledError, describeError, isCancellation, isSignalled, type CancelSignal } from '../../errors';
 import { t } from '../../l10n';
-import { PlanNotApplicableError, awsErrorCode } from '../link/applier';
+import { awsErrorCode } from '../awsErrors';
+import { PlanNotApplicableError } from '../link/applier';
 import type { InstanceCreateApi } from './instanceApi';
 import type { InstanceCreatePlan } from './instancePlan';
 

@@ -23,7 +23,7 @@ import {
 } from '@aws-sdk/client-rds';
 import { CancelledError, isSignalled, toAbortSignal } from '../../errors';
 import { t } from '../../l10n';
-import { awsErrorCode } from '../link/applier';
+import { awsErrorCode } from '../awsErrors';
 import { compareEngineVersions } from '../blueGreen/versions';
 import { toDbInstance } from '../rds';
 import type { DbCreateApi, NewDbInstanceInput, WaitDbOptions } from './dbApi';

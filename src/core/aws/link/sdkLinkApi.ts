@@ -27,7 +27,7 @@ import { describeInstance } from '../ec2';
 import { abortable } from '../session';
 import { listDatabases, toDbCluster, toDbInstance } from '../rds';
 import type { SecurityGroup, SecurityGroupRule } from '../types';
-import { awsErrorCode } from './applier';
+import { awsErrorCode } from '../awsErrors';
 import type { InterfaceUse, LinkApi, RuleDirection } from './types';
 
 /** DescribeSecurityGroups / DescribeNetworkInterfaces accept up to 1000 per page. */
