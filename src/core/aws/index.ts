@@ -4,10 +4,10 @@ export { AwsSession, CallTimeoutError, abortable, DEFAULT_CONNECTION_TIMEOUT_MS,
 export { listProfiles, mergeProfiles, resolveRegions, effectiveProfileName, type ProfileInfo } from './profiles';
 export { awsErrorCode, classifyAwsError, isAccessDenied, isAmbiguousFailure, isCredentialsRejected, type AwsProblem } from './awsErrors';
 export { listInstances, describeInstance, describeImageNames, readConsoleOutput, startInstance, stopInstance, isTransitional, EC2_PAGE_SIZE } from './ec2';
-export { listDatabases, isModifiable, RDS_PAGE_SIZE } from './rds';
+export { listDatabases, RDS_PAGE_SIZE } from './rds';
 export * from './link/index';
 export * from './blueGreen/index';
 export { startRegionLoad, startSessionLoad, allSettled, linksOf, type RegionLoad, type RegionService, type SessionLoad, type Settled } from './regionLoad';
-export { assertUsable, blueGreenRefusal, dbRefusal, pairRefusal, type DbFeature, type PairRefusalCode } from './capabilities';
+export { assertUsable, blueGreenRefusal, dbRefusal, isModifiable, pairRefusal, type DbFeature, type PairRefusalCode } from './capabilities';
 export * as diagnosis from '../diagnose/index';
 export * from './create/index';

@@ -57,7 +57,6 @@ export {
   DEFAULT_GROUPS_PER_INTERFACE,
   dbTargetOf,
   dbVpcId,
-  isDbModifiable,
   planLink,
   planUnlink,
   primaryInterface,

@@ -4,7 +4,7 @@
  * the applier runs the plan and prepareLink/prepareUnlink gather the state.
  */
 import { t } from '../../l10n';
-import { pairRefusal } from '../capabilities';
+import { isModifiable, pairRefusal } from '../capabilities';
 import type { Ec2Instance, NetworkInterface, RdsDatabase, SecurityGroup } from '../types';
 import {
   createdByTags,
@@ -45,13 +45,6 @@ export interface LinkInput {
   /** Every group of the VPC (groups of other VPCs are ignored). */
   readonly groups: readonly SecurityGroup[];
   readonly limits?: LinkLimits;
-}
-
-/** States in which RDS accepts new security groups (rds.ts's isModifiable says the same). */
-const MODIFIABLE_DB_STATUSES = new Set(['available', 'backing-up', 'storage-optimization']);
-
-export function isDbModifiable(db: Pick<RdsDatabase, 'status'>): boolean {
-  return MODIFIABLE_DB_STATUSES.has(db.status);
 }
 
 /** The DB side of a link: a member of an Aurora cluster takes its groups from the cluster. */
@@ -156,7 +149,7 @@ export function planLink(input: LinkInput): LinkPlan {
     return refused(withStandIn, 'interfaceGroupLimit', t('The primary network interface {0} of instance {1} already has {2} security groups; the limit is {3}. Remove one, or raise the "Security groups per network interface" quota.', primary.id, label(instance), primary.securityGroupIds.length, interfaceLimit));
   }
   // Only a fresh pair changes the DB: reusing its rds-ec2-N works whatever state it is in.
-  if (!reuse && !isDbModifiable(db)) {
+  if (!reuse && !isModifiable(db)) {
     return refused(withStandIn, 'dbNotModifiable', t('Database {0} is "{1}"; RDS changes its security groups only when it is available. Try again when it is.', db.id, db.status));
   }
   if (!reuse && db.securityGroupIds.length + 1 > dbLimit) {
@@ -306,7 +299,7 @@ export function planUnlink(link: LinkRef, state: UnlinkState, options: UnlinkOpt
   if (ec2Users.length > 0 && otherDbsWithRds.length > 0) {
     sideEffects.push(t('Instance {0} also loses its access to {1}, which share the group {2}.', label(instance), otherDbsWithRds.map((d) => dbTargetOf(d).id).join(', '), rdsGroup.name));
   }
-  if (detachRds && !isDbModifiable(targetDb)) {
+  if (detachRds && !isModifiable(targetDb)) {
     return { ...base, status: 'refused', refusal: { code: 'dbNotModifiable', message: t('Database {0} is "{1}"; RDS changes its security groups only when it is available. Try again when it is.', targetDb.id, targetDb.status) }, steps: [] };
   }
 
