@@ -130,7 +130,7 @@ export function planLink(input: LinkInput): LinkPlan {
   const reuse: ConsolePair | undefined = linked ?? candidates[0];
   const withStandIn: LinkBase = { ...base, vpcId, standInGroupId: pickStandIn(groups, primary, db) };
 
-  if (linked) return alreadyLinked(withStandIn, linked);
+  if (linked) return reusedPair(withStandIn, linked);
   const limit = linkLimitRefusal(input, primary, !reuse);
   if (limit) return refused(withStandIn, limit.code, limit.message);
 
@@ -141,27 +141,19 @@ export function planLink(input: LinkInput): LinkPlan {
     previous: primary.securityGroupIds,
     next: [...primary.securityGroupIds.map((id) => refById(groups, id)), ref],
   });
-  if (reuse) {
-    return {
-      ...withStandIn,
-      status: 'ready',
-      ec2Group: { side: 'ec2', name: reuse.ec2.name, id: reuse.ec2.id, action: 'reuse', attach: true },
-      rdsGroup: { side: 'rds', name: reuse.rds.name, id: reuse.rds.id, action: 'reuse', attach: false },
-      reusedGroupIds: [reuse.ec2.id, reuse.rds.id],
-      steps: [attachToInterface(existingRef(reuse.ec2))],
-    };
-  }
+  if (reuse) return reusedPair(withStandIn, reuse, attachToInterface(existingRef(reuse.ec2)));
   return freshPairPlan(withStandIn, input, { vpcId, port, groups }, attachToInterface);
 }
 
-function alreadyLinked(base: LinkBase, linked: ConsolePair): LinkPlan {
+/** A plan on a console pair already on the DB: already linked, or its `ec2-rds-N` attached to the instance. */
+function reusedPair(base: LinkBase, pair: ConsolePair, attach?: PlanStep): LinkPlan {
   return {
     ...base,
-    status: 'alreadyLinked',
-    ec2Group: { side: 'ec2', name: linked.ec2.name, id: linked.ec2.id, action: 'reuse', attach: false },
-    rdsGroup: { side: 'rds', name: linked.rds.name, id: linked.rds.id, action: 'reuse', attach: false },
-    reusedGroupIds: [linked.ec2.id, linked.rds.id],
-    steps: [],
+    status: attach ? 'ready' : 'alreadyLinked',
+    ec2Group: { side: 'ec2', name: pair.ec2.name, id: pair.ec2.id, action: 'reuse', attach: !!attach },
+    rdsGroup: { side: 'rds', name: pair.rds.name, id: pair.rds.id, action: 'reuse', attach: false },
+    reusedGroupIds: [pair.ec2.id, pair.rds.id],
+    steps: attach ? [attach] : [],
   };
 }
 
