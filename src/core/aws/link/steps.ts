@@ -57,7 +57,7 @@ function authorizedRule(step: StepOf<'authorizeRule'>, peer: string): SecurityGr
   return pairRule(step.port, peer, ruleText(step.description, peer));
 }
 
-function ruleLabel(groupId: string, port: number, direction: RuleDirection, peer: string): string {
+function ruleLeftover(groupId: string, port: number, direction: RuleDirection, peer: string): string {
   return t('rule on {0} (TCP {1} {2} {3})', groupId, port, direction === 'egress' ? '→' : '←', peer);
 }
 
@@ -177,7 +177,7 @@ const authorizeRule: StepKind<StepOf<'authorizeRule'>> = {
     const rule = authorizedRule(step, peer);
     return {
       action: t('revoked the new rule on {0}', id),
-      leftover: ruleLabel(id, step.port, step.direction, peer),
+      leftover: ruleLeftover(id, step.port, step.direction, peer),
       run: () => ctx.steady.revokeRules(step.direction, id, [rule]),
     };
   },
@@ -197,7 +197,7 @@ const authorizeRule: StepKind<StepOf<'authorizeRule'>> = {
     if (step.group.kind !== 'existing' || step.peer.kind !== 'existing') return [];
     const rule = pairRule(step.port, step.peer.id);
     if (await ctx.rulesAre(false, step.direction, step.group.id, [rule], ctx.steady)) return [];
-    return [ruleLabel(step.group.id, step.port, step.direction, step.peer.id)];
+    return [ruleLeftover(step.group.id, step.port, step.direction, step.peer.id)];
   },
 };
 
