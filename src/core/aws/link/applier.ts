@@ -5,6 +5,9 @@
  *
  * Cancellation aborts the call in flight (through LinkApi.withSignal); the rollback then runs
  * on the API without the signal, so the same cancel cannot stop the undo half way.
+ *
+ * What is done with each kind of step (its permissions, dry run, call, undo, compensation) is
+ * one record of the step table in steps.ts; this module only drives the run and the rollback.
  */
 import { t } from '../../l10n';
 import { CancelledError, describeError, isCancellation, isSignalled, toAbortSignal, type CancelSignal } from '../../errors';
