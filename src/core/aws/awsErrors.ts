@@ -1,6 +1,7 @@
 /**
- * Sorts AWS failures into the states the views explain differently: no credentials, an expired
- * SSO login, a missing permission, an endpoint that does not answer, or anything else.
+ * The one home of AWS error codes: how to read an SDK failure's code, which codes mean "access
+ * denied", and the sorting of failures into the states the views explain differently (no
+ * credentials, an expired SSO login, a missing permission, an endpoint that does not answer).
  */
 import { t } from '../l10n';
 
@@ -17,13 +18,60 @@ interface ErrorLike {
   code?: string;
   Code?: string;
   cause?: unknown;
-  $metadata?: { httpStatusCode?: number };
+  $metadata?: { httpStatusCode?: number; attempts?: number };
 }
 
-const deniedCodes = new Set([
-  'AccessDenied', 'AccessDeniedException', 'UnauthorizedOperation', 'UnauthorizedAccess',
-  'AuthFailure', 'InvalidClientTokenId', 'UnrecognizedClientException', 'SignatureDoesNotMatch',
-]);
+/** The AWS error code of an SDK error (EC2 and moto put it in `name`, some shapes in `Code`). */
+export function awsErrorCode(err: unknown): string {
+  if (!err || typeof err !== 'object') return '';
+  const e = err as ErrorLike;
+  return e.Code ?? e.name ?? e.code ?? '';
+}
+
+/** IAM said no: the credentials are good but lack a permission (EC2, RDS, JSON and query services). */
+const PERMISSION_DENIED_CODES = new Set(['AccessDenied', 'AccessDeniedException', 'UnauthorizedOperation', 'UnauthorizedAccess', 'AuthorizationError']);
+
+/** AWS did not accept the credentials themselves (unknown key, bad signature). */
+const CREDENTIALS_REJECTED_CODES = new Set(['AuthFailure', 'InvalidClientTokenId', 'UnrecognizedClientException', 'SignatureDoesNotMatch']);
+
+/** Every code an error carries, in the places SDK errors put one. */
+function codesOf(err: unknown): string[] {
+  if (!err || typeof err !== 'object') return [];
+  const e = err as ErrorLike;
+  return [e.Code, e.name, e.code].filter((c): c is string => !!c);
+}
+
+/** True when AWS refused the call for a missing permission ("access denied"). */
+export function isAccessDenied(err: unknown): boolean {
+  return codesOf(err).some((c) => PERMISSION_DENIED_CODES.has(c));
+}
+
+/** True when AWS refused the credentials themselves (shown as access denied, too). */
+export function isCredentialsRejected(err: unknown): boolean {
+  return codesOf(err).some((c) => CREDENTIALS_REJECTED_CODES.has(c));
+}
+
+/**
+ * True when AWS may have done the call although it failed: no HTTP answer (timeout, reset) or
+ * a server error. The rollback then also undoes the failed step, tolerating "not found".
+ */
+export function isAmbiguousFailure(err: unknown): boolean {
+  if (!err || typeof err !== 'object') return false;
+  const status = (err as ErrorLike).$metadata?.httpStatusCode;
+  if (isAccessDenied(err)) return false;
+  return status === undefined || status >= 500;
+}
+
+/**
+ * True when the SDK sent the call more than once. An earlier attempt whose answer was lost (a
+ * reset, a timeout, a 500) may have done it, so the last attempt's "Duplicate" or "NotFound" can
+ * be our own doing: the caller checks AWS before calling it a failure.
+ */
+export function wasRetried(err: unknown): boolean {
+  const attempts = (err as ErrorLike | undefined)?.$metadata?.attempts;
+  return typeof attempts === 'number' && attempts > 1;
+}
+
 const unreachableCodes = new Set(['ECONNREFUSED', 'ENOTFOUND', 'ETIMEDOUT', 'EHOSTUNREACH', 'ECONNRESET', 'TimeoutError']);
 
 /**
@@ -43,7 +91,7 @@ export function classifyAwsError(err: unknown, operation: string, profile: strin
   if (name === 'CredentialsProviderError' || /could not load credentials|no credentials|credential.*not found/i.test(message)) {
     return { kind: 'noCredentials', message: t('No AWS credentials found for profile "{0}". Run "aws configure" or select another profile.', profile) };
   }
-  if (deniedCodes.has(name) || deniedCodes.has(code)) {
+  if (isAccessDenied(err) || isCredentialsRejected(err)) {
     const permission = /perform: ([a-z0-9-]+:[A-Za-z0-9]+)/.exec(message)?.[1] ?? operation;
     return { kind: 'accessDenied', permission, message: t('Access denied: the credentials lack the permission {0}.', permission) };
   }

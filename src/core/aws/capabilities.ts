@@ -15,6 +15,13 @@ import type { BlueGreenDeployment, BlueGreenRefusalCode } from './blueGreen/type
 import type { LinkRefusalCode, Refusal } from './link/types';
 import { isMysqlFamily, type Ec2Instance, type RdsDatabase } from './types';
 
+/** States in which RDS accepts a modification (e.g. new security groups). */
+const MODIFIABLE_DB_STATUSES = new Set(['available', 'backing-up', 'storage-optimization']);
+
+export function isModifiable(db: Pick<RdsDatabase, 'status'>): boolean {
+  return MODIFIABLE_DB_STATUSES.has(db.status);
+}
+
 export type DbFeature = 'link' | 'schema' | 'shell' | 'quickFix';
 
 export type PairRefusalCode = Extract<LinkRefusalCode, 'instanceGone' | 'missingVpc' | 'differentVpc' | 'otherRegion' | 'noPrimaryInterface' | 'noEndpoint'>;

@@ -2,12 +2,12 @@
 export { configureL10n } from '../l10n';
 export { AwsSession, CallTimeoutError, abortable, DEFAULT_CONNECTION_TIMEOUT_MS, DEFAULT_REQUEST_TIMEOUT_MS, type AwsClients, type CallInfo, type SessionConfig, type CallerIdentity } from './session';
 export { listProfiles, mergeProfiles, resolveRegions, effectiveProfileName, type ProfileInfo } from './profiles';
-export { classifyAwsError, type AwsProblem } from './awsErrors';
+export { awsErrorCode, classifyAwsError, isAccessDenied, isAmbiguousFailure, isCredentialsRejected, type AwsProblem } from './awsErrors';
 export { listInstances, describeInstance, describeImageNames, readConsoleOutput, startInstance, stopInstance, isTransitional, EC2_PAGE_SIZE } from './ec2';
-export { listDatabases, isModifiable, RDS_PAGE_SIZE } from './rds';
+export { listDatabases, RDS_PAGE_SIZE } from './rds';
 export * from './link/index';
 export * from './blueGreen/index';
 export { startRegionLoad, startSessionLoad, allSettled, linksOf, type RegionLoad, type RegionService, type SessionLoad, type Settled } from './regionLoad';
-export { assertUsable, blueGreenRefusal, dbRefusal, pairRefusal, type DbFeature, type PairRefusalCode } from './capabilities';
+export { assertUsable, blueGreenRefusal, dbRefusal, isModifiable, pairRefusal, type DbFeature, type PairRefusalCode } from './capabilities';
 export * as diagnosis from '../diagnose/index';
 export * from './create/index';

@@ -81,8 +81,3 @@ export async function listDatabases(client: RDSClient, region: string, pageSize 
   const vpcByMember = new Map(dbs.filter((d) => d.vpcId).map((d) => [d.id, d.vpcId as string]));
   return [...clusters.map((c) => toDbCluster(c, region, vpcByMember)), ...dbs].sort((a, b) => a.id.localeCompare(b.id));
 }
-
-/** States in which RDS accepts a modification (e.g. new security groups). */
-export function isModifiable(db: RdsDatabase): boolean {
-  return db.status === 'available' || db.status === 'storage-optimization' || db.status === 'backing-up';
-}

@@ -55,10 +55,11 @@ async function* iterate(input: CredentialInput): AsyncGenerator<DbCredentials> {
   yield* input as AsyncIterable<DbCredentials>;
 }
 
-const ACCESS_DENIED = new Set(['ER_ACCESS_DENIED_ERROR', 'ER_DBACCESS_DENIED_ERROR', 'ER_ACCESS_DENIED_NO_PASSWORD_ERROR']);
+const MYSQL_ACCESS_DENIED_CODES = new Set(['ER_ACCESS_DENIED_ERROR', 'ER_DBACCESS_DENIED_ERROR', 'ER_ACCESS_DENIED_NO_PASSWORD_ERROR']);
 
-export function isAccessDenied(err: unknown): boolean {
-  return ACCESS_DENIED.has((err as { code?: string })?.code ?? '');
+/** MySQL refused the login (ER_ACCESS_DENIED…), not AWS: AWS access denied is core/aws/awsErrors.ts. */
+export function isMysqlAccessDenied(err: unknown): boolean {
+  return MYSQL_ACCESS_DENIED_CODES.has((err as { code?: string })?.code ?? '');
 }
 
 /** The TLS policy of a route, and the name its certificate must have. */
@@ -89,7 +90,7 @@ async function openStreams(route: Route, options: ConnectOptions, resources: Res
 
 function driverError(route: Route, err: Error): Error {
   const code = (err as { code?: string }).code ?? '';
-  if (isAccessDenied(err)) return new Error(t('The database refused the login: {0}', err.message), { cause: err });
+  if (isMysqlAccessDenied(err)) return new Error(t('The database refused the login: {0}', err.message), { cause: err });
   if (/HANDSHAKE_NO_SSL_SUPPORT/.test(code) || /does not support secure connection/i.test(err.message)) {
     return new Error(t('The server does not offer TLS, which this route requires.'), { cause: err });
   }
@@ -137,7 +138,7 @@ export async function openConnection(route: Route, credentials: CredentialInput,
         );
       } catch (err) {
         duplex.destroy();
-        if (isAccessDenied(err)) {
+        if (isMysqlAccessDenied(err)) {
           lastDenied = err as Error;
           options.onCredentialsRejected?.(creds, err as Error);
           options.log?.(`login refused for ${creds.toString()}`);

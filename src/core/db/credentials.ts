@@ -12,6 +12,7 @@
 import { GetSecretValueCommand, type SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { Signer } from '@aws-sdk/rds-signer';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
+import { awsErrorCode, isAccessDenied } from '../aws/awsErrors';
 import { isCancellation } from '../errors';
 import { t } from '../l10n';
 import type { RdsDatabase } from '../aws/types';
@@ -94,11 +95,10 @@ export async function fetchManagedSecret(client: SecretsManagerClient, secretArn
     secretString = out.SecretString;
   } catch (err) {
     if (isCancellation(err)) throw err;
-    const name = (err as Error).name;
     const why =
-      name === 'AccessDeniedException'
+      isAccessDenied(err)
         ? t('access denied: it needs secretsmanager:GetSecretValue on the secret and kms:Decrypt on its key')
-        : name === 'ResourceNotFoundException'
+        : awsErrorCode(err) === 'ResourceNotFoundException'
           ? t('the secret does not exist (any more)')
           : (err as Error).message;
     throw new Error(t('Reading the master password from Secrets Manager ({0}) failed: {1}', secretArn, why), { cause: err });

@@ -43,7 +43,7 @@ export { rdsCaCertificates, rdsCaBundlePem, pemCertificates, verifyWithExtraCas,
 export {
   openConnection,
   openLocalForward,
-  isAccessDenied,
+  isMysqlAccessDenied,
   type ConnectOptions,
   type DbSession,
   type CredentialInput,

@@ -10,6 +10,7 @@
  * use, and the decision says so.
  */
 import { createHash } from 'node:crypto';
+import { isAccessDenied } from '../aws/awsErrors';
 import { t } from '../l10n';
 
 /** What the user runs to forget a remembered key: its palette title (package.nls) for the id rdsLink.forgetHostKey. */
@@ -235,8 +236,7 @@ export async function readConsoleEvidence(policy: HostKeyPolicy, instanceId: str
     if (!parsed.found || parsed.fingerprints.length === 0) return { kind: 'unavailable', reason: t('its console output has no SSH HOST KEY FINGERPRINTS block') };
     return { kind: 'fingerprints', fingerprints: parsed.fingerprints };
   } catch (err) {
-    const name = (err as Error).name;
-    const why = name === 'UnauthorizedOperation' || name === 'AccessDeniedException' ? t('reading it needs ec2:GetConsoleOutput') : (err as Error).message;
+    const why = isAccessDenied(err) ? t('reading it needs ec2:GetConsoleOutput') : (err as Error).message;
     return { kind: 'unavailable', reason: t('the console output could not be read: {0}', why) };
   } finally {
     clearTimeout(timer);

@@ -3,6 +3,7 @@
  * user for 60 seconds, long enough for one SSH login.
  */
 import { SendSSHPublicKeyCommand, type EC2InstanceConnectClient } from '@aws-sdk/client-ec2-instance-connect';
+import { awsErrorCode, isAccessDenied } from '../aws/awsErrors';
 import { t } from '../l10n';
 
 export interface KeyPushRequest {
@@ -35,15 +36,15 @@ export async function sendSshPublicKey(client: EC2InstanceConnectClient, req: Ke
     );
     success = out.Success;
   } catch (err) {
-    const name = (err as Error).name;
+    const code = awsErrorCode(err);
     const why =
-      name === 'AccessDeniedException'
+      isAccessDenied(err)
         ? t('access denied: it needs ec2-instance-connect:SendSSHPublicKey on the instance')
-        : name === 'EC2InstanceStateInvalidException'
+        : code === 'EC2InstanceStateInvalidException'
           ? t('the instance is not running')
-          : name === 'EC2InstanceNotFoundException'
+          : code === 'EC2InstanceNotFoundException'
             ? t('the instance was not found')
-            : name === 'EC2InstanceUnavailableException'
+            : code === 'EC2InstanceUnavailableException'
               ? t('the instance is not available to EC2 Instance Connect')
               : (err as Error).message;
     throw new KeyPushError(t('EC2 Instance Connect could not send the SSH key to {0}: {1}', req.instanceId, why), { cause: err });

@@ -3,7 +3,8 @@ import { classifyAwsError } from '../../../src/core/aws/awsErrors';
 import { ec2InstanceConsoleUrl, rdsConsoleUrl } from '../../../src/core/aws/consoleUrls';
 import { isTransitional, toEc2Instance } from '../../../src/core/aws/ec2';
 import { matchesDatabase, matchesInstance } from '../../../src/core/aws/filter';
-import { isModifiable, toDbCluster, toDbInstance } from '../../../src/core/aws/rds';
+import { isModifiable } from '../../../src/core/aws/capabilities';
+import { toDbCluster, toDbInstance } from '../../../src/core/aws/rds';
 import { isMysqlFamily } from '../../../src/core/aws/types';
 
 describe('EC2 mapping', () => {

@@ -20,7 +20,7 @@ import { describeError, isCancellation } from '../../errors';
 import { t } from '../../l10n';
 import { toDbCluster, toDbInstance } from '../rds';
 import type { RdsDatabase } from '../types';
-import { awsCode } from './errors';
+import { awsErrorCode } from '../awsErrors';
 import { deploymentRole } from './mapping';
 import { listBlueGreenDeployments } from './deployments';
 import { preflightBlueGreen } from './preflight';
@@ -62,7 +62,7 @@ export async function readBlueGreenSource(client: RDSClient, db: RdsDatabase): P
       parameterGroupName: d.DBParameterGroups?.[0]?.DBParameterGroupName || undefined,
     };
   } catch (err) {
-    if (/^DB(Instance|Cluster)NotFound/.test(awsCode(err))) return undefined;
+    if (/^DB(Instance|Cluster)NotFound/.test(awsErrorCode(err))) return undefined;
     throw err;
   }
 }
@@ -150,7 +150,8 @@ export async function listInstanceClasses(client: RDSClient, db: RdsDatabase, en
 
 const SIZES = ['nano', 'micro', 'small', 'medium', 'large', 'xlarge'];
 
-function sizeRank(size: string): number {
+/** nano < micro < … < xlarge < 2xlarge < 4xlarge …; an unknown size sorts last. */
+export function instanceSizeRank(size: string): number {
   const i = SIZES.indexOf(size);
   if (i >= 0) return i;
   const m = /^(\d+)xlarge$/.exec(size);
@@ -162,7 +163,7 @@ function sizeRank(size: string): number {
 export function compareInstanceClasses(a: string, b: string): number {
   const [, fa = '', sa = ''] = a.split('.');
   const [, fb = '', sb = ''] = b.split('.');
-  return fa.localeCompare(fb) || sizeRank(sa) - sizeRank(sb) || a.localeCompare(b);
+  return fa.localeCompare(fb) || instanceSizeRank(sa) - instanceSizeRank(sb) || a.localeCompare(b);
 }
 
 export interface PreparedBlueGreen {

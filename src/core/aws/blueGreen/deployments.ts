@@ -15,7 +15,8 @@ import {
 } from '@aws-sdk/client-rds';
 import { t } from '../../l10n';
 import { CREATED_BY_TAG, CREATED_BY_VALUE } from '../link/consoleRules';
-import { BlueGreenRefusedError, awsCode, isDeploymentNotFound } from './errors';
+import { awsErrorCode } from '../awsErrors';
+import { BlueGreenRefusedError, isDeploymentNotFound } from './errors';
 import { blueGreenStatusLabel, newestFirst, toBlueGreenDeployment } from './mapping';
 import { preflightBlueGreen } from './preflight';
 import { deleteRefusal, switchoverRefusal, switchoverTimeoutProblem, SWITCHOVER_TIMEOUT } from './rules';
@@ -107,7 +108,7 @@ export async function switchoverBlueGreen(client: RDSClient, id: string, timeout
     if (!out.BlueGreenDeployment) throw new Error(t('RDS answered without the deployment.'));
     return toBlueGreenDeployment(out.BlueGreenDeployment, region);
   } catch (err) {
-    if (awsCode(err) === 'InvalidBlueGreenDeploymentStateFault') {
+    if (awsErrorCode(err) === 'InvalidBlueGreenDeploymentStateFault') {
       const now = await describeBlueGreen(client, id, region).catch(() => undefined);
       const refusal = now && switchoverRefusal(now);
       if (refusal) throw new BlueGreenRefusedError([refusal]);

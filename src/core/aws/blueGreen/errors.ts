@@ -1,5 +1,6 @@
 /** Failures of Blue/Green operations that the VS Code layer may want to tell apart. */
 import { t } from '../../l10n';
+import { awsErrorCode } from '../awsErrors';
 import type { BlueGreenDeployment, BlueGreenRefusal } from './types';
 import { blueGreenStatusLabel } from './mapping';
 
@@ -43,13 +44,7 @@ export class BlueGreenTimeoutError extends Error {
   }
 }
 
-/** The error code of an SDK failure (moto and AWS put it in name; some shapes in Code). */
-export function awsCode(err: unknown): string {
-  if (!err || typeof err !== 'object') return '';
-  const e = err as { name?: string; Code?: string; code?: string };
-  return e.Code ?? e.name ?? e.code ?? '';
-}
-
 export function isDeploymentNotFound(err: unknown): boolean {
-  return awsCode(err) === 'BlueGreenDeploymentNotFoundFault' || awsCode(err) === 'BlueGreenDeploymentNotFound';
+  const code = awsErrorCode(err);
+  return code === 'BlueGreenDeploymentNotFoundFault' || code === 'BlueGreenDeploymentNotFound';
 }

@@ -12,7 +12,8 @@
  */
 import { CancelledError, describeError, isCancellation, isSignalled, type CancelSignal } from '../../errors';
 import { t } from '../../l10n';
-import { ApplyFailedError, PlanNotApplicableError, applyPlan, isAmbiguousFailure, type ApplyOptions, type ApplyResult } from '../link/applier';
+import { isAmbiguousFailure } from '../awsErrors';
+import { ApplyFailedError, PlanNotApplicableError, applyPlan, type ApplyOptions, type ApplyResult } from '../link/applier';
 import { prepareLink } from '../link/service';
 import type { DbTarget, LinkApi } from '../link/types';
 import type { Ec2Instance, RdsDatabase, SecurityGroup } from '../types';

@@ -4,7 +4,7 @@
  * eligible" means for that shape.
  */
 import { t } from '../../l10n';
-import { FALLBACK_INSTANCE_CLASSES } from '../blueGreen/choices';
+import { FALLBACK_INSTANCE_CLASSES, instanceSizeRank } from '../blueGreen/choices';
 
 export type DbEngine = 'mysql' | 'mariadb';
 export const DB_ENGINES: readonly DbEngine[] = ['mysql', 'mariadb'];
@@ -57,15 +57,6 @@ export const FALLBACK_DB_CLASSES: readonly string[] = FALLBACK_INSTANCE_CLASSES;
 export const FREE_TIER_DB_CLASSES: readonly string[] = ['db.t4g.micro', 'db.t3.micro', 'db.t2.micro'];
 export const FREE_TIER_STORAGE_GIB = 20;
 
-const SIZES = ['nano', 'micro', 'small', 'medium', 'large', 'xlarge'];
-
-function sizeRank(size: string): number {
-  const i = SIZES.indexOf(size);
-  if (i >= 0) return i;
-  const m = /^(\d+)xlarge$/.exec(size);
-  return m ? SIZES.length + Number(m[1]) : 10_000;
-}
-
 function generation(family: string): number {
   return Number(/^[a-z]+(\d+)/.exec(family)?.[1] ?? 0);
 }
@@ -77,7 +68,7 @@ function generation(family: string): number {
 export function defaultDbClass(classes: readonly string[]): string | undefined {
   const parse = (c: string) => {
     const [, family = '', size = ''] = c.split('.');
-    return { c, family, burstable: /^t\d/.test(family), size: sizeRank(size), gen: generation(family), graviton: family.endsWith('g') };
+    return { c, family, burstable: /^t\d/.test(family), size: instanceSizeRank(size), gen: generation(family), graviton: family.endsWith('g') };
   };
   const ranked = classes.map(parse).sort((a, b) =>
     Number(b.burstable) - Number(a.burstable) || a.size - b.size || b.gen - a.gen || Number(b.graviton) - Number(a.graviton) || a.c.localeCompare(b.c),

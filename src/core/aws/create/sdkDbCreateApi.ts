@@ -23,9 +23,10 @@ import {
 } from '@aws-sdk/client-rds';
 import { CancelledError, isSignalled, toAbortSignal } from '../../errors';
 import { t } from '../../l10n';
-import { awsErrorCode } from '../link/applier';
+import { awsErrorCode } from '../awsErrors';
 import { compareEngineVersions } from '../blueGreen/versions';
 import { toDbInstance } from '../rds';
+import type { RdsDatabase } from '../types';
 import type { DbCreateApi, NewDbInstanceInput, WaitDbOptions } from './dbApi';
 import type { EngineVersionOption } from './dbPlan';
 import type { DbSubnetGroupInfo, RouteTableInfo, SubnetInfo } from './network';
@@ -91,6 +92,53 @@ export function toRouteTableInfo(r: RouteTable): RouteTableInfo {
 
 const tagList = (tags: Readonly<Record<string, string>>) => Object.entries(tags).map(([Key, Value]) => ({ Key, Value }));
 
+async function createDbInstance(rds: RDSClient, region: string, input: NewDbInstanceInput): Promise<RdsDatabase> {
+  const out = await rds.send(new CreateDBInstanceCommand({
+    DBInstanceIdentifier: input.identifier,
+    Engine: input.engine,
+    EngineVersion: input.engineVersion,
+    DBInstanceClass: input.instanceClass,
+    StorageType: input.storageType,
+    AllocatedStorage: input.allocatedStorageGib,
+    DBSubnetGroupName: input.subnetGroupName,
+    MasterUsername: input.masterUsername,
+    ...(input.masterPassword === undefined ? { ManageMasterUserPassword: true } : { MasterUserPassword: input.masterPassword }),
+    PubliclyAccessible: input.publiclyAccessible,
+    StorageEncrypted: input.storageEncrypted,
+    BackupRetentionPeriod: input.backupRetentionDays,
+    DeletionProtection: input.deletionProtection,
+    MultiAZ: input.multiAz,
+    Tags: tagList(input.tags),
+  }));
+  if (!out.DBInstance) throw new Error(t('RDS accepted {0} but returned no DB instance.', input.identifier));
+  return toDbInstance(out.DBInstance, region);
+}
+
+/** The SDK waiter, cancellable; the DB as the waiter last saw it, else described once more. */
+async function waitAvailable(
+  rds: RDSClient,
+  region: string,
+  id: string,
+  options: WaitDbOptions,
+  describe: (id: string) => Promise<RdsDatabase | undefined>,
+): Promise<RdsDatabase> {
+  const abortSignal = toAbortSignal(options.signal);
+  const minDelay = options.minDelaySeconds ?? 30;
+  const result = await waitUntilDBInstanceAvailable(
+    { client: rds, maxWaitTime: Math.max(options.maxWaitSeconds ?? 3600, minDelay + 1), minDelay, maxDelay: Math.max(options.maxDelaySeconds ?? 120, minDelay), abortSignal },
+    { DBInstanceIdentifier: id },
+  ).catch((err: unknown) => {
+    if (isSignalled(options.signal)) throw new CancelledError(t('Stopped waiting for {0}.', id), { cause: err });
+    throw err;
+  });
+  if (isSignalled(options.signal)) throw new CancelledError(t('Stopped waiting for {0}.', id));
+  const d = result.reason && typeof result.reason === 'object' && 'DBInstances' in result.reason ? (result.reason as { DBInstances?: Parameters<typeof toDbInstance>[0][] }).DBInstances?.[0] : undefined;
+  if (d) return toDbInstance(d, region);
+  const fresh = await describe(id);
+  if (!fresh) throw new Error(t('Database {0} was not found.', id));
+  return fresh;
+}
+
 export function createSdkDbCreateApi(rds: RDSClient, ec2: EC2Client, region: string): DbCreateApi {
   const api: DbCreateApi = {
     async listEngineVersions(engine) {
@@ -141,27 +189,7 @@ export function createSdkDbCreateApi(rds: RDSClient, ec2: EC2Client, region: str
     async deleteSubnetGroup(name) {
       await rds.send(new DeleteDBSubnetGroupCommand({ DBSubnetGroupName: name }));
     },
-    async createDbInstance(input: NewDbInstanceInput) {
-      const out = await rds.send(new CreateDBInstanceCommand({
-        DBInstanceIdentifier: input.identifier,
-        Engine: input.engine,
-        EngineVersion: input.engineVersion,
-        DBInstanceClass: input.instanceClass,
-        StorageType: input.storageType,
-        AllocatedStorage: input.allocatedStorageGib,
-        DBSubnetGroupName: input.subnetGroupName,
-        MasterUsername: input.masterUsername,
-        ...(input.masterPassword === undefined ? { ManageMasterUserPassword: true } : { MasterUserPassword: input.masterPassword }),
-        PubliclyAccessible: input.publiclyAccessible,
-        StorageEncrypted: input.storageEncrypted,
-        BackupRetentionPeriod: input.backupRetentionDays,
-        DeletionProtection: input.deletionProtection,
-        MultiAZ: input.multiAz,
-        Tags: tagList(input.tags),
-      }));
-      if (!out.DBInstance) throw new Error(t('RDS accepted {0} but returned no DB instance.', input.identifier));
-      return toDbInstance(out.DBInstance, region);
-    },
+    createDbInstance: (input) => createDbInstance(rds, region, input),
     async describeDbInstance(id) {
       try {
         const out = await rds.send(new DescribeDBInstancesCommand({ DBInstanceIdentifier: id }));
@@ -172,23 +200,7 @@ export function createSdkDbCreateApi(rds: RDSClient, ec2: EC2Client, region: str
         throw err;
       }
     },
-    async waitAvailable(id, options: WaitDbOptions) {
-      const abortSignal = toAbortSignal(options.signal);
-      const minDelay = options.minDelaySeconds ?? 30;
-      const result = await waitUntilDBInstanceAvailable(
-        { client: rds, maxWaitTime: Math.max(options.maxWaitSeconds ?? 3600, minDelay + 1), minDelay, maxDelay: Math.max(options.maxDelaySeconds ?? 120, minDelay), abortSignal },
-        { DBInstanceIdentifier: id },
-      ).catch((err: unknown) => {
-        if (isSignalled(options.signal)) throw new CancelledError(t('Stopped waiting for {0}.', id), { cause: err });
-        throw err;
-      });
-      if (isSignalled(options.signal)) throw new CancelledError(t('Stopped waiting for {0}.', id));
-      const d = result.reason && typeof result.reason === 'object' && 'DBInstances' in result.reason ? (result.reason as { DBInstances?: Parameters<typeof toDbInstance>[0][] }).DBInstances?.[0] : undefined;
-      if (d) return toDbInstance(d, region);
-      const fresh = await api.describeDbInstance(id);
-      if (!fresh) throw new Error(t('Database {0} was not found.', id));
-      return fresh;
-    },
+    waitAvailable: (id, options: WaitDbOptions) => waitAvailable(rds, region, id, options, (x) => api.describeDbInstance(x)),
   };
   return api;
 }

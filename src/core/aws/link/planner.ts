@@ -4,7 +4,7 @@
  * the applier runs the plan and prepareLink/prepareUnlink gather the state.
  */
 import { t } from '../../l10n';
-import { pairRefusal } from '../capabilities';
+import { isModifiable, pairRefusal } from '../capabilities';
 import type { Ec2Instance, NetworkInterface, RdsDatabase, SecurityGroup } from '../types';
 import {
   createdByTags,
@@ -24,7 +24,7 @@ import type {
   LinkRef,
   LinkRefusalCode,
   PlanStep,
-  PlannedGroup,
+  Refusal,
   UnlinkPlan,
   UnlinkState,
 } from './types';
@@ -45,13 +45,6 @@ export interface LinkInput {
   /** Every group of the VPC (groups of other VPCs are ignored). */
   readonly groups: readonly SecurityGroup[];
   readonly limits?: LinkLimits;
-}
-
-/** States in which RDS accepts new security groups (rds.ts's isModifiable says the same). */
-const MODIFIABLE_DB_STATUSES = new Set(['available', 'backing-up', 'storage-optimization']);
-
-export function isDbModifiable(db: Pick<RdsDatabase, 'status'>): boolean {
-  return MODIFIABLE_DB_STATUSES.has(db.status);
 }
 
 /** The DB side of a link: a member of an Aurora cluster takes its groups from the cluster. */
@@ -90,6 +83,14 @@ function refused(base: Omit<LinkPlan, 'status' | 'steps' | 'reusedGroupIds'>, co
   return { ...base, status: 'refused', refusal: { code, message }, steps: [], reusedGroupIds: [] };
 }
 
+/** True when two plans would make the same calls (to tell whether AWS changed since a plan was shown). */
+export function samePlan(a: LinkPlan | UnlinkPlan, b: LinkPlan | UnlinkPlan): boolean {
+  return a.kind === b.kind && a.status === b.status && JSON.stringify(a.steps) === JSON.stringify(b.steps);
+}
+
+/** A link plan before its status and steps are known. */
+type LinkBase = Omit<LinkPlan, 'status' | 'steps' | 'reusedGroupIds'>;
+
 /**
  * Plans the console's "Set up EC2 connection" for one instance and one DB.
  *
@@ -98,27 +99,20 @@ function refused(base: Omit<LinkPlan, 'status' | 'steps' | 'reusedGroupIds'>, co
  * otherwise that `ec2-rds-N` is attached rather than a new pair made. A pair not yet on this DB
  * is never adopted: whoever holds its `ec2-rds-N` would gain access to this DB too.
  */
-/** True when two plans would make the same calls (to tell whether AWS changed since a plan was shown). */
-export function samePlan(a: LinkPlan | UnlinkPlan, b: LinkPlan | UnlinkPlan): boolean {
-  return a.kind === b.kind && a.status === b.status && JSON.stringify(a.steps) === JSON.stringify(b.steps);
-}
-
 export function planLink(input: LinkInput): LinkPlan {
   const { instance, db } = input;
-  const target = dbTargetOf(db);
   const primary = primaryInterface(instance);
-  const vpcOfInstance = instanceVpcId(instance);
   const vpcOfDb = dbVpcId(db, input.groups);
   const port = db.endpoint?.port;
-  const base = {
+  const base: LinkBase = {
     kind: 'link' as const,
     region: instance.region,
     instanceId: instance.id,
     instanceName: instance.name,
     interfaceId: primary?.id,
     dbId: db.id,
-    dbTarget: target,
-    vpcId: vpcOfDb ?? vpcOfInstance,
+    dbTarget: dbTargetOf(db),
+    vpcId: vpcOfDb ?? instanceVpcId(instance),
     port,
   };
 
@@ -129,62 +123,70 @@ export function planLink(input: LinkInput): LinkPlan {
 
   const vpcId = vpcOfDb;
   const groups = input.groups.filter((g) => g.vpcId === vpcId);
-  const interfaceLimit = input.limits?.groupsPerInterface ?? DEFAULT_GROUPS_PER_INTERFACE;
-  const dbLimit = input.limits?.groupsPerDatabase ?? interfaceLimit;
   const onInterface = new Set(primary.securityGroupIds);
   const onDb = new Set(db.securityGroupIds);
-
   const candidates = findValidPairs(groups).filter((p) => p.port === port && onDb.has(p.rds.id));
   const linked = candidates.find((p) => onInterface.has(p.ec2.id));
   const reuse: ConsolePair | undefined = linked ?? candidates[0];
-  const standInGroupId = pickStandIn(groups, primary, db);
-  const withStandIn = { ...base, vpcId, standInGroupId };
+  const withStandIn: LinkBase = { ...base, vpcId, standInGroupId: pickStandIn(groups, primary, db) };
 
-  if (linked) {
-    return {
-      ...withStandIn,
-      status: 'alreadyLinked',
-      ec2Group: { side: 'ec2', name: linked.ec2.name, id: linked.ec2.id, action: 'reuse', attach: false },
-      rdsGroup: { side: 'rds', name: linked.rds.name, id: linked.rds.id, action: 'reuse', attach: false },
-      reusedGroupIds: [linked.ec2.id, linked.rds.id],
-      steps: [],
-    };
-  }
+  if (linked) return reusedPair(withStandIn, linked);
+  const limit = linkLimitRefusal(input, primary, !reuse);
+  if (limit) return refused(withStandIn, limit.code, limit.message);
 
-  // From here on the instance gets one more group; a fresh pair also adds one to the DB.
-  if (primary.securityGroupIds.length + 1 > interfaceLimit) {
-    return refused(withStandIn, 'interfaceGroupLimit', t('The primary network interface {0} of instance {1} already has {2} security groups; the limit is {3}. Remove one, or raise the "Security groups per network interface" quota.', primary.id, label(instance), primary.securityGroupIds.length, interfaceLimit));
-  }
-  // Only a fresh pair changes the DB: reusing its rds-ec2-N works whatever state it is in.
-  if (!reuse && !isDbModifiable(db)) {
-    return refused(withStandIn, 'dbNotModifiable', t('Database {0} is "{1}"; RDS changes its security groups only when it is available. Try again when it is.', db.id, db.status));
-  }
-  if (!reuse && db.securityGroupIds.length + 1 > dbLimit) {
-    return refused(withStandIn, 'dbGroupLimit', t('Database {0} already has {1} security groups; the limit is {2}. Remove one from the database first.', db.id, db.securityGroupIds.length, dbLimit));
-  }
-
-  const interfaceNext = (ref: GroupRef): GroupRef[] => [...primary.securityGroupIds.map((id) => refById(groups, id)), ref];
   const attachToInterface = (ref: GroupRef): PlanStep => ({
     kind: 'setInterfaceGroups',
     instanceId: instance.id,
     interfaceId: primary.id,
     previous: primary.securityGroupIds,
-    next: interfaceNext(ref),
+    next: [...primary.securityGroupIds.map((id) => refById(groups, id)), ref],
   });
+  if (reuse) return reusedPair(withStandIn, reuse, attachToInterface(existingRef(reuse.ec2)));
+  return freshPairPlan(withStandIn, input, { vpcId, port, groups }, attachToInterface);
+}
 
-  if (reuse) {
-    const ec2: PlannedGroup = { side: 'ec2', name: reuse.ec2.name, id: reuse.ec2.id, action: 'reuse', attach: true };
-    const rds: PlannedGroup = { side: 'rds', name: reuse.rds.name, id: reuse.rds.id, action: 'reuse', attach: false };
-    return {
-      ...withStandIn,
-      status: 'ready',
-      ec2Group: ec2,
-      rdsGroup: rds,
-      reusedGroupIds: [reuse.ec2.id, reuse.rds.id],
-      steps: [attachToInterface(existingRef(reuse.ec2))],
-    };
+/** A plan on a console pair already on the DB: already linked, or its `ec2-rds-N` attached to the instance. */
+function reusedPair(base: LinkBase, pair: ConsolePair, attach?: PlanStep): LinkPlan {
+  return {
+    ...base,
+    status: attach ? 'ready' : 'alreadyLinked',
+    ec2Group: { side: 'ec2', name: pair.ec2.name, id: pair.ec2.id, action: 'reuse', attach: !!attach },
+    rdsGroup: { side: 'rds', name: pair.rds.name, id: pair.rds.id, action: 'reuse', attach: false },
+    reusedGroupIds: [pair.ec2.id, pair.rds.id],
+    steps: attach ? [attach] : [],
+  };
+}
+
+/** Why the instance (or, for a fresh pair, the DB) cannot take one more group, if it cannot. */
+function linkLimitRefusal(input: LinkInput, primary: NetworkInterface, freshPair: boolean): Refusal<LinkRefusalCode> | undefined {
+  const { instance, db } = input;
+  const interfaceLimit = input.limits?.groupsPerInterface ?? DEFAULT_GROUPS_PER_INTERFACE;
+  const dbLimit = input.limits?.groupsPerDatabase ?? interfaceLimit;
+  // The instance gets one more group; a fresh pair also adds one to the DB.
+  if (primary.securityGroupIds.length + 1 > interfaceLimit) {
+    return { code: 'interfaceGroupLimit', message: t('The primary network interface {0} of instance {1} already has {2} security groups; the limit is {3}. Remove one, or raise the "Security groups per network interface" quota.', primary.id, label(instance), primary.securityGroupIds.length, interfaceLimit) };
   }
+  // Only a fresh pair changes the DB: reusing its rds-ec2-N works whatever state it is in.
+  if (freshPair && !isModifiable(db)) return { code: 'dbNotModifiable', message: notModifiableMessage(db) };
+  if (freshPair && db.securityGroupIds.length + 1 > dbLimit) {
+    return { code: 'dbGroupLimit', message: t('Database {0} already has {1} security groups; the limit is {2}. Remove one from the database first.', db.id, db.securityGroupIds.length, dbLimit) };
+  }
+  return undefined;
+}
 
+function notModifiableMessage(db: RdsDatabase): string {
+  return t('Database {0} is "{1}"; RDS changes its security groups only when it is available. Try again when it is.', db.id, db.status);
+}
+
+/** A new `ec2-rds-N`/`rds-ec2-N` pair, made the way the console makes it, attached to both sides. */
+function freshPairPlan(
+  base: LinkBase,
+  input: LinkInput,
+  { vpcId, port, groups }: { vpcId: string; port: number; groups: readonly SecurityGroup[] },
+  attachToInterface: (ref: GroupRef) => PlanStep,
+): LinkPlan {
+  const { db } = input;
+  const target = base.dbTarget;
   const n = nextFreeNumber(input.groups, vpcId);
   const ec2Ref: GroupRef = { kind: 'new', side: 'ec2', name: groupName('ec2', n) };
   const rdsRef: GroupRef = { kind: 'new', side: 'rds', name: groupName('rds', n) };
@@ -204,7 +206,7 @@ export function planLink(input: LinkInput): LinkPlan {
     },
   ];
   return {
-    ...withStandIn,
+    ...base,
     status: 'ready',
     ec2Group: { side: 'ec2', name: ec2Ref.name, action: 'create', attach: true },
     rdsGroup: { side: 'rds', name: rdsRef.name, action: 'create', attach: true },
@@ -279,11 +281,52 @@ export function planUnlink(link: LinkRef, state: UnlinkState, options: UnlinkOpt
     return notLinked(t('Instance {0} and database {1} are no longer linked by {2} and {3}.', label(instance), target.id, ec2Group.name, rdsGroup.name));
   }
 
-  // Who else uses each group, besides this instance and this DB (with its cluster or members).
+  const pair: UnlinkPair = { instance, instanceInterfaces, target, targetDb, ec2Group, rdsGroup };
+  const users = pairUsers(pair, state);
+  // Detach on the side nobody else depends on; when both sides are shared, the instance's.
+  const detachEc2 = !(users.ec2.length === 0 && users.rds.length > 0);
+  const detachRds = users.ec2.length === 0;
+  const sideEffects: string[] = [];
+  if (users.ec2.length > 0 && users.otherDbs.length > 0) {
+    sideEffects.push(t('Instance {0} also loses its access to {1}, which share the group {2}.', label(instance), users.otherDbs.map((d) => dbTargetOf(d).id).join(', '), rdsGroup.name));
+  }
+  if (detachRds && !isModifiable(targetDb)) {
+    return { ...base, status: 'refused', refusal: { code: 'dbNotModifiable', message: notModifiableMessage(targetDb) }, steps: [] };
+  }
+
+  const { steps, fallbacks } = detachSteps(pair, state.groups, detachEc2, detachRds);
+  // Delete only when both groups end up unused: one alone is still half of a live pair.
+  const bothFree = detachEc2 && detachRds && users.ec2.length === 0 && users.rds.length === 0;
+  const { keptGroups, deletes } = sortDeletes(pair, state.groups, users, bothFree, options.deleteGroups ?? 'unused');
+  steps.push(...deleteSteps(pair, deletes));
+  return { ...base, status: 'ready', steps, deletesGroupIds: deletes, keptGroups, sideEffects, defaultGroupFallbacks: fallbacks };
+}
+
+/** What an unlink works on, once it is known to be linked. */
+interface UnlinkPair {
+  readonly instance: Ec2Instance;
+  /** The instance's interfaces that hold the ec2 group. */
+  readonly instanceInterfaces: readonly NetworkInterface[];
+  readonly target: DbTarget;
+  readonly targetDb: RdsDatabase;
+  readonly ec2Group: SecurityGroup;
+  readonly rdsGroup: SecurityGroup;
+}
+
+/** Who else uses each group, besides this instance and this DB (with its cluster or members). */
+interface PairUsers {
+  readonly ec2: readonly string[];
+  readonly rds: readonly string[];
+  /** The other DBs (one per target) that hold the rds group. */
+  readonly otherDbs: readonly RdsDatabase[];
+}
+
+function pairUsers(pair: UnlinkPair, state: UnlinkState): PairUsers {
+  const { instance, target, ec2Group, rdsGroup } = pair;
   const otherInstancesWithEc2 = state.instances.filter(
     (i) => i.id !== instance.id && i.state !== 'terminated' && i.networkInterfaces.some((n) => n.securityGroupIds.includes(ec2Group.id)),
   );
-  const otherDbsWithRds = dedupeTargets(state.databases.filter((d) => !sameTarget(d, target) && d.securityGroupIds.includes(rdsGroup.id)));
+  const otherDbs = dedupeTargets(state.databases.filter((d) => !sameTarget(d, target) && d.securityGroupIds.includes(rdsGroup.id)));
   const knownInstanceIds = new Set([instance.id, ...state.instances.map((i) => i.id)]);
   // Interfaces reveal users the lists don't (Lambda, ECS, …). RDS's own interfaces carry the
   // groups of the DBs listed above, so they are not counted twice.
@@ -293,35 +336,26 @@ export function planUnlink(link: LinkRef, state: UnlinkState, options: UnlinkOpt
       .filter((n) => n.requesterId !== 'amazon-rds' && n.description !== 'RDSNetworkInterface')
       .filter((n) => !(n.instanceId && knownInstanceIds.has(n.instanceId)))
       .map((n) => n.id);
-  const referencedBy = (groupId: string, peerId: string): SecurityGroup[] =>
-    state.groups.filter((g) => g.id !== groupId && g.id !== peerId && [...g.ingress, ...g.egress].some((r) => r.peerGroupId === groupId));
+  return {
+    ec2: [...otherInstancesWithEc2.map((i) => i.id), ...otherInterfaces(ec2Group.id)],
+    rds: [...otherDbs.map((d) => dbTargetOf(d).id), ...otherInterfaces(rdsGroup.id)],
+    otherDbs,
+  };
+}
 
-  const ec2Users = [...otherInstancesWithEc2.map((i) => i.id), ...otherInterfaces(ec2Group.id)];
-  const rdsUsers = [...otherDbsWithRds.map((d) => dbTargetOf(d).id), ...otherInterfaces(rdsGroup.id)];
-
-  // Detach on the side nobody else depends on; when both sides are shared, the instance's.
-  const detachEc2 = !(ec2Users.length === 0 && rdsUsers.length > 0);
-  const detachRds = ec2Users.length === 0;
-  const sideEffects: string[] = [];
-  if (ec2Users.length > 0 && otherDbsWithRds.length > 0) {
-    sideEffects.push(t('Instance {0} also loses its access to {1}, which share the group {2}.', label(instance), otherDbsWithRds.map((d) => dbTargetOf(d).id).join(', '), rdsGroup.name));
-  }
-  if (detachRds && !isDbModifiable(targetDb)) {
-    return { ...base, status: 'refused', refusal: { code: 'dbNotModifiable', message: t('Database {0} is "{1}"; RDS changes its security groups only when it is available. Try again when it is.', targetDb.id, targetDb.status) }, steps: [] };
-  }
-
+/** The steps that take the groups off the instance's interfaces and the DB, and where the default group steps in. */
+function detachSteps(pair: UnlinkPair, groups: readonly SecurityGroup[], detachEc2: boolean, detachRds: boolean): { steps: PlanStep[]; fallbacks: DefaultGroupFallback[] } {
+  const { instance, target, targetDb, ec2Group, rdsGroup } = pair;
   const steps: PlanStep[] = [];
   const fallbacks: DefaultGroupFallback[] = [];
   /** The groups left once `group` is removed, noting where the VPC's default group steps in. */
   const remaining = (ids: readonly string[], group: SecurityGroup, resource: DefaultGroupFallback['resource']): GroupRef[] => {
-    const { next, fallback } = withoutGroup(ids, group, state.groups);
+    const { next, fallback } = withoutGroup(ids, group, groups);
     if (fallback) fallbacks.push({ resource, removed: { id: group.id, name: group.name }, fallback: { id: fallback.id, name: fallback.name } });
     return next;
   };
-  const ec2Ref = { kind: 'existing' as const, id: ec2Group.id, name: ec2Group.name };
-  const rdsRef = { kind: 'existing' as const, id: rdsGroup.id, name: rdsGroup.name };
   if (detachEc2) {
-    for (const n of instanceInterfaces) {
+    for (const n of pair.instanceInterfaces) {
       steps.push({
         kind: 'setInterfaceGroups',
         instanceId: instance.id,
@@ -339,36 +373,54 @@ export function planUnlink(link: LinkRef, state: UnlinkState, options: UnlinkOpt
       next: remaining(targetDb.securityGroupIds, rdsGroup, { kind: 'database', target }),
     });
   }
+  return { steps, fallbacks };
+}
 
-  // Delete only when both groups end up unused: one alone is still half of a live pair.
+/** Which of the pair's groups are deleted, and why the others are kept. */
+function sortDeletes(
+  pair: UnlinkPair,
+  groups: readonly SecurityGroup[],
+  users: PairUsers,
+  bothFree: boolean,
+  policy: NonNullable<UnlinkOptions['deleteGroups']>,
+): { keptGroups: KeptGroup[]; deletes: string[] } {
+  const { ec2Group, rdsGroup } = pair;
+  const referencedBy = (groupId: string, peerId: string): SecurityGroup[] =>
+    groups.filter((g) => g.id !== groupId && g.id !== peerId && [...g.ingress, ...g.egress].some((r) => r.peerGroupId === groupId));
   const keptGroups: KeptGroup[] = [];
   const deletes: string[] = [];
-  const policy = options.deleteGroups ?? 'unused';
-  const bothFree = detachEc2 && detachRds && ec2Users.length === 0 && rdsUsers.length === 0;
   for (const g of [ec2Group, rdsGroup]) {
-    const users = g === ec2Group ? ec2Users : rdsUsers;
+    const usedBy = g === ec2Group ? users.ec2 : users.rds;
     const otherRefs = referencedBy(g.id, g === ec2Group ? rdsGroup.id : ec2Group.id);
     let reason: string | undefined;
     if (policy === 'none') reason = t('kept as asked');
     else if (policy === 'ours' && !isCreatedByUs(g)) reason = t('made outside RDS Link (in the console), kept as asked');
-    else if (users.length) reason = t('still used by {0}', users.join(', '));
+    else if (usedBy.length) reason = t('still used by {0}', usedBy.join(', '));
     else if (!bothFree) reason = t('its peer group is still in use');
     else if (otherRefs.length) reason = t('referenced by the rules of {0}', otherRefs.map((r) => r.name).join(', '));
     if (reason) keptGroups.push({ id: g.id, name: g.name, reason });
     else deletes.push(g.id);
   }
-  if (deletes.length) {
-    // The two groups reference each other: AWS refuses to delete a referenced group, so the
-    // rules go first. Revoking is also what cuts access when only one of the pair is deleted.
-    for (const rule of rdsGroup.ingress.filter((r) => r.peerGroupId === ec2Group.id)) {
-      steps.push({ kind: 'revokeRule', direction: 'ingress', group: rdsRef, rule });
-    }
-    for (const rule of ec2Group.egress.filter((r) => r.peerGroupId === rdsGroup.id)) {
-      steps.push({ kind: 'revokeRule', direction: 'egress', group: ec2Ref, rule });
-    }
-    for (const id of deletes) steps.push({ kind: 'deleteGroup', group: id === ec2Group.id ? ec2Ref : rdsRef });
+  return { keptGroups, deletes };
+}
+
+/** The pair's rules, then the groups to delete. */
+function deleteSteps(pair: UnlinkPair, deletes: readonly string[]): PlanStep[] {
+  if (!deletes.length) return [];
+  const { ec2Group, rdsGroup } = pair;
+  const ec2Ref = { kind: 'existing' as const, id: ec2Group.id, name: ec2Group.name };
+  const rdsRef = { kind: 'existing' as const, id: rdsGroup.id, name: rdsGroup.name };
+  const steps: PlanStep[] = [];
+  // The two groups reference each other: AWS refuses to delete a referenced group, so the
+  // rules go first. Revoking is also what cuts access when only one of the pair is deleted.
+  for (const rule of rdsGroup.ingress.filter((r) => r.peerGroupId === ec2Group.id)) {
+    steps.push({ kind: 'revokeRule', direction: 'ingress', group: rdsRef, rule });
   }
-  return { ...base, status: 'ready', steps, deletesGroupIds: deletes, keptGroups, sideEffects, defaultGroupFallbacks: fallbacks };
+  for (const rule of ec2Group.egress.filter((r) => r.peerGroupId === rdsGroup.id)) {
+    steps.push({ kind: 'revokeRule', direction: 'egress', group: ec2Ref, rule });
+  }
+  for (const id of deletes) steps.push({ kind: 'deleteGroup', group: id === ec2Group.id ? ec2Ref : rdsRef });
+  return steps;
 }
 
 /**

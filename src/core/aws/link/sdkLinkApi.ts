@@ -26,9 +26,9 @@ import {
 import { describeInstance } from '../ec2';
 import { abortable } from '../session';
 import { listDatabases, toDbCluster, toDbInstance } from '../rds';
-import type { SecurityGroup, SecurityGroupRule } from '../types';
-import { awsErrorCode } from './applier';
-import type { InterfaceUse, LinkApi, RuleDirection } from './types';
+import type { RdsDatabase, SecurityGroup, SecurityGroupRule } from '../types';
+import { awsErrorCode } from '../awsErrors';
+import type { DbTarget, InterfaceUse, LinkApi, RuleDirection, SecurityGroupFilter } from './types';
 
 /** DescribeSecurityGroups / DescribeNetworkInterfaces accept up to 1000 per page. */
 const PAGE_SIZE = 1000;
@@ -100,6 +100,62 @@ function notFound(err: unknown): boolean {
   return /NotFound/.test(awsErrorCode(err));
 }
 
+/** One DB instance, or one cluster with its VPC taken from a member; undefined when there is none. */
+async function describeDatabase(rds: RDSClient, r: string, target: DbTarget): Promise<RdsDatabase | undefined> {
+  if (target.kind === 'instance') {
+    const out = await rds.send(new DescribeDBInstancesCommand({ DBInstanceIdentifier: target.id }));
+    const d = out.DBInstances?.[0];
+    return d ? toDbInstance(d, r) : undefined;
+  }
+  const out = await rds.send(new DescribeDBClustersCommand({ DBClusterIdentifier: target.id }));
+  const c = out.DBClusters?.[0];
+  if (!c) return undefined;
+  // A cluster names its subnet group only; a member knows the VPC.
+  const member = c.DBClusterMembers?.[0]?.DBInstanceIdentifier;
+  const vpcByMember = new Map<string, string>();
+  if (member) {
+    const m = (await rds.send(new DescribeDBInstancesCommand({ DBInstanceIdentifier: member }))).DBInstances?.[0];
+    const vpc = m?.DBSubnetGroup?.VpcId;
+    if (vpc) vpcByMember.set(member, vpc);
+  }
+  return toDbCluster(c, r, vpcByMember);
+}
+
+async function describeSecurityGroups(ec2: EC2Client, filter: SecurityGroupFilter): Promise<SecurityGroup[]> {
+  const Filters: Filter[] = [];
+  if (filter.vpcId) Filters.push({ Name: 'vpc-id', Values: [filter.vpcId] });
+  if (filter.groupNames?.length) Filters.push({ Name: 'group-name', Values: [...filter.groupNames] });
+  if (filter.groupIds) {
+    if (filter.groupIds.length === 0) return [];
+    // MaxResults does not go with GroupIds; a list of ids is one page anyway.
+    const out = await ec2.send(new DescribeSecurityGroupsCommand({ GroupIds: [...filter.groupIds], Filters: Filters.length ? Filters : undefined }));
+    return (out.SecurityGroups ?? []).map(toSecurityGroup);
+  }
+  const groups: SecurityGroup[] = [];
+  for await (const page of paginateDescribeSecurityGroups({ client: ec2, pageSize: PAGE_SIZE }, { Filters: Filters.length ? Filters : undefined })) {
+    for (const g of page.SecurityGroups ?? []) groups.push(toSecurityGroup(g));
+  }
+  return groups;
+}
+
+async function describeInterfaces(ec2: EC2Client, filter: { readonly groupIds: readonly string[] }): Promise<InterfaceUse[]> {
+  // One single-value group-id filter per group: AWS ORs the values of one filter, moto
+  // answers nothing for two, and "is this group still used" must not depend on which.
+  const byId = new Map<string, InterfaceUse>();
+  const pages = await Promise.all(
+    [...new Set(filter.groupIds)].map(async (groupId) => {
+      const out: InterfaceUse[] = [];
+      const input = { Filters: [{ Name: 'group-id', Values: [groupId] }] };
+      for await (const page of paginateDescribeNetworkInterfaces({ client: ec2, pageSize: PAGE_SIZE }, input)) {
+        for (const n of page.NetworkInterfaces ?? []) out.push(toInterfaceUse(n));
+      }
+      return out;
+    }),
+  );
+  for (const n of pages.flat()) byId.set(n.id, n);
+  return [...byId.values()];
+}
+
 /**
  * The LinkApi for one region: both clients must be for the same region (and endpoint).
  * EC2 mutations pass DryRun through, so a dry run throws DryRunOperation as AWS answers it.
@@ -121,25 +177,8 @@ export function createSdkLinkApi(ec2: EC2Client, rds: RDSClient): LinkApi {
     },
 
     async describeDatabase(target) {
-      const r = await region();
       try {
-        if (target.kind === 'instance') {
-          const out = await rds.send(new DescribeDBInstancesCommand({ DBInstanceIdentifier: target.id }));
-          const d = out.DBInstances?.[0];
-          return d ? toDbInstance(d, r) : undefined;
-        }
-        const out = await rds.send(new DescribeDBClustersCommand({ DBClusterIdentifier: target.id }));
-        const c = out.DBClusters?.[0];
-        if (!c) return undefined;
-        // A cluster names its subnet group only; a member knows the VPC.
-        const member = c.DBClusterMembers?.[0]?.DBInstanceIdentifier;
-        const vpcByMember = new Map<string, string>();
-        if (member) {
-          const m = (await rds.send(new DescribeDBInstancesCommand({ DBInstanceIdentifier: member }))).DBInstances?.[0];
-          const vpc = m?.DBSubnetGroup?.VpcId;
-          if (vpc) vpcByMember.set(member, vpc);
-        }
-        return toDbCluster(c, r, vpcByMember);
+        return await describeDatabase(rds, await region(), target);
       } catch (err) {
         if (notFound(err)) return undefined;
         throw err;
@@ -150,40 +189,8 @@ export function createSdkLinkApi(ec2: EC2Client, rds: RDSClient): LinkApi {
       return listDatabases(rds, await region());
     },
 
-    async describeSecurityGroups(filter) {
-      const Filters: Filter[] = [];
-      if (filter.vpcId) Filters.push({ Name: 'vpc-id', Values: [filter.vpcId] });
-      if (filter.groupNames?.length) Filters.push({ Name: 'group-name', Values: [...filter.groupNames] });
-      if (filter.groupIds) {
-        if (filter.groupIds.length === 0) return [];
-        // MaxResults does not go with GroupIds; a list of ids is one page anyway.
-        const out = await ec2.send(new DescribeSecurityGroupsCommand({ GroupIds: [...filter.groupIds], Filters: Filters.length ? Filters : undefined }));
-        return (out.SecurityGroups ?? []).map(toSecurityGroup);
-      }
-      const groups: SecurityGroup[] = [];
-      for await (const page of paginateDescribeSecurityGroups({ client: ec2, pageSize: PAGE_SIZE }, { Filters: Filters.length ? Filters : undefined })) {
-        for (const g of page.SecurityGroups ?? []) groups.push(toSecurityGroup(g));
-      }
-      return groups;
-    },
-
-    async describeInterfaces(filter) {
-      // One single-value group-id filter per group: AWS ORs the values of one filter, moto
-      // answers nothing for two, and "is this group still used" must not depend on which.
-      const byId = new Map<string, InterfaceUse>();
-      const pages = await Promise.all(
-        [...new Set(filter.groupIds)].map(async (groupId) => {
-          const out: InterfaceUse[] = [];
-          const input = { Filters: [{ Name: 'group-id', Values: [groupId] }] };
-          for await (const page of paginateDescribeNetworkInterfaces({ client: ec2, pageSize: PAGE_SIZE }, input)) {
-            for (const n of page.NetworkInterfaces ?? []) out.push(toInterfaceUse(n));
-          }
-          return out;
-        }),
-      );
-      for (const n of pages.flat()) byId.set(n.id, n);
-      return [...byId.values()];
-    },
+    describeSecurityGroups: (filter) => describeSecurityGroups(ec2, filter),
+    describeInterfaces: (filter) => describeInterfaces(ec2, filter),
 
     async createSecurityGroup(input, dryRun) {
       const out = await ec2.send(

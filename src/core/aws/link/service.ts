@@ -5,7 +5,8 @@
 import { isCancellation, type CancelSignal } from '../../errors';
 import { t } from '../../l10n';
 import type { Ec2Instance, RdsDatabase, SecurityGroup } from '../types';
-import { awsErrorCode, signalledApi } from './applier';
+import { awsErrorCode } from '../awsErrors';
+import { signalledApi } from './applier';
 import { EC2_GROUP_PREFIX, RDS_GROUP_PREFIX } from './consoleRules';
 import { findLinks } from './links';
 import { planLink, planUnlink, type LinkLimits, type UnlinkOptions } from './planner';

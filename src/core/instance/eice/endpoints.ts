@@ -4,6 +4,7 @@
  * whole VPC; the same subnet or AZ keeps the traffic out of other zones).
  */
 import { paginateDescribeInstanceConnectEndpoints, type EC2Client, type Ec2InstanceConnectEndpoint } from '@aws-sdk/client-ec2';
+import { isAccessDenied } from '../../aws/awsErrors';
 import { t } from '../../l10n';
 
 /**
@@ -66,7 +67,7 @@ export async function listInstanceConnectEndpoints(ec2: EC2Client, vpcId: string
       }
     }
   } catch (err) {
-    const why = (err as Error).name === 'UnauthorizedOperation' ? t('access denied: it needs ec2:DescribeInstanceConnectEndpoints') : (err as Error).message;
+    const why = isAccessDenied(err) ? t('access denied: it needs ec2:DescribeInstanceConnectEndpoints') : (err as Error).message;
     throw new Error(t('Listing the EC2 Instance Connect Endpoints of {0} failed: {1}', vpcId, why), { cause: err });
   }
   return out;
