@@ -3,25 +3,21 @@
  * loads the SDK; the first refresh does, through src/lazy.ts.
  */
 import * as vscode from 'vscode';
-import { registerFilterCommands } from './commands/filter';
 import { registerLinkCommands } from './commands/link';
 import { registerConfigCommands } from './commands/config';
-import { registerBlueGreenCommands } from './commands/blueGreen';
 import { registerDatabaseCommands } from './commands/database';
-import { registerForgetHostKey } from './commands/forgetHostKey';
 import { registerDiagnoseCommand } from './commands/diagnoseConnection';
 import { registerCreateDatabase } from './commands/createDatabase';
 import type { Deps } from './commands/deps';
 import { registerCommands } from './commands/register';
 import type { CommandContext } from './commands/registerCommand';
-import { registerResourceActions } from './commands/resourceActions';
 import { reloadAndReport } from './commands/session/reload';
 import { ConfigDetections, PointAtRdsProvider, registerConfigDiagnostics } from './codeActions/configFixes';
 import { WorkspaceKeyMap } from './codeActions/goKeyMap';
 import { describeError } from './core/errors';
 import { DIAGNOSIS_SCHEME, DiagnosisReports } from './documents/diagnosisReport';
 import { SQL_PREVIEW_SCHEME, SqlPreviews } from './documents/sqlPreview';
-import { Commands, Views } from './ids';
+import { Views } from './ids';
 import { loadAws, loadDb, loadGoConfig } from './lazy';
 import { Connections } from './services/connections';
 import { HostKeyMemento } from './state/hostKeys';
@@ -91,16 +87,11 @@ export function activate(context: vscode.ExtensionContext): void {
   );
 
   const ctx: CommandContext = { extension: context, log };
-  registerResourceActions(ctx, store);
   registerLinkCommands(ctx, store);
-  registerBlueGreenCommands(ctx, store);
   registerDiagnoseCommand(ctx, store, diagnosis);
   registerConfigCommands(ctx, store, targets, passwords, keyMaps);
   registerDatabaseCommands(ctx, store, targets, passwords, sql);
-  registerForgetHostKey(ctx);
   registerCreateDatabase(ctx, store, passwords);
-  registerFilterCommands(ctx, ec2, { filter: Commands.filterEc2, clear: Commands.clearEc2Filter });
-  registerFilterCommands(ctx, rds, { filter: Commands.filterRds, clear: Commands.clearRdsFilter });
 
   // The first load starts when a view is shown (or a command needs the data), not at activation.
   const loadOnce = (): void => {

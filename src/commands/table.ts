@@ -4,13 +4,28 @@
  * test checks that every contributed command has its file.
  */
 import { Commands, type CommandId } from '../ids';
+import { createBlueGreen } from './blueGreen/createBlueGreen';
+import { deleteBlueGreen } from './blueGreen/deleteBlueGreen';
+import { switchoverBlueGreen } from './blueGreen/switchoverBlueGreen';
+import { copyDbEndpoint } from './database/copyDbEndpoint';
+import { openDbInConsole } from './database/openDbInConsole';
 import type { Handler } from './deps';
+import { copyInstanceId } from './instance/copyInstanceId';
+import { copyInstanceIp } from './instance/copyInstanceIp';
+import { forgetHostKey } from './instance/forgetHostKey';
+import { openInstanceInConsole } from './instance/openInstanceInConsole';
+import { startInstance } from './instance/startInstance';
+import { stopInstance } from './instance/stopInstance';
 import { refresh } from './session/refresh';
 import { retry } from './session/retry';
 import { selectProfile } from './session/selectProfile';
 import { selectRegions } from './session/selectRegions';
 import { showLog } from './session/showLog';
 import { ssoLogin } from './session/ssoLogin';
+import { clearEc2Filter } from './views/clearEc2Filter';
+import { clearRdsFilter } from './views/clearRdsFilter';
+import { filterEc2 } from './views/filterEc2';
+import { filterRds } from './views/filterRds';
 
 // While the areas move here one by one, the table is partial; the rest still registers from extension.ts.
 export const commandTable: Partial<Readonly<Record<CommandId, Handler>>> = {
@@ -20,4 +35,19 @@ export const commandTable: Partial<Readonly<Record<CommandId, Handler>>> = {
   [Commands.showLog]: showLog,
   [Commands.retry]: retry,
   [Commands.ssoLogin]: ssoLogin,
+  [Commands.filterEc2]: filterEc2,
+  [Commands.clearEc2Filter]: clearEc2Filter,
+  [Commands.filterRds]: filterRds,
+  [Commands.clearRdsFilter]: clearRdsFilter,
+  [Commands.copyInstanceId]: copyInstanceId,
+  [Commands.copyInstanceIp]: copyInstanceIp,
+  [Commands.openInstanceInConsole]: openInstanceInConsole,
+  [Commands.startInstance]: startInstance,
+  [Commands.stopInstance]: stopInstance,
+  [Commands.forgetHostKey]: forgetHostKey,
+  [Commands.copyDbEndpoint]: copyDbEndpoint,
+  [Commands.openDbInConsole]: openDbInConsole,
+  [Commands.createBlueGreen]: createBlueGreen,
+  [Commands.switchoverBlueGreen]: switchoverBlueGreen,
+  [Commands.deleteBlueGreen]: deleteBlueGreen,
 };

@@ -1,0 +1,5 @@
+import type { Deps } from '../deps';
+
+export function clearEc2Filter(deps: Deps): void {
+  deps.views.ec2.setFilter('');
+}

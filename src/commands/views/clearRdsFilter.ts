@@ -1,0 +1,5 @@
+import type { Deps } from '../deps';
+
+export function clearRdsFilter(deps: Deps): void {
+  deps.views.rds.setFilter('');
+}
