@@ -135,11 +135,16 @@ export interface DbFamily {
   detailsOf(deployment: BlueGreenDeployment): readonly DeploymentDetail[];
 }
 
+/** What is under a DB built on its own (a command's argument): nothing. */
+const noFamily: DbFamily = { membersOf: () => [], linksOf: () => [], deploymentsOf: () => [], blueGreenOf: () => ({}), detailsOf: () => [] };
+
 /** A DB instance or cluster: a cluster's members, then its deployments and linked instances under it. */
 export class DatabaseNode extends TreeNode {
   readonly #family: DbFamily;
 
-  constructor(readonly db: RdsDatabase, family: DbFamily, parent?: TreeNode) {
+  /** `family`: what the DB's region holds; `false` for a DB with nothing under it. */
+  constructor(readonly db: RdsDatabase, family: DbFamily | false = false, parent?: TreeNode) {
+    family ||= noFamily;
     const hasChildren = family.membersOf(db).length + family.linksOf(db).length + family.deploymentsOf(db).length > 0;
     super(db.id, hasChildren ? Collapsed : None, parent);
     this.#family = family;

@@ -13,7 +13,7 @@ import type { BlueGreenDeployment, LinkedPair } from '../../../src/core/aws/inde
 import type { Deps } from '../../../src/commands/deps';
 import { HostKeyMemento } from '../../../src/state/hostKeys';
 import { PasswordStore } from '../../../src/state/passwords';
-import type { RegionResult, ResourceStore, Service, SessionState, StoreChange } from '../../../src/state/resourceStore';
+import type { RegionResult, ResourceStore, Service, SessionState } from '../../../src/state/resourceStore';
 import type { SettingsAccess } from '../../../src/state/settings';
 import { TargetStore } from '../../../src/state/targets';
 import { TestUserInput } from './testUserInput';
@@ -79,30 +79,21 @@ export interface StoreContents {
   readonly databases?: readonly RdsDatabase[];
   readonly links?: readonly LinkedPair[];
   readonly blueGreen?: readonly BlueGreenDeployment[];
-  /** A region's listing in a state other than "ok" (loading, or failed with a problem). */
-  readonly results?: { readonly ec2?: Readonly<Record<string, RegionResult<Ec2Instance>>>; readonly rds?: Readonly<Record<string, RegionResult<RdsDatabase>>> };
 }
 
 /** A store over fixed resources: what handlers read of it, and a record of the reloads they ask for. */
 export class FakeStore {
   readonly reloads: Array<{ region: string; services: readonly Service[] } | 'all'> = [];
   session: SessionState;
-  private readonly changed = new EventEmitter<StoreChange>();
-  readonly onDidChange = this.changed.event;
-  constructor(private contents: StoreContents = {}) {
+  constructor(private readonly contents: StoreContents = {}) {
     this.session = contents.session ?? { state: 'ready', profile: 'test', regions: ['us-east-1'], identity: { account: '123456789012', arn: 'arn:aws:iam::123456789012:user/test' } };
   }
   get regions(): readonly string[] { return this.session.regions; }
-  /** Replaces what the store holds, then tells its listeners what changed (as the real store does). */
-  change(contents: StoreContents, change: StoreChange): void {
-    this.contents = contents;
-    this.changed.fire(change);
+  private byRegion<T extends { region: string }>(items: readonly T[] = []): ReadonlyMap<string, RegionResult<T>> {
+    return new Map(this.session.regions.map((r) => [r, { state: 'ok', items: items.filter((i) => i.region === r) }]));
   }
-  private byRegion<T extends { region: string }>(items: readonly T[] = [], results: Readonly<Record<string, RegionResult<T>>> = {}): ReadonlyMap<string, RegionResult<T>> {
-    return new Map(this.session.regions.map((r) => [r, results[r] ?? { state: 'ok', items: items.filter((i) => i.region === r) }]));
-  }
-  get ec2(): ReadonlyMap<string, RegionResult<Ec2Instance>> { return this.byRegion(this.contents.instances, this.contents.results?.ec2); }
-  get rds(): ReadonlyMap<string, RegionResult<RdsDatabase>> { return this.byRegion(this.contents.databases, this.contents.results?.rds); }
+  get ec2(): ReadonlyMap<string, RegionResult<Ec2Instance>> { return this.byRegion(this.contents.instances); }
+  get rds(): ReadonlyMap<string, RegionResult<RdsDatabase>> { return this.byRegion(this.contents.databases); }
   get links(): ReadonlyMap<string, readonly LinkedPair[]> { return new Map(this.session.regions.map((r) => [r, (this.contents.links ?? []).filter((l) => l.region === r)])); }
   get blueGreen(): ReadonlyMap<string, readonly BlueGreenDeployment[]> { return new Map(this.session.regions.map((r) => [r, (this.contents.blueGreen ?? []).filter((d) => d.region === r)])); }
   allInstances(): Ec2Instance[] { return [...(this.contents.instances ?? [])]; }

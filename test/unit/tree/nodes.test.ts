@@ -4,7 +4,8 @@ import * as assert from 'node:assert/strict';
 import { BlueGreenNode, DatabaseNode, DetailNode, ErrorNode, InstanceNode, LinkedInstancesNode, LinkNode, MessageNode, RegionNode, type TreeNode } from '../../../src/tree/nodes';
 import type { Ec2Provider } from '../../../src/tree/ec2Provider';
 import type { RdsProvider } from '../../../src/tree/rdsProvider';
-import { A, B, views, walk } from './world';
+import { db, instance } from '../link/builders';
+import { A, B, contents, views, walk } from './world';
 
 const kinds = [RegionNode, InstanceNode, LinkNode, MessageNode, ErrorNode, DatabaseNode, LinkedInstancesNode, BlueGreenNode, DetailNode];
 
@@ -88,5 +89,12 @@ describe('tree: nodes own their children and parent', () => {
       `rds/${A}/instance/appdb/bg/bgd-0123456789abcdef/task/CREATING_READ_REPLICA_OF_SOURCE`,
       `rds/${A}/instance/appdb/bg/bgd-0123456789abcdef/member/arn:aws:rds:${A}:123456789012:db:appdb`,
     ]);
+  });
+
+  it('a node built on its own (a command\'s argument) has no parent and nothing under it', () => {
+    const [link] = contents().links ?? [];
+    const alone = [new InstanceNode(instance()), new DatabaseNode(db(), false), new LinkNode(link, 'db')];
+    for (const n of alone) assert.deepEqual([n.parent, n.getChildren(), n.collapsibleState], [undefined, [], 0], String(n.id));
+    assert.equal(alone[1].contextValue, 'rdsLink.db.instance.mysql.available.bg');
   });
 });
