@@ -1,3 +1,7 @@
+import type { BlueGreenPhase } from './core/aws/blueGreen/types';
+import type { LinkedPair } from './core/aws/link/types';
+import type { InstanceState } from './core/aws/types';
+
 /** Every id the extension contributes, in one typed place (package.json must agree; a test checks). */
 export const Commands = {
   refresh: 'rdsLink.refresh',
@@ -47,6 +51,52 @@ export const ContextKeys = {
   ec2Filtered: 'rdsLink.ec2Filtered',
   rdsFiltered: 'rdsLink.rdsFiltered',
 } as const;
+
+/**
+ * Every tree item's contextValue, spelled once. package.json's `viewItem` clauses match these
+ * strings (a unit test checks that each clause names one), so the values must not change. Kind
+ * and state are part of the value so menus follow the state.
+ */
+export const ContextValues = {
+  region: 'rdsLink.region',
+  message: 'rdsLink.message',
+  detail: 'rdsLink.detail',
+  error: 'rdsLink.error',
+  /** An error of an expired SSO token: the menu offers `aws sso login`. */
+  ssoError: 'rdsLink.error.sso',
+  linkedInstances: 'rdsLink.linkedInstances',
+  instance: {
+    pending: 'rdsLink.instance.pending',
+    running: 'rdsLink.instance.running',
+    stopping: 'rdsLink.instance.stopping',
+    stopped: 'rdsLink.instance.stopped',
+    'shutting-down': 'rdsLink.instance.shutting-down',
+    terminated: 'rdsLink.instance.terminated',
+    unknown: 'rdsLink.instance.unknown',
+  } satisfies Record<InstanceState, `rdsLink.instance.${InstanceState}`>,
+  link: {
+    'rds-link': 'rdsLink.link.rds-link',
+    console: 'rdsLink.link.console',
+  } satisfies Record<LinkOrigin, `rdsLink.link.${LinkOrigin}`>,
+  blueGreen: {
+    provisioning: 'rdsLink.blueGreen.provisioning',
+    available: 'rdsLink.blueGreen.available',
+    switchingOver: 'rdsLink.blueGreen.switchingOver',
+    switchedOver: 'rdsLink.blueGreen.switchedOver',
+    failed: 'rdsLink.blueGreen.failed',
+    deleting: 'rdsLink.blueGreen.deleting',
+    unknown: 'rdsLink.blueGreen.unknown',
+  } satisfies Record<BlueGreenPhase, `rdsLink.blueGreen.${BlueGreenPhase}`>,
+  /**
+   * A DB: `rdsLink.db.<instance|cluster>.<mysql|unsupported>.<available|busy>`, then `.bg` when
+   * Create Blue/Green is offered (only on an available MySQL-family DB).
+   */
+  database(kind: 'instance' | 'cluster', mysql: boolean, available: boolean, blueGreen: boolean): DatabaseContextValue {
+    return `rdsLink.db.${kind}.${mysql ? 'mysql' : 'unsupported'}.${available ? 'available' : 'busy'}${mysql && available && blueGreen ? '.bg' : ''}`;
+  },
+} as const;
+type LinkOrigin = LinkedPair['createdBy'];
+export type DatabaseContextValue = `rdsLink.db.${'instance' | 'cluster'}.${'mysql' | 'unsupported'}.${'available' | 'busy'}${'' | '.bg'}`;
 
 /** publisher.name from package.json: what `@ext:` filters and `extensions.getExtension` take. */
 export const EXTENSION_ID = 'rds-link.rds-link';

@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import { matchesInstance } from '../core/aws/filter';
 import type { Ec2Instance } from '../core/aws/types';
 import { ContextKeys } from '../ids';
-import { InstanceNode, LinkNode } from './nodes';
+import { InstanceNode, type TreeNode } from './nodes';
 import type { RegionResult, ResourceStore } from '../state/resourceStore';
 import { ViewProvider } from './viewProvider';
 
@@ -19,17 +19,10 @@ export class Ec2Provider extends ViewProvider<Ec2Instance> {
     return matchesInstance(item, filter);
   }
 
-  protected nodesFor(items: readonly Ec2Instance[]): vscode.TreeItem[] {
-    return items.map((i) => new InstanceNode(i, this.linksOf(i).length));
-  }
-
-  /** An instance's linked DBs. */
-  protected childrenOf(element: vscode.TreeItem): vscode.TreeItem[] {
-    return element instanceof InstanceNode ? this.linksOf(element.instance).map((link) => new LinkNode(link, 'instance')) : [];
-  }
-
-  private linksOf(i: Ec2Instance) {
-    return (this.store.links.get(i.region) ?? []).filter((link) => link.instance.id === i.id);
+  /** Each instance with its linked DBs. */
+  protected nodesFor(region: string, items: readonly Ec2Instance[], parent: TreeNode | undefined): TreeNode[] {
+    const links = this.store.links.get(region) ?? [];
+    return items.map((i) => new InstanceNode(i, links.filter((link) => link.instance.id === i.id), parent));
   }
 
   protected emptyMessage(region: string): string {

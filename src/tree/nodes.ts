@@ -1,23 +1,60 @@
 /**
- * One class per node type. Ids are hierarchical and stable (service/region/resource) so VS Code
- * keeps expansion and selection across refreshes; contextValue encodes kind and state so menus
- * follow it (see package.json "menus").
+ * One class per node type. Each node knows its parent and builds its children, so the providers
+ * only delegate (and `TreeView.reveal` can walk up). Ids are hierarchical and stable
+ * (service/region/resource) so VS Code keeps expansion and selection across refreshes;
+ * contextValue encodes kind and state so menus follow it (the values are in ids.ts).
  */
 import * as vscode from 'vscode';
 import type { AwsProblem, BlueGreenDeployment, BlueGreenPhase, LinkedPair } from '../core/aws/index';
 import { isMysqlFamily, type Ec2Instance, type InstanceState, type RdsDatabase } from '../core/aws/types';
-import { Commands } from '../ids';
+import { Commands, ContextValues } from '../ids';
 import type { Service } from '../state/resourceStore';
 
 const l = vscode.l10n.t;
+const { None, Collapsed, Expanded } = vscode.TreeItemCollapsibleState;
 
-export class RegionNode extends vscode.TreeItem {
-  constructor(readonly service: Service, readonly region: string, count: number | undefined) {
-    super(region, vscode.TreeItemCollapsibleState.Expanded);
+/** A node of either view. Leaves have no children; `parent` is undefined at the top of a view. */
+export abstract class TreeNode extends vscode.TreeItem {
+  constructor(label: string, collapsibleState: vscode.TreeItemCollapsibleState, readonly parent: TreeNode | undefined) {
+    super(label, collapsibleState);
+  }
+
+  getChildren(): TreeNode[] {
+    return [];
+  }
+
+  getParent(): TreeNode | undefined {
+    return this.parent;
+  }
+}
+
+/** What a region node asks its view for: the nodes of that region, under it. */
+export interface RegionSource {
+  regionChildren(region: string, parent: RegionNode): TreeNode[];
+}
+
+/**
+ * A region, when the view shows more than one. The view keeps one object per region, so a change
+ * in one region re-renders this node (VS Code matches the object it was given) and not the view.
+ */
+export class RegionNode extends TreeNode {
+  readonly #source: RegionSource;
+
+  constructor(readonly service: Service, readonly region: string, source: RegionSource) {
+    super(region, Expanded, undefined);
+    this.#source = source;
     this.id = `${service}/${region}`;
     this.iconPath = new vscode.ThemeIcon('globe');
-    this.contextValue = 'rdsLink.region';
-    if (count !== undefined) this.description = String(count);
+    this.contextValue = ContextValues.region;
+  }
+
+  /** The number shown beside the region: of its shown items, or none while it loads or failed. */
+  setCount(count: number | undefined): void {
+    this.description = count === undefined ? undefined : String(count);
+  }
+
+  override getChildren(): TreeNode[] {
+    return this.#source.regionChildren(this.region, this);
   }
 }
 
@@ -31,15 +68,16 @@ const stateIcons: Record<InstanceState, [string, string | undefined]> = {
   unknown: ['question', undefined],
 };
 
-export class InstanceNode extends vscode.TreeItem {
-  constructor(readonly instance: Ec2Instance, linkCount = 0) {
-    super(instance.name ?? instance.id, linkCount ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
+/** An instance; its links (as the DBs it reaches) are its children. */
+export class InstanceNode extends TreeNode {
+  constructor(readonly instance: Ec2Instance, readonly links: readonly LinkedPair[] = [], parent?: TreeNode) {
+    super(instance.name ?? instance.id, links.length ? Collapsed : None, parent);
     const i = instance;
     this.id = `ec2/${i.region}/${i.id}`;
     const [icon, color] = stateIcons[i.state];
     this.iconPath = new vscode.ThemeIcon(icon, color ? new vscode.ThemeColor(color) : undefined);
     this.description = [i.state, i.type, i.publicIp ?? i.privateIp].filter(Boolean).join(' · ');
-    this.contextValue = `rdsLink.instance.${i.state}`;
+    this.contextValue = ContextValues.instance[i.state];
     const md = new vscode.MarkdownString(undefined, true);
     md.appendMarkdown(`**${escapeMd(i.name ?? i.id)}**\n\n`);
     const rows: [string, string | undefined][] = [
@@ -52,8 +90,12 @@ export class InstanceNode extends vscode.TreeItem {
       [l('Platform'), i.platform],
       [l('Region'), i.region],
     ];
-    for (const [k, v] of rows) if (v) md.appendMarkdown(`${k}: ${escapeMd(v)}  \n`);
+    appendRows(md, rows);
     this.tooltip = md;
+  }
+
+  override getChildren(): TreeNode[] {
+    return this.links.map((link) => new LinkNode(link, 'instance', this));
   }
 }
 
@@ -65,10 +107,49 @@ export interface DbBlueGreen {
   readonly createRefusal?: string;
 }
 
-export class DatabaseNode extends vscode.TreeItem {
-  constructor(readonly db: RdsDatabase, hasChildren: boolean, blueGreen: DbBlueGreen = {}) {
-    super(db.id, hasChildren ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
+/** A Blue/Green deployment as seen from one of its DBs. */
+export interface DbDeployment {
+  readonly deployment: BlueGreenDeployment;
+  readonly phase: BlueGreenPhase;
+  readonly statusLabel: string;
+  /** This DB's side in it, in words ("blue", "old blue, replaced by the switchover", …). */
+  readonly side?: string;
+}
+
+/** One line under a Blue/Green deployment: a task or a switchover member. */
+export interface DeploymentDetail {
+  /** Unique among the deployment's details; part of the node's id. */
+  readonly key: string;
+  readonly label: string;
+  readonly description: string;
+  readonly icon: string;
+}
+
+/** What the nodes under a DB are made of: its region's DBs, links and deployments (the RDS view answers). */
+export interface DbFamily {
+  /** A cluster's member instances; none for an instance. */
+  membersOf(db: RdsDatabase): readonly RdsDatabase[];
+  linksOf(db: RdsDatabase): readonly LinkedPair[];
+  deploymentsOf(db: RdsDatabase): readonly DbDeployment[];
+  blueGreenOf(db: RdsDatabase): DbBlueGreen;
+  detailsOf(deployment: BlueGreenDeployment): readonly DeploymentDetail[];
+}
+
+/** What is under a DB built on its own (a command's argument): nothing. */
+const noFamily: DbFamily = { membersOf: () => [], linksOf: () => [], deploymentsOf: () => [], blueGreenOf: () => ({}), detailsOf: () => [] };
+
+/** A DB instance or cluster: a cluster's members, then its deployments and linked instances under it. */
+export class DatabaseNode extends TreeNode {
+  readonly #family: DbFamily;
+
+  /** `family`: what the DB's region holds; `false` for a DB with nothing under it. */
+  constructor(readonly db: RdsDatabase, family: DbFamily | false = false, parent?: TreeNode) {
+    family ||= noFamily;
+    const hasChildren = family.membersOf(db).length + family.linksOf(db).length + family.deploymentsOf(db).length > 0;
+    super(db.id, hasChildren ? Collapsed : None, parent);
+    this.#family = family;
     this.id = `rds/${db.region}/${db.kind}/${db.id}`;
+    const blueGreen = family.blueGreenOf(db);
     const supported = isMysqlFamily(db.engine);
     const available = db.status === 'available';
     // The state is in the icon, so a narrow sidebar that cuts the description still shows it.
@@ -84,28 +165,40 @@ export class DatabaseNode extends vscode.TreeItem {
     const mysqlTools = supported ? undefined : l('MySQL tools unavailable');
     this.accessibilityInformation = { label: [db.id, green, version, db.status, mysqlTools].filter(Boolean).join(', ') };
     // ".bg": Create Blue/Green is offered (its preflight would not refuse at once).
-    const bg = supported && available && !blueGreen.createRefusal ? '.bg' : '';
-    this.contextValue = `rdsLink.db.${db.kind}.${supported ? 'mysql' : 'unsupported'}.${available ? 'available' : 'busy'}${bg}`;
-    const md = new vscode.MarkdownString(undefined, true);
-    md.appendMarkdown(`**${escapeMd(db.id)}** (${db.kind === 'cluster' ? l('Aurora cluster') : l('DB instance')})\n\n`);
-    const rows: [string, string | undefined][] = [
-      [l('Engine'), version],
-      [l('Status'), db.status],
-      [l('Endpoint'), db.endpoint ? `${db.endpoint.address}:${db.endpoint.port}` : undefined],
-      [l('Reader endpoint'), db.readerEndpoint ? `${db.readerEndpoint.address}:${db.readerEndpoint.port}` : undefined],
-      [l('VPC'), db.vpcId ?? l('unknown')],
-      [l('Publicly accessible'), db.publiclyAccessible ? l('yes') : l('no')],
-      [l('Security groups'), db.securityGroupIds.join(', ') || l('none')],
-      [l('Master password'), db.masterUserSecretArn ? l('managed in Secrets Manager') : l('not managed by RDS')],
-      [l('Class'), db.instanceClass],
-      [l('Region'), db.region],
-    ];
-    for (const [k, v] of rows) if (v) md.appendMarkdown(`${k}: ${escapeMd(v)}  \n`);
-    if (!supported) md.appendMarkdown(`\n${l('{0} can be linked to instances like any engine. Creating a schema, the MySQL shell and pointing the config at it work with MySQL, MariaDB and Aurora MySQL only.', escapeMd(db.engine))}`);
-    if (blueGreen.greenOf) md.appendMarkdown(`\n\n${l('The green copy of {0} in Blue/Green deployment {1}. The app keeps using {0} until the switchover.', escapeMd(blueGreen.greenOf.blue), escapeMd(blueGreen.greenOf.deployment))}`);
-    if (supported && blueGreen.createRefusal) md.appendMarkdown(`\n\n${l('Create Blue/Green is not offered: {0}', escapeMd(blueGreen.createRefusal))}`);
-    this.tooltip = md;
+    this.contextValue = ContextValues.database(db.kind, supported, available, !blueGreen.createRefusal);
+    this.tooltip = dbTooltip(db, version, supported, blueGreen);
   }
+
+  override getChildren(): TreeNode[] {
+    const family = this.#family;
+    const links = family.linksOf(this.db);
+    return [
+      ...family.membersOf(this.db).map((d) => new DatabaseNode(d, family, this)),
+      ...family.deploymentsOf(this.db).map((d) => new BlueGreenNode(d, family, this)),
+      ...(links.length ? [new LinkedInstancesNode(this.db, links, this)] : []),
+    ];
+  }
+}
+
+function dbTooltip(db: RdsDatabase, version: string, supported: boolean, blueGreen: DbBlueGreen): vscode.MarkdownString {
+  const md = new vscode.MarkdownString(undefined, true);
+  md.appendMarkdown(`**${escapeMd(db.id)}** (${db.kind === 'cluster' ? l('Aurora cluster') : l('DB instance')})\n\n`);
+  appendRows(md, [
+    [l('Engine'), version],
+    [l('Status'), db.status],
+    [l('Endpoint'), db.endpoint ? `${db.endpoint.address}:${db.endpoint.port}` : undefined],
+    [l('Reader endpoint'), db.readerEndpoint ? `${db.readerEndpoint.address}:${db.readerEndpoint.port}` : undefined],
+    [l('VPC'), db.vpcId ?? l('unknown')],
+    [l('Publicly accessible'), db.publiclyAccessible ? l('yes') : l('no')],
+    [l('Security groups'), db.securityGroupIds.join(', ') || l('none')],
+    [l('Master password'), db.masterUserSecretArn ? l('managed in Secrets Manager') : l('not managed by RDS')],
+    [l('Class'), db.instanceClass],
+    [l('Region'), db.region],
+  ]);
+  if (!supported) md.appendMarkdown(`\n${l('{0} can be linked to instances like any engine. Creating a schema, the MySQL shell and pointing the config at it work with MySQL, MariaDB and Aurora MySQL only.', escapeMd(db.engine))}`);
+  if (blueGreen.greenOf) md.appendMarkdown(`\n\n${l('The green copy of {0} in Blue/Green deployment {1}. The app keeps using {0} until the switchover.', escapeMd(blueGreen.greenOf.blue), escapeMd(blueGreen.greenOf.deployment))}`);
+  if (supported && blueGreen.createRefusal) md.appendMarkdown(`\n\n${l('Create Blue/Green is not offered: {0}', escapeMd(blueGreen.createRefusal))}`);
+  return md;
 }
 
 /** A DB status other than "available" as an icon: in progress, stopped, or in trouble. */
@@ -116,36 +209,41 @@ function dbStatusIcon(status: string, shape: string): [string, string | undefine
   return [shape, undefined];
 }
 
-export class MessageNode extends vscode.TreeItem {
-  constructor(id: string, message: string, icon: string) {
-    super(message, vscode.TreeItemCollapsibleState.None);
+/** A region's loading, empty or no-match state, as an ordinary item. */
+export class MessageNode extends TreeNode {
+  constructor(id: string, message: string, icon: string, parent?: TreeNode) {
+    super(message, None, parent);
     this.id = id;
     this.iconPath = new vscode.ThemeIcon(icon);
-    this.contextValue = 'rdsLink.message';
+    this.contextValue = ContextValues.message;
   }
 }
 
 /** An ordinary tree item for a failed region: says why, retries on click. */
-export class ErrorNode extends vscode.TreeItem {
-  constructor(readonly service: Service, readonly region: string, readonly problem: AwsProblem) {
-    super(problem.message, vscode.TreeItemCollapsibleState.None);
+export class ErrorNode extends TreeNode {
+  constructor(readonly service: Service, readonly region: string, readonly problem: AwsProblem, parent?: TreeNode) {
+    super(problem.message, None, parent);
     this.id = `${service}/${region}/error`;
     this.iconPath = new vscode.ThemeIcon('error', new vscode.ThemeColor('errorForeground'));
     this.description = region;
     this.tooltip = `${problem.message}\n\n${l('Click to retry.')}`;
-    this.contextValue = problem.kind === 'ssoExpired' ? 'rdsLink.error.sso' : 'rdsLink.error';
+    this.contextValue = problem.kind === 'ssoExpired' ? ContextValues.ssoError : ContextValues.error;
     this.command = { command: Commands.retry, title: l('Retry'), arguments: [this] };
   }
 }
 
 /** "Linked instances" under a DB node. */
-export class LinkedInstancesNode extends vscode.TreeItem {
-  constructor(readonly db: RdsDatabase, readonly links: readonly LinkedPair[]) {
-    super(l('Linked instances'), vscode.TreeItemCollapsibleState.Expanded);
+export class LinkedInstancesNode extends TreeNode {
+  constructor(readonly db: RdsDatabase, readonly links: readonly LinkedPair[], parent?: TreeNode) {
+    super(l('Linked instances'), Expanded, parent);
     this.id = `rds/${db.region}/${db.kind}/${db.id}/links`;
     this.description = String(links.length);
     this.iconPath = new vscode.ThemeIcon('link');
-    this.contextValue = 'rdsLink.linkedInstances';
+    this.contextValue = ContextValues.linkedInstances;
+  }
+
+  override getChildren(): TreeNode[] {
+    return this.links.map((link) => new LinkNode(link, 'db', this));
   }
 }
 
@@ -153,13 +251,13 @@ export class LinkedInstancesNode extends vscode.TreeItem {
  * One link (an ec2-rds-N / rds-ec2-N pair), shown under the DB (as its instance) or under the
  * instance (as its DB). Carries the unlink action.
  */
-export class LinkNode extends vscode.TreeItem {
-  constructor(readonly link: LinkedPair, under: 'db' | 'instance') {
-    super(under === 'db' ? link.instance.name ?? link.instance.id : link.database.id, vscode.TreeItemCollapsibleState.None);
+export class LinkNode extends TreeNode {
+  constructor(readonly link: LinkedPair, under: 'db' | 'instance', parent?: TreeNode) {
+    super(under === 'db' ? link.instance.name ?? link.instance.id : link.database.id, None, parent);
     this.id = `link/${link.key}/${under}`;
     this.iconPath = new vscode.ThemeIcon(under === 'db' ? 'vm' : 'database');
     this.description = `${link.ec2Group.name} → ${link.rdsGroup.name}`;
-    this.contextValue = `rdsLink.link.${link.createdBy}`;
+    this.contextValue = ContextValues.link[link.createdBy];
     this.tooltip = new vscode.MarkdownString(
       `${l('Instance {0} can reach {1} on port {2}.', link.instance.name ?? link.instance.id, link.dbTarget.id, link.port)}\n\n` +
         `${link.ec2Group.name} (${link.ec2Group.id}) → ${link.rdsGroup.name} (${link.rdsGroup.id})\n\n` +
@@ -179,33 +277,52 @@ const phaseIcons: Record<BlueGreenPhase, string> = {
 };
 
 /** A Blue/Green deployment under its DB; its tasks and switchover members are its children. */
-export class BlueGreenNode extends vscode.TreeItem {
-  /** `side`: this DB's side in it, in words ("blue", "old blue, replaced by the switchover", …). */
-  constructor(readonly deployment: BlueGreenDeployment, phase: BlueGreenPhase, statusLabel: string, side: string | undefined, dbKey: string) {
-    super(deployment.name, vscode.TreeItemCollapsibleState.Collapsed);
-    this.id = `${dbKey}/bg/${deployment.id}`;
+export class BlueGreenNode extends TreeNode {
+  readonly deployment: BlueGreenDeployment;
+  readonly #family: DbFamily;
+
+  constructor(seen: DbDeployment, family: DbFamily, parent: DatabaseNode) {
+    const { deployment, phase, statusLabel, side } = seen;
+    super(deployment.name, Collapsed, parent);
+    this.deployment = deployment;
+    this.#family = family;
+    this.id = `${parent.id ?? parent.db.id}/bg/${deployment.id}`;
     this.iconPath = new vscode.ThemeIcon(phaseIcons[phase], phase === 'failed' ? new vscode.ThemeColor('errorForeground') : undefined);
     this.description = [statusLabel, side].filter(Boolean).join(' · ');
-    this.contextValue = `rdsLink.blueGreen.${phase}`;
+    this.contextValue = ContextValues.blueGreen[phase];
     const md = new vscode.MarkdownString(undefined, true);
     md.appendMarkdown(`**${escapeMd(deployment.name)}** (${escapeMd(deployment.id)})  \n`);
-    md.appendMarkdown(`${l('Status')}: ${escapeMd(statusLabel)}  \n`);
-    if (side) md.appendMarkdown(`${l('This database')}: ${escapeMd(side)}  \n`);
+    appendRows(md, [
+      [l('Status'), statusLabel],
+      [l('This database'), side],
+    ]);
     if (deployment.statusDetails) md.appendMarkdown(`${escapeMd(deployment.statusDetails)}  \n`);
-    md.appendMarkdown(`${l('Blue')}: ${escapeMd(deployment.sourceArn)}  \n`);
-    if (deployment.targetArn) md.appendMarkdown(`${l('Green')}: ${escapeMd(deployment.targetArn)}  \n`);
+    appendRows(md, [
+      [l('Blue'), deployment.sourceArn],
+      [l('Green'), deployment.targetArn],
+    ]);
     this.tooltip = md;
+  }
+
+  override getChildren(): TreeNode[] {
+    return this.#family.detailsOf(this.deployment).map((d) => new DetailNode(`${this.id}/${d.key}`, d.label, d.description, d.icon, this));
   }
 }
 
-export class DetailNode extends vscode.TreeItem {
-  constructor(id: string, label: string, description: string, icon: string) {
-    super(label, vscode.TreeItemCollapsibleState.None);
+/** A task or switchover member of a Blue/Green deployment. */
+export class DetailNode extends TreeNode {
+  constructor(id: string, label: string, description: string, icon: string, parent?: TreeNode) {
+    super(label, None, parent);
     this.id = id;
     this.description = description;
     this.iconPath = new vscode.ThemeIcon(icon);
-    this.contextValue = 'rdsLink.detail';
+    this.contextValue = ContextValues.detail;
   }
+}
+
+/** "Key: value" lines of a tooltip; a row without a value is left out. */
+function appendRows(md: vscode.MarkdownString, rows: readonly (readonly [string, string | undefined])[]): void {
+  for (const [k, v] of rows) if (v) md.appendMarkdown(`${k}: ${escapeMd(v)}  \n`);
 }
 
 function escapeMd(s: string): string {

@@ -1,14 +1,16 @@
 import * as vscode from 'vscode';
+import type * as AwsModule from '../core/aws/index';
 import { matchesDatabase } from '../core/aws/filter';
 import type { RdsDatabase } from '../core/aws/types';
 import { ContextKeys } from '../ids';
 import { loadAws } from '../lazy';
-import { BlueGreenNode, DatabaseNode, DetailNode, LinkedInstancesNode, LinkNode, type DbBlueGreen } from './nodes';
+import { DatabaseNode, type DbBlueGreen, type DbDeployment, type DbFamily, type DeploymentDetail, type TreeNode } from './nodes';
 import type { RegionResult, ResourceStore } from '../state/resourceStore';
 import { ViewProvider } from './viewProvider';
 
 export class RdsProvider extends ViewProvider<RdsDatabase> {
-  constructor(store: ResourceStore) {
+  /** `aws`: the AWS bundle; loaded once the store has listed anything (tests pass the module). */
+  constructor(store: ResourceStore, private readonly aws: () => typeof AwsModule = loadAws) {
     super(store, 'rds', ContextKeys.rdsFiltered);
   }
 
@@ -21,36 +23,50 @@ export class RdsProvider extends ViewProvider<RdsDatabase> {
   }
 
   /** Clusters at the top level with their members under them; lone instances beside them. */
-  protected nodesFor(items: readonly RdsDatabase[]): vscode.TreeItem[] {
+  protected nodesFor(region: string, items: readonly RdsDatabase[], parent: TreeNode | undefined): TreeNode[] {
+    const family = new RegionDbs(this.store, region, this.aws());
     const clusterIds = new Set(items.filter((d) => d.kind === 'cluster').map((d) => d.id));
     return items
       .filter((d) => d.kind === 'cluster' || !d.clusterId || !clusterIds.has(d.clusterId))
-      .map((d) => this.databaseNode(d));
+      .map((d) => new DatabaseNode(d, family, parent));
   }
 
-  /** A cluster's members, then the DB's linked instances. */
-  protected childrenOf(element: vscode.TreeItem): vscode.TreeItem[] {
-    if (element instanceof LinkedInstancesNode) return element.links.map((link) => new LinkNode(link, 'db'));
-    if (element instanceof BlueGreenNode) return this.blueGreenDetails(element);
-    if (!(element instanceof DatabaseNode)) return [];
-    const db = element.db;
-    const links = this.linksOf(db);
-    return [
-      ...this.membersOf(db).map((d) => this.databaseNode(d)),
-      ...this.blueGreenNodes(db, element.id ?? db.id),
-      ...(links.length ? [new LinkedInstancesNode(db, links)] : []),
-    ];
+  protected emptyMessage(region: string): string {
+    return vscode.l10n.t('No RDS databases in {0}', region);
+  }
+}
+
+/** One region's DBs, links and Blue/Green deployments, read from the store when a node asks. */
+class RegionDbs implements DbFamily {
+  constructor(private readonly store: ResourceStore, private readonly region: string, private readonly aws: typeof AwsModule) {}
+
+  membersOf(db: RdsDatabase): readonly RdsDatabase[] {
+    if (db.kind !== 'cluster') return [];
+    const r = this.store.rds.get(this.region);
+    return r?.state === 'ok' ? r.items.filter((d) => d.kind === 'instance' && d.clusterId === db.id) : [];
   }
 
-  private databaseNode(d: RdsDatabase): DatabaseNode {
-    return new DatabaseNode(d, this.membersOf(d).length + this.linksOf(d).length + this.deploymentsOf(d).length > 0, this.blueGreenOf(d));
+  linksOf(db: RdsDatabase) {
+    return (this.store.links.get(this.region) ?? []).filter((l) => l.database.kind === db.kind && l.database.id === db.id);
+  }
+
+  private listed() {
+    return this.store.blueGreen.get(this.region) ?? [];
+  }
+
+  deploymentsOf(db: RdsDatabase): readonly DbDeployment[] {
+    const aws = this.aws;
+    const list = this.listed();
+    return (list.length ? aws.deploymentsOfDb(list, db) : []).map((deployment) => {
+      const side = aws.deploymentSide(deployment, db);
+      return { deployment, phase: aws.blueGreenPhase(deployment.status), statusLabel: aws.blueGreenStatusLabel(deployment.status), side: side && aws.deploymentSideLabel(side) };
+    });
   }
 
   /** The DB's part in the listed deployments, and whether Create Blue/Green is offered on it. */
-  private blueGreenOf(db: RdsDatabase): DbBlueGreen {
-    // The AWS bundle is loaded once the store has listed anything.
-    const aws = loadAws();
-    const list = this.store.blueGreen.get(db.region) ?? [];
+  blueGreenOf(db: RdsDatabase): DbBlueGreen {
+    const aws = this.aws;
+    const list = this.listed();
     const green = list.length ? aws.greenOf(list, db) : undefined;
     return {
       greenOf: green && { blue: aws.blueName(green), deployment: green.name },
@@ -58,40 +74,17 @@ export class RdsProvider extends ViewProvider<RdsDatabase> {
     };
   }
 
-  private deploymentsOf(db: RdsDatabase) {
-    const list = this.store.blueGreen.get(db.region);
-    return list?.length ? loadAws().deploymentsOfDb(list, db) : [];
-  }
-
-  private blueGreenNodes(db: RdsDatabase, dbKey: string): BlueGreenNode[] {
-    const aws = loadAws();
-    return this.deploymentsOf(db).map((d) => {
-      const side = aws.deploymentSide(d, db);
-      return new BlueGreenNode(d, aws.blueGreenPhase(d.status), aws.blueGreenStatusLabel(d.status), side && aws.deploymentSideLabel(side), dbKey);
-    });
-  }
-
-  private blueGreenDetails(node: BlueGreenNode): DetailNode[] {
-    const aws = loadAws();
-    const d = node.deployment;
-    const id = node.id ?? d.id;
+  detailsOf(d: AwsModule.BlueGreenDeployment): readonly DeploymentDetail[] {
+    const aws = this.aws;
+    const taskIcon = (status: string) => (status === 'COMPLETED' ? 'check' : status === 'FAILED' ? 'error' : 'loading~spin');
     return [
-      ...d.tasks.map((task) => new DetailNode(`${id}/task/${task.name}`, aws.blueGreenTaskLabel(task.name), task.status, task.status === 'COMPLETED' ? 'check' : task.status === 'FAILED' ? 'error' : 'loading~spin')),
-      ...d.switchoverDetails.map((m) => new DetailNode(`${id}/member/${m.sourceMember}`, `${aws.arnResourceName(m.sourceMember)} → ${m.targetMember ? aws.arnResourceName(m.targetMember) : '?'}`, m.status, 'arrow-swap')),
+      ...d.tasks.map((task) => ({ key: `task/${task.name}`, label: aws.blueGreenTaskLabel(task.name), description: task.status, icon: taskIcon(task.status) })),
+      ...d.switchoverDetails.map((m) => ({
+        key: `member/${m.sourceMember}`,
+        label: `${aws.arnResourceName(m.sourceMember)} → ${m.targetMember ? aws.arnResourceName(m.targetMember) : '?'}`,
+        description: m.status,
+        icon: 'arrow-swap',
+      })),
     ];
-  }
-
-  private membersOf(db: RdsDatabase): RdsDatabase[] {
-    if (db.kind !== 'cluster') return [];
-    const r = this.store.rds.get(db.region);
-    return r?.state === 'ok' ? r.items.filter((d) => d.kind === 'instance' && d.clusterId === db.id) : [];
-  }
-
-  private linksOf(db: RdsDatabase) {
-    return (this.store.links.get(db.region) ?? []).filter((l) => l.database.kind === db.kind && l.database.id === db.id);
-  }
-
-  protected emptyMessage(region: string): string {
-    return vscode.l10n.t('No RDS databases in {0}', region);
   }
 }
