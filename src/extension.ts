@@ -4,12 +4,10 @@
  */
 import * as vscode from 'vscode';
 import { registerFilterCommands } from './commands/filter';
-import { registerLinkCommands } from './commands/link';
 import { registerConfigCommands } from './commands/config';
 import { registerBlueGreenCommands } from './commands/blueGreen';
 import { registerDatabaseCommands } from './commands/database';
 import { registerForgetHostKey } from './commands/forgetHostKey';
-import { registerDiagnoseCommand } from './commands/diagnoseConnection';
 import { registerCreateDatabase } from './commands/createDatabase';
 import type { Deps } from './commands/deps';
 import { registerCommands } from './commands/register';
@@ -24,6 +22,7 @@ import { SQL_PREVIEW_SCHEME, SqlPreviews } from './documents/sqlPreview';
 import { Commands, Views } from './ids';
 import { loadAws, loadDb, loadGoConfig } from './lazy';
 import { Connections } from './services/connections';
+import { vscodeWorkspaceFiles } from './services/workspaceFiles';
 import { HostKeyMemento } from './state/hostKeys';
 import { PasswordStore } from './state/passwords';
 import { ResourceStore } from './state/resourceStore';
@@ -74,6 +73,7 @@ export function activate(context: vscode.ExtensionContext): void {
     },
     subscriptions: context.subscriptions,
     core: { aws: loadAws, db: loadDb, goconfig: loadGoConfig },
+    workspace: vscodeWorkspaceFiles,
   };
 
   context.subscriptions.push(
@@ -92,9 +92,7 @@ export function activate(context: vscode.ExtensionContext): void {
 
   const ctx: CommandContext = { extension: context, log };
   registerResourceActions(ctx, store);
-  registerLinkCommands(ctx, store);
   registerBlueGreenCommands(ctx, store);
-  registerDiagnoseCommand(ctx, store, diagnosis);
   registerConfigCommands(ctx, store, targets, passwords, keyMaps);
   registerDatabaseCommands(ctx, store, targets, passwords, sql);
   registerForgetHostKey(ctx);

@@ -5,6 +5,9 @@
  */
 import { Commands, type CommandId } from '../ids';
 import type { Handler } from './deps';
+import { diagnoseConnection } from './diagnose/diagnoseConnection';
+import { linkInstanceToDatabase } from './link/linkInstanceToDatabase';
+import { unlink } from './link/unlink';
 import { refresh } from './session/refresh';
 import { retry } from './session/retry';
 import { selectProfile } from './session/selectProfile';
@@ -20,4 +23,7 @@ export const commandTable: Partial<Readonly<Record<CommandId, Handler>>> = {
   [Commands.showLog]: showLog,
   [Commands.retry]: retry,
   [Commands.ssoLogin]: ssoLogin,
+  [Commands.linkInstanceToDatabase]: linkInstanceToDatabase,
+  [Commands.unlink]: unlink,
+  [Commands.diagnoseConnection]: diagnoseConnection,
 };

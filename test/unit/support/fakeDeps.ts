@@ -15,9 +15,10 @@ import { HostKeyMemento } from '../../../src/state/hostKeys';
 import { PasswordStore } from '../../../src/state/passwords';
 import type { RegionResult, ResourceStore, Service, SessionState } from '../../../src/state/resourceStore';
 import type { SettingsAccess } from '../../../src/state/settings';
+import type { WorkspaceFiles } from '../../../src/services/workspaceFiles';
 import { TargetStore } from '../../../src/state/targets';
 import { TestUserInput } from './testUserInput';
-import { EventEmitter } from './vscodeModule';
+import { EventEmitter, Uri } from './vscodeModule';
 
 export class MemoryMemento implements vscode.Memento {
   private readonly values = new Map<string, unknown>();
@@ -71,6 +72,20 @@ export class MemorySettings implements SettingsAccess {
   async write(key: string, value: unknown): Promise<void> {
     this.values.set(key, value);
   }
+}
+
+/** Workspace files held in memory (path relative to the folder → text); no folder open when none are given. */
+export class MemoryWorkspace implements WorkspaceFiles {
+  static readonly ROOT = '/workspace/';
+  constructor(private readonly files?: Readonly<Record<string, string>>) {}
+  hasFolder(): boolean { return this.files !== undefined; }
+  async findFiles(): Promise<vscode.Uri[]> { return Object.keys(this.files ?? {}).map((p) => Uri.file(MemoryWorkspace.ROOT + p) as unknown as vscode.Uri); }
+  async readText(uri: vscode.Uri): Promise<string> {
+    const text = this.files?.[this.asRelativePath(uri)];
+    if (text === undefined) throw new Error(`No such file in the test's workspace: ${uri.fsPath}`);
+    return text;
+  }
+  asRelativePath(uri: vscode.Uri): string { return uri.fsPath.replace(MemoryWorkspace.ROOT, ''); }
 }
 
 export interface StoreContents {
@@ -141,6 +156,7 @@ export function fakeDeps(options: { ui?: TestUserInput; store?: StoreContents | 
     paths: { extension: '/nonexistent/extension', globalStorage: '/nonexistent/storage' },
     subscriptions: [],
     core: { aws: () => aws, db: () => db, goconfig: () => goconfig },
+    workspace: new MemoryWorkspace(),
     ...overrides,
   } as FakeDeps;
 }
