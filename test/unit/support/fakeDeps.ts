@@ -9,7 +9,7 @@ import * as aws from '../../../src/core/aws/index';
 import * as db from '../../../src/core/db/index';
 import * as goconfig from '../../../src/core/goconfig/index';
 import type { Ec2Instance, RdsDatabase } from '../../../src/core/aws/types';
-import type { BlueGreenDeployment, LinkedPair } from '../../../src/core/aws/index';
+import type { BlueGreenDeployment, LinkApi, LinkedPair } from '../../../src/core/aws/index';
 import type { Deps } from '../../../src/commands/deps';
 import { HostKeyMemento } from '../../../src/state/hostKeys';
 import { PasswordStore } from '../../../src/state/passwords';
@@ -94,6 +94,8 @@ export interface StoreContents {
   readonly databases?: readonly RdsDatabase[];
   readonly links?: readonly LinkedPair[];
   readonly blueGreen?: readonly BlueGreenDeployment[];
+  /** What `linkApi(region)` answers (e.g. test/unit/link/fakeAws.ts); the regions asked are kept in `linkApiRegions`. */
+  readonly linkApi?: LinkApi;
 }
 
 /** A store over fixed resources: what handlers read of it, and a record of the reloads they ask for. */
@@ -119,7 +121,12 @@ export class FakeStore {
   async reload(): Promise<void> { this.reloads.push('all'); }
   async reloadRegion(region: string, services: readonly Service[] = ['ec2', 'rds']): Promise<void> { this.reloads.push({ region, services }); }
   getSession(): never { throw new Error('This test gave the store no AWS session: pass one in overrides'); }
-  linkApi(): never { throw new Error('This test gave the store no link API: pass one in overrides'); }
+  readonly linkApiRegions: string[] = [];
+  linkApi(region: string): LinkApi {
+    if (!this.contents.linkApi) throw new Error('This test gave the store no link API: pass one in its contents (linkApi)');
+    this.linkApiRegions.push(region);
+    return this.contents.linkApi;
+  }
 }
 
 export interface FakeDeps extends Deps {
