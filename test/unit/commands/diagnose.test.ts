@@ -3,6 +3,7 @@
 // from the workspace, and the offers after the report.
 import * as assert from 'node:assert/strict';
 import type * as vscode from 'vscode';
+import * as awsCore from '../../../src/core/aws/index';
 import { findLinks } from '../../../src/core/aws/index';
 import type { Diagnosis, DiagnosisState } from '../../../src/core/diagnose/types';
 import { ArgumentError } from '../../../src/commands/args';
@@ -14,8 +15,9 @@ import { offerNextSteps, ShownDiagnosis } from '../../../src/commands/diagnose/n
 import { Commands } from '../../../src/ids';
 import { DatabaseNode, InstanceNode, LinkNode } from '../../../src/tree/nodes';
 import { baseGroups, consolePair, db, instance } from '../link/builders';
-import { fakeDeps, MemoryWorkspace } from '../support/fakeDeps';
-import { pick, press, TestUserInput } from '../support/testUserInput';
+import { state as diagnosisState } from '../diagnose/builders';
+import { FakeStore, fakeDeps, MemoryWorkspace } from '../support/fakeDeps';
+import { pick, press, TestUserInput, type Answer } from '../support/testUserInput';
 
 const web = instance();
 const api = instance({ id: 'i-api', name: 'api' });
@@ -101,5 +103,41 @@ describe('commands: diagnoseConnection (fake deps, scripted answers)', () => {
     const copied = await run('Copy as Text');
     assert.match(copied.clipboard, /i-web/);
     assert.deepEqual(copied.executed, []);
+  });
+
+  it('runs the whole diagnosis: static, live and app-config checks in one report; offers follow only without automation arguments', async () => {
+    const reports: Array<[string, string]> = [];
+    const reads: unknown[] = [];
+    const aws = { ...awsCore, diagnosis: { ...awsCore.diagnosis, readDiagnosisState: async (...a: unknown[]) => { reads.push(a.slice(1)); return diagnosisState(); } } };
+    const run = async (answers: Answer[], nodeOrArgs: unknown) => {
+      const store = new FakeStore({ instances: [web], databases: [db({ endpoint: { address: 'appdb.x.eu-west-1.rds.amazonaws.com', port: 3306 } })] });
+      // The reads are replaced above: the clients are never used.
+      Object.assign(store, { getSession: () => ({ withSignal: () => ({ ec2: () => ({}), rds: () => ({}) }) }) });
+      const ui = new TestUserInput(answers);
+      const d = fakeDeps({
+        ui, store,
+        core: { aws: () => aws as unknown as typeof awsCore, db: () => { throw new Error('no SSH in this test'); }, goconfig: fakeDeps().core.goconfig },
+        connections: { decideRoute: async () => ({ kind: 'route', route: { kind: 'direct' }, message: 'public endpoint' }) } as unknown as Deps['connections'],
+        documents: { diagnosis: { show: async (name: string, markdown: string) => { reports.push([name, markdown]); } } } as unknown as Deps['documents'],
+        workspace: new MemoryWorkspace({ '.env': 'DB_HOST=localhost\nDB_PORT=3306\nDB_NAME=shop\n' }),
+      });
+      const outcome = await diagnoseConnection(d, nodeOrArgs);
+      await flush();
+      return { ui, outcome };
+    };
+    const automated = await run([], { region: 'eu-west-1', instanceId: 'i-web', database: { kind: 'instance', id: 'appdb' } });
+    assert.deepEqual(reads, [['eu-west-1', { instanceId: 'i-web', db: { kind: 'instance', id: 'appdb' } }]]);
+    const ids = automated.outcome.diagnosis.checks.map((c) => `${c.id}=${c.status}`);
+    assert.ok(ids.includes('liveTcp=unknown') && ids.includes('appConfig=fail'), ids.join(' '));
+    assert.equal(automated.outcome.diagnosis.status, 'fail');
+    assert.match(automated.outcome.text, /public endpoint/);
+    assert.deepEqual(reports.map(([name]) => name), ['i-web-appdb']);
+    assert.equal(automated.ui.shown.filter((s) => s.kind === 'info').length, 0, 'no offers for an automation caller');
+    const fromNode = await run([pick('appdb'), press('Point the Config at RDS')], new InstanceNode(web));
+    fromNode.ui.assertDone();
+    const offer = fromNode.ui.shown.find((s) => s.kind === 'info');
+    assert.deepEqual(offer?.items?.slice(0, 3), ['Link Them', 'Point the Config at RDS', 'Copy as Text'], 'the groups let nothing through, and .env points elsewhere');
+    assert.equal(fromNode.ui.executed[0]?.command, Commands.patchConfig);
+    assert.equal((fromNode.ui.executed[0]?.args[0] as vscode.Uri).fsPath, '/workspace/.env');
   });
 });
