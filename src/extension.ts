@@ -3,10 +3,8 @@
  * loads the SDK; the first refresh does, through src/lazy.ts.
  */
 import * as vscode from 'vscode';
-import { registerLinkCommands } from './commands/link';
 import { registerConfigCommands } from './commands/config';
 import { registerDatabaseCommands } from './commands/database';
-import { registerDiagnoseCommand } from './commands/diagnoseConnection';
 import { registerCreateDatabase } from './commands/createDatabase';
 import type { Deps } from './commands/deps';
 import { registerCommands } from './commands/register';
@@ -20,6 +18,7 @@ import { SQL_PREVIEW_SCHEME, SqlPreviews } from './documents/sqlPreview';
 import { Views } from './ids';
 import { loadAws, loadDb, loadGoConfig } from './lazy';
 import { Connections } from './services/connections';
+import { vscodeWorkspaceFiles } from './services/workspaceFiles';
 import { HostKeyMemento } from './state/hostKeys';
 import { PasswordStore } from './state/passwords';
 import { ResourceStore } from './state/resourceStore';
@@ -70,6 +69,7 @@ export function activate(context: vscode.ExtensionContext): void {
     },
     subscriptions: context.subscriptions,
     core: { aws: loadAws, db: loadDb, goconfig: loadGoConfig },
+    workspace: vscodeWorkspaceFiles,
   };
 
   context.subscriptions.push(
@@ -87,8 +87,6 @@ export function activate(context: vscode.ExtensionContext): void {
   );
 
   const ctx: CommandContext = { extension: context, log };
-  registerLinkCommands(ctx, store);
-  registerDiagnoseCommand(ctx, store, diagnosis);
   registerConfigCommands(ctx, store, targets, passwords, keyMaps);
   registerDatabaseCommands(ctx, store, targets, passwords, sql);
   registerCreateDatabase(ctx, store, passwords);

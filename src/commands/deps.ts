@@ -16,6 +16,7 @@ import type { PasswordStore } from '../state/passwords';
 import type { ResourceStore } from '../state/resourceStore';
 import type { SettingsAccess } from '../state/settings';
 import type { TargetStore } from '../state/targets';
+import type { WorkspaceFiles } from '../services/workspaceFiles';
 import type { ViewProvider } from '../tree/viewProvider';
 import type { UserInput } from '../ui/userInput';
 
@@ -40,6 +41,8 @@ export interface Deps {
   readonly subscriptions: { push(...d: vscode.Disposable[]): unknown };
   /** The heavy bundles, loaded on first use (src/lazy.ts); tests pass the core modules. */
   readonly core: { aws(): typeof AwsModule; db(): typeof DbModule; goconfig(): typeof GoConfigModule };
+  /** The open workspace's files (the diagnosis reads the app's config from them). */
+  readonly workspace: WorkspaceFiles;
 }
 
 /** A command's code: the deps, then the arguments VS Code (a menu, the palette, an automation caller) passes. */

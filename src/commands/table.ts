@@ -10,12 +10,15 @@ import { switchoverBlueGreen } from './blueGreen/switchoverBlueGreen';
 import { copyDbEndpoint } from './database/copyDbEndpoint';
 import { openDbInConsole } from './database/openDbInConsole';
 import type { Handler } from './deps';
+import { diagnoseConnection } from './diagnose/diagnoseConnection';
 import { copyInstanceId } from './instance/copyInstanceId';
 import { copyInstanceIp } from './instance/copyInstanceIp';
 import { forgetHostKey } from './instance/forgetHostKey';
 import { openInstanceInConsole } from './instance/openInstanceInConsole';
 import { startInstance } from './instance/startInstance';
 import { stopInstance } from './instance/stopInstance';
+import { linkInstanceToDatabase } from './link/linkInstanceToDatabase';
+import { unlink } from './link/unlink';
 import { refresh } from './session/refresh';
 import { retry } from './session/retry';
 import { selectProfile } from './session/selectProfile';
@@ -50,4 +53,7 @@ export const commandTable: Partial<Readonly<Record<CommandId, Handler>>> = {
   [Commands.createBlueGreen]: createBlueGreen,
   [Commands.switchoverBlueGreen]: switchoverBlueGreen,
   [Commands.deleteBlueGreen]: deleteBlueGreen,
+  [Commands.linkInstanceToDatabase]: linkInstanceToDatabase,
+  [Commands.unlink]: unlink,
+  [Commands.diagnoseConnection]: diagnoseConnection,
 };

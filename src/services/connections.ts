@@ -67,8 +67,8 @@ function passwordKey(c: Connector, db: RdsDatabase, user: string): string {
   return dbPasswordKey({ account: c.store.accountId(), region: db.region, dbId: db.id, host: db.endpoint?.address ?? '', port: db.endpoint?.port ?? 0, user });
 }
 
-/** The route the settings and the linked instances give, without asking (the diagnosis uses it too). */
-export async function decideRouteFor(c: Pick<Connector, 'log' | 'store'>, db: RdsDatabase): Promise<RouteDecision> {
+/** The route the settings and the linked instances give, without asking. */
+async function decideRouteFor(c: Pick<Connector, 'log' | 'store'>, db: RdsDatabase): Promise<RouteDecision> {
   const dbCore = loadDb();
   const setting = connectionSetting(db, c.log);
   const ssh = readSshSettings();

@@ -9,15 +9,16 @@ import * as aws from '../../../src/core/aws/index';
 import * as db from '../../../src/core/db/index';
 import * as goconfig from '../../../src/core/goconfig/index';
 import type { Ec2Instance, RdsDatabase } from '../../../src/core/aws/types';
-import type { BlueGreenDeployment, LinkedPair } from '../../../src/core/aws/index';
+import type { BlueGreenDeployment, LinkApi, LinkedPair } from '../../../src/core/aws/index';
 import type { Deps } from '../../../src/commands/deps';
 import { HostKeyMemento } from '../../../src/state/hostKeys';
 import { PasswordStore } from '../../../src/state/passwords';
 import type { RegionResult, ResourceStore, Service, SessionState } from '../../../src/state/resourceStore';
 import type { SettingsAccess } from '../../../src/state/settings';
+import type { WorkspaceFiles } from '../../../src/services/workspaceFiles';
 import { TargetStore } from '../../../src/state/targets';
 import { TestUserInput } from './testUserInput';
-import { EventEmitter } from './vscodeModule';
+import { EventEmitter, Uri } from './vscodeModule';
 
 export class MemoryMemento implements vscode.Memento {
   private readonly values = new Map<string, unknown>();
@@ -73,12 +74,28 @@ export class MemorySettings implements SettingsAccess {
   }
 }
 
+/** Workspace files held in memory (path relative to the folder → text); no folder open when none are given. */
+export class MemoryWorkspace implements WorkspaceFiles {
+  static readonly ROOT = '/workspace/';
+  constructor(private readonly files?: Readonly<Record<string, string>>) {}
+  hasFolder(): boolean { return this.files !== undefined; }
+  async findFiles(): Promise<vscode.Uri[]> { return Object.keys(this.files ?? {}).map((p) => Uri.file(MemoryWorkspace.ROOT + p) as unknown as vscode.Uri); }
+  async readText(uri: vscode.Uri): Promise<string> {
+    const text = this.files?.[this.asRelativePath(uri)];
+    if (text === undefined) throw new Error(`No such file in the test's workspace: ${uri.fsPath}`);
+    return text;
+  }
+  asRelativePath(uri: vscode.Uri): string { return uri.fsPath.replace(MemoryWorkspace.ROOT, ''); }
+}
+
 export interface StoreContents {
   readonly session?: SessionState;
   readonly instances?: readonly Ec2Instance[];
   readonly databases?: readonly RdsDatabase[];
   readonly links?: readonly LinkedPair[];
   readonly blueGreen?: readonly BlueGreenDeployment[];
+  /** What `linkApi(region)` answers (e.g. test/unit/link/fakeAws.ts); the regions asked are kept in `linkApiRegions`. */
+  readonly linkApi?: LinkApi;
 }
 
 /** A store over fixed resources: what handlers read of it, and a record of the reloads they ask for. */
@@ -104,7 +121,12 @@ export class FakeStore {
   async reload(): Promise<void> { this.reloads.push('all'); }
   async reloadRegion(region: string, services: readonly Service[] = ['ec2', 'rds']): Promise<void> { this.reloads.push({ region, services }); }
   getSession(): never { throw new Error('This test gave the store no AWS session: pass one in overrides'); }
-  linkApi(): never { throw new Error('This test gave the store no link API: pass one in overrides'); }
+  readonly linkApiRegions: string[] = [];
+  linkApi(region: string): LinkApi {
+    if (!this.contents.linkApi) throw new Error('This test gave the store no link API: pass one in its contents (linkApi)');
+    this.linkApiRegions.push(region);
+    return this.contents.linkApi;
+  }
 }
 
 export interface FakeDeps extends Deps {
@@ -141,6 +163,7 @@ export function fakeDeps(options: { ui?: TestUserInput; store?: StoreContents | 
     paths: { extension: '/nonexistent/extension', globalStorage: '/nonexistent/storage' },
     subscriptions: [],
     core: { aws: () => aws, db: () => db, goconfig: () => goconfig },
+    workspace: new MemoryWorkspace(),
     ...overrides,
   } as FakeDeps;
 }

@@ -25,6 +25,8 @@ export interface Shown {
   readonly kind: 'pick' | 'pickMany' | 'input' | 'info' | 'warning' | 'error' | 'progress' | 'status';
   readonly text: string;
   readonly modal?: boolean;
+  /** A modal message's detail. */
+  readonly detail?: string;
   readonly items?: readonly string[];
 }
 
@@ -88,7 +90,7 @@ export class TestUserInput implements UserInput {
   }
 
   private async message<T extends string>(kind: 'info' | 'warning' | 'error', message: string, options: vscode.MessageOptions, items: T[]): Promise<T | undefined> {
-    this.shown.push({ kind, text: message, modal: !!options.modal, items });
+    this.shown.push({ kind, text: message, modal: !!options.modal, detail: options.detail, items });
     // A non-modal message nobody answers is just shown: no answer is taken for it.
     if (!options.modal && (items.length === 0 || this.answers.length === 0 || !('press' in this.answers[0]))) return undefined;
     const a = this.next(kind, message);

@@ -1,0 +1,143 @@
+// diagnoseConnection's parts that need no AWS: which pair it diagnoses (node or pickers), its
+// automation-argument errors, when the live checks do not run (and why), the app config read
+// from the workspace, and the offers after the report.
+import * as assert from 'node:assert/strict';
+import type * as vscode from 'vscode';
+import * as awsCore from '../../../src/core/aws/index';
+import { findLinks } from '../../../src/core/aws/index';
+import type { Diagnosis, DiagnosisState } from '../../../src/core/diagnose/types';
+import { ArgumentError } from '../../../src/commands/args';
+import type { Deps } from '../../../src/commands/deps';
+import { appConnections } from '../../../src/commands/diagnose/appConnections';
+import { choosePairToDiagnose, diagnoseConnection } from '../../../src/commands/diagnose/diagnoseConnection';
+import { liveChecks } from '../../../src/commands/diagnose/liveChecks';
+import { offerNextSteps, ShownDiagnosis } from '../../../src/commands/diagnose/nextSteps';
+import { Commands } from '../../../src/ids';
+import { DatabaseNode, InstanceNode, LinkNode } from '../../../src/tree/nodes';
+import { baseGroups, consolePair, db, instance } from '../link/builders';
+import { state as diagnosisState } from '../diagnose/builders';
+import { FakeStore, fakeDeps, MemoryWorkspace } from '../support/fakeDeps';
+import { pick, press, TestUserInput, type Answer } from '../support/testUserInput';
+
+const web = instance();
+const api = instance({ id: 'i-api', name: 'api' });
+const elsewhere = instance({ id: 'i-far', name: 'far', region: 'us-east-1' });
+const appdb = db();
+
+function deps(answers: Parameters<typeof pick>[0][] = [], over: Partial<Omit<Deps, 'ui' | 'store'>> = {}) {
+  const ui = new TestUserInput(answers.map(pick));
+  return fakeDeps({ ui, store: { instances: [web, api, elsewhere], databases: [appdb] }, ...over });
+}
+
+const flush = (): Promise<void> => new Promise((r) => setImmediate(r));
+
+describe('commands: diagnoseConnection (fake deps, scripted answers)', () => {
+  it('takes both sides from a link node without asking', async () => {
+    const pair = consolePair(1);
+    const [link] = findLinks([instance({ groups: ['sg-web', 'sg-ec2rds1'] })], [db({ securityGroupIds: ['sg-rdsec21'] })], [...baseGroups(), ...pair]);
+    const d = deps();
+    const chosen = await choosePairToDiagnose(d, new LinkNode(link, 'db'));
+    assert.deepEqual([chosen.instance.id, chosen.db.id], ['i-web', 'appdb']);
+    assert.deepEqual(d.ui.shown, []);
+  });
+
+  it('from a DB node asks for an instance of its region only; from an instance node for a DB', async () => {
+    const d = deps(['api']);
+    const chosen = await choosePairToDiagnose(d, new DatabaseNode(appdb, false));
+    assert.equal(chosen.instance.id, 'i-api');
+    assert.deepEqual(d.ui.shown.find((s) => s.kind === 'pick')?.items, ['web', 'api'], 'the instance of another region is not offered');
+    const e = deps(['appdb']);
+    assert.equal((await choosePairToDiagnose(e, new InstanceNode(web))).db.id, 'appdb');
+  });
+
+  it('from the palette asks for the DB, then an instance of its region', async () => {
+    const d = deps(['appdb', 'web']);
+    const chosen = await choosePairToDiagnose(d, undefined);
+    d.ui.assertDone();
+    assert.deepEqual(d.ui.shown.filter((s) => s.kind === 'pick').map((s) => s.text), ['Select an RDS database', 'Select an EC2 instance']);
+    assert.deepEqual([chosen.instance.id, chosen.db.id], ['i-web', 'appdb']);
+  });
+
+  it('wrong automation arguments fail naming the field, before any check runs', async () => {
+    const d = deps();
+    await assert.rejects(diagnoseConnection(d, { region: 'eu-west-1', database: { kind: 'instance', id: 'appdb' } }), (e: unknown) => e instanceof ArgumentError && /"instanceId"/.test(e.message) && e.message.includes(Commands.diagnoseConnection));
+    await assert.rejects(diagnoseConnection(d, { instanceId: 'i-web', database: { kind: 'instance', id: 'appdb' } }), /"region"/);
+    await assert.rejects(diagnoseConnection(d, { region: 'eu-west-1', instanceId: 'i-web', database: 'appdb' }), /"database"/);
+    assert.deepEqual(d.ui.shown, [], 'no progress was shown');
+  });
+
+  it('live checks are "unknown" with the reason when the route does not go through this instance over SSH', async () => {
+    const signal = new AbortController().signal;
+    const reasons = async (decideRoute: () => Promise<unknown>, target = appdb) =>
+      (await liveChecks(deps([], { connections: { decideRoute } as unknown as Deps['connections'] }), target, 'i-web', signal)).map((c) => `${c.status}: ${c.evidence.join(' ')}`);
+    assert.deepEqual(await reasons(() => Promise.reject(new Error('never')), db({ endpoint: undefined })), Array(3).fill('unknown: Not run: the database has no endpoint known here.'));
+    assert.match((await reasons(() => Promise.reject(new Error('bad host override'))))[0], /^unknown: Not run: no route to the database \(bad host override\)\.$/);
+    assert.match((await reasons(async () => ({ kind: 'route', route: { kind: 'direct' }, message: 'public endpoint' })))[0], /no route through an instance \(public endpoint\)/);
+    assert.match((await reasons(async () => ({ kind: 'route', route: { kind: 'sshTunnel', instance: { id: 'i-api' } }, message: '' })))[0], /goes through i-api, not i-web/);
+  });
+
+  it('reads the DB connections of the workspace\'s config files, and nothing without a folder', async () => {
+    const files = new Map<string, vscode.Uri>();
+    const d = deps([], { workspace: new MemoryWorkspace({ '.env': 'DB_HOST=localhost\nDB_PORT=3306\nDB_NAME=shop\n', 'notes.json': '{"title": "not a config"}' }) });
+    const found = await appConnections(d, files);
+    assert.deepEqual(found?.map((c) => [c.fileName, c.connection.host]), [['.env', 'localhost']]);
+    assert.equal(files.get('.env')?.fsPath, '/workspace/.env', 'the file for "Point the Config at RDS"');
+    assert.equal(await appConnections(deps(), new Map()), undefined);
+  });
+
+  it('offers "Link Them" for a link fix and runs the link command with the pair; Copy copies the report', async () => {
+    const diagnosis: Diagnosis = { instanceId: 'i-web', dbId: 'appdb', status: 'fail', checks: [{ id: 'sgEgress', title: 'Groups', status: 'fail', evidence: ['no rule'], fix: { kind: 'link' } }] };
+    const request = { region: 'eu-west-1', instanceId: 'i-web', database: { kind: 'instance' as const, id: 'appdb' } };
+    const state = { db: {} } as DiagnosisState;
+    const run = async (button: string) => {
+      const ui = new TestUserInput([press(button)]);
+      const d = fakeDeps({ ui });
+      offerNextSteps(d, new ShownDiagnosis(d, request, diagnosis), state, new Map());
+      await flush();
+      return ui;
+    };
+    const linked = await run('Link Them');
+    assert.equal(linked.shown[0].text, '1 of 1 checks failed, 0 unknown, for i-web → appdb.');
+    assert.deepEqual(linked.shown[0].items, ['Link Them', 'Copy as Text', 'Copy with Account Ids Masked'], 'no analyzer without the DB\'s address');
+    assert.deepEqual(linked.executed, [{ command: Commands.linkInstanceToDatabase, args: [request] }]);
+    const copied = await run('Copy as Text');
+    assert.match(copied.clipboard, /i-web/);
+    assert.deepEqual(copied.executed, []);
+  });
+
+  it('runs the whole diagnosis: static, live and app-config checks in one report; offers follow only without automation arguments', async () => {
+    const reports: Array<[string, string]> = [];
+    const reads: unknown[] = [];
+    const aws = { ...awsCore, diagnosis: { ...awsCore.diagnosis, readDiagnosisState: async (...a: unknown[]) => { reads.push(a.slice(1)); return diagnosisState(); } } };
+    const run = async (answers: Answer[], nodeOrArgs: unknown) => {
+      const store = new FakeStore({ instances: [web], databases: [db({ endpoint: { address: 'appdb.x.eu-west-1.rds.amazonaws.com', port: 3306 } })] });
+      // The reads are replaced above: the clients are never used.
+      Object.assign(store, { getSession: () => ({ withSignal: () => ({ ec2: () => ({}), rds: () => ({}) }) }) });
+      const ui = new TestUserInput(answers);
+      const d = fakeDeps({
+        ui, store,
+        core: { aws: () => aws as unknown as typeof awsCore, db: () => { throw new Error('no SSH in this test'); }, goconfig: fakeDeps().core.goconfig },
+        connections: { decideRoute: async () => ({ kind: 'route', route: { kind: 'direct' }, message: 'public endpoint' }) } as unknown as Deps['connections'],
+        documents: { diagnosis: { show: async (name: string, markdown: string) => { reports.push([name, markdown]); } } } as unknown as Deps['documents'],
+        workspace: new MemoryWorkspace({ '.env': 'DB_HOST=localhost\nDB_PORT=3306\nDB_NAME=shop\n' }),
+      });
+      const outcome = await diagnoseConnection(d, nodeOrArgs);
+      await flush();
+      return { ui, outcome };
+    };
+    const automated = await run([], { region: 'eu-west-1', instanceId: 'i-web', database: { kind: 'instance', id: 'appdb' } });
+    assert.deepEqual(reads, [['eu-west-1', { instanceId: 'i-web', db: { kind: 'instance', id: 'appdb' } }]]);
+    const ids = automated.outcome.diagnosis.checks.map((c) => `${c.id}=${c.status}`);
+    assert.ok(ids.includes('liveTcp=unknown') && ids.includes('appConfig=fail'), ids.join(' '));
+    assert.equal(automated.outcome.diagnosis.status, 'fail');
+    assert.match(automated.outcome.text, /public endpoint/);
+    assert.deepEqual(reports.map(([name]) => name), ['i-web-appdb']);
+    assert.equal(automated.ui.shown.filter((s) => s.kind === 'info').length, 0, 'no offers for an automation caller');
+    const fromNode = await run([pick('appdb'), press('Point the Config at RDS')], new InstanceNode(web));
+    fromNode.ui.assertDone();
+    const offer = fromNode.ui.shown.find((s) => s.kind === 'info');
+    assert.deepEqual(offer?.items?.slice(0, 3), ['Link Them', 'Point the Config at RDS', 'Copy as Text'], 'the groups let nothing through, and .env points elsewhere');
+    assert.equal(fromNode.ui.executed[0]?.command, Commands.patchConfig);
+    assert.equal((fromNode.ui.executed[0]?.args[0] as vscode.Uri).fsPath, '/workspace/.env');
+  });
+});
