@@ -5,13 +5,10 @@
 import * as vscode from 'vscode';
 import { registerFilterCommands } from './commands/filter';
 import { registerLinkCommands } from './commands/link';
-import { registerConfigCommands } from './commands/config';
 import { registerBlueGreenCommands } from './commands/blueGreen';
-import { registerDatabaseCommands } from './commands/database';
 import { registerForgetHostKey } from './commands/forgetHostKey';
 import { registerDiagnoseCommand } from './commands/diagnoseConnection';
-import { registerCreateDatabase } from './commands/createDatabase';
-import type { Deps } from './commands/deps';
+import type { Deps, WorkspaceAccess } from './commands/deps';
 import { registerCommands } from './commands/register';
 import type { CommandContext } from './commands/registerCommand';
 import { registerResourceActions } from './commands/resourceActions';
@@ -35,6 +32,19 @@ import { RdsProvider } from './tree/rdsProvider';
 import { createLog } from './ui/log';
 import { createSessionStatusBar } from './ui/statusBar';
 import { vscodeUserInput } from './ui/userInput';
+
+/** The workspace facet of Deps (commands/deps.ts) over vscode.workspace and the active editor. */
+const vscodeWorkspace: WorkspaceAccess = {
+  firstFolder: () => {
+    const first = vscode.workspace.workspaceFolders?.[0];
+    return first && { name: first.name, path: first.uri.fsPath };
+  },
+  folderOf: (uri) => vscode.workspace.getWorkspaceFolder(uri)?.uri.fsPath,
+  activeDocument: () => vscode.window.activeTextEditor?.document.uri,
+  openTextDocument: (uri) => Promise.resolve(vscode.workspace.openTextDocument(uri)),
+  applyEdit: (edit) => Promise.resolve(vscode.workspace.applyEdit(edit)),
+  writeFile: (uri, content) => Promise.resolve(vscode.workspace.fs.writeFile(uri, content)),
+};
 
 export function activate(context: vscode.ExtensionContext): void {
   const log = createLog();
@@ -73,6 +83,7 @@ export function activate(context: vscode.ExtensionContext): void {
       },
     },
     subscriptions: context.subscriptions,
+    workspace: vscodeWorkspace,
     core: { aws: loadAws, db: loadDb, goconfig: loadGoConfig },
   };
 
@@ -95,10 +106,7 @@ export function activate(context: vscode.ExtensionContext): void {
   registerLinkCommands(ctx, store);
   registerBlueGreenCommands(ctx, store);
   registerDiagnoseCommand(ctx, store, diagnosis);
-  registerConfigCommands(ctx, store, targets, passwords, keyMaps);
-  registerDatabaseCommands(ctx, store, targets, passwords, sql);
   registerForgetHostKey(ctx);
-  registerCreateDatabase(ctx, store, passwords);
   registerFilterCommands(ctx, ec2, { filter: Commands.filterEc2, clear: Commands.clearEc2Filter });
   registerFilterCommands(ctx, rds, { filter: Commands.filterRds, clear: Commands.clearRdsFilter });
 

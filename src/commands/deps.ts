@@ -19,6 +19,22 @@ import type { TargetStore } from '../state/targets';
 import type { ViewProvider } from '../tree/viewProvider';
 import type { UserInput } from '../ui/userInput';
 
+/**
+ * The workspace's folders, documents and edits, for the handlers that change files (the config
+ * patch, .env, .gitignore); extension.ts passes vscode.workspace behind it, unit tests a fake.
+ */
+export interface WorkspaceAccess {
+  /** The first folder of the workspace (its name and path), when one is open. */
+  firstFolder(): { readonly name: string; readonly path: string } | undefined;
+  /** The path of the workspace folder that holds `uri`. */
+  folderOf(uri: vscode.Uri): string | undefined;
+  /** The document of the active editor. */
+  activeDocument(): vscode.Uri | undefined;
+  openTextDocument(uri: vscode.Uri): Promise<vscode.TextDocument>;
+  applyEdit(edit: vscode.WorkspaceEdit): Promise<boolean>;
+  writeFile(uri: vscode.Uri, content: Uint8Array): Promise<void>;
+}
+
 export interface Deps {
   readonly log: vscode.LogOutputChannel;
   readonly ui: UserInput;
@@ -38,6 +54,7 @@ export interface Deps {
   readonly paths: { readonly extension: string; readonly globalStorage: string };
   /** Things that live as long as the extension (a listener a command starts). */
   readonly subscriptions: { push(...d: vscode.Disposable[]): unknown };
+  readonly workspace: WorkspaceAccess;
   /** The heavy bundles, loaded on first use (src/lazy.ts); tests pass the core modules. */
   readonly core: { aws(): typeof AwsModule; db(): typeof DbModule; goconfig(): typeof GoConfigModule };
 }

@@ -5,6 +5,12 @@
  */
 import { Commands, type CommandId } from '../ids';
 import type { Handler } from './deps';
+import { patchConfig } from './config/patchConfig';
+import { useDatabaseInWorkspace } from './config/useDatabaseInWorkspace';
+import { createDatabase } from './database/createDatabase';
+import { createSchema } from './database/createSchema';
+import { forgetPassword } from './database/forgetPassword';
+import { openMysqlShell } from './database/openMysqlShell';
 import { refresh } from './session/refresh';
 import { retry } from './session/retry';
 import { selectProfile } from './session/selectProfile';
@@ -20,4 +26,10 @@ export const commandTable: Partial<Readonly<Record<CommandId, Handler>>> = {
   [Commands.showLog]: showLog,
   [Commands.retry]: retry,
   [Commands.ssoLogin]: ssoLogin,
+  [Commands.createSchema]: createSchema,
+  [Commands.openMysqlShell]: openMysqlShell,
+  [Commands.forgetPassword]: forgetPassword,
+  [Commands.createDatabase]: createDatabase,
+  [Commands.useDatabaseInWorkspace]: useDatabaseInWorkspace,
+  [Commands.patchConfig]: patchConfig,
 };

@@ -71,6 +71,9 @@ export class MemorySettings implements SettingsAccess {
   async write(key: string, value: unknown): Promise<void> {
     this.values.set(key, value);
   }
+  configMaxFileSizeKb(): number {
+    return (this.values.get('config.maxFileSizeKb') as number | undefined) ?? 1024;
+  }
 }
 
 export interface StoreContents {
@@ -138,6 +141,7 @@ export function fakeDeps(options: { ui?: TestUserInput; store?: StoreContents | 
     keyMaps: missing('keyMaps') as Deps['keyMaps'],
     views: missing('views') as Deps['views'],
     documents: missing('documents') as Deps['documents'],
+    workspace: missing('workspace') as Deps['workspace'],
     paths: { extension: '/nonexistent/extension', globalStorage: '/nonexistent/storage' },
     subscriptions: [],
     core: { aws: () => aws, db: () => db, goconfig: () => goconfig },

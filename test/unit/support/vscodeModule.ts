@@ -116,6 +116,19 @@ export class Position {
 export class Range {
   constructor(readonly start: Position, readonly end: Position) {}
 }
+/** A WorkspaceEdit's entries as data, for a test to read or apply. */
+export class WorkspaceEdit {
+  readonly entries: Array<{ uri: Uri; range: Range; newText: string } | { uri: Uri; create: { contents?: Uint8Array } }> = [];
+  get size(): number {
+    return new Set(this.entries.map((e) => e.uri.toString())).size;
+  }
+  replace(uri: Uri, range: Range, newText: string): void {
+    this.entries.push({ uri, range, newText });
+  }
+  createFile(uri: Uri, options: { contents?: Uint8Array } = {}): void {
+    this.entries.push({ uri, create: options });
+  }
+}
 export enum ProgressLocation { SourceControl = 1, Window = 10, Notification = 15 }
 export enum ConfigurationTarget { Global = 1, Workspace = 2, WorkspaceFolder = 3 }
 export enum QuickPickItemKind { Separator = -1, Default = 0 }
