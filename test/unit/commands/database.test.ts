@@ -2,6 +2,9 @@
 // side (createDatabase/createAppUser): what they ask, what they run and store, that Escape runs
 // nothing, and the automation arguments' errors.
 import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import * as db from '../../../src/core/db/index';
 import type { RdsDatabase } from '../../../src/core/aws/types';
 import type { AppUser } from '../../../src/core/db/index';
@@ -42,11 +45,15 @@ function serverCore(server: Server): Deps['core'] {
       if (server.existing.has(user)) await o.onPasswordReset?.(password);
       return { user, host, database, password, created: !server.existing.has(user) };
     },
+    runMigrations: async (_c: unknown, database: string, files: readonly db.MigrationFile[], o: db.RunMigrationsOptions) => {
+      server.calls.push(`migrate ${database} as ${o.as?.user ?? 'master'}: ${files.map((f) => f.path).join(', ')}`);
+      return { applied: files.map((f) => f.path), skipped: [], statements: files.length };
+    },
   };
   return { aws: fakeDeps().core.aws, db: () => fake as unknown as typeof db, goconfig: fakeDeps().core.goconfig };
 }
 
-function schemaDeps(answers: readonly Answer[], existing: readonly string[] = []): { deps: FakeDeps; ui: TestUserInput; server: Server } {
+function schemaDeps(answers: readonly Answer[], existing: readonly string[] = [], folder = '/nonexistent/my-shop'): { deps: FakeDeps; ui: TestUserInput; server: Server } {
   const ui = new TestUserInput(answers);
   const server: Server = { calls: [], existing: new Set(existing) };
   const connections = {
@@ -56,8 +63,10 @@ function schemaDeps(answers: readonly Answer[], existing: readonly string[] = []
       return { connection: {}, credentials: { user: 'admin' }, close: async () => void server.calls.push('close') };
     },
   } as unknown as Deps['connections'];
-  const workspace = { firstFolder: () => ({ name: 'my-shop', path: '/nonexistent/my-shop' }) } as unknown as Deps['workspace'];
-  const deps = fakeDeps({ ui, store: { databases: [shop] }, connections, workspace, core: serverCore(server) });
+  const workspace = { firstFolder: () => ({ name: 'my-shop', path: folder }) } as unknown as Deps['workspace'];
+  const sql = { show: async (id: string) => void server.calls.push(`preview ${id}`) };
+  const documents = { sql, diagnosis: undefined } as unknown as Deps['documents'];
+  const deps = fakeDeps({ ui, store: { databases: [shop] }, connections, workspace, documents, core: serverCore(server) });
   return { deps, ui, server };
 }
 
@@ -80,6 +89,26 @@ describe('commands: createSchema (prompts → run → offer)', () => {
     await tick();
     assert.deepEqual(deps.targets.current, { host: shop.endpoint!.address, port: 3306, user: 'shop_app', database: 'shop', label: 'shop-db', region: 'us-east-1' });
     ui.assertDone();
+  });
+
+  it('shows the project\'s schema SQL and asks before it runs, as the app user; Escape at that question runs nothing', async () => {
+    const folder = fs.mkdtempSync(path.join(os.tmpdir(), 'rdslink-schema-'));
+    try {
+      fs.writeFileSync(path.join(folder, 'schema.sql'), 'CREATE TABLE items (id INT PRIMARY KEY);\n');
+      const answers = [pick('shop-db'), type('shop'), pickMany('Create an app user', /schema SQL/), type('shop_app')];
+      const refused = schemaDeps([...answers, escape], [], folder);
+      await assert.rejects(createSchema(refused.deps), (e: unknown) => isCancellation(e));
+      assert.deepEqual(refused.server.calls, ['preview shop-db-shop-migrations'], 'shown, not run');
+      const { deps, ui, server } = schemaDeps([...answers, press('Run')], [], folder);
+      const outcome = await createSchema(deps);
+      assert.deepEqual(outcome.migrations?.applied, ['schema.sql']);
+      assert.deepEqual(server.calls, ['preview shop-db-shop-migrations', 'connect', 'CREATE DATABASE shop', 'user shop_app on shop (fail)', 'migrate shop as shop_app: schema.sql', 'close']);
+      const question = ui.shown.find((x) => x.modal);
+      assert.equal(question?.text, 'Run 1 SQL files on shop-db.shop, in this order?');
+      assert.match(ui.shown.at(-1)?.text ?? '', /1 migration files applied\./);
+    } finally {
+      fs.rmSync(folder, { recursive: true, force: true });
+    }
   });
 
   it('Escape at the name, the extras or the user name runs nothing', async () => {
