@@ -11,11 +11,8 @@ import type { Deps } from '../deps';
 
 const l = vscode.l10n.t;
 
-/** The automation form of a target: the one target type, and what labels it. */
-export type TargetArgs = DbTarget & { readonly label?: string };
-
-/** `{ host, port, user, password?, database, label? }`, each field checked. */
-export function targetOf(args: Args): TargetArgs {
+/** The automation form of a target, `{ host, port, user, password?, database, label? }` (the one target type and what labels it), each field checked. */
+export function targetOf(args: Args): DbTarget & { readonly label?: string } {
   // An empty password is "none" (as before), so only a non-string is refused.
   const password = args.value('password') === '' ? '' : args.optionalString('password');
   return {
