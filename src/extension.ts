@@ -3,12 +3,8 @@
  * loads the SDK; the first refresh does, through src/lazy.ts.
  */
 import * as vscode from 'vscode';
-import { registerConfigCommands } from './commands/config';
-import { registerDatabaseCommands } from './commands/database';
-import { registerCreateDatabase } from './commands/createDatabase';
 import type { Deps } from './commands/deps';
 import { registerCommands } from './commands/register';
-import type { CommandContext } from './commands/registerCommand';
 import { reloadAndReport } from './commands/session/reload';
 import { ConfigDetections, PointAtRdsProvider, registerConfigDiagnostics } from './codeActions/configFixes';
 import { WorkspaceKeyMap } from './codeActions/goKeyMap';
@@ -18,7 +14,7 @@ import { SQL_PREVIEW_SCHEME, SqlPreviews } from './documents/sqlPreview';
 import { Views } from './ids';
 import { loadAws, loadDb, loadGoConfig } from './lazy';
 import { Connections } from './services/connections';
-import { vscodeWorkspaceFiles } from './services/workspaceFiles';
+import { vscodeWorkspace, vscodeWorkspaceFiles } from './services/workspaceFiles';
 import { HostKeyMemento } from './state/hostKeys';
 import { PasswordStore } from './state/passwords';
 import { ResourceStore } from './state/resourceStore';
@@ -68,8 +64,9 @@ export function activate(context: vscode.ExtensionContext): void {
       },
     },
     subscriptions: context.subscriptions,
+    workspace: vscodeWorkspace,
     core: { aws: loadAws, db: loadDb, goconfig: loadGoConfig },
-    workspace: vscodeWorkspaceFiles,
+    files: vscodeWorkspaceFiles,
   };
 
   context.subscriptions.push(
@@ -85,11 +82,6 @@ export function activate(context: vscode.ExtensionContext): void {
     vscode.languages.registerCodeActionsProvider({ scheme: 'file' }, new PointAtRdsProvider(detections, targets), PointAtRdsProvider.metadata),
     ...registerCommands(deps),
   );
-
-  const ctx: CommandContext = { extension: context, log };
-  registerConfigCommands(ctx, store, targets, passwords, keyMaps);
-  registerDatabaseCommands(ctx, store, targets, passwords, sql);
-  registerCreateDatabase(ctx, store, passwords);
 
   // The first load starts when a view is shown (or a command needs the data), not at activation.
   const loadOnce = (): void => {

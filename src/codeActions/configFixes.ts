@@ -29,8 +29,7 @@ function hostOf(s: ConfigSetting): string | undefined {
 }
 
 /** Why a file was not read, when it is over the size limit; undefined when it is within it. */
-export function oversizeReason(doc: vscode.TextDocument): string | undefined {
-  const limitKb = maxConfigFileKb();
+export function oversizeReason(doc: vscode.TextDocument, limitKb = maxConfigFileKb()): string | undefined {
   // Characters first: a file within the limit in UTF-16 units may still be over it in UTF-8 bytes.
   if (doc.getText().length <= (limitKb * 1024) / 3) return undefined;
   const kb = Math.ceil(Buffer.byteLength(doc.getText(), 'utf8') / 1024);

@@ -16,7 +16,7 @@ import type { PasswordStore } from '../state/passwords';
 import type { ResourceStore } from '../state/resourceStore';
 import type { SettingsAccess } from '../state/settings';
 import type { TargetStore } from '../state/targets';
-import type { WorkspaceFiles } from '../services/workspaceFiles';
+import type { WorkspaceAccess, WorkspaceFiles } from '../services/workspaceFiles';
 import type { ViewProvider } from '../tree/viewProvider';
 import type { UserInput } from '../ui/userInput';
 
@@ -39,10 +39,11 @@ export interface Deps {
   readonly paths: { readonly extension: string; readonly globalStorage: string };
   /** Things that live as long as the extension (a listener a command starts). */
   readonly subscriptions: { push(...d: vscode.Disposable[]): unknown };
+  readonly workspace: WorkspaceAccess;
   /** The heavy bundles, loaded on first use (src/lazy.ts); tests pass the core modules. */
   readonly core: { aws(): typeof AwsModule; db(): typeof DbModule; goconfig(): typeof GoConfigModule };
-  /** The open workspace's files (the diagnosis reads the app's config from them). */
-  readonly workspace: WorkspaceFiles;
+  /** Reading the open workspace's files (the diagnosis reads the app's config from them). */
+  readonly files: WorkspaceFiles;
 }
 
 /** A command's code: the deps, then the arguments VS Code (a menu, the palette, an automation caller) passes. */

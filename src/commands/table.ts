@@ -19,6 +19,12 @@ import { startInstance } from './instance/startInstance';
 import { stopInstance } from './instance/stopInstance';
 import { linkInstanceToDatabase } from './link/linkInstanceToDatabase';
 import { unlink } from './link/unlink';
+import { patchConfig } from './config/patchConfig';
+import { useDatabaseInWorkspace } from './config/useDatabaseInWorkspace';
+import { createDatabase } from './database/createDatabase';
+import { createSchema } from './database/createSchema';
+import { forgetPassword } from './database/forgetPassword';
+import { openMysqlShell } from './database/openMysqlShell';
 import { refresh } from './session/refresh';
 import { retry } from './session/retry';
 import { selectProfile } from './session/selectProfile';
@@ -30,8 +36,8 @@ import { clearRdsFilter } from './views/clearRdsFilter';
 import { filterEc2 } from './views/filterEc2';
 import { filterRds } from './views/filterRds';
 
-// While the areas move here one by one, the table is partial; the rest still registers from extension.ts.
-export const commandTable: Partial<Readonly<Record<CommandId, Handler>>> = {
+// Every id must have its handler: a missing one fails the type check.
+export const commandTable: Readonly<Record<CommandId, Handler>> = {
   [Commands.refresh]: refresh,
   [Commands.selectProfile]: selectProfile,
   [Commands.selectRegions]: selectRegions,
@@ -56,4 +62,10 @@ export const commandTable: Partial<Readonly<Record<CommandId, Handler>>> = {
   [Commands.linkInstanceToDatabase]: linkInstanceToDatabase,
   [Commands.unlink]: unlink,
   [Commands.diagnoseConnection]: diagnoseConnection,
+  [Commands.createSchema]: createSchema,
+  [Commands.openMysqlShell]: openMysqlShell,
+  [Commands.forgetPassword]: forgetPassword,
+  [Commands.createDatabase]: createDatabase,
+  [Commands.useDatabaseInWorkspace]: useDatabaseInWorkspace,
+  [Commands.patchConfig]: patchConfig,
 };

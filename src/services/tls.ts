@@ -41,11 +41,11 @@ export function routeTls(log: vscode.LogOutputChannel): VerifiedTls | undefined 
  * The CA file for the `mysql` terminal: the shipped RDS bundle, or, with extra CAs, a copy of it
  * with them appended in the extension's storage (the client takes one file).
  */
-export async function shellCaFile(extension: vscode.ExtensionContext, log: vscode.LogOutputChannel): Promise<string> {
-  const bundle = path.join(extension.extensionPath, 'media', 'certs', 'rds-global-bundle.pem');
+export async function shellCaFile(paths: { readonly extension: string; readonly globalStorage: string }, log: vscode.LogOutputChannel): Promise<string> {
+  const bundle = path.join(paths.extension, 'media', 'certs', 'rds-global-bundle.pem');
   const extra = readExtraCas(log);
   if (!extra) return bundle;
-  const dir = extension.globalStorageUri.fsPath;
+  const dir = paths.globalStorage;
   await fs.promises.mkdir(dir, { recursive: true });
   const combined = path.join(dir, 'rds-bundle-and-extra-ca.pem');
   await fs.promises.writeFile(combined, `${await fs.promises.readFile(bundle, 'utf8')}${extra.join('')}`);

@@ -13,9 +13,38 @@ export interface WorkspaceFiles {
   asRelativePath(uri: vscode.Uri): string;
 }
 
+/**
+ * The workspace's folders, documents and edits, for the handlers that change files (the config
+ * patch, .env, .gitignore); extension.ts passes vscode.workspace behind it, unit tests a fake.
+ */
+export interface WorkspaceAccess {
+  /** The first folder of the workspace (its name and path), when one is open. */
+  firstFolder(): { readonly name: string; readonly path: string } | undefined;
+  /** The path of the workspace folder that holds `uri`. */
+  folderOf(uri: vscode.Uri): string | undefined;
+  /** The document of the active editor. */
+  activeDocument(): vscode.Uri | undefined;
+  openTextDocument(uri: vscode.Uri): Promise<vscode.TextDocument>;
+  applyEdit(edit: vscode.WorkspaceEdit): Promise<boolean>;
+  writeFile(uri: vscode.Uri, content: Uint8Array): Promise<void>;
+}
+
 export const vscodeWorkspaceFiles: WorkspaceFiles = {
   hasFolder: () => !!vscode.workspace.workspaceFolders?.length,
   findFiles: (include, exclude, maxResults) => Promise.resolve(vscode.workspace.findFiles(include, exclude, maxResults)),
   readText: async (uri) => Buffer.from(await vscode.workspace.fs.readFile(uri)).toString('utf8'),
   asRelativePath: (uri) => vscode.workspace.asRelativePath(uri),
+};
+
+/** The workspace behind deps.workspace: folders, documents, edits and file writes. */
+export const vscodeWorkspace: WorkspaceAccess = {
+  firstFolder: () => {
+    const first = vscode.workspace.workspaceFolders?.[0];
+    return first && { name: first.name, path: first.uri.fsPath };
+  },
+  folderOf: (uri) => vscode.workspace.getWorkspaceFolder(uri)?.uri.fsPath,
+  activeDocument: () => vscode.window.activeTextEditor?.document.uri,
+  openTextDocument: (uri) => Promise.resolve(vscode.workspace.openTextDocument(uri)),
+  applyEdit: (edit) => Promise.resolve(vscode.workspace.applyEdit(edit)),
+  writeFile: (uri, content) => Promise.resolve(vscode.workspace.fs.writeFile(uri, content)),
 };

@@ -166,6 +166,8 @@ export interface SettingsAccess {
   /** A user-only setting: from user settings (else its default), never from a workspace. */
   user<T>(key: UserOnlySetting, fallback: T): T;
   write(key: string, value: unknown): Promise<void>;
+  /** rdsLink.config.maxFileSizeKb (see maxConfigFileKb). */
+  configMaxFileSizeKb(): number;
 }
 
-export const vscodeSettings: SettingsAccess = { user: userSetting, write: writeSetting };
+export const vscodeSettings: SettingsAccess = { user: userSetting, write: writeSetting, configMaxFileSizeKb: maxConfigFileKb };

@@ -72,7 +72,7 @@ async function runDiagnosis(deps: Deps, { request, rds }: Target, configFiles: M
   const staticPart = aws.diagnosis.diagnose(state);
   const endpoint = state.db.endpoint ?? rds?.endpoint;
   const appConfig = endpoint
-    ? aws.diagnosis.checkAppConfig(connections, { host: endpoint.address, port: endpoint.port }, deps.workspace.hasFolder() ? undefined : l('No folder is open.'))
+    ? aws.diagnosis.checkAppConfig(connections, { host: endpoint.address, port: endpoint.port }, deps.files.hasFolder() ? undefined : l('No folder is open.'))
     : undefined;
   const checks = [...staticPart.checks, ...live, ...(appConfig ? [appConfig] : [])];
   return { diagnosis: { ...staticPart, checks, status: aws.diagnosis.overallStatus(checks) }, state };

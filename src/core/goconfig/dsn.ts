@@ -9,7 +9,7 @@
  *
  * Parsing keeps the position of each part, so a patch replaces parts and never touches params.
  */
-import type { DsnInfo } from './types';
+import type { DbTarget, DsnInfo } from './types';
 import type { Replacement } from './literal';
 
 export interface Part {
@@ -366,19 +366,11 @@ export function formatMysqlUrl(u: UrlParts): string {
   return s;
 }
 
-export interface DsnTarget {
-  readonly host: string;
-  readonly port: number;
-  readonly user: string;
-  readonly password?: string;
-  readonly database: string;
-}
-
 /**
  * Replacements (in the DSN string's own offsets) that point it at the target, leaving params,
  * network options and anything already right alone.
  */
-export function dsnReplacements(p: ParsedDsn, dsn: string, t: DsnTarget): Replacement[] {
+export function dsnReplacements(p: ParsedDsn, dsn: string, t: DbTarget): Replacement[] {
   const out: Replacement[] = [];
   const text = (x: Part): string => dsn.slice(x.start, x.end);
   const set = (x: Part, v: string): void => {

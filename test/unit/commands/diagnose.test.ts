@@ -78,7 +78,7 @@ describe('commands: diagnoseConnection (fake deps, scripted answers)', () => {
 
   it('reads the DB connections of the workspace\'s config files, and nothing without a folder', async () => {
     const files = new Map<string, vscode.Uri>();
-    const d = deps([], { workspace: new MemoryWorkspace({ '.env': 'DB_HOST=localhost\nDB_PORT=3306\nDB_NAME=shop\n', 'notes.json': '{"title": "not a config"}' }) });
+    const d = deps([], { files: new MemoryWorkspace({ '.env': 'DB_HOST=localhost\nDB_PORT=3306\nDB_NAME=shop\n', 'notes.json': '{"title": "not a config"}' }) });
     const found = await appConnections(d, files);
     assert.deepEqual(found?.map((c) => [c.fileName, c.connection.host]), [['.env', 'localhost']]);
     assert.equal(files.get('.env')?.fsPath, '/workspace/.env', 'the file for "Point the Config at RDS"');
@@ -119,7 +119,7 @@ describe('commands: diagnoseConnection (fake deps, scripted answers)', () => {
         core: { aws: () => aws as unknown as typeof awsCore, db: () => { throw new Error('no SSH in this test'); }, goconfig: fakeDeps().core.goconfig },
         connections: { decideRoute: async () => ({ kind: 'route', route: { kind: 'direct' }, message: 'public endpoint' }) } as unknown as Deps['connections'],
         documents: { diagnosis: { show: async (name: string, markdown: string) => { reports.push([name, markdown]); } } } as unknown as Deps['documents'],
-        workspace: new MemoryWorkspace({ '.env': 'DB_HOST=localhost\nDB_PORT=3306\nDB_NAME=shop\n' }),
+        files: new MemoryWorkspace({ '.env': 'DB_HOST=localhost\nDB_PORT=3306\nDB_NAME=shop\n' }),
       });
       const outcome = await diagnoseConnection(d, nodeOrArgs);
       await flush();

@@ -72,6 +72,9 @@ export class MemorySettings implements SettingsAccess {
   async write(key: string, value: unknown): Promise<void> {
     this.values.set(key, value);
   }
+  configMaxFileSizeKb(): number {
+    return (this.values.get('config.maxFileSizeKb') as number | undefined) ?? 1024;
+  }
 }
 
 /** Workspace files held in memory (path relative to the folder → text); no folder open when none are given. */
@@ -160,10 +163,11 @@ export function fakeDeps(options: { ui?: TestUserInput; store?: StoreContents | 
     keyMaps: missing('keyMaps') as Deps['keyMaps'],
     views: missing('views') as Deps['views'],
     documents: missing('documents') as Deps['documents'],
+    workspace: missing('workspace') as Deps['workspace'],
     paths: { extension: '/nonexistent/extension', globalStorage: '/nonexistent/storage' },
     subscriptions: [],
     core: { aws: () => aws, db: () => db, goconfig: () => goconfig },
-    workspace: new MemoryWorkspace(),
+    files: new MemoryWorkspace(),
     ...overrides,
   } as FakeDeps;
 }

@@ -116,6 +116,31 @@ export class Position {
 export class Range {
   constructor(readonly start: Position, readonly end: Position) {}
 }
+export class CodeActionKind {
+  static readonly Empty = new CodeActionKind('');
+  static readonly QuickFix = new CodeActionKind('quickfix');
+  static readonly Source = new CodeActionKind('source');
+  private constructor(readonly value: string) {}
+  append(part: string): CodeActionKind {
+    return new CodeActionKind(this.value ? `${this.value}.${part}` : part);
+  }
+  contains(other: CodeActionKind): boolean {
+    return this.value === other.value || other.value.startsWith(`${this.value}.`);
+  }
+}
+/** A WorkspaceEdit's entries as data, for a test to read or apply. */
+export class WorkspaceEdit {
+  readonly entries: Array<{ uri: Uri; range: Range; newText: string } | { uri: Uri; create: { contents?: Uint8Array } }> = [];
+  get size(): number {
+    return new Set(this.entries.map((e) => e.uri.toString())).size;
+  }
+  replace(uri: Uri, range: Range, newText: string): void {
+    this.entries.push({ uri, range, newText });
+  }
+  createFile(uri: Uri, options: { contents?: Uint8Array } = {}): void {
+    this.entries.push({ uri, create: options });
+  }
+}
 export enum ProgressLocation { SourceControl = 1, Window = 10, Notification = 15 }
 export enum ConfigurationTarget { Global = 1, Workspace = 2, WorkspaceFolder = 3 }
 export enum QuickPickItemKind { Separator = -1, Default = 0 }
