@@ -21,8 +21,8 @@ export function readEnv(text: string): EnvTree {
   let exportCount = 0;
   let sep: string | undefined;
   const lines = new Lines(text);
-  for (let l = lines.next(); l; l = lines.next()) {
-    const { start: pos, end: lineEnd, text: line } = l;
+  while (lines.next()) {
+    const { start: pos, end: lineEnd, line } = lines;
     const trimmed = line.trimStart();
     if (trimmed === '' || trimmed.startsWith('#')) continue;
     const m = KEY.exec(line);

@@ -20,8 +20,8 @@ export function readIni(text: string): IniTree {
   const sections = new Map<string, TMap>();
   let section = root;
   const lines = new Lines(text);
-  for (let l = lines.next(); l; l = lines.next()) {
-    const { start: lineStart, end: lineEnd, text: line } = l;
+  while (lines.next()) {
+    const { start: lineStart, end: lineEnd, line } = lines;
     const trimmed = line.trim();
     if (trimmed === '' || trimmed[0] === '#' || trimmed[0] === ';') continue;
     if (trimmed[0] === '[') {
