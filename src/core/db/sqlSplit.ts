@@ -22,94 +22,124 @@ export interface SplitOptions {
 const DELIMITER_LINE = /^[ \t]*delimiter[ \t]+(\S+)[ \t]*(?:\r?\n|$)/i;
 
 export function splitSql(text: string, options: SplitOptions = {}): SqlStatement[] {
-  const out: SqlStatement[] = [];
-  let delimiter = ';';
-  let line = options.startLine ?? 1;
-  let start = -1; // index where the current statement began
-  let startLine = line;
-  let i = 0;
-  const n = text.length;
+  return new Splitter(text, options.startLine ?? 1).run();
+}
 
-  const finish = (end: number) => {
-    if (start >= 0) {
-      const sql = text.slice(start, end).trim();
-      if (sql) out.push({ sql, line: startLine });
-    }
-    start = -1;
-  };
-  const begin = () => {
-    if (start < 0) {
-      start = i;
-      startLine = line;
-    }
-  };
+/** One pass over the text; `i` is where it reads, `line` that place's line. */
+class Splitter {
+  private readonly out: SqlStatement[] = [];
+  private delimiter = ';';
+  private i = 0;
+  /** Index where the current statement began, -1 between statements. */
+  private start = -1;
+  private startLine: number;
 
-  while (i < n) {
-    const ch = text[i];
-    // A DELIMITER command: only between statements, at the start of a line.
-    if (start < 0 && (i === 0 || text[i - 1] === '\n')) {
-      const m = DELIMITER_LINE.exec(text.slice(i, i + 200));
-      if (m) {
-        delimiter = m[1];
-        i += m[0].length;
-        if (m[0].endsWith('\n')) line++;
+  constructor(
+    private readonly text: string,
+    private line: number,
+  ) {
+    this.startLine = line;
+  }
+
+  run(): SqlStatement[] {
+    const text = this.text;
+    const n = text.length;
+    while (this.i < n) {
+      const ch = text[this.i];
+      // A DELIMITER command: only between statements, at the start of a line.
+      if (this.start < 0 && (this.i === 0 || text[this.i - 1] === '\n') && this.delimiterCommand()) continue;
+      if (ch === '\n') {
+        this.line++;
+        this.i++;
         continue;
       }
+      if (ch === ' ' || ch === '\t' || ch === '\r' || ch === '\f' || ch === '\v') {
+        this.i++;
+        continue;
+      }
+      if (this.comment(ch)) continue;
+      if (text.startsWith(this.delimiter, this.i)) {
+        this.finish(this.i);
+        this.i += this.delimiter.length;
+        continue;
+      }
+      this.begin();
+      if (ch === "'" || ch === '"' || ch === '`') this.quoted(ch);
+      else this.i++;
     }
-    if (ch === '\n') {
-      line++;
-      i++;
-      continue;
+    this.finish(n);
+    return this.out;
+  }
+
+  private finish(end: number): void {
+    if (this.start >= 0) {
+      const sql = this.text.slice(this.start, end).trim();
+      if (sql) this.out.push({ sql, line: this.startLine });
     }
-    if (ch === ' ' || ch === '\t' || ch === '\r' || ch === '\f' || ch === '\v') {
-      i++;
-      continue;
+    this.start = -1;
+  }
+
+  private begin(): void {
+    if (this.start < 0) {
+      this.start = this.i;
+      this.startLine = this.line;
     }
-    // Comments.
+  }
+
+  /** Reads a DELIMITER line at i, if there is one. */
+  private delimiterCommand(): boolean {
+    const m = DELIMITER_LINE.exec(this.text.slice(this.i, this.i + 200));
+    if (!m) return false;
+    this.delimiter = m[1];
+    this.i += m[0].length;
+    if (m[0].endsWith('\n')) this.line++;
+    return true;
+  }
+
+  /** Skips a comment at i, if there is one; an executable comment begins a statement. */
+  private comment(ch: string): boolean {
+    const text = this.text;
+    const n = text.length;
+    const i = this.i;
     // `--` starts a comment only when a space or control character follows (MySQL's rule).
     if (ch === '#' || (ch === '-' && text[i + 1] === '-' && (i + 2 >= n || text.charCodeAt(i + 2) <= 32))) {
-      while (i < n && text[i] !== '\n') i++;
-      continue;
+      const nl = text.indexOf('\n', i);
+      this.i = nl < 0 ? n : nl;
+      return true;
     }
-    if (ch === '/' && text[i + 1] === '*') {
-      const executable = text[i + 2] === '!' || text[i + 2] === '+';
-      if (executable) begin();
-      const close = text.indexOf('*/', i + 2);
-      const end = close < 0 ? n : close + 2;
-      for (let k = i; k < end; k++) if (text[k] === '\n') line++;
-      i = end;
-      continue;
-    }
-    if (text.startsWith(delimiter, i)) {
-      finish(i);
-      i += delimiter.length;
-      continue;
-    }
-    begin();
-    if (ch === "'" || ch === '"' || ch === '`') {
-      i++;
-      while (i < n) {
-        const c = text[i];
-        if (c === '\n') line++;
-        if (c === '\\' && ch !== '`') {
-          if (text[i + 1] === '\n') line++;
+    if (ch !== '/' || text[i + 1] !== '*') return false;
+    const executable = text[i + 2] === '!' || text[i + 2] === '+';
+    if (executable) this.begin();
+    const close = text.indexOf('*/', i + 2);
+    const end = close < 0 ? n : close + 2;
+    for (let k = i; k < end; k++) if (text[k] === '\n') this.line++;
+    this.i = end;
+    return true;
+  }
+
+  /** Skips a '…', "…" or `…` literal starting at i: backslash escapes (not in `…`) and doubled quotes. */
+  private quoted(q: string): void {
+    const text = this.text;
+    const n = text.length;
+    let i = this.i + 1;
+    while (i < n) {
+      const c = text[i];
+      if (c === '\n') this.line++;
+      if (c === '\\' && q !== '`') {
+        if (text[i + 1] === '\n') this.line++;
+        i += 2;
+        continue;
+      }
+      if (c === q) {
+        if (text[i + 1] === q) {
           i += 2;
           continue;
         }
-        if (c === ch) {
-          if (text[i + 1] === ch) {
-            i += 2;
-            continue;
-          }
-          i++;
-          break;
-        }
         i++;
+        break;
       }
-      continue;
+      i++;
     }
-    i++;
+    this.i = i;
   }
-  finish(n);
-  return out;
 }

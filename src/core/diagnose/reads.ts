@@ -18,11 +18,15 @@ import {
   GetManagedPrefixListEntriesCommand,
   type EC2Client,
   type Instance,
+  type NetworkAcl as Ec2NetworkAcl,
+  type RouteTable as Ec2RouteTable,
+  type Subnet as Ec2Subnet,
 } from '@aws-sdk/client-ec2';
 import { DescribeDBClustersCommand, DescribeDBInstancesCommand, type DBInstance, type RDSClient } from '@aws-sdk/client-rds';
 import { isCancellation } from '../errors';
 import { t } from '../l10n';
 import { toSecurityGroup } from '../aws/link/sdkLinkApi';
+import { toRouteTableInfo } from '../aws/create/sdkDbCreateApi';
 import { toDbCluster, toDbInstance } from '../aws/rds';
 import { coverage, parseRange } from './addresses';
 import type { DiagnosedDatabase, DiagnosedInstance, DiagnosisState, NetworkAcl, RouteTable, Subnet, VpcDns } from './types';
@@ -170,14 +174,29 @@ export async function readDiagnosisState(clients: { ec2: EC2Client; rds: RDSClie
   ]);
 
   const groups = (groupsOut?.SecurityGroups ?? []).map(toSecurityGroup);
-  const subnets: Subnet[] | undefined = subnetsOut?.Subnets?.map((s) => ({
+  const subnets: Subnet[] | undefined = subnetsOut?.Subnets?.map(toSubnet);
+  const nacls: NetworkAcl[] | undefined = aclsOut?.NetworkAcls?.map(toNetworkAcl);
+  const routeTables: RouteTable[] | undefined = tablesOut?.RouteTables?.map(toRouteTable);
+  const vpcDns: VpcDns[] | undefined =
+    vpcId && dnsSupport ? [{ vpcId, enableDnsSupport: dnsSupport.EnableDnsSupport?.Value, enableDnsHostnames: dnsHostnames?.EnableDnsHostnames?.Value }] : undefined;
+
+  const db = placeDatabase(dbRead, subnets ?? [], addresses);
+  const prefixLists = await readPrefixLists(ec2, groups, routeTables ?? [], options.maxPrefixLists ?? 5);
+  return { instance, db, groups, subnets, nacls, routeTables, vpcDns, prefixLists };
+}
+
+function toSubnet(s: Ec2Subnet): Subnet {
+  return {
     id: s.SubnetId ?? '',
     vpcId: s.VpcId ?? '',
     cidr: s.CidrBlock,
     ipv6Cidrs: (s.Ipv6CidrBlockAssociationSet ?? []).map((a) => a.Ipv6CidrBlock ?? '').filter(Boolean),
     availabilityZone: s.AvailabilityZone,
-  }));
-  const nacls: NetworkAcl[] | undefined = aclsOut?.NetworkAcls?.map((a) => ({
+  };
+}
+
+function toNetworkAcl(a: Ec2NetworkAcl): NetworkAcl {
+  return {
     id: a.NetworkAclId ?? '',
     vpcId: a.VpcId ?? '',
     isDefault: a.IsDefault ?? false,
@@ -192,25 +211,24 @@ export async function readDiagnosisState(clients: { ec2: EC2Client; rds: RDSClie
       fromPort: e.PortRange?.From,
       toPort: e.PortRange?.To,
     })),
-  }));
-  const routeTables: RouteTable[] | undefined = tablesOut?.RouteTables?.map((r) => ({
-    id: r.RouteTableId ?? '',
-    vpcId: r.VpcId ?? '',
-    main: (r.Associations ?? []).some((a) => a.Main),
-    subnetIds: (r.Associations ?? []).map((a) => a.SubnetId ?? '').filter(Boolean),
+  };
+}
+
+/** The table's id, VPC, main flag and subnets as creating a DB reads them; its routes with their targets. */
+function toRouteTable(r: Ec2RouteTable): RouteTable {
+  const { id, vpcId, main, subnetIds } = toRouteTableInfo(r);
+  return {
+    id,
+    vpcId,
+    main,
+    subnetIds,
     routes: (r.Routes ?? []).map((x) => ({
       destination: x.DestinationCidrBlock ?? x.DestinationIpv6CidrBlock,
       destinationPrefixListId: x.DestinationPrefixListId,
       target: x.GatewayId ?? x.VpcPeeringConnectionId ?? x.TransitGatewayId ?? x.NatGatewayId ?? x.NetworkInterfaceId ?? x.InstanceId ?? x.LocalGatewayId ?? x.CarrierGatewayId ?? x.CoreNetworkArn,
       state: x.State,
     })),
-  }));
-  const vpcDns: VpcDns[] | undefined =
-    vpcId && dnsSupport ? [{ vpcId, enableDnsSupport: dnsSupport.EnableDnsSupport?.Value, enableDnsHostnames: dnsHostnames?.EnableDnsHostnames?.Value }] : undefined;
-
-  const db = placeDatabase(dbRead, subnets ?? [], addresses);
-  const prefixLists = await readPrefixLists(ec2, groups, routeTables ?? [], options.maxPrefixLists ?? 5);
-  return { instance, db, groups, subnets, nacls, routeTables, vpcDns, prefixLists };
+  };
 }
 
 /** The entries of the prefix lists that the rules and routes name; a list that cannot be read stays unknown. */

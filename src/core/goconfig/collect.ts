@@ -8,7 +8,7 @@ import { isDriverValue, isMysqlDriver, keyInfo, leafInfo, type KeyInfo, type Lea
 import { makeLiteral, quotingOf, srcAt, type Literal } from './literal';
 import { lineEndAt, type InsertSpec, type InternalGroup, type InternalSetting, type ReadResult, type TMap, type TNode, type TScalar, type TSeq } from './model';
 import type { KeyMap } from './keymap';
-import { isTemplate, matchPlaceholder } from './placeholder';
+import { isTemplate, matchPlaceholder, type PlaceholderMatch } from './placeholder';
 import type { IgnoreReason, Placeholder, SettingRole, TextSpan } from './types';
 
 export interface Candidate {
@@ -53,6 +53,24 @@ export interface GroupSpec {
   readonly envReads?: readonly { readonly key: string; readonly role: SettingRole }[];
 }
 
+/** `host: ${DB_HOST:localhost}` under an app section: the variable says what it is. */
+function withVariable(info: KeyInfo, db: boolean, ph: PlaceholderMatch | undefined): { info: KeyInfo; db: boolean } {
+  if (ph && (!info.leaf || !db)) {
+    const vi = keyInfo(ph.variable);
+    if (vi.leaf && vi.db && !vi.other && !vi.bootstrap) return { info: vi, db: true };
+  }
+  return { info, db };
+}
+
+/** Why a DB key is not the running app's MySQL connection, from the key and the section around it. */
+function asideReason(c: Candidate, info: KeyInfo): IgnoreReason | undefined {
+  if (info.other || c.ctxOther) return 'otherService';
+  if (info.bootstrap || c.ctxBootstrap) return 'bootstrap';
+  if (info.aside || c.ctxAside) return 'notRuntime';
+  if (c.notMysql) return 'notMysql';
+  return undefined;
+}
+
 export class Collector {
   readonly settings: InternalSetting[] = [];
   readonly ignored: { key: string; span: TextSpan; reason: IgnoreReason }[] = [];
@@ -89,24 +107,13 @@ export class Collector {
     let vStart = c.vStart ?? 0;
     let vEnd = c.vEnd ?? lit.value.length;
     let value = lit.value.slice(vStart, vEnd);
-    let info = c.info;
-    let db = !!c.ctxDb || info.db;
     const ph = c.placeholder ? undefined : matchPlaceholder(value);
-    // `host: ${DB_HOST:localhost}` under an app section: the variable says what it is.
-    if (ph && (!info.leaf || !db)) {
-      const vi = keyInfo(ph.variable);
-      if (vi.leaf && vi.db && !vi.other && !vi.bootstrap) {
-        info = vi;
-        db = true;
-      }
-    }
+    const { info, db } = withVariable(c.info, !!c.ctxDb || c.info.db, ph);
     if (!c.forceRole && (!info.leaf || !db)) return;
     // `DB_CONNECTION=mysql` names a driver, it is no connection string.
     if (info.leaf === 'conn' && /^[a-z0-9]*$/i.test(value)) return;
-    if (info.other || c.ctxOther) return this.ignore(c.key, lit, 'otherService');
-    if (info.bootstrap || c.ctxBootstrap) return this.ignore(c.key, lit, 'bootstrap');
-    if (info.aside || c.ctxAside) return this.ignore(c.key, lit, 'notRuntime');
-    if (c.notMysql) return this.ignore(c.key, lit, 'notMysql');
+    const aside = asideReason(c, info);
+    if (aside) return this.ignore(c.key, lit, aside);
     let placeholder = c.placeholder;
     if (ph) {
       placeholder = { syntax: ph.syntax, variable: ph.variable };

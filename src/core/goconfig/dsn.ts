@@ -109,27 +109,9 @@ export function parseGoDsn(dsn: string, strict = false): ParsedDsn | undefined {
   if (dsn.length === 0 || /[\r\n]/.test(dsn) || MYSQL_URL.test(dsn)) return undefined;
   const slash = dsn.lastIndexOf('/');
   if (slash < 0) return undefined;
-  let user: Part | undefined;
-  let password: Part | undefined;
-  let at = -1;
-  let net: Part | undefined;
-  let addr: Part | undefined;
-  if (slash > 0) {
-    at = dsn.lastIndexOf('@', slash - 1);
-    if (at >= 0) {
-      const colon = dsn.indexOf(':');
-      if (colon >= 0 && colon < at) {
-        user = part(0, colon);
-        password = part(colon + 1, at);
-      } else user = part(0, at);
-    }
-    const paren = dsn.indexOf('(', at + 1);
-    if (paren >= 0 && paren < slash) {
-      if (dsn[slash - 1] !== ')') return undefined;
-      addr = part(paren + 1, slash - 1);
-      net = part(at + 1, paren);
-    } else net = part(at + 1, slash);
-  }
+  const head: GoDsnHead | undefined = slash > 0 ? goDsnHead(dsn, slash) : { at: -1 };
+  if (!head) return undefined;
+  const { user, password, at, net, addr } = head;
   const netText = net ? dsn.slice(net.start, net.end) : '';
   if (!/^[a-z0-9]*$/i.test(netText)) return undefined;
   if (netText !== '' && !addr && !/^(tcp|tcp4|tcp6|unix)$/.test(netText)) return undefined;
@@ -143,23 +125,9 @@ export function parseGoDsn(dsn: string, strict = false): ParsedDsn | undefined {
   const params = q < 0 ? undefined : part(q + 1, dsn.length);
   const dbName = percentDecode(dsn.slice(database.start, database.end));
   if (dbName === undefined) return undefined;
-  let host: Part | undefined;
-  let port: Part | undefined;
-  let wordPort = false;
-  if (addr && /^tcp/.test(netText || 'tcp')) {
-    const hp = hostPortParts(dsn, addr.start, addr.end);
-    const words = hp ? undefined : WORD_HOST_PORT.exec(dsn.slice(addr.start, addr.end));
-    if (!hp && !words) return undefined;
-    if (hp) {
-      host = hp.host;
-      port = hp.port;
-    } else if (words) {
-      // `tcp(host:port)`: a template to fill, not an address (checked below).
-      host = part(addr.start, addr.start + words[1].length);
-      port = part(host.end + 1, addr.end);
-      wordPort = true;
-    }
-  }
+  const tcp = addr && /^tcp/.test(netText || 'tcp') ? goDsnHostPort(dsn, addr) : {};
+  if (!tcp) return undefined;
+  const { host, port, wordPort } = tcp;
   // A raw password may hold spaces; anywhere else whitespace means this is not a DSN.
   const outside = password ? dsn.slice(0, password.start) + dsn.slice(password.end) : dsn;
   if (/\s/.test(outside)) return undefined;
@@ -192,6 +160,47 @@ export function parseGoDsn(dsn: string, strict = false): ParsedDsn | undefined {
     params,
     info,
   };
+}
+
+interface GoDsnHead {
+  readonly user?: Part;
+  readonly password?: Part;
+  /** The `@` that ends the credentials, -1 without. */
+  readonly at: number;
+  readonly net?: Part;
+  readonly addr?: Part;
+}
+
+/**
+ * What comes before the `/` of a go-sql-driver DSN: `user:password@`, then `net(addr)` or just
+ * `net`. Undefined when a `(` opens an address that does not close right before the `/`.
+ */
+function goDsnHead(dsn: string, slash: number): GoDsnHead | undefined {
+  let user: Part | undefined;
+  let password: Part | undefined;
+  const at = dsn.lastIndexOf('@', slash - 1);
+  if (at >= 0) {
+    const colon = dsn.indexOf(':');
+    if (colon >= 0 && colon < at) {
+      user = part(0, colon);
+      password = part(colon + 1, at);
+    } else user = part(0, at);
+  }
+  const paren = dsn.indexOf('(', at + 1);
+  if (paren < 0 || paren >= slash) return { user, password, at, net: part(at + 1, slash) };
+  if (dsn[slash - 1] !== ')') return undefined;
+  return { user, password, at, net: part(at + 1, paren), addr: part(paren + 1, slash - 1) };
+}
+
+/** Host and port of a DSN's tcp address, or of its `host:port` template words (`wordPort`); undefined when it is neither. */
+function goDsnHostPort(dsn: string, addr: Part): { host?: Part; port?: Part; wordPort?: boolean } | undefined {
+  const hp = hostPortParts(dsn, addr.start, addr.end);
+  if (hp) return { host: hp.host, port: hp.port };
+  const words = WORD_HOST_PORT.exec(dsn.slice(addr.start, addr.end));
+  if (!words) return undefined;
+  // `tcp(host:port)`: a template to fill, not an address (checked by the caller).
+  const host = part(addr.start, addr.start + words[1].length);
+  return { host, port: part(host.end + 1, addr.end), wordPort: true };
 }
 
 /** `host:port` written as words: the address part of a DSN template. */

@@ -145,55 +145,50 @@ function codePoint(cp: number | undefined, len: number): { text: string; len: nu
   return { text: String.fromCodePoint(cp), len };
 }
 
+/**
+ * An escape reader for a format: `hex` gives the letters of its `\xHH`-style escapes and how many
+ * hex digits follow each, `simple` its one-letter escapes, `other` whatever else it has.
+ */
+function escapes(hex: Readonly<Record<string, number>>, simple: Readonly<Record<string, string>>, other?: EscapeReader): EscapeReader {
+  return (raw, i) => {
+    const c = raw[i];
+    const digits = hex[c];
+    if (digits !== undefined) return codePoint(hexAt(raw, i + 1, digits), digits + 1);
+    const s = simple[c];
+    if (s !== undefined) return { text: s, len: 1 };
+    return other?.(raw, i);
+  };
+}
+
 const SIMPLE: Record<string, string> = { n: '\n', t: '\t', r: '\r', b: '\b', f: '\f', '"': '"', '\\': '\\', '/': '/' };
+const HEX: Record<string, number> = { x: 2, u: 4, U: 8 };
 
-const jsonEscape: EscapeReader = (raw, i) => {
-  const c = raw[i];
-  if (c === 'u') return codePoint(hexAt(raw, i + 1, 4), 5);
-  const s = SIMPLE[c];
-  return s === undefined ? undefined : { text: s, len: 1 };
-};
+const jsonEscape = escapes({ u: 4 }, SIMPLE);
 
-const tomlEscape: EscapeReader = (raw, i) => {
-  const c = raw[i];
-  if (c === 'u') return codePoint(hexAt(raw, i + 1, 4), 5);
-  if (c === 'U') return codePoint(hexAt(raw, i + 1, 8), 9);
-  if (c === 'x') return codePoint(hexAt(raw, i + 1, 2), 3);
-  if (c === 'e') return { text: '\x1b', len: 1 };
-  if (c === '/') return undefined;
-  const s = SIMPLE[c];
-  return s === undefined ? undefined : { text: s, len: 1 };
-};
+// TOML has `\e` and no `\/`.
+const tomlEscape = escapes(HEX, { n: '\n', t: '\t', r: '\r', b: '\b', f: '\f', '"': '"', '\\': '\\', e: '\x1b' });
 
 const YAML_ESC: Record<string, string> = {
   '0': '\0', a: '\x07', b: '\b', t: '\t', '\t': '\t', n: '\n', v: '\v', f: '\f', r: '\r', e: '\x1b',
   ' ': ' ', '"': '"', '/': '/', '\\': '\\', N: '\u0085', _: '\u00a0', L: '\u2028', P: '\u2029',
 };
 
-const yamlEscape: EscapeReader = (raw, i) => {
-  const c = raw[i];
-  if (c === 'x') return codePoint(hexAt(raw, i + 1, 2), 3);
-  if (c === 'u') return codePoint(hexAt(raw, i + 1, 4), 5);
-  if (c === 'U') return codePoint(hexAt(raw, i + 1, 8), 9);
-  const s = YAML_ESC[c];
-  return s === undefined ? undefined : { text: s, len: 1 };
-};
+const yamlEscape = escapes(HEX, YAML_ESC);
 
 const GO_ESC: Record<string, string> = { a: '\x07', b: '\b', f: '\f', n: '\n', r: '\r', t: '\t', v: '\v', '\\': '\\', '"': '"' };
 
-const goEscape: EscapeReader = (raw, i) => {
+/** Go's `\NNN`: three octal digits, one byte. */
+const octalEscape: EscapeReader = (raw, i) => {
   const c = raw[i];
-  if (c === 'x') return codePoint(hexAt(raw, i + 1, 2), 3);
-  if (c === 'u') return codePoint(hexAt(raw, i + 1, 4), 5);
-  if (c === 'U') return codePoint(hexAt(raw, i + 1, 8), 9);
   if (c >= '0' && c <= '7') {
     const o = raw.slice(i, i + 3);
     if (!/^[0-7]{3}$/.test(o)) return undefined;
     return { text: String.fromCharCode(parseInt(o, 8) & 0xff), len: 3 };
   }
-  const s = GO_ESC[c];
-  return s === undefined ? undefined : { text: s, len: 1 };
+  return undefined;
 };
+
+const goEscape = escapes(HEX, GO_ESC, octalEscape);
 
 /** godotenv: `\n` and `\r` are control characters, `\$` stays a literal `$`, any other `\X` is X. */
 const envEscape: EscapeReader = (raw, i) => {

@@ -11,7 +11,7 @@
 import * as net from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { EC2InstanceConnectClient } from '@aws-sdk/client-ec2-instance-connect';
-import { Client, type ClientChannel, type SFTPWrapper } from 'ssh2';
+import { Client, type AuthHandlerMiddleware, type ClientChannel, type SFTPWrapper } from 'ssh2';
 import { CancelledError } from '../errors';
 import { t } from '../l10n';
 import { isCancelled, raceCancel, Resources, throwIfCancelled, type Cancellation } from '../lifetime';
@@ -211,56 +211,20 @@ async function settleHostKey(decision: HostKeyDecision | undefined, options: Ssh
 export async function openSshSession(route: InstanceAccess, options: SshSessionOptions = {}, resources = new Resources()): Promise<SshSession> {
   const { signal, log, onProgress } = options;
   throwIfCancelled(signal);
-
-  let privateKey: string;
-  let publicKey: string | undefined;
-  if (route.key.kind === 'instanceConnect') {
-    ({ privateKey, publicKey } = generateEphemeralKey(`rds-link-${route.instance.id}`));
-  } else {
-    privateKey = route.key.privateKey;
-    publicKey = route.key.push ? publicKeyOf(privateKey, `rds-link-${route.instance.id}`) : undefined;
-  }
-  const instanceConnect = options.instanceConnect;
-  if (publicKey && !instanceConnect) throw new Error(t('Pushing the SSH key needs an EC2 Instance Connect client.'));
-
-  let pushed: Promise<void> = Promise.resolve();
-  if (publicKey && instanceConnect) {
-    onProgress?.(t('Sending a temporary SSH key to {0} (EC2 Instance Connect)…', route.instance.id));
-    pushed = sendSshPublicKey(instanceConnect, {
-      instanceId: route.instance.id,
-      osUser: route.ssh.username,
-      publicKey,
-      availabilityZone: route.instance.availabilityZone,
-    }).then(() => log?.(`SendSSHPublicKey ok: ${route.instance.id} as ${route.ssh.username}`));
-    // Observed below; keep an early failure from being reported as unhandled meanwhile.
-    pushed.catch(() => undefined);
-  }
+  const { privateKey, pushed } = pushKey(route, options);
 
   // Nothing remembered for this instance: read its console output while SSH connects, so the
   // host key can be checked the moment the server shows it.
-  const hostKeys = options.hostKeys;
   const instanceId = route.instance.id;
   const sshAt = `${route.ssh.host}:${route.ssh.port}`;
-  const remembered = hostKeys?.store.get(instanceId);
-  let evidence: Promise<ConsoleEvidence> | undefined;
-  if (hostKeys && !remembered) {
-    evidence = route.viaHostOverride
-      ? Promise.resolve({ kind: 'unavailable', reason: t('SSH goes to the host override {0}, not to the instance EC2 describes', sshAt) })
-      : readConsoleEvidence(hostKeys, instanceId);
-  }
-  let decision: HostKeyDecision | undefined;
+  const remembered = options.hostKeys?.store.get(instanceId);
+  const evidence = options.hostKeys && !remembered ? consoleEvidence(route, options.hostKeys, sshAt) : undefined;
+  const seen: SeenHostKey = { sha256: '' };
 
-  let given = options.sock;
-  if (!given && route.eice) {
-    if (!options.eice) throw new Error(t('Reaching {0} through EC2 Instance Connect Endpoint {1} needs signing credentials.', route.instance.id, route.eice.endpoint.id));
-    onProgress?.(t('Opening a tunnel through EC2 Instance Connect Endpoint {0} to {1}…', route.eice.endpoint.id, route.instance.id));
-    given = await raceCancel(openEiceTunnel({ endpoint: route.eice.endpoint, instanceId: route.instance.id, privateIpAddress: route.eice.privateIpAddress }, { ...options.eice, log }), signal);
-    log?.(`tunnel through EC2 Instance Connect Endpoint ${route.eice.endpoint.id} to ${route.eice.privateIpAddress}:22 open`);
-  }
+  const given = options.sock ?? (route.eice ? await eiceTunnel(route, route.eice, options) : undefined);
   onProgress?.(t('Connecting over SSH to {0}:{1} as {2}…', route.ssh.host, route.ssh.port, route.ssh.username));
   const client = new Client();
   const channels = new Set<{ destroy(): void }>();
-  let hostKeySha256 = '';
   let clientClosed = false;
   const closedPromise = new Promise<void>((resolve) => client.once('close', () => ((clientClosed = true), resolve())));
   // Our own socket: Nagle off (one SQL round trip must not wait on a delayed ACK), and we can
@@ -278,49 +242,15 @@ export async function openSshSession(route: InstanceAccess, options: SshSessionO
     })());
   resources.add('ssh', closeSsh);
 
-  const ready = new Promise<void>((resolve, reject) => {
-    client.once('ready', () => resolve());
-    // Kept for the client's whole life: an 'error' without a listener would crash the host.
-    client.on('error', (err) => {
-      reject(err);
-      log?.(`ssh: ${err.message}`);
-    });
-    // A socket that closes before 'ready' without an 'error' (the server hung up).
-    client.once('close', () => reject(new Error(t('the connection closed before the login finished'))));
-  });
-  ready.catch(() => undefined);
-  let offered = false;
+  const ready = loggedIn(client, log);
   client.connect({
     sock,
     username: route.ssh.username,
     readyTimeout: options.readyTimeoutMs ?? 20_000,
-    // One method, offered once the key is in place. Straight to the key also skips ssh2's
-    // default "none" attempt, which sshd answers only after its failed-login delay.
-    authHandler: (_methods, _partial, next) => {
-      // `false` ends the login attempts (ssh2 accepts it; its typings do not list it).
-      const giveUp = () => (next as unknown as (stop: false) => void)(false);
-      if (offered) return giveUp();
-      offered = true;
-      pushed.then(() => next({ type: 'publickey', username: route.ssh.username, key: privateKey }), giveUp);
-    },
+    authHandler: offerKeyOnce(pushed, route.ssh.username, privateKey),
     keepaliveInterval: 15_000,
     keepaliveCountMax: 4,
-    hostVerifier: (key: Buffer, verify: (accept: boolean) => void) => {
-      const presented = describeHostKey(key);
-      hostKeySha256 = presented.sha256;
-      // Always answered through verify: ssh2 then waits, and the console read may still be on its way.
-      if (options.hostKeySha256 && options.hostKeySha256 !== hostKeySha256) {
-        verify(false);
-      } else if (!hostKeys) {
-        verify(true);
-      } else {
-        void (evidence ?? Promise.resolve(undefined)).then((consoleSaid) => {
-          decision = decideHostKey({ instanceId, at: sshAt, presented, remembered, console: consoleSaid });
-          hostKeys.onDecision?.(decision);
-          verify(decision.accept);
-        });
-      }
-    },
+    hostVerifier: hostKeyVerifier(options, { instanceId, at: sshAt, remembered, evidence }, seen),
   });
   try {
     // A failed push rejects before the login refusal that follows from it, so it is the error
@@ -328,11 +258,13 @@ export async function openSshSession(route: InstanceAccess, options: SshSessionO
     await raceCancel(Promise.all([pushed, ready]), signal);
   } catch (err) {
     await closeSsh();
+    const decision = seen.decision;
     if (decision && !decision.accept) throw new HostKeyError(decision.message, decision.reason);
     if (err instanceof KeyPushError || (err instanceof Error && err.name === 'Canceled')) throw err;
     throw sshFailure(route, err as Error);
   }
-  const hostKeyCheck = await settleHostKey(decision, options, instanceId);
+  const hostKeySha256 = seen.sha256;
+  const hostKeyCheck = await settleHostKey(seen.decision, options, instanceId);
   log?.(`ssh ready: ${route.ssh.username}@${sshAt} host key ${hostKeySha256} (${hostKeyCheck.basis})`);
   if (options.forwardOnly && (options.promptAcks ?? true)) ackPromptly(client, sock);
 
@@ -352,6 +284,116 @@ export async function openSshSession(route: InstanceAccess, options: SshSessionO
       return channels.size;
     },
     close: closeSsh,
+  };
+}
+
+/**
+ * The login key: a throw-away one pushed with EC2 Instance Connect, or the caller's (pushed too
+ * when asked). `pushed` settles when the key is in place (at once when nothing is pushed).
+ */
+function pushKey(route: InstanceAccess, options: SshSessionOptions): { privateKey: string; pushed: Promise<void> } {
+  let privateKey: string;
+  let publicKey: string | undefined;
+  if (route.key.kind === 'instanceConnect') {
+    ({ privateKey, publicKey } = generateEphemeralKey(`rds-link-${route.instance.id}`));
+  } else {
+    privateKey = route.key.privateKey;
+    publicKey = route.key.push ? publicKeyOf(privateKey, `rds-link-${route.instance.id}`) : undefined;
+  }
+  const instanceConnect = options.instanceConnect;
+  if (publicKey && !instanceConnect) throw new Error(t('Pushing the SSH key needs an EC2 Instance Connect client.'));
+
+  let pushed: Promise<void> = Promise.resolve();
+  if (publicKey && instanceConnect) {
+    options.onProgress?.(t('Sending a temporary SSH key to {0} (EC2 Instance Connect)…', route.instance.id));
+    pushed = sendSshPublicKey(instanceConnect, {
+      instanceId: route.instance.id,
+      osUser: route.ssh.username,
+      publicKey,
+      availabilityZone: route.instance.availabilityZone,
+    }).then(() => options.log?.(`SendSSHPublicKey ok: ${route.instance.id} as ${route.ssh.username}`));
+    // Observed by the caller; keep an early failure from being reported as unhandled meanwhile.
+    pushed.catch(() => undefined);
+  }
+  return { privateKey, pushed };
+}
+
+/** What the instance's console output says about its host keys (not read when SSH goes to a host override). */
+function consoleEvidence(route: InstanceAccess, hostKeys: HostKeyPolicy, sshAt: string): Promise<ConsoleEvidence> {
+  return route.viaHostOverride
+    ? Promise.resolve({ kind: 'unavailable', reason: t('SSH goes to the host override {0}, not to the instance EC2 describes', sshAt) })
+    : readConsoleEvidence(hostKeys, route.instance.id);
+}
+
+/** The stream to sshd through the route's EC2 Instance Connect Endpoint. */
+async function eiceTunnel(route: InstanceAccess, eice: NonNullable<InstanceAccess['eice']>, options: SshSessionOptions): Promise<SshSocket> {
+  if (!options.eice) throw new Error(t('Reaching {0} through EC2 Instance Connect Endpoint {1} needs signing credentials.', route.instance.id, eice.endpoint.id));
+  options.onProgress?.(t('Opening a tunnel through EC2 Instance Connect Endpoint {0} to {1}…', eice.endpoint.id, route.instance.id));
+  const log = options.log;
+  const tunnel = await raceCancel(openEiceTunnel({ endpoint: eice.endpoint, instanceId: route.instance.id, privateIpAddress: eice.privateIpAddress }, { ...options.eice, log }), options.signal);
+  log?.(`tunnel through EC2 Instance Connect Endpoint ${eice.endpoint.id} to ${eice.privateIpAddress}:22 open`);
+  return tunnel;
+}
+
+/** Resolves on 'ready'; rejects on an error or a close before it. */
+function loggedIn(client: Client, log: SshSessionOptions['log']): Promise<void> {
+  const ready = new Promise<void>((resolve, reject) => {
+    client.once('ready', () => resolve());
+    // Kept for the client's whole life: an 'error' without a listener would crash the host.
+    client.on('error', (err) => {
+      reject(err);
+      log?.(`ssh: ${err.message}`);
+    });
+    // A socket that closes before 'ready' without an 'error' (the server hung up).
+    client.once('close', () => reject(new Error(t('the connection closed before the login finished'))));
+  });
+  ready.catch(() => undefined);
+  return ready;
+}
+
+/**
+ * One method, offered once the key is in place. Straight to the key also skips ssh2's default
+ * "none" attempt, which sshd answers only after its failed-login delay.
+ */
+function offerKeyOnce(pushed: Promise<void>, username: string, key: string): AuthHandlerMiddleware {
+  let offered = false;
+  return (_methods, _partial, next) => {
+    // `false` ends the login attempts (ssh2 accepts it; its typings do not list it).
+    const giveUp = () => (next as unknown as (stop: false) => void)(false);
+    if (offered) return giveUp();
+    offered = true;
+    pushed.then(() => next({ type: 'publickey', username, key }), giveUp);
+  };
+}
+
+/** The host key the server showed, and what the policy decided about it. */
+interface SeenHostKey {
+  sha256: string;
+  decision?: HostKeyDecision;
+}
+
+/** Checks the server's host key against the pin, else the policy; notes what it saw in `seen`. */
+function hostKeyVerifier(
+  options: SshSessionOptions,
+  ctx: { instanceId: string; at: string; remembered: ReturnType<HostKeyPolicy['store']['get']>; evidence?: Promise<ConsoleEvidence> },
+  seen: SeenHostKey,
+): (key: Buffer, verify: (accept: boolean) => void) => void {
+  const hostKeys = options.hostKeys;
+  return (key, verify) => {
+    const presented = describeHostKey(key);
+    seen.sha256 = presented.sha256;
+    // Always answered through verify: ssh2 then waits, and the console read may still be on its way.
+    if (options.hostKeySha256 && options.hostKeySha256 !== seen.sha256) {
+      verify(false);
+    } else if (!hostKeys) {
+      verify(true);
+    } else {
+      void (ctx.evidence ?? Promise.resolve(undefined)).then((consoleSaid) => {
+        seen.decision = decideHostKey({ instanceId: ctx.instanceId, at: ctx.at, presented, remembered: ctx.remembered, console: consoleSaid });
+        hostKeys.onDecision?.(seen.decision);
+        verify(seen.decision.accept);
+      });
+    }
   };
 }
 

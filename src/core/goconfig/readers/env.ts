@@ -7,7 +7,7 @@ import { t } from '../../l10n';
 import type { Syntax } from '../literal';
 import { failureAt, type TEntry, type TMap, type TNode } from '../model';
 import type { ParseFailure } from '../types';
-import { lineBounds } from './lines';
+import { Lines } from './lines';
 
 export interface EnvTree {
   readonly root: TMap;
@@ -20,16 +20,11 @@ export function readEnv(text: string): EnvTree {
   const entries: TEntry[] = [];
   let exportCount = 0;
   let sep: string | undefined;
-  let pos = text.charCodeAt(0) === 0xfeff ? 1 : 0;
-  const n = text.length;
-  while (pos <= n) {
-    const { eol, lineEnd } = lineBounds(text, pos);
-    const line = text.slice(pos, lineEnd);
+  const lines = new Lines(text);
+  while (lines.next()) {
+    const { start: pos, end: lineEnd, line } = lines;
     const trimmed = line.trimStart();
-    if (trimmed === '' || trimmed.startsWith('#')) {
-      pos = eol + 1;
-      continue;
-    }
+    if (trimmed === '' || trimmed.startsWith('#')) continue;
     const m = KEY.exec(line);
     if (!m) {
       return { root: { kind: 'map', entries }, failure: failureAt(text, pos, t('line {0} is not KEY=value', lineNo(text, pos))) };
@@ -41,7 +36,6 @@ export function readEnv(text: string): EnvTree {
     const vStart = pos + m[0].length;
     const q = text[vStart];
     let node: TNode;
-    let next: number;
     if (q === '"' || q === "'") {
       const close = findClose(text, vStart + 1, q);
       if (close < 0) {
@@ -52,9 +46,10 @@ export function readEnv(text: string): EnvTree {
       node = multiLine
         ? { kind: 'opaque', start: vStart, end: close + 1 }
         : { kind: 'scalar', syntax, tokenStart: vStart, tokenEnd: close + 1, contentStart: vStart + 1, contentEnd: close };
+      // A value that spans lines: read on after it.
       let e = text.indexOf('\n', close);
-      if (e < 0) e = n;
-      next = e + 1;
+      if (e < 0) e = text.length;
+      lines.pos = e + 1;
     } else {
       let end = lineEnd;
       // An unquoted value ends where an inline comment starts: whitespace then `#` (`KEY=#x` is the value `#x`).
@@ -68,10 +63,8 @@ export function readEnv(text: string): EnvTree {
       // `KEY=   # note`: the value goes right after `=`, not against the comment.
       const at = end === vStart ? pos + m[0].trimEnd().length : vStart;
       node = { kind: 'scalar', syntax: 'env-none', tokenStart: at, tokenEnd: end === vStart ? at : end, contentStart: at, contentEnd: end === vStart ? at : end };
-      next = eol + 1;
     }
     entries.push({ key, keyStart: keyStart, value: node });
-    pos = next;
   }
   const root: TMap = { kind: 'map', entries };
   root.insert = { style: 'env', indent: '', sep: sep ?? '=', linePrefix: exportCount > entries.length / 2 ? 'export ' : undefined };

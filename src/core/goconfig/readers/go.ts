@@ -60,16 +60,11 @@ function tokenize(s: string): Tokens | ParseFailure {
       i = close + 2;
       continue;
     }
-    if (c === 34 /* " */) {
-      let j = i + 1;
-      for (; j < n; j++) {
-        const d = s.charCodeAt(j);
-        if (d === 92) j++;
-        else if (d === 34 || d === 10) break;
-      }
-      if (j >= n || s.charCodeAt(j) !== 34) return failureAt(s, i, t('a string is never closed'));
-      push(K.String, i, j + 1);
-      i = j + 1;
+    if (c === 34 /* " */ || c === 39 /* ' */) {
+      const close = closingQuote(s, i, c);
+      if (close < 0) return failureAt(s, i, c === 34 ? t('a string is never closed') : t('a rune literal is never closed'));
+      push(c === 34 ? K.String : K.Char, i, close + 1);
+      i = close + 1;
       continue;
     }
     if (c === 96 /* ` */) {
@@ -79,46 +74,56 @@ function tokenize(s: string): Tokens | ParseFailure {
       i = close + 1;
       continue;
     }
-    if (c === 39 /* ' */) {
-      let j = i + 1;
-      for (; j < n; j++) {
-        const d = s.charCodeAt(j);
-        if (d === 92) j++;
-        else if (d === 39 || d === 10) break;
-      }
-      if (j >= n || s.charCodeAt(j) !== 39) return failureAt(s, i, t('a rune literal is never closed'));
-      push(K.Char, i, j + 1);
-      i = j + 1;
-      continue;
-    }
-    if ((c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95 || c > 127) {
-      let j = i + 1;
-      while (j < n) {
-        const d = s.charCodeAt(j);
-        if ((d >= 65 && d <= 90) || (d >= 97 && d <= 122) || d === 95 || (d >= 48 && d <= 57) || d > 127) j++;
-        else break;
-      }
+    if (isIdentStart(c)) {
+      const j = identEnd(s, i);
       push(K.Ident, i, j);
       i = j;
       continue;
     }
     if (c >= 48 && c <= 57) {
-      let j = i + 1;
-      while (j < n && /[0-9a-zA-Z_.]/.test(s[j])) j++;
+      const j = numberEnd(s, i);
       push(K.Number, i, j);
       i = j;
       continue;
     }
     // `:=` and `==` matter to the patterns; other operators are single characters.
-    if ((c === 58 || c === 61 || c === 33) && s.charCodeAt(i + 1) === 61) {
-      push(K.Op, i, i + 2);
-      i += 2;
-      continue;
-    }
-    push(K.Op, i, i + 1);
-    i++;
+    const op = (c === 58 || c === 61 || c === 33) && s.charCodeAt(i + 1) === 61 ? 2 : 1;
+    push(K.Op, i, i + op);
+    i += op;
   }
   return { kind, start, end };
+}
+
+/** The `"` or `'` that closes the literal opened at i (backslash escapes), or -1 when a line break or the end comes first. */
+function closingQuote(s: string, i: number, quote: number): number {
+  const n = s.length;
+  let j = i + 1;
+  for (; j < n; j++) {
+    const d = s.charCodeAt(j);
+    if (d === 92) j++;
+    else if (d === quote || d === 10) break;
+  }
+  return j < n && s.charCodeAt(j) === quote ? j : -1;
+}
+
+function isIdentStart(c: number): boolean {
+  return (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95 || c > 127;
+}
+
+function identEnd(s: string, i: number): number {
+  let j = i + 1;
+  while (j < s.length) {
+    const d = s.charCodeAt(j);
+    if (isIdentStart(d) || (d >= 48 && d <= 57)) j++;
+    else break;
+  }
+  return j;
+}
+
+function numberEnd(s: string, i: number): number {
+  let j = i + 1;
+  while (j < s.length && /[0-9a-zA-Z_.]/.test(s[j])) j++;
+  return j;
 }
 
 const ENV_CALL = /env/i;

@@ -8,7 +8,7 @@ import { t } from '../../l10n';
 import type { Syntax } from '../literal';
 import { failureAt, type TMap, type TNode } from '../model';
 import type { ParseFailure } from '../types';
-import { lineBounds } from './lines';
+import { Lines } from './lines';
 
 export interface IniTree {
   readonly root: TMap;
@@ -19,13 +19,9 @@ export function readIni(text: string): IniTree {
   const root: TMap = { kind: 'map', entries: [] };
   const sections = new Map<string, TMap>();
   let section = root;
-  let pos = text.charCodeAt(0) === 0xfeff ? 1 : 0;
-  const n = text.length;
-  while (pos <= n) {
-    const { eol, lineEnd } = lineBounds(text, pos);
-    const line = text.slice(pos, lineEnd);
-    const lineStart = pos;
-    pos = eol + 1;
+  const lines = new Lines(text);
+  while (lines.next()) {
+    const { start: lineStart, end: lineEnd, line } = lines;
     const trimmed = line.trim();
     if (trimmed === '' || trimmed[0] === '#' || trimmed[0] === ';') continue;
     if (trimmed[0] === '[') {
@@ -58,7 +54,7 @@ export function readIni(text: string): IniTree {
       if (close < 0) return { root, failure: failureAt(text, abs, t('the quoted value of {0} is never closed', key)) };
       node = { kind: 'opaque', start: abs, end: close + 3 };
       const nl = text.indexOf('\n', close);
-      pos = nl < 0 ? n + 1 : nl + 1;
+      lines.pos = nl < 0 ? text.length + 1 : nl + 1;
     } else if (q === '"' || q === "'" || q === '`') {
       const close = line.indexOf(q, v + 1);
       if (close < 0) {

@@ -183,62 +183,71 @@ const BAIL = null;
 export function scanYaml(text: string): (TNode | null)[] | null {
   // The library reads a BOM, and a lone CR (a line break in YAML), in ways of its own: let it.
   if (text.indexOf('\ufeff') >= 0 || /\r(?!\n)/.test(text)) return BAIL;
-  const docs: (TNode | null)[] = [];
-  let stack: Open[] = [];
-  let root: TNode | null = null;
-  let pending: Pending | undefined;
-  // Block scalar being skipped: parent indent, content indent once known.
-  let block: { parent: number; indent: number; maxBlank: number } | undefined;
-  let pos = 0;
-  const n = text.length;
+  return new YamlScanner(text).scan();
+}
 
-  const closeDoc = (): void => {
-    docs.push(root);
-    root = null;
-    stack = [];
-    pending = undefined;
-    block = undefined;
-  };
+/** One pass, line by line. Each step returns false (or BAIL) to hand the text to the library. */
+class YamlScanner {
+  private readonly docs: (TNode | null)[] = [];
+  private stack: Open[] = [];
+  private root: TNode | null = null;
+  private pending: Pending | undefined;
+  /** Block scalar being skipped: parent indent, content indent once known. */
+  private block: { parent: number; indent: number; maxBlank: number } | undefined;
 
-  while (pos < n) {
-    const { eol, lineEnd } = lineBounds(text, pos);
-    const lineStart = pos;
-    pos = eol + 1;
+  constructor(private readonly text: string) {}
 
+  scan(): (TNode | null)[] | null {
+    const text = this.text;
+    const n = text.length;
+    let pos = 0;
+    while (pos < n) {
+      const { eol, lineEnd } = lineBounds(text, pos);
+      const lineStart = pos;
+      pos = eol + 1;
+      if (!this.line(lineStart, lineEnd)) return BAIL;
+    }
+    const block = this.block;
+    if (block && block.indent < 0 && block.maxBlank > 0) return BAIL;
+    this.docs.push(this.root);
+    return this.docs;
+  }
+
+  private closeDoc(): void {
+    this.docs.push(this.root);
+    this.root = null;
+    this.stack = [];
+    this.pending = undefined;
+    this.block = undefined;
+  }
+
+  private line(lineStart: number, lineEnd: number): boolean {
+    const text = this.text;
     let ind = 0;
     while (lineStart + ind < lineEnd && text.charCodeAt(lineStart + ind) === 32) ind++;
     const first = lineStart + ind;
     const blank = first >= lineEnd;
     // Tabs where indentation could be: the library has rules of its own for them.
-    if (!blank && text.charCodeAt(first) === 9) return BAIL;
+    if (!blank && text.charCodeAt(first) === 9) return false;
 
-    if (block) {
-      if (blank) {
-        if (block.indent < 0) block.maxBlank = Math.max(block.maxBlank, lineEnd - lineStart);
-        continue;
-      }
-      if (block.indent < 0) {
-        if (ind > block.parent) {
-          if (block.maxBlank > ind) return BAIL;
-          block.indent = ind;
-          continue;
-        }
-      } else if (ind >= block.indent) continue;
-      block = undefined;
+    if (this.block) {
+      const inBlock = this.blockScalarLine(this.block, ind, blank, lineEnd - lineStart);
+      if (inBlock !== 'ended') return inBlock === 'skip';
     }
-    if (blank) continue;
+    if (blank) return true;
     const c0 = text.charCodeAt(first);
-    if (c0 === 9) return BAIL; // tab in indentation
-    if (c0 === 35) continue; // comment line
+    if (c0 === 9) return false; // tab in indentation
+    if (c0 === 35) return true; // comment line
     if (ind === 0 && text.startsWith('---', first) && (lineEnd - first === 3 || /^[ \t]/.test(text[first + 3]))) {
       const rest = text.slice(first + 3, lineEnd).trim();
-      if (rest !== '' && !rest.startsWith('#')) return BAIL;
-      if (root !== null || docs.length > 0 || stack.length > 0) closeDoc();
-      continue;
+      if (rest !== '' && !rest.startsWith('#')) return false;
+      if (this.root !== null || this.docs.length > 0 || this.stack.length > 0) this.closeDoc();
+      return true;
     }
-    if (ind === 0 && (c0 === 37 /* % */ || text.startsWith('...', first))) return BAIL;
+    if (ind === 0 && (c0 === 37 /* % */ || text.startsWith('...', first))) return false;
 
     // Close containers indented deeper than this line.
+    const stack = this.stack;
     while (stack.length > 0 && stack[stack.length - 1].indent > ind) stack.pop();
 
     let col = ind;
@@ -246,94 +255,125 @@ export function scanYaml(text: string): (TNode | null)[] | null {
     // A line may open several containers: `- key: value` is a seq item holding a map.
     for (;;) {
       const isItem = text.charCodeAt(at) === 45 /* - */ && (at + 1 >= lineEnd || text.charCodeAt(at + 1) === 32);
-      let top = stack[stack.length - 1];
-      if (isItem) {
-        if (top && top.kind === 'seq' && top.indent === col) {
-          // another item
-        } else if (pending && col >= pending.indent && (top?.node === pending.map)) {
-          const seq: TSeq = { kind: 'seq', items: [], insert: yamlListInsert(col) };
-          setPending(pending, seq);
-          pending = undefined;
-          stack.push({ kind: 'seq', indent: col, node: seq });
-        } else if (!top && root === null) {
-          const seq: TSeq = { kind: 'seq', items: [], insert: yamlListInsert(col) };
-          root = seq;
-          stack.push({ kind: 'seq', indent: col, node: seq });
-        } else return BAIL;
-        pending = undefined;
-        top = stack[stack.length - 1];
-        let p = at + 1;
-        while (p < lineEnd && text.charCodeAt(p) === 32) p++;
-        if (p >= lineEnd || text.charCodeAt(p) === 35) return BAIL; // `-` alone: nested block item
-        if (text.charCodeAt(p) === 9) return BAIL;
-        const seq = top.node as TSeq;
-        const keyEnd = findKeyEnd(text, p, lineEnd);
-        if (keyEnd === BAIL) return BAIL;
-        if (keyEnd < 0) {
-          // A scalar item.
-          const v = scanValue(text, p, lineEnd);
-          if (!v || v === 'block') return BAIL;
-          seq.items.push(v);
-          break;
-        }
-        // `- key: ...`: a map inside the item, its keys at this column.
-        const map: TMap = { kind: 'map', entries: [], insert: yamlInsert(p - lineStart) };
-        seq.items.push(map);
-        stack.push({ kind: 'map', indent: p - lineStart, node: map });
-        col = p - lineStart;
-        at = p;
-        continue;
-      }
-
-      // A map entry at this column.
-      if (top && top.kind === 'seq' && top.indent === col) {
-        // A compact sequence (`key:\n- a`) ends at a key of its parent map's column.
-        stack.pop();
-        top = stack[stack.length - 1];
-        if (!top || top.kind !== 'map' || top.indent !== col) return BAIL;
-      }
-      if (pending && col > pending.indent) {
-        if (top?.node !== pending.map) return BAIL;
-        const map: TMap = { kind: 'map', entries: [], insert: yamlInsert(col) };
-        setPending(pending, map);
-        stack.push({ kind: 'map', indent: col, node: map });
-      } else if (top && top.kind === 'map' && top.indent === col) {
-        // another key of the same map
-      } else if (!top && root === null) {
-        const map: TMap = { kind: 'map', entries: [], insert: yamlInsert(col) };
-        root = map;
-        stack.push({ kind: 'map', indent: col, node: map });
-      } else return BAIL;
-      pending = undefined;
-      const open = stack[stack.length - 1];
-      const map = open.node as TMap;
-      const keyEnd = findKeyEnd(text, at, lineEnd);
-      if (keyEnd === BAIL || keyEnd < 0) return BAIL;
-      const key = readKey(text, at, keyEnd);
-      if (key === undefined || hasKey(open, map, key)) return BAIL;
-      // keyEnd is the colon.
-      let p = keyEnd + 1;
-      while (p < lineEnd && (text.charCodeAt(p) === 32 || text.charCodeAt(p) === 9)) p++;
-      if (p >= lineEnd || text.charCodeAt(p) === 35) {
-        const empty: TScalar = { kind: 'scalar', syntax: 'yaml-plain', tokenStart: keyEnd + 1, tokenEnd: keyEnd + 1, contentStart: keyEnd + 1, contentEnd: keyEnd + 1, emptyPrefix: ' ' };
-        map.entries.push({ key, keyStart: at, value: empty });
-        pending = { map, indent: col, index: map.entries.length - 1 };
-        break;
-      }
-      const v = scanValue(text, p, lineEnd);
-      if (!v) return BAIL;
-      if (v === 'block') {
-        map.entries.push({ key, keyStart: at, value: { kind: 'opaque', start: p, end: lineEnd } });
-        block = { parent: col, indent: -1, maxBlank: 0 };
-        break;
-      }
-      map.entries.push({ key, keyStart: at, value: v });
-      break;
+      if (!isItem) return this.entry(at, col, lineEnd);
+      const next = this.item(at, col, lineStart, lineEnd);
+      if (typeof next === 'boolean') return next;
+      at = next;
+      col = next - lineStart;
     }
   }
-  if (block && block.indent < 0 && block.maxBlank > 0) return BAIL;
-  docs.push(root);
-  return docs;
+
+  /** A line while a block scalar is skipped: still part of it, or the first line after it. */
+  private blockScalarLine(block: NonNullable<YamlScanner['block']>, ind: number, blank: boolean, width: number): 'skip' | 'bail' | 'ended' {
+    if (blank) {
+      if (block.indent < 0) block.maxBlank = Math.max(block.maxBlank, width);
+      return 'skip';
+    }
+    if (block.indent < 0) {
+      if (ind > block.parent) {
+        if (block.maxBlank > ind) return 'bail';
+        block.indent = ind;
+        return 'skip';
+      }
+    } else if (ind >= block.indent) return 'skip';
+    this.block = undefined;
+    return 'ended';
+  }
+
+  private openSeq(col: number): TSeq {
+    const seq: TSeq = { kind: 'seq', items: [], insert: yamlListInsert(col) };
+    this.stack.push({ kind: 'seq', indent: col, node: seq });
+    return seq;
+  }
+
+  private openMap(col: number): TMap {
+    const map: TMap = { kind: 'map', entries: [], insert: yamlInsert(col) };
+    this.stack.push({ kind: 'map', indent: col, node: map });
+    return map;
+  }
+
+  /**
+   * A `- ` item at this column: true when the line is done, false to give up, or where the
+   * map it opens (`- key: ...`) has its first key.
+   */
+  private item(at: number, col: number, lineStart: number, lineEnd: number): boolean | number {
+    const text = this.text;
+    const stack = this.stack;
+    const top = stack[stack.length - 1];
+    const pending = this.pending;
+    if (top && top.kind === 'seq' && top.indent === col) {
+      // another item
+    } else if (pending && col >= pending.indent && (top?.node === pending.map)) {
+      setPending(pending, this.openSeq(col));
+    } else if (!top && this.root === null) {
+      this.root = this.openSeq(col);
+    } else return false;
+    this.pending = undefined;
+    const seq = stack[stack.length - 1].node as TSeq;
+    let p = at + 1;
+    while (p < lineEnd && text.charCodeAt(p) === 32) p++;
+    if (p >= lineEnd || text.charCodeAt(p) === 35) return false; // `-` alone: nested block item
+    if (text.charCodeAt(p) === 9) return false;
+    const keyEnd = findKeyEnd(text, p, lineEnd);
+    if (keyEnd === BAIL) return false;
+    if (keyEnd < 0) {
+      // A scalar item.
+      const v = scanValue(text, p, lineEnd);
+      if (!v || v === 'block') return false;
+      seq.items.push(v);
+      return true;
+    }
+    // `- key: ...`: a map inside the item, its keys at this column.
+    seq.items.push(this.openMap(p - lineStart));
+    return p;
+  }
+
+  /** A map entry at this column; false to give up. */
+  private entry(at: number, col: number, lineEnd: number): boolean {
+    const text = this.text;
+    const stack = this.stack;
+    let top = stack[stack.length - 1];
+    const pending = this.pending;
+    if (top && top.kind === 'seq' && top.indent === col) {
+      // A compact sequence (`key:\n- a`) ends at a key of its parent map's column.
+      stack.pop();
+      top = stack[stack.length - 1];
+      if (!top || top.kind !== 'map' || top.indent !== col) return false;
+    }
+    if (pending && col > pending.indent) {
+      if (top?.node !== pending.map) return false;
+      setPending(pending, this.openMap(col));
+    } else if (top && top.kind === 'map' && top.indent === col) {
+      // another key of the same map
+    } else if (!top && this.root === null) {
+      this.root = this.openMap(col);
+    } else return false;
+    this.pending = undefined;
+    const open = stack[stack.length - 1];
+    const map = open.node as TMap;
+    const keyEnd = findKeyEnd(text, at, lineEnd);
+    if (keyEnd === BAIL || keyEnd < 0) return false;
+    const key = readKey(text, at, keyEnd);
+    if (key === undefined || hasKey(open, map, key)) return false;
+    // keyEnd is the colon.
+    let p = keyEnd + 1;
+    while (p < lineEnd && (text.charCodeAt(p) === 32 || text.charCodeAt(p) === 9)) p++;
+    if (p >= lineEnd || text.charCodeAt(p) === 35) {
+      const empty: TScalar = { kind: 'scalar', syntax: 'yaml-plain', tokenStart: keyEnd + 1, tokenEnd: keyEnd + 1, contentStart: keyEnd + 1, contentEnd: keyEnd + 1, emptyPrefix: ' ' };
+      map.entries.push({ key, keyStart: at, value: empty });
+      this.pending = { map, indent: col, index: map.entries.length - 1 };
+      return true;
+    }
+    const v = scanValue(text, p, lineEnd);
+    if (!v) return false;
+    if (v === 'block') {
+      map.entries.push({ key, keyStart: at, value: { kind: 'opaque', start: p, end: lineEnd } });
+      this.block = { parent: col, indent: -1, maxBlank: 0 };
+      return true;
+    }
+    map.entries.push({ key, keyStart: at, value: v });
+    return true;
+  }
 }
 
 /** Duplicate keys are an error the library reports. Most maps are small: a scan, then a set. */
