@@ -24,7 +24,7 @@ const l = vscode.l10n.t;
 
 export type { ConnectionSetting };
 
-/** The entry for this DB (user settings, and a workspace entry only where it is safe: see ui/settings). */
+/** The entry for this DB (user settings, and a workspace entry only where it is safe: see state/settings). */
 function connectionSetting(db: Pick<RdsDatabase, 'id'>, log: vscode.LogOutputChannel): ConnectionSetting {
   return readConnections(log)[db.id] ?? {};
 }

@@ -19,6 +19,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { t } from '../l10n';
+import type { DbTarget } from '../goconfig/types';
 import type { TlsPolicy } from './tls';
 
 export type MysqlClientFlavor = 'mysql' | 'mariadb';
@@ -71,11 +72,8 @@ export function mysqlClientMissingMessage(platform: NodeJS.Platform = process.pl
   return t('No mysql or mariadb client was found on PATH. Install one ({0}), then open the shell again.', how);
 }
 
-export interface ShellTarget {
-  readonly host: string;
-  readonly port: number;
-  readonly user: string;
-  readonly database?: string;
+/** The one target type's address and user (the password goes through the environment, never here), with how to verify TLS. */
+export interface ShellTarget extends Pick<DbTarget, 'host' | 'port' | 'user'>, Partial<Pick<DbTarget, 'database'>> {
   readonly tls: TlsPolicy;
   /** PEM file with the CAs (media/certs/rds-global-bundle.pem) for a verified policy. */
   readonly caFile?: string;

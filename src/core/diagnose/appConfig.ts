@@ -3,7 +3,7 @@
  * each detected connection points at (goconfig's effectiveConnections, computed by the caller so
  * this bundle does not carry goconfig). Pure.
  */
-import type { EffectiveConnection } from '../goconfig/types';
+import type { DbTarget, EffectiveConnection } from '../goconfig/types';
 import { t } from '../l10n';
 import type { Check } from './types';
 
@@ -13,12 +13,8 @@ export interface AppConnection {
   readonly connection: EffectiveConnection;
 }
 
-export interface AppConfigTarget {
-  readonly host: string;
-  readonly port: number;
-  /** The database the app should use, when known (the link's or the one created for it). */
-  readonly database?: string;
-}
+/** The target's address, and the database the app should use when known (the link's or the one created for it). */
+export type AppConfigTarget = Pick<DbTarget, 'host' | 'port'> & Partial<Pick<DbTarget, 'database'>>;
 
 const MYSQL_PORT = 3306;
 

@@ -194,7 +194,3 @@ export function isMysqlDriver(value: string): boolean {
   if (v === '' || v.includes('${') || v.startsWith('$')) return true;
   return /mysql|maria|aurora/.test(v);
 }
-
-export function isContextWord(w: string): boolean {
-  return CONTEXT.has(w);
-}
