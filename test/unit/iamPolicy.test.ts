@@ -14,13 +14,12 @@ const prefixes: Record<string, string> = {
 };
 
 /**
- * Permissions the policy needs that are no SDK command of ours: tags given at CreateSecurityGroup
- * need ec2:CreateTags; an IAM auth token is used with rds-db:connect; RDS checks the rest behind
+ * Permissions the policy needs that are no SDK command of ours: an IAM auth token is used with rds-db:connect; RDS checks the rest behind
  * the Blue/Green calls, and the managed master secret behind CreateDBInstance; Reachability
  * Analyzer runs its queries with the tiros: actions; the EICE tunnel is signed for OpenTunnel.
  */
 const notCommands = new Set([
-  'ec2:CreateTags', 'rds-db:connect',
+  'rds-db:connect',
   // CreateDBInstance with ManageMasterUserPassword: RDS makes the secret with the caller's rights.
   'secretsmanager:CreateSecret', 'secretsmanager:TagResource', 'secretsmanager:RotateSecret',
   // What the SDK waiters poll: waitUntilInstanceStatusOk.

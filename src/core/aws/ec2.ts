@@ -1,4 +1,4 @@
-/** EC2 instances: listing with the SDK paginator at the largest page size, start and stop. */
+/** EC2 instances: listing with the SDK paginator at the largest page size, start and stop, release tags. */
 import {
   paginateDescribeInstances,
   StartInstancesCommand,
@@ -6,9 +6,12 @@ import {
   DescribeInstancesCommand,
   DescribeImagesCommand,
   GetConsoleOutputCommand,
+  CreateTagsCommand,
   type EC2Client,
   type Instance,
 } from '@aws-sdk/client-ec2';
+import { t } from '../l10n';
+import { MAX_TAG_VALUE_LENGTH, ReleaseTags } from './releaseTags';
 import type { Ec2Instance, InstanceState } from './types';
 
 /** DescribeInstances' largest page: N instances cost ceil(N / 1000) calls. */
@@ -95,4 +98,41 @@ export async function describeImageNames(client: EC2Client, imageIds: readonly s
 export async function readConsoleOutput(client: EC2Client, instanceId: string): Promise<string> {
   const out = await client.send(new GetConsoleOutputCommand({ InstanceId: instanceId }));
   return out.Output ? Buffer.from(out.Output, 'base64').toString('utf8') : '';
+}
+
+/** What a deploy stamps on the instances it touched (see releaseTags.ts). */
+export interface ReleaseStamp {
+  readonly service: string;
+  readonly release: string;
+  readonly releasedAt: Date;
+}
+
+/** CreateTags takes at most 1000 resource ids per call. */
+const CREATE_TAGS_MAX_RESOURCES = 1000;
+
+/**
+ * Tags each instance with the service, the release it now runs and when it got it (CreateTags
+ * overwrites the previous release's values). Refuses, before any call, a value EC2 would refuse.
+ */
+export async function tagReleases(client: EC2Client, instanceIds: readonly string[], stamp: ReleaseStamp): Promise<void> {
+  const ids = [...new Set(instanceIds.filter(Boolean))];
+  if (ids.length === 0) return;
+  const values: [string, string][] = [
+    [ReleaseTags.service, stamp.service.trim()],
+    [ReleaseTags.release, stamp.release.trim()],
+    [ReleaseTags.releasedAt, Number.isNaN(stamp.releasedAt.getTime()) ? '' : stamp.releasedAt.toISOString()],
+  ];
+  for (const [key, value] of values) {
+    if (!value || value.length > MAX_TAG_VALUE_LENGTH) throw new Error(t('The tag {0} cannot be "{1}": EC2 takes 1 to {2} characters.', key, value, MAX_TAG_VALUE_LENGTH));
+  }
+  const Tags = values.map(([Key, Value]) => ({ Key, Value }));
+  for (let start = 0; start < ids.length; start += CREATE_TAGS_MAX_RESOURCES) {
+    const Resources = ids.slice(start, start + CREATE_TAGS_MAX_RESOURCES);
+    try {
+      await client.send(new CreateTagsCommand({ Resources, Tags }));
+    } catch (err) {
+      const reason = err instanceof Error ? err.message : String(err);
+      throw new Error(t('Tagging {0} with release {1} failed: {2}', Resources.join(', '), stamp.release, reason), { cause: err });
+    }
+  }
 }
