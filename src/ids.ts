@@ -65,6 +65,8 @@ export const ContextValues = {
   /** An error of an expired SSO token: the menu offers `aws sso login`. */
   ssoError: 'rdsLink.error.sso',
   linkedInstances: 'rdsLink.linkedInstances',
+  /** The instances of one deployed service (their rds-link:service tag), in the EC2 view. */
+  service: 'rdsLink.service',
   instance: {
     pending: 'rdsLink.instance.pending',
     running: 'rdsLink.instance.running',

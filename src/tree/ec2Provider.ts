@@ -2,7 +2,8 @@ import * as vscode from 'vscode';
 import { matchesInstance } from '../core/aws/filter';
 import type { Ec2Instance } from '../core/aws/types';
 import { ContextKeys } from '../ids';
-import { InstanceNode, type TreeNode } from './nodes';
+import { releaseOf } from '../core/aws/releaseTags';
+import { InstanceNode, ServiceNode, type InstanceLinks, type TreeNode } from './nodes';
 import type { RegionResult, ResourceStore } from '../state/resourceStore';
 import { ViewProvider } from './viewProvider';
 
@@ -19,10 +20,24 @@ export class Ec2Provider extends ViewProvider<Ec2Instance> {
     return matchesInstance(item, filter);
   }
 
-  /** Each instance with its linked DBs. */
+  /**
+   * Each instance with its linked DBs: a service node per deployed service (by the instances'
+   * `rds-link:service` tag), in name order, then the instances no deploy has tagged.
+   */
   protected nodesFor(region: string, items: readonly Ec2Instance[], parent: TreeNode | undefined): TreeNode[] {
     const links = this.store.links.get(region) ?? [];
-    return items.map((i) => new InstanceNode(i, links.filter((link) => link.instance.id === i.id), parent));
+    const linksOf: InstanceLinks = (i) => links.filter((link) => link.instance.id === i.id);
+    const services = new Map<string, Ec2Instance[]>();
+    const untagged: Ec2Instance[] = [];
+    for (const i of items) {
+      const service = releaseOf(i).service;
+      if (service) services.set(service, [...(services.get(service) ?? []), i]);
+      else untagged.push(i);
+    }
+    return [
+      ...[...services].sort(([a], [b]) => a.localeCompare(b)).map(([name, members]) => new ServiceNode(region, name, members, linksOf, parent)),
+      ...untagged.map((i) => new InstanceNode(i, linksOf(i), parent)),
+    ];
   }
 
   protected emptyMessage(region: string): string {

@@ -6,6 +6,7 @@
  */
 import * as vscode from 'vscode';
 import type { AwsProblem, BlueGreenDeployment, BlueGreenPhase, LinkedPair } from '../core/aws/index';
+import { releaseOf, type InstanceRelease } from '../core/aws/releaseTags';
 import { isMysqlFamily, type Ec2Instance, type InstanceState, type RdsDatabase } from '../core/aws/types';
 import { Commands, ContextValues } from '../ids';
 import type { Service } from '../state/resourceStore';
@@ -68,15 +69,17 @@ const stateIcons: Record<InstanceState, [string, string | undefined]> = {
   unknown: ['question', undefined],
 };
 
-/** An instance; its links (as the DBs it reaches) are its children. */
+/** An instance; its links (as the DBs it reaches) are its children. Its release comes from its tags. */
 export class InstanceNode extends TreeNode {
   constructor(readonly instance: Ec2Instance, readonly links: readonly LinkedPair[] = [], parent?: TreeNode) {
     super(instance.name ?? instance.id, links.length ? Collapsed : None, parent);
     const i = instance;
+    const release = releaseOf(i);
     this.id = `ec2/${i.region}/${i.id}`;
     const [icon, color] = stateIcons[i.state];
     this.iconPath = new vscode.ThemeIcon(icon, color ? new vscode.ThemeColor(color) : undefined);
-    this.description = [i.state, i.type, i.publicIp ?? i.privateIp].filter(Boolean).join(' · ');
+    // The release second: a narrow sidebar cuts the end of the description first.
+    this.description = [i.state, release.release, i.type, i.publicIp ?? i.privateIp].filter(Boolean).join(' · ');
     this.contextValue = ContextValues.instance[i.state];
     const md = new vscode.MarkdownString(undefined, true);
     md.appendMarkdown(`**${escapeMd(i.name ?? i.id)}**\n\n`);
@@ -89,6 +92,9 @@ export class InstanceNode extends TreeNode {
       [l('VPC'), i.vpcId],
       [l('Platform'), i.platform],
       [l('Region'), i.region],
+      [l('Service'), release.service],
+      [l('Release'), release.release],
+      [l('Released'), release.releasedAt && formatUtc(release.releasedAt)],
     ];
     appendRows(md, rows);
     this.tooltip = md;
@@ -97,6 +103,54 @@ export class InstanceNode extends TreeNode {
   override getChildren(): TreeNode[] {
     return this.links.map((link) => new LinkNode(link, 'instance', this));
   }
+}
+
+/** The links of an instance, as its region's listing has them. */
+export type InstanceLinks = (instance: Ec2Instance) => readonly LinkedPair[];
+
+/**
+ * The instances that run one service (their `rds-link:service` tag, left by a deploy), under the
+ * region. The description says which release they run, or how many releases when they differ
+ * (a rollout that stopped half-way, a rollback).
+ */
+export class ServiceNode extends TreeNode {
+  readonly #linksOf: InstanceLinks;
+
+  constructor(readonly region: string, readonly serviceName: string, readonly instances: readonly Ec2Instance[], linksOf: InstanceLinks, parent?: TreeNode) {
+    super(serviceName, Expanded, parent);
+    this.#linksOf = linksOf;
+    this.id = `ec2/${region}/service/${serviceName}`;
+    this.iconPath = new vscode.ThemeIcon('server-process');
+    this.contextValue = ContextValues.service;
+    const releases = countReleases(instances.map(releaseOf));
+    const [only] = releases.keys();
+    const releaseText = releases.size === 1 ? only ?? l('no release') : l('{0} releases', releases.size);
+    this.description = `${instances.length} · ${releaseText}`;
+    const md = new vscode.MarkdownString(undefined, true);
+    md.appendMarkdown(`**${escapeMd(serviceName)}** (${l('service')})\n\n`);
+    md.appendMarkdown(`${l('Instances per release:')}  \n`);
+    appendRows(md, [...releases].map(([release, n]) => [escapeMd(release ?? l('no release')), String(n)] as const));
+    this.tooltip = md;
+  }
+
+  override getChildren(): TreeNode[] {
+    return this.instances.map((i) => new InstanceNode(i, this.#linksOf(i), this));
+  }
+}
+
+/** How many instances run each release, the most recently released first; undefined for no release tag. */
+function countReleases(seen: readonly InstanceRelease[]): Map<string | undefined, number> {
+  const byRelease = new Map<string | undefined, { count: number; latest: number }>();
+  for (const r of seen) {
+    const e = byRelease.get(r.release) ?? { count: 0, latest: 0 };
+    byRelease.set(r.release, { count: e.count + 1, latest: Math.max(e.latest, r.releasedAt?.getTime() ?? 0) });
+  }
+  return new Map([...byRelease].sort(([, a], [, b]) => b.latest - a.latest).map(([release, e]) => [release, e.count]));
+}
+
+/** "2026-12-02 02:40 UTC": the same for every reader of the tag, whatever their time zone. */
+function formatUtc(d: Date): string {
+  return `${d.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
 }
 
 /** What the tree knows of a DB's part in Blue/Green deployments (from the listed deployments). */

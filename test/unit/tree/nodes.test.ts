@@ -1,13 +1,13 @@
 // The node tree of both views, built from a fake store: every node kind's children know it as
 // their parent, and walking up from any node then down by ids finds it again (what reveal does).
 import * as assert from 'node:assert/strict';
-import { BlueGreenNode, DatabaseNode, DetailNode, ErrorNode, InstanceNode, LinkedInstancesNode, LinkNode, MessageNode, RegionNode, type TreeNode } from '../../../src/tree/nodes';
-import type { Ec2Provider } from '../../../src/tree/ec2Provider';
+import { BlueGreenNode, DatabaseNode, DetailNode, ErrorNode, InstanceNode, LinkedInstancesNode, LinkNode, MessageNode, RegionNode, ServiceNode, type TreeNode } from '../../../src/tree/nodes';
 import type { RdsProvider } from '../../../src/tree/rdsProvider';
+import type { Ec2Provider } from '../../../src/tree/ec2Provider';
 import { db, instance } from '../link/builders';
-import { A, B, contents, views, walk } from './world';
+import { A, B, contents, deployed, ec2ViewOf, views, walk } from './world';
 
-const kinds = [RegionNode, InstanceNode, LinkNode, MessageNode, ErrorNode, DatabaseNode, LinkedInstancesNode, BlueGreenNode, DetailNode];
+const kinds = [RegionNode, ServiceNode, InstanceNode, LinkNode, MessageNode, ErrorNode, DatabaseNode, LinkedInstancesNode, BlueGreenNode, DetailNode];
 
 function kindsIn(nodes: readonly TreeNode[]): Set<string> {
   return new Set(nodes.map((n) => n.constructor.name));
@@ -70,13 +70,13 @@ describe('tree: nodes own their children and parent', () => {
   it('with one region, shows its nodes at the top, with no parent', () => {
     const { ec2, rds } = views([A]);
     const top = [...ec2.getChildren(), ...rds.getChildren()];
-    assert.deepEqual(top.map((n) => n.id), [`ec2/${A}/i-web`, `ec2/${A}/i-batch`, `rds/${A}/instance/appdb`, `rds/${A}/cluster/aurora1`]);
+    assert.deepEqual(top.map((n) => n.id), [`ec2/${A}/service/api`, `ec2/${A}/i-web`, `ec2/${A}/i-batch`, `rds/${A}/instance/appdb`, `rds/${A}/cluster/aurora1`]);
     for (const n of top) assert.equal(ec2.getParent(n), undefined);
   });
 
   it('puts links under the instance and under the DB, members under the cluster, details under the deployment', () => {
     const { ec2, rds } = views([A]);
-    const [web, batch] = ec2.getChildren() as InstanceNode[];
+    const [, web, batch] = ec2.getChildren() as InstanceNode[];
     assert.deepEqual(web.getChildren().map((n) => [n.constructor.name, n.label]), [['LinkNode', 'appdb']]);
     assert.deepEqual(batch.getChildren(), []);
     const [appdb, aurora] = rds.getChildren() as DatabaseNode[];
@@ -96,5 +96,76 @@ describe('tree: nodes own their children and parent', () => {
     const alone = [new InstanceNode(instance()), new DatabaseNode(db(), false), new LinkNode(link, 'db')];
     for (const n of alone) assert.deepEqual([n.parent, n.getChildren(), n.collapsibleState], [undefined, [], 0], String(n.id));
     assert.equal(alone[1].contextValue, 'rdsLink.db.instance.mysql.available.bg');
+  });
+});
+
+/** A markdown tooltip as a person reads it (without the escapes). */
+function text(tooltip: unknown): string {
+  return (tooltip as { value: string }).value.replace(/\\(.)/g, '$1');
+}
+
+describe('tree: the EC2 view groups deployed instances by service and shows their release', () => {
+  it('puts the instances a deploy tagged under one node per service, the others beside it as before', () => {
+    for (const regions of [[A], [A, B]]) {
+      const { ec2 } = views(regions);
+      const region = regions.length > 1 ? ec2.getChildren()[0] : undefined;
+      const nodes = ec2.getChildren(region);
+      assert.deepEqual(nodes.map((n) => [n.constructor.name, n.id]), [
+        ['ServiceNode', `ec2/${A}/service/api`],
+        ['InstanceNode', `ec2/${A}/i-web`],
+        ['InstanceNode', `ec2/${A}/i-batch`],
+      ]);
+      const [api] = nodes;
+      assert.ok(api instanceof ServiceNode);
+      assert.deepEqual([api.serviceName, api.region, api.label, api.parent, api.contextValue], ['api', A, 'api', region, 'rdsLink.service']);
+      const members = api.getChildren();
+      assert.deepEqual(members.map((n) => [n.constructor.name, n.id, n.parent]), [['InstanceNode', `ec2/${A}/i-api-1`, api], ['InstanceNode', `ec2/${A}/i-api-2`, api]]);
+      assert.equal(region?.description, regions.length > 1 ? '4' : undefined, 'the region counts instances, not service nodes');
+    }
+  });
+
+  it('keeps the view as it was when no instance has a service tag', () => {
+    const ec2 = ec2ViewOf([instance(), instance({ id: 'i-batch', name: 'batch' })]);
+    assert.deepEqual(ec2.getChildren().map((n) => [n.constructor.name, n.id]), [['InstanceNode', `ec2/${A}/i-web`], ['InstanceNode', `ec2/${A}/i-batch`]]);
+  });
+
+  it('makes one node per service, in name order, with the instances of each', () => {
+    const tagged = (id: string, service: string) => instance({ id, name: id, tags: { 'rds-link:service': service, 'rds-link:release': 'v1' } });
+    const ec2 = ec2ViewOf([tagged('i-3', 'worker'), tagged('i-1', 'api'), instance(), tagged('i-2', 'worker')]);
+    const top = ec2.getChildren();
+    assert.deepEqual(top.map((n) => n.id), [`ec2/${A}/service/api`, `ec2/${A}/service/worker`, `ec2/${A}/i-web`]);
+    assert.deepEqual(top[1].getChildren().map((n) => n.id), [`ec2/${A}/i-3`, `ec2/${A}/i-2`]);
+  });
+
+  it('shows each instance\'s release in its description and its tooltip, from the tags alone', () => {
+    const [api1, api2] = deployed().map((i) => new InstanceNode(i));
+    assert.equal(api1.description, 'running · v2');
+    assert.equal(api2.description, 'running · v1');
+    const tooltip = text(api1.tooltip);
+    assert.match(tooltip, /Service: api {2}\n/);
+    assert.match(tooltip, /Release: v2 {2}\n/);
+    assert.match(tooltip, /Released: 2026-12-02 02:40 UTC {2}\n/);
+    const plain = new InstanceNode(instance({ type: 't3.micro', privateIp: '10.0.0.5' }));
+    assert.equal(plain.description, 'running · t3.micro · 10.0.0.5');
+    assert.doesNotMatch(text(plain.tooltip), /Release/);
+  });
+
+  it('a service node says its release, or how many when its instances differ (the latest first in the tooltip)', () => {
+    const [api1, api2] = deployed();
+    const both = new ServiceNode(A, 'api', [api2, api1], () => []);
+    assert.equal(both.description, '2 · 2 releases');
+    assert.match(text(both.tooltip), /v2: 1 {2}\nv1: 1 {2}\n/);
+    assert.equal(new ServiceNode(A, 'api', [api1], () => []).description, '1 · v2');
+    const untagged = new ServiceNode(A, 'api', [instance({ tags: { 'rds-link:service': 'api' } })], () => []);
+    assert.equal(untagged.description, '1 · no release');
+  });
+
+  it('an instance under a service keeps its links', () => {
+    const [web] = contents().instances ?? [];
+    const link = (contents().links ?? [])[0];
+    const api = new ServiceNode(A, 'api', [web], (i) => (i.id === web.id ? [link] : []));
+    const [node] = api.getChildren();
+    assert.ok(node instanceof InstanceNode);
+    assert.deepEqual(node.getChildren().map((n) => [n.constructor.name, n.parent]), [['LinkNode', node]]);
   });
 });

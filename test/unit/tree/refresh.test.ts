@@ -10,13 +10,13 @@ describe('tree: a refresh re-renders the node that changed', () => {
     const v = views();
     const [a] = v.ec2.getChildren();
     v.rds.getChildren();
-    assert.equal(a.description, '2');
+    assert.equal(a.description, '4');
     v.change({ service: 'ec2', region: A }, [instance({ id: 'i-new', name: 'new' })]);
     assert.deepEqual(v.fired.ec2, [a]);
     assert.deepEqual(v.fired.rds, [], 'the RDS view did not change');
-    assert.equal(a.description, '3', 'the region node shows the new count');
+    assert.equal(a.description, '5', 'the region node shows the new count');
     assert.equal(v.ec2.getChildren()[0], a, 'the region node stays the same object');
-    assert.deepEqual(v.ec2.getChildren(a).map((n) => n.id), [`ec2/${A}/i-web`, `ec2/${A}/i-batch`, `ec2/${A}/i-new`]);
+    assert.deepEqual(v.ec2.getChildren(a).map((n) => n.id), [`ec2/${A}/service/api`, `ec2/${A}/i-web`, `ec2/${A}/i-batch`, `ec2/${A}/i-new`]);
   });
 
   it('a change of region A\'s links fires both views with their A node', () => {

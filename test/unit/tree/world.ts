@@ -1,9 +1,11 @@
 /**
  * Two regions of resources with one of every node kind: in eu-west-1 an instance linked to a DB
- * that has a Blue/Green deployment, an Aurora cluster with a member, an unlinked instance; in
- * us-east-1 EC2 still loading and RDS failed.
+ * that has a Blue/Green deployment, an Aurora cluster with a member, an unlinked instance, two
+ * instances a deploy tagged as service "api" (on two releases); in us-east-1 EC2 still loading
+ * and RDS failed.
  */
 import * as aws from '../../../src/core/aws/index';
+import { ReleaseTags } from '../../../src/core/aws/releaseTags';
 import type { Ec2Instance, RdsDatabase } from '../../../src/core/aws/types';
 import { RdsProvider } from '../../../src/tree/rdsProvider';
 import { Ec2Provider } from '../../../src/tree/ec2Provider';
@@ -26,10 +28,19 @@ interface WorldContents extends StoreContents {
   readonly results: { readonly ec2: Readonly<Record<string, RegionResult<Ec2Instance>>>; readonly rds: Readonly<Record<string, RegionResult<RdsDatabase>>> };
 }
 
+/** Two instances of service "api": api-1 on v2 (released last), api-2 still on v1. */
+export function deployed(): Ec2Instance[] {
+  const tags = (release: string, at: string) => ({ [ReleaseTags.service]: 'api', [ReleaseTags.release]: release, [ReleaseTags.releasedAt]: at });
+  return [
+    instance({ id: 'i-api-1', name: 'api-1', tags: tags('v2', '2026-12-02T02:40:00.000Z') }),
+    instance({ id: 'i-api-2', name: 'api-2', tags: tags('v1', '2026-11-30T10:00:00.000Z') }),
+  ];
+}
+
 /** The resources of both regions; `extra` instances join eu-west-1's listing. */
 export function contents(extra: readonly Ec2Instance[] = []): WorldContents {
   const appArn = `arn:aws:rds:${A}:123456789012:db:appdb`;
-  const instances = [instance({ groups: ['sg-web', 'sg-ec2rds1'] }), instance({ id: 'i-batch', name: 'batch' }), ...extra];
+  const instances = [instance({ groups: ['sg-web', 'sg-ec2rds1'] }), instance({ id: 'i-batch', name: 'batch' }), ...deployed(), ...extra];
   const databases: RdsDatabase[] = [
     db({ arn: appArn, securityGroupIds: ['sg-db', 'sg-rdsec21'] }),
     auroraCluster(),
@@ -87,6 +98,12 @@ export function views(regions: readonly string[] = [A, B]): Views {
   ec2.onDidChangeTreeData((n) => fired.ec2.push(n ?? 'view'));
   rds.onDidChangeTreeData((n) => fired.rds.push(n ?? 'view'));
   return { store, ec2, rds, fired, change: (c, extra) => store.change(contents(extra), c) };
+}
+
+/** The EC2 view of region A alone, over just these instances (no links). */
+export function ec2ViewOf(instances: readonly Ec2Instance[]): Ec2Provider {
+  const store = new ChangingStore({ instances, results: { ec2: {}, rds: {} } }, session([A]));
+  return new Ec2Provider(store as unknown as ResourceStore);
 }
 
 /** Every node of a view, parents before children, with its parent as the walk found it. */
