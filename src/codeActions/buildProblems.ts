@@ -1,6 +1,11 @@
 /** The Problems view's entries of a failed Go build (the deploy's compiler errors), replaced as a whole. */
 import * as vscode from 'vscode';
-import type { BuildProblems } from '../commands/deps';
+
+/** Diagnostics the extension owns, replaced as a whole: a failed build sets them, the next build clears them. */
+export interface BuildProblems {
+  set(entries: ReadonlyArray<{ readonly file: string; readonly line: number; readonly column?: number; readonly message: string }>): void;
+  clear(): void;
+}
 
 export function buildProblems(collection: vscode.DiagnosticCollection): BuildProblems {
   return {

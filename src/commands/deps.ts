@@ -8,6 +8,7 @@ import type * as AwsModule from '../core/aws/index';
 import type * as DbModule from '../core/db/index';
 import type * as DeployModule from '../core/deploy/index';
 import type * as GoConfigModule from '../core/goconfig/index';
+import type { BuildProblems } from '../codeActions/buildProblems';
 import type { WorkspaceKeyMap } from '../codeActions/goKeyMap';
 import type { DiagnosisReports } from '../documents/diagnosisReport';
 import type { SqlPreviews } from '../documents/sqlPreview';
@@ -50,12 +51,6 @@ export interface Deps {
   readonly instanceSessions: InstanceSessions;
   /** The Problems view's entries of one source (a failed Go build's compiler errors). */
   readonly problems: BuildProblems;
-}
-
-/** Diagnostics the extension owns, replaced as a whole: a failed build sets them, the next build clears them. */
-export interface BuildProblems {
-  set(entries: ReadonlyArray<{ readonly file: string; readonly line: number; readonly column?: number; readonly message: string }>): void;
-  clear(): void;
 }
 
 /** A command's code: the deps, then the arguments VS Code (a menu, the palette, an automation caller) passes. */

@@ -57,9 +57,10 @@ export class SessionPool {
   }
 
   async close(): Promise<void> {
-    const all = [...this.sessions.values()];
+    const opened = [...this.sessions.values()];
     this.sessions.clear();
-    await Promise.all(all.map((s) => s.then((x) => x.close(), () => undefined)));
+    // A session that never opened has nothing to close.
+    await Promise.allSettled(opened.map(async (pending) => (await pending).close()));
   }
 }
 
