@@ -100,7 +100,7 @@ export type BuildOutcome =
 export async function buildBinaries(
   h: Pick<Hosts, 'core' | 'file' | 'instances' | 'log'>,
   s: Survey,
-  o: { readonly go: string; readonly folder: string; readonly outDir: string; readonly version: string; readonly signal?: Cancellation },
+  o: { readonly go: string; readonly folder: string; readonly outDir: string; readonly version: string; readonly signal?: Cancellation; readonly env?: NodeJS.ProcessEnv },
 ): Promise<BuildOutcome> {
   const reachable = h.instances.filter((i) => s.architectures.has(i.id));
   const plan = h.core.planArchitectures(reachable.map((i) => ({ instanceId: i.id, architecture: s.architectures.get(i.id) })));
@@ -109,7 +109,7 @@ export async function buildBinaries(
   const binaries = new Map<string, string>();
   for (const [arch, ids] of plan.byArch) {
     const outFile = path.join(o.outDir, `${h.file.service}-linux-${arch}`);
-    const cmd = h.core.goBuildCommand({ go: o.go, cwd: o.folder, package: h.file.build.package, arch, outFile, version: o.version, versionVariable: h.file.build.versionVariable });
+    const cmd = h.core.goBuildCommand({ go: o.go, cwd: o.folder, package: h.file.build.package, arch, outFile, version: o.version, versionVariable: h.file.build.versionVariable, ...(o.env ? { env: o.env } : {}) });
     const r = await h.core.runGoBuild(cmd, outFile, { log: h.log, ...(o.signal ? { signal: o.signal } : {}) });
     if (!r.ok) return r;
     h.log(`Built ${outFile} (${r.bytes} bytes) for ${ids.join(', ')}`);
