@@ -15,7 +15,7 @@ import type { Cancellation } from '../core/lifetime';
 import type { ReachContext, SshSession } from '../core/instance/index';
 import { loadAws, loadDb } from '../lazy';
 import type { ResourceStore } from '../state/resourceStore';
-import { readSshSettings } from '../state/settings';
+import { readSshSettings, type SshSettings } from '../state/settings';
 import { hostKeyPolicy } from './hostKeys';
 
 const l = vscode.l10n.t;
@@ -44,16 +44,15 @@ function readKey(file: string): string {
   }
 }
 
-/** How to reach this instance, from the settings (no network). */
-function reachContext(instance: Ec2Instance): ReachContext {
-  const ssh = readSshSettings();
+/** How to reach this instance, from the SSH settings (no network): its own override first, then the one for all. */
+export function reachContext(ssh: SshSettings, instance: Pick<Ec2Instance, 'id'>, parseHostPort: (s: string) => { host: string; port: number } | undefined, readPrivateKey = readKey): ReachContext {
   const typed = ssh.hostOverrides[instance.id] ?? ssh.hostOverride;
-  const hp = typed ? loadDb().parseHostPort(typed) : undefined;
+  const hp = typed ? parseHostPort(typed) : undefined;
   if (typed && !hp) throw new Error(l('The SSH host override "{0}" for {1} is not host:port.', typed, instance.id));
   return {
     insideVpc: ssh.insideVpc,
     osUserOverrides: new Map(Object.entries(ssh.osUsers)),
-    ...(hp ? { sshHostOverride: { host: hp.host, port: hp.port, ...(ssh.identityFile ? { privateKey: readKey(ssh.identityFile) } : {}) } } : {}),
+    ...(hp ? { sshHostOverride: { host: hp.host, port: hp.port, ...(ssh.identityFile ? { privateKey: readPrivateKey(ssh.identityFile) } : {}) } } : {}),
   };
 }
 
@@ -62,7 +61,7 @@ export class VscodeInstanceSessions implements InstanceSessions {
 
   async open(instance: Ec2Instance, options: SessionOptions = {}): Promise<SshSession> {
     const db = loadDb();
-    const base = reachContext(instance);
+    const base = reachContext(readSshSettings(), instance, db.parseHostPort);
     const session = this.c.store.getSession();
     const ec2 = session.ec2(instance.region);
     const imageNames = await loadAws()
