@@ -16,6 +16,7 @@ export const lazyBundles = {
   aws: 'src/core/aws/index.ts',
   db: 'src/core/db/index.ts',
   goconfig: 'src/core/goconfig/index.ts',
+  deploy: 'src/core/deploy/index.ts',
 };
 
 const common = {

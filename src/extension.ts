@@ -12,8 +12,10 @@ import { describeError } from './core/errors';
 import { DIAGNOSIS_SCHEME, DiagnosisReports } from './documents/diagnosisReport';
 import { SQL_PREVIEW_SCHEME, SqlPreviews } from './documents/sqlPreview';
 import { Views } from './ids';
-import { loadAws, loadDb, loadGoConfig } from './lazy';
+import { loadAws, loadDb, loadDeploy, loadGoConfig } from './lazy';
+import { buildProblems } from './codeActions/buildProblems';
 import { Connections } from './services/connections';
+import { VscodeInstanceSessions } from './services/instanceSessions';
 import { vscodeWorkspace, vscodeWorkspaceFiles } from './services/workspaceFiles';
 import { HostKeyMemento } from './state/hostKeys';
 import { PasswordStore } from './state/passwords';
@@ -32,7 +34,7 @@ export function activate(context: vscode.ExtensionContext): void {
   const store = new ResourceStore(log);
   const ec2 = new Ec2Provider(store);
   const rds = new RdsProvider(store);
-  const ec2View = vscode.window.createTreeView(Views.ec2, { treeDataProvider: ec2, showCollapseAll: true });
+  const ec2View = vscode.window.createTreeView(Views.ec2, { treeDataProvider: ec2, showCollapseAll: true, canSelectMany: true });
   const rdsView = vscode.window.createTreeView(Views.rds, { treeDataProvider: rds, showCollapseAll: true });
   ec2.attach(ec2View);
   rds.attach(rdsView);
@@ -43,6 +45,7 @@ export function activate(context: vscode.ExtensionContext): void {
   const sql = new SqlPreviews();
   const diagnosis = new DiagnosisReports();
   const ui = vscodeUserInput;
+  const deployProblems = vscode.languages.createDiagnosticCollection('rdsLink.deploy');
   const deps: Deps = {
     log,
     ui,
@@ -65,12 +68,14 @@ export function activate(context: vscode.ExtensionContext): void {
     },
     subscriptions: context.subscriptions,
     workspace: vscodeWorkspace,
-    core: { aws: loadAws, db: loadDb, goconfig: loadGoConfig },
+    core: { aws: loadAws, db: loadDb, goconfig: loadGoConfig, deploy: loadDeploy },
     files: vscodeWorkspaceFiles,
+    instanceSessions: new VscodeInstanceSessions({ log, store, globalState: context.globalState }),
+    problems: buildProblems(deployProblems),
   };
 
   context.subscriptions.push(
-    log, store, ec2, rds, ec2View, rdsView, targets, keyMaps, sql, diagnosis,
+    log, store, ec2, rds, ec2View, rdsView, targets, keyMaps, sql, diagnosis, deployProblems,
     new TransitionPoller(store, log, transitionalPollMs),
     createSessionStatusBar(store),
     vscode.workspace.registerTextDocumentContentProvider(SQL_PREVIEW_SCHEME, sql),

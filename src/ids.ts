@@ -34,6 +34,8 @@ export const Commands = {
   forgetHostKey: 'rdsLink.forgetHostKey',
   diagnoseConnection: 'rdsLink.diagnoseConnection',
   createDatabase: 'rdsLink.createDatabase',
+  deploy: 'rdsLink.deploy',
+  rollbackDeployment: 'rdsLink.rollbackDeployment',
 } as const;
 export type CommandId = (typeof Commands)[keyof typeof Commands];
 
@@ -111,6 +113,7 @@ export const Settings = {
   transitionalPollSeconds: 'transitionalPollSeconds',
   connections: 'connections',
   sshHostOverride: 'ssh.hostOverride',
+  sshHostOverrides: 'ssh.hostOverrides',
   sshIdentityFile: 'ssh.identityFile',
   sshInsideVpc: 'ssh.insideVpc',
   sshOsUsers: 'ssh.osUsers',

@@ -6,6 +6,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type * as AwsModule from './core/aws/index';
 import type * as DbModule from './core/db/index';
+import type * as DeployModule from './core/deploy/index';
 import type * as GoConfigModule from './core/goconfig/index';
 
 interface Localizable {
@@ -29,3 +30,4 @@ function load<T extends Localizable>(name: string): T {
 export const loadAws = (): typeof AwsModule => load<typeof AwsModule>('aws');
 export const loadDb = (): typeof DbModule => load<typeof DbModule>('db');
 export const loadGoConfig = (): typeof GoConfigModule => load<typeof GoConfigModule>('goconfig');
+export const loadDeploy = (): typeof DeployModule => load<typeof DeployModule>('deploy');

@@ -6,11 +6,14 @@
 import type * as vscode from 'vscode';
 import type * as AwsModule from '../core/aws/index';
 import type * as DbModule from '../core/db/index';
+import type * as DeployModule from '../core/deploy/index';
 import type * as GoConfigModule from '../core/goconfig/index';
+import type { BuildProblems } from '../codeActions/buildProblems';
 import type { WorkspaceKeyMap } from '../codeActions/goKeyMap';
 import type { DiagnosisReports } from '../documents/diagnosisReport';
 import type { SqlPreviews } from '../documents/sqlPreview';
 import type { Connections } from '../services/connections';
+import type { InstanceSessions } from '../services/instanceSessions';
 import type { HostKeyMemento } from '../state/hostKeys';
 import type { PasswordStore } from '../state/passwords';
 import type { ResourceStore } from '../state/resourceStore';
@@ -41,9 +44,13 @@ export interface Deps {
   readonly subscriptions: { push(...d: vscode.Disposable[]): unknown };
   readonly workspace: WorkspaceAccess;
   /** The heavy bundles, loaded on first use (src/lazy.ts); tests pass the core modules. */
-  readonly core: { aws(): typeof AwsModule; db(): typeof DbModule; goconfig(): typeof GoConfigModule };
+  readonly core: { aws(): typeof AwsModule; db(): typeof DbModule; goconfig(): typeof GoConfigModule; deploy(): typeof DeployModule };
   /** Reading the open workspace's files (the diagnosis reads the app's config from them). */
   readonly files: WorkspaceFiles;
+  /** SSH sessions to EC2 instances (deploys), the way the DB tunnel reaches them. */
+  readonly instanceSessions: InstanceSessions;
+  /** The Problems view's entries of one source (a failed Go build's compiler errors). */
+  readonly problems: BuildProblems;
 }
 
 /** A command's code: the deps, then the arguments VS Code (a menu, the palette, an automation caller) passes. */

@@ -10,6 +10,8 @@ import { switchoverBlueGreen } from './blueGreen/switchoverBlueGreen';
 import { copyDbEndpoint } from './database/copyDbEndpoint';
 import { openDbInConsole } from './database/openDbInConsole';
 import type { Handler } from './deps';
+import { deploy } from './deploy/deploy';
+import { rollbackDeployment } from './deploy/rollbackDeployment';
 import { diagnoseConnection } from './diagnose/diagnoseConnection';
 import { copyInstanceId } from './instance/copyInstanceId';
 import { copyInstanceIp } from './instance/copyInstanceIp';
@@ -68,4 +70,6 @@ export const commandTable: Readonly<Record<CommandId, Handler>> = {
   [Commands.createDatabase]: createDatabase,
   [Commands.useDatabaseInWorkspace]: useDatabaseInWorkspace,
   [Commands.patchConfig]: patchConfig,
+  [Commands.deploy]: deploy,
+  [Commands.rollbackDeployment]: rollbackDeployment,
 };

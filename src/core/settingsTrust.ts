@@ -15,7 +15,7 @@
 import * as path from 'node:path';
 
 /** Settings (under `rdsLink.`) only user settings can set. */
-export const userOnlySettings = ['profile', 'endpointUrl', 'ssh.hostOverride', 'ssh.identityFile', 'tls.extraCaFile'] as const;
+export const userOnlySettings = ['profile', 'endpointUrl', 'ssh.hostOverride', 'ssh.hostOverrides', 'ssh.identityFile', 'tls.extraCaFile'] as const;
 export type UserOnlySetting = (typeof userOnlySettings)[number];
 
 /** The layers of one setting, as `WorkspaceConfiguration.inspect()` returns them. */

@@ -89,3 +89,8 @@ export async function wouldBeCommitted(file: string, options?: GitOptions): Prom
   if (ignored === true) return { committed: false };
   return ignored === false ? { committed: true } : { committed: true, unknown: ignored.unknown };
 }
+
+/** `git describe` of the folder (what a deploy stamps into the binary); undefined outside git or on failure. */
+export function gitDescribe(cwd: string, args: readonly string[]): Promise<string | undefined> {
+  return new Promise((resolve) => execFile('git', [...args], { cwd, timeout: 5000 }, (err, stdout) => resolve(err ? undefined : String(stdout).trim() || undefined)));
+}

@@ -147,8 +147,16 @@ export interface SshSettings {
   readonly osUsers: Readonly<Record<string, string>>;
   /** rdsLink.ssh.hostOverride as typed (user settings only), trimmed; '' when unset. */
   readonly hostOverride: string;
+  /** rdsLink.ssh.hostOverrides (user settings only): instance id → "host:port", for sandboxes with several hosts. */
+  readonly hostOverrides: Readonly<Record<string, string>>;
   /** rdsLink.ssh.identityFile as an absolute path; undefined when unset. */
   readonly identityFile: string | undefined;
+}
+
+/** The string values of an object setting; anything else is dropped. */
+function stringMap(value: unknown): Record<string, string> {
+  if (!value || typeof value !== 'object' || Array.isArray(value)) return {};
+  return Object.fromEntries(Object.entries(value).filter((e): e is [string, string] => typeof e[1] === 'string').map(([k, v]) => [k, v.trim()]));
 }
 
 export function readSshSettings(): SshSettings {
@@ -157,6 +165,7 @@ export function readSshSettings(): SshSettings {
     insideVpc: config.get<boolean>(Settings.sshInsideVpc, false),
     osUsers: config.get<Record<string, string>>(Settings.sshOsUsers, {}),
     hostOverride: userSetting(Settings.sshHostOverride, '').trim(),
+    hostOverrides: stringMap(userSetting<unknown>(Settings.sshHostOverrides, {})),
     identityFile: userPathSetting(Settings.sshIdentityFile),
   };
 }

@@ -39,6 +39,15 @@ describe('bundles in dist/', () => {
     assert.equal(db.validateDatabaseName('goapp').ok, true);
   });
 
+  it('deploy.js parses what the guided first deploy writes, and carries no copy of ssh2 (its sessions come from db.js)', () => {
+    const d = require(path.join(dist, 'deploy.js')) as typeof import('../../src/core/deploy/index');
+    const text = d.deployFileText({ service: 'goapp', port: 8080, instances: [{ region: 'us-east-1', tag: { key: 'App', value: 'goapp' } }], files: [], strategy: { kind: 'bigBang', onFailure: 'rollback' } });
+    assert.equal(d.parseDeployFile(text).ok, true);
+    // ssh2's protocol constants: in db.js, not in deploy.js.
+    assert.equal(fs.readFileSync(path.join(dist, 'db.js'), 'utf8').includes('CHANNEL_OPEN_CONFIRMATION'), true);
+    assert.equal(fs.readFileSync(path.join(dist, 'deploy.js'), 'utf8').includes('CHANNEL_OPEN_CONFIRMATION'), false);
+  });
+
   it('aws.js builds a session and plans without the network', () => {
     const aws = require(path.join(dist, 'aws.js')) as typeof import('../../src/core/aws/index');
     const s = new aws.AwsSession({ endpointUrl: 'http://127.0.0.1:9', credentials: async () => ({ accessKeyId: 'a', secretAccessKey: 'b' }) });

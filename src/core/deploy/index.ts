@@ -2,7 +2,8 @@
  * Deploying the Go app to its instances: the deploy file, the build, the releases on the
  * instance, and the strategies as plans with their runner. Pure core: the per-instance steps come
  * in through DeployExecutor (SSH from core/instance in the product, a fake in unit tests).
- * Not a lazy bundle yet: the VS Code layer does not call it.
+ * The lazily loaded dist/deploy.js (src/lazy.ts loadDeploy). It carries no ssh2: the sessions
+ * come from dist/db.js (core/instance), so there is one copy of it and of its error classes.
  */
 export { configureL10n } from '../l10n';
 export {

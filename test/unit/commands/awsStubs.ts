@@ -6,7 +6,7 @@ import * as aws from '../../../src/core/aws/index';
 import * as db from '../../../src/core/db/index';
 import * as goconfig from '../../../src/core/goconfig/index';
 import type { Deps } from '../../../src/commands/deps';
-import { FakeStore, type StoreContents } from '../support/fakeDeps';
+import { fakeDeps, FakeStore, type StoreContents } from '../support/fakeDeps';
 
 export type AwsModule = typeof aws;
 
@@ -41,5 +41,5 @@ export function stubAws(stubs: Partial<AwsModule>): { core: Deps['core']; calls:
     return (fn as (...a: unknown[]) => unknown)(...args);
   }]));
   const module = { ...aws, ...recorded } as AwsModule;
-  return { core: { aws: () => module, db: () => db, goconfig: () => goconfig }, calls };
+  return { core: { aws: () => module, db: () => db, goconfig: () => goconfig, deploy: fakeDeps().core.deploy }, calls };
 }

@@ -50,7 +50,7 @@ function serverCore(server: Server): Deps['core'] {
       return { applied: files.map((f) => f.path), skipped: [], statements: files.length };
     },
   };
-  return { aws: fakeDeps().core.aws, db: () => fake as unknown as typeof db, goconfig: fakeDeps().core.goconfig };
+  return { aws: fakeDeps().core.aws, db: () => fake as unknown as typeof db, goconfig: fakeDeps().core.goconfig, deploy: fakeDeps().core.deploy };
 }
 
 function schemaDeps(answers: readonly Answer[], existing: readonly string[] = [], folder = '/nonexistent/my-shop'): { deps: FakeDeps; ui: TestUserInput; server: Server } {

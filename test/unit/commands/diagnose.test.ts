@@ -116,7 +116,7 @@ describe('commands: diagnoseConnection (fake deps, scripted answers)', () => {
       const ui = new TestUserInput(answers);
       const d = fakeDeps({
         ui, store,
-        core: { aws: () => aws as unknown as typeof awsCore, db: () => { throw new Error('no SSH in this test'); }, goconfig: fakeDeps().core.goconfig },
+        core: { aws: () => aws as unknown as typeof awsCore, db: () => { throw new Error('no SSH in this test'); }, goconfig: fakeDeps().core.goconfig, deploy: fakeDeps().core.deploy },
         connections: { decideRoute: async () => ({ kind: 'route', route: { kind: 'direct' }, message: 'public endpoint' }) } as unknown as Deps['connections'],
         documents: { diagnosis: { show: async (name: string, markdown: string) => { reports.push([name, markdown]); } } } as unknown as Deps['documents'],
         files: new MemoryWorkspace({ '.env': 'DB_HOST=localhost\nDB_PORT=3306\nDB_NAME=shop\n' }),

@@ -7,6 +7,7 @@
 import type * as vscode from 'vscode';
 import * as aws from '../../../src/core/aws/index';
 import * as db from '../../../src/core/db/index';
+import * as deploy from '../../../src/core/deploy/index';
 import * as goconfig from '../../../src/core/goconfig/index';
 import type { Ec2Instance, RdsDatabase } from '../../../src/core/aws/types';
 import type { BlueGreenDeployment, LinkApi, LinkedPair } from '../../../src/core/aws/index';
@@ -91,6 +92,13 @@ export class MemoryWorkspace implements WorkspaceFiles {
   asRelativePath(uri: vscode.Uri): string { return uri.fsPath.replace(MemoryWorkspace.ROOT, ''); }
 }
 
+/** The Problems view's build entries, kept. */
+export class MemoryProblems {
+  entries: Array<{ file: string; line: number; column?: number; message: string }> = [];
+  set(entries: MemoryProblems['entries']): void { this.entries = [...entries]; }
+  clear(): void { this.entries = []; }
+}
+
 export interface StoreContents {
   readonly session?: SessionState;
   readonly instances?: readonly Ec2Instance[];
@@ -166,7 +174,9 @@ export function fakeDeps(options: { ui?: TestUserInput; store?: StoreContents | 
     workspace: missing('workspace') as Deps['workspace'],
     paths: { extension: '/nonexistent/extension', globalStorage: '/nonexistent/storage' },
     subscriptions: [],
-    core: { aws: () => aws, db: () => db, goconfig: () => goconfig },
+    core: { aws: () => aws, db: () => db, goconfig: () => goconfig, deploy: () => deploy },
+    instanceSessions: missing('instanceSessions') as Deps['instanceSessions'],
+    problems: new MemoryProblems(),
     files: new MemoryWorkspace(),
     ...overrides,
   } as FakeDeps;

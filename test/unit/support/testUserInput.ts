@@ -41,6 +41,7 @@ export class TestUserInput implements UserInput {
   readonly progress: string[] = [];
   clipboard = '';
   private readonly answers: Answer[];
+  private progressSource: CancellationTokenSource | undefined;
 
   constructor(answers: readonly Answer[] = []) {
     this.answers = [...answers];
@@ -116,7 +117,14 @@ export class TestUserInput implements UserInput {
   async withProgress<R>(options: vscode.ProgressOptions, task: (progress: Progress, token: vscode.CancellationToken) => Thenable<R>): Promise<R> {
     this.shown.push({ kind: 'progress', text: options.title ?? '' });
     const source = new CancellationTokenSource();
+    this.progressSource = source;
     return task({ report: (v) => v.message !== undefined && this.progress.push(v.message) }, source.token as unknown as vscode.CancellationToken);
+  }
+
+  /** Presses Cancel on the progress shown last (a cancellable one). */
+  cancelProgress(): void {
+    if (!this.progressSource) throw new Error('No progress is shown to cancel');
+    this.progressSource.cancel();
   }
 
   setStatusBarMessage(text: string): void {
