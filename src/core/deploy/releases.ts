@@ -92,13 +92,16 @@ export class ReleaseLayout {
 
   /**
    * Moves the upload into releases/<release>, owned by root, the binary executable. A half-done
-   * install stays in `<release>.partial` and never looks like a release.
+   * install stays in `<release>.partial` and never looks like a release. The `gzipped` files
+   * came as <name>.gz and are unpacked first.
    */
-  installReleaseScript(release: string): string {
+  installReleaseScript(release: string, gzipped: readonly string[] = []): string {
     const rel = shellQuote(this.releaseDir(release));
     const partial = shellQuote(`${this.releaseDir(release)}.partial`);
     return [
       'set -eu',
+      // Uploaded as <name>.gz (a Go binary halves): gzip is on every stock Linux image.
+      ...gzipped.map((name) => `gzip -d -f ${shellQuote(`${this.stagingDir(release)}/${name}.gz`)}`),
       `mkdir -p ${shellQuote(this.releasesDir)}`,
       `rm -rf ${partial}`,
       `cp -R ${shellQuote(this.stagingDir(release))} ${partial}`,
@@ -167,8 +170,8 @@ export class ReleaseLayout {
     return this.asRoot(['set -eu', `cat > ${tmp}`, `chmod 644 ${tmp}`, `mv -f ${tmp} ${shellQuote(this.unitFile)}`, 'systemctl daemon-reload', `systemctl enable ${shellQuote(this.service)} >/dev/null 2>&1 || true`].join('\n'));
   }
 
-  /** The deploy file's restart command with {service} filled in, run as root. */
-  restartCommand(template: string): string {
+  /** A deploy file's command (restartCommand, statusCommand) with {service} filled in, run as root. */
+  serviceCommand(template: string): string {
     return this.asRoot(template.split('{service}').join(shellQuote(this.service)));
   }
 }
