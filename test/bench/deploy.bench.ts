@@ -72,7 +72,10 @@ export async function run(): Promise<Array<{ name: string; value: number; unit: 
       });
       try {
         const outcome = await runDeploy(planDeploy({ kind: 'bigBang', onFailure: 'rollback' }, targets), ex, { release });
-        if (outcome.result !== 'succeeded') throw new Error(`bench deploy failed: ${JSON.stringify(outcome)}`);
+        if (outcome.result !== 'succeeded') {
+          const logs = outcome.instances.filter((i) => i.error).map((i) => `${i.instanceId} app.log: ${fs.readFileSync(`${hosts.roots.get(i.instanceId)}/app.log`, 'utf8').slice(-500)}`);
+          throw new Error(`bench deploy failed: ${JSON.stringify(outcome)}\n${logs.join('\n')}`);
+        }
       } finally {
         await ex.close();
       }

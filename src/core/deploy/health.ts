@@ -2,7 +2,7 @@
  * The health gate of one instance: GET <health path> on the instance's own 127.0.0.1:<port>,
  * through the SSH session's forwardOut, so nothing is installed on the instance and no port is
  * opened. Healthy means, within the retries, one attempt in which the service is active (its
- * status command, `systemctl is-active` by default, exits 0) and then the GET answers 2xx: a port
+ * status command, `systemctl is-active` by default, exits 0) and the GET answers 2xx: a port
  * answered by something else (a copy of the app started by hand) while the new service died does
  * not count.
  */
@@ -64,16 +64,21 @@ export interface ServiceStatus {
   readonly detail: string;
 }
 
-/** One attempt: the service's status first, then the GET; healthy only when both say so. */
-async function attempt(o: HealthGateOptions): Promise<HealthResult> {
-  const status = await o.serviceActive?.().catch((err: unknown) => ({ active: false, detail: (err as Error).message }));
-  if (status && !status.active) return { healthy: false, detail: status.detail ? t('the service is not active ({0})', status.detail) : t('the service is not active') };
+/** One GET over a new forwarded channel; any failure is the detail. */
+async function get(o: HealthGateOptions): Promise<HealthResult> {
   try {
     const answer = await httpGetOver(await o.open(), o.path, o.port, o.timeoutMs);
     return { healthy: answer.status >= 200 && answer.status < 300, detail: t('GET {0} answered {1}', o.path, answer.status) };
   } catch (err) {
     return { healthy: false, detail: t('GET {0} on port {1} failed: {2}', o.path, o.port, (err as Error).message) };
   }
+}
+
+/** One attempt: the service's status and the GET, side by side (one round trip, not two); healthy only when both say so. */
+async function attempt(o: HealthGateOptions): Promise<HealthResult> {
+  const [status, answer] = await Promise.all([o.serviceActive?.().catch((err: unknown) => ({ active: false, detail: (err as Error).message })), get(o)]);
+  if (status && !status.active) return { healthy: false, detail: status.detail ? t('the service is not active ({0})', status.detail) : t('the service is not active') };
+  return answer;
 }
 
 /** Retries until one healthy attempt or the retries are spent; the last attempt's detail is the reason. */

@@ -159,9 +159,14 @@ export class ReleaseLayout {
    * password) is the session's stdin, never part of a command line.
    */
   writeEnvFileCommand(): string {
+    return this.asRoot(this.writeEnvFileScript());
+  }
+
+  /** writeEnvFileCommand's script, to run as root after another one in the same command. */
+  writeEnvFileScript(): string {
     const dir = shellQuote(this.envDir);
     const tmp = shellQuote(`${this.envFile}.tmp`);
-    return this.asRoot(['set -eu', 'umask 077', `mkdir -p ${dir}`, `chmod 755 ${dir}`, `cat > ${tmp}`, `chown 0:0 ${tmp} 2>/dev/null || true`, `chmod 600 ${tmp}`, `mv -f ${tmp} ${shellQuote(this.envFile)}`].join('\n'));
+    return ['set -eu', 'umask 077', `mkdir -p ${dir}`, `chmod 755 ${dir}`, `cat > ${tmp}`, `chown 0:0 ${tmp} 2>/dev/null || true`, `chmod 600 ${tmp}`, `mv -f ${tmp} ${shellQuote(this.envFile)}`].join('\n');
   }
 
   /** Writes the unit from stdin, then has systemd read it. */

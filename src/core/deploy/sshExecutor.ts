@@ -6,6 +6,8 @@
  *           and the host unpacks it with the stock gzip) and the shipped files to a staging
  *           folder, install them as releases/<release>, write the env file from stdin;
  * activate: switch `current`, restart, prune old releases (the previous one is kept);
+ * each step that runs commands is one exec (one round trip or two, not one per command): on a
+ * real link an exec costs a round trip or more, and a rollback is then little more than that.
  * health:   the service is active (the deploy file's statusCommand exits 0), then GET <health
  *           path> on 127.0.0.1:<port> through forwardOut answers 2xx;
  * rollback: switch `current` back, restart.
@@ -85,13 +87,18 @@ export class SshDeployExecutor implements DeployExecutor {
     return r.stdout;
   }
 
-  private async put(id: string, local: string, remote: string, mode: number): Promise<void> {
+  /** The files over one SFTP channel, one after the other. */
+  private async put(id: string, files: ReadonlyArray<{ local: string; remote: string; mode: number }>): Promise<void> {
     const session = await this.session(id);
     const sftp = await session.sftp();
     try {
-      await session.guard(new Promise<void>((resolve, reject) => sftp.fastPut(local, remote, { mode }, (e) => (e ? reject(e) : resolve()))));
-    } catch (err) {
-      throw new Error(t('Uploading {0} failed: {1}', path.basename(local), (err as Error).message), { cause: err });
+      for (const { local, remote, mode } of files) {
+        try {
+          await session.guard(new Promise<void>((resolve, reject) => sftp.fastPut(local, remote, { mode }, (e) => (e ? reject(e) : resolve()))));
+        } catch (err) {
+          throw new Error(t('Uploading {0} failed: {1}', path.basename(local), (err as Error).message), { cause: err });
+        }
+      }
     } finally {
       sftp.end();
     }
@@ -100,25 +107,34 @@ export class SshDeployExecutor implements DeployExecutor {
   async upload(id: string): Promise<{ previous?: string }> {
     const layout = this.o.layoutFor(id);
     const release = this.o.release;
-    const previous = (await this.run(id, t('reading the current release'), layout.currentReleaseCommand())).trim() || undefined;
     if (this.o.rollbackTo) {
-      await this.run(id, t('checking that {0} is kept', release), `test -d ${shellQuote(layout.releaseDir(release))} || { echo ${shellQuote(t('release {0} is not kept on this instance', release))} >&2; exit 3; }`);
+      const kept = `test -d ${shellQuote(layout.releaseDir(release))} || { echo ${shellQuote(t('release {0} is not kept on this instance', release))} >&2; exit 3; }`;
+      const previous = (await this.run(id, t('reading the current release, checking that {0} is kept', release), `${layout.currentReleaseCommand()}; ${kept}`)).trim() || undefined;
       return previous ? { previous } : {};
     }
-    await this.run(id, t('preparing the upload'), layout.prepareStagingCommand(release));
-    await this.put(id, await this.gzip(this.o.binaryFor(id)), `${layout.stagingDir(release)}/${layout.binary}.gz`, 0o644);
-    for (const f of this.o.files) await this.put(id, f.local, `${layout.stagingDir(release)}/${f.name}`, 0o644);
-    await this.run(id, t('installing the release'), layout.asRoot(layout.installReleaseScript(release, [layout.binary])));
-    await this.run(id, t('writing the env file'), layout.writeEnvFileCommand(), envFileText(this.o.env));
+    const binary = this.gzip(this.o.binaryFor(id));
+    const previous = (await this.run(id, t('reading the current release, preparing the upload'), `${layout.currentReleaseCommand()}; ${layout.prepareStagingCommand(release)}`)).trim() || undefined;
+    const staging = layout.stagingDir(release);
+    await this.put(id, [{ local: await binary, remote: `${staging}/${layout.binary}.gz`, mode: 0o644 }, ...this.o.files.map((f) => ({ local: f.local, remote: `${staging}/${f.name}`, mode: 0o644 }))]);
+    // The env file's content (the password) is this command's stdin; only its last step reads it.
+    await this.run(id, t('installing the release and the env file'), layout.asRoot(`${layout.installReleaseScript(release, [layout.binary])}\n${layout.writeEnvFileScript()}`), envFileText(this.o.env));
     this.previous.set(id, previous);
     return previous ? { previous } : {};
   }
 
   async activate(id: string): Promise<void> {
+    if (this.o.rollbackTo) return this.switchAndRestart(id, this.o.release);
+    // Old releases go once the new one runs; the previous one (a rollback's target) stays.
+    const previous = this.previous.get(id);
+    const prune = this.o.layoutFor(id).pruneScript(this.o.keepReleases, previous ? [previous] : []);
+    await this.switchAndRestart(id, this.o.release, prune);
+  }
+
+  /** One exec: switch `current`, restart the service, then (when given) a root script. */
+  private async switchAndRestart(id: string, release: string, then?: string): Promise<void> {
     const layout = this.o.layoutFor(id);
-    await this.run(id, t('switching to {0}', this.o.release), layout.asRoot(layout.switchScript(this.o.release)));
-    await this.run(id, t('restarting the service'), layout.serviceCommand(this.o.restartCommand(id)));
-    if (!this.o.rollbackTo) await this.prune(id, this.previous.get(id));
+    const steps = [layout.asRoot(layout.switchScript(release)), layout.serviceCommand(this.o.restartCommand(id)), ...(then ? [layout.asRoot(then)] : [])];
+    await this.run(id, t('switching to {0} and restarting the service', release), steps.join(' && '));
   }
 
   async health(id: string): Promise<HealthResult> {
@@ -141,15 +157,7 @@ export class SshDeployExecutor implements DeployExecutor {
   }
 
   async rollback(id: string, previous: string): Promise<void> {
-    const layout = this.o.layoutFor(id);
-    await this.run(id, t('switching back to {0}', previous), layout.asRoot(layout.switchScript(previous)));
-    await this.run(id, t('restarting the service'), layout.serviceCommand(this.o.restartCommand(id)));
-  }
-
-  /** Old releases beyond keepReleases go; the current one and `previous` (a rollback's target) stay. */
-  private async prune(id: string, previous?: string): Promise<void> {
-    const layout = this.o.layoutFor(id);
-    await this.run(id, t('removing old releases'), layout.asRoot(layout.pruneScript(this.o.keepReleases, previous ? [previous] : [])));
+    await this.switchAndRestart(id, previous);
   }
 
   /** The gzipped copy of a local file, in a temp folder that close() removes. */

@@ -18,16 +18,18 @@ import { startTestHosts, type TestHost, type TestNetwork } from './testHosts';
 export const SUPERVISOR = `#!/bin/sh
 root=$1
 pidf=$root/app.pid
+# Runs, and is not a zombie: this machine's PID 1 reaps orphans late, systemd would not wait.
+alive() { grep -q '^State:[[:space:]]*[^Z[:space:]]' "/proc/$1/status" 2>/dev/null; }
 if [ "$2" = status ]; then
-  pid=$(cat "$pidf" 2>/dev/null) && grep -q '^State:[[:space:]]*[^Z[:space:]]' "/proc/$pid/status" 2>/dev/null && { echo active; exit 0; }
+  pid=$(cat "$pidf" 2>/dev/null) && alive "$pid" && { echo active; exit 0; }
   echo inactive
   exit 3
 fi
-if [ -f "$pidf" ]; then pid=$(cat "$pidf"); kill "$pid" 2>/dev/null; while kill -0 "$pid" 2>/dev/null; do sleep 0.05; done; fi
+if [ -f "$pidf" ]; then pid=$(cat "$pidf"); kill "$pid" 2>/dev/null; while alive "$pid"; do sleep 0.05; done; fi
 cd "$root/opt/goapp/current" || exit 1
 set -a; . "$root/etc/goapp/env"; set +a
 [ -f "$root/broken-$(basename "$(pwd -P)")" ] && DB_PASSWORD=wrong-on-purpose
-nohup ./goapp >"$root/app.log" 2>&1 </dev/null &
+nohup ./goapp >>"$root/app.log" 2>&1 </dev/null &
 echo $! > "$pidf"
 `;
 
