@@ -18,8 +18,9 @@ import { startTestHosts, type TestHost, type TestNetwork } from './testHosts';
 export const SUPERVISOR = `#!/bin/sh
 root=$1
 pidf=$root/app.pid
-# Runs, and is not a zombie: this machine's PID 1 reaps orphans late, systemd would not wait.
-alive() { grep -q '^State:[[:space:]]*[^Z[:space:]]' "/proc/$1/status" 2>/dev/null; }
+# Some thread of it runs (not all zombies): this machine's PID 1 reaps orphans late, systemd
+# would not wait; a Go app's first thread may be a zombie while another still holds the port.
+alive() { grep -qs '^State:[[:space:]]*[^Z[:space:]]' /proc/"$1"/task/*/status; }
 if [ "$2" = status ]; then
   pid=$(cat "$pidf" 2>/dev/null) && alive "$pid" && { echo active; exit 0; }
   echo inactive
