@@ -26,6 +26,8 @@ export interface Hosts {
   readonly layout?: (instanceId: string) => Omit<LayoutOptions, 'service'>;
   /** The restart command per instance; default the deploy file's. */
   readonly restartCommand?: (instanceId: string) => string;
+  /** The status command per instance (exits 0 while the service runs); default the deploy file's. */
+  readonly statusCommand?: (instanceId: string) => string;
 }
 
 /** What the instances said before anything changed. */
@@ -167,6 +169,7 @@ export async function execute(
     files: h.file.files.map((f) => ({ local: path.join(o.folder, f), name: f })),
     env: o.env,
     restartCommand: (id) => h.restartCommand?.(id) ?? h.file.restartCommand,
+    statusCommand: (id) => h.statusCommand?.(id) ?? h.file.statusCommand,
     port: h.file.port,
     health: h.file.health,
     keepReleases: h.file.keepReleases,

@@ -57,6 +57,11 @@ export interface DeployFile {
   readonly keepReleases: number;
   /** What restarts the service; `{service}` stands for the service name. */
   readonly restartCommand: string;
+  /**
+   * Exits 0 while the service runs (part of the health gate); `{service}` as above. Required
+   * beside a restartCommand that is not systemctl.
+   */
+  readonly statusCommand: string;
 }
 
 export interface DeployFileProblem {
@@ -77,6 +82,7 @@ export const DEFAULTS = {
   keepReleases: 5,
   bakeSeconds: 60,
   restartCommand: 'systemctl restart {service}',
+  statusCommand: 'systemctl is-active {service}',
   onFailure: 'rollback' as OnFailure,
 } as const;
 
@@ -91,7 +97,7 @@ const INSTANCE_ID = /^i-[0-9a-f]{8}([0-9a-f]{9})?$/;
 
 /** The keys each object may hold, for the unknown-key check (and the schema test). */
 export const KNOWN_KEYS: Readonly<Record<string, readonly string[]>> = {
-  '': ['version', 'service', 'build', 'port', 'health', 'instances', 'files', 'strategy', 'releases', 'restartCommand'],
+  '': ['version', 'service', 'build', 'port', 'health', 'instances', 'files', 'strategy', 'releases', 'restartCommand', 'statusCommand'],
   build: ['package', 'versionVariable'],
   health: ['path', 'timeoutSeconds', 'retries', 'intervalSeconds'],
   'instances[]': ['region', 'ids', 'tag'],
@@ -326,7 +332,12 @@ export function parseDeployFile(source: string): DeployFileResult {
     strategy: readStrategy(root.strategy, r),
     keepReleases: integer(releases.keep, ['releases', 'keep'], r, 2, 100, DEFAULTS.keepReleases),
     restartCommand: text(root.restartCommand, ['restartCommand'], r, DEFAULTS.restartCommand) ?? DEFAULTS.restartCommand,
+    statusCommand: text(root.statusCommand, ['statusCommand'], r, DEFAULTS.statusCommand) ?? DEFAULTS.statusCommand,
   };
+  // Without systemd, `systemctl is-active` cannot tell whether the service runs: the health gate needs the layout's own.
+  if (root.statusCommand === undefined && !/\bsystemctl\b/.test(file.restartCommand)) {
+    r.problem(['restartCommand'], t('"restartCommand" does not use systemctl: set "statusCommand" too, a command that exits 0 while the service runs (the health check needs it).'));
+  }
   if (r.problems.length) return { ok: false, problems: r.problems.sort((a, b) => a.line - b.line || a.column - b.column) };
   return { ok: true, file };
 }

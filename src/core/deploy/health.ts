@@ -1,7 +1,10 @@
 /**
  * The health gate of one instance: GET <health path> on the instance's own 127.0.0.1:<port>,
  * through the SSH session's forwardOut, so nothing is installed on the instance and no port is
- * opened. Healthy means a 2xx answer within the retries.
+ * opened. Healthy means, within the retries, one attempt in which the service is active (its
+ * status command, `systemctl is-active` by default, exits 0) and the GET answers 2xx: a port
+ * answered by something else (a copy of the app started by hand) while the new service died does
+ * not count.
  */
 import * as http from 'node:http';
 import type { Duplex } from 'node:stream';
@@ -49,24 +52,44 @@ export interface HealthGateOptions {
   readonly timeoutMs: number;
   /** A new stream to 127.0.0.1:port on the instance (SshSession.forwardOut). */
   readonly open: () => Promise<Duplex>;
+  /** Whether the service is active now (its status command); without it only the GET counts. */
+  readonly serviceActive?: () => Promise<ServiceStatus>;
   readonly sleep?: (ms: number) => Promise<void>;
   readonly log?: (line: string) => void;
 }
 
-/** Retries GET until a 2xx or the retries are spent; the last answer (or error) is the detail. */
+export interface ServiceStatus {
+  readonly active: boolean;
+  /** What the status command printed (`inactive`, `failed`, …), for the detail. */
+  readonly detail: string;
+}
+
+/** One GET over a new forwarded channel; any failure is the detail. */
+async function get(o: HealthGateOptions): Promise<HealthResult> {
+  try {
+    const answer = await httpGetOver(await o.open(), o.path, o.port, o.timeoutMs);
+    return { healthy: answer.status >= 200 && answer.status < 300, detail: t('GET {0} answered {1}', o.path, answer.status) };
+  } catch (err) {
+    return { healthy: false, detail: t('GET {0} on port {1} failed: {2}', o.path, o.port, (err as Error).message) };
+  }
+}
+
+/** One attempt: the service's status and the GET, side by side (one round trip, not two); healthy only when both say so. */
+async function attempt(o: HealthGateOptions): Promise<HealthResult> {
+  const [status, answer] = await Promise.all([o.serviceActive?.().catch((err: unknown) => ({ active: false, detail: (err as Error).message })), get(o)]);
+  if (status && !status.active) return { healthy: false, detail: status.detail ? t('the service is not active ({0})', status.detail) : t('the service is not active') };
+  return answer;
+}
+
+/** Retries until one healthy attempt or the retries are spent; the last attempt's detail is the reason. */
 export async function checkHealth(o: HealthGateOptions): Promise<HealthResult> {
   const sleep = o.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
-  let detail = '';
-  for (let attempt = 1; attempt <= o.retries; attempt++) {
-    try {
-      const answer = await httpGetOver(await o.open(), o.path, o.port, o.timeoutMs);
-      detail = t('GET {0} answered {1}', o.path, answer.status);
-      if (answer.status >= 200 && answer.status < 300) return { healthy: true, detail };
-    } catch (err) {
-      detail = t('GET {0} on port {1} failed: {2}', o.path, o.port, (err as Error).message);
-    }
-    o.log?.(`health ${attempt}/${o.retries}: ${detail}`);
-    if (attempt < o.retries) await sleep(o.intervalMs);
+  let last: HealthResult = { healthy: false, detail: '' };
+  for (let n = 1; n <= o.retries; n++) {
+    last = await attempt(o);
+    if (last.healthy) return last;
+    o.log?.(`health ${n}/${o.retries}: ${last.detail}`);
+    if (n < o.retries) await sleep(o.intervalMs);
   }
-  return { healthy: false, detail };
+  return last;
 }

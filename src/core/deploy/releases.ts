@@ -92,13 +92,16 @@ export class ReleaseLayout {
 
   /**
    * Moves the upload into releases/<release>, owned by root, the binary executable. A half-done
-   * install stays in `<release>.partial` and never looks like a release.
+   * install stays in `<release>.partial` and never looks like a release. The `gzipped` files
+   * came as <name>.gz and are unpacked first.
    */
-  installReleaseScript(release: string): string {
+  installReleaseScript(release: string, gzipped: readonly string[] = []): string {
     const rel = shellQuote(this.releaseDir(release));
     const partial = shellQuote(`${this.releaseDir(release)}.partial`);
     return [
       'set -eu',
+      // Uploaded as <name>.gz (a Go binary halves): gzip is on every stock Linux image.
+      ...gzipped.map((name) => `gzip -d -f ${shellQuote(`${this.stagingDir(release)}/${name}.gz`)}`),
       `mkdir -p ${shellQuote(this.releasesDir)}`,
       `rm -rf ${partial}`,
       `cp -R ${shellQuote(this.stagingDir(release))} ${partial}`,
@@ -156,9 +159,14 @@ export class ReleaseLayout {
    * password) is the session's stdin, never part of a command line.
    */
   writeEnvFileCommand(): string {
+    return this.asRoot(this.writeEnvFileScript());
+  }
+
+  /** writeEnvFileCommand's script, to run as root after another one in the same command. */
+  writeEnvFileScript(): string {
     const dir = shellQuote(this.envDir);
     const tmp = shellQuote(`${this.envFile}.tmp`);
-    return this.asRoot(['set -eu', 'umask 077', `mkdir -p ${dir}`, `chmod 755 ${dir}`, `cat > ${tmp}`, `chown 0:0 ${tmp} 2>/dev/null || true`, `chmod 600 ${tmp}`, `mv -f ${tmp} ${shellQuote(this.envFile)}`].join('\n'));
+    return ['set -eu', 'umask 077', `mkdir -p ${dir}`, `chmod 755 ${dir}`, `cat > ${tmp}`, `chown 0:0 ${tmp} 2>/dev/null || true`, `chmod 600 ${tmp}`, `mv -f ${tmp} ${shellQuote(this.envFile)}`].join('\n');
   }
 
   /** Writes the unit from stdin, then has systemd read it. */
@@ -167,8 +175,8 @@ export class ReleaseLayout {
     return this.asRoot(['set -eu', `cat > ${tmp}`, `chmod 644 ${tmp}`, `mv -f ${tmp} ${shellQuote(this.unitFile)}`, 'systemctl daemon-reload', `systemctl enable ${shellQuote(this.service)} >/dev/null 2>&1 || true`].join('\n'));
   }
 
-  /** The deploy file's restart command with {service} filled in, run as root. */
-  restartCommand(template: string): string {
+  /** A deploy file's command (restartCommand, statusCommand) with {service} filled in, run as root. */
+  serviceCommand(template: string): string {
     return this.asRoot(template.split('{service}').join(shellQuote(this.service)));
   }
 }

@@ -2,16 +2,24 @@
  * The per-instance steps of a deploy over the instance's SSH session (core/instance): the
  * DeployExecutor that runDeploy drives in the product.
  *
- * upload:   read the current release, SFTP the binary and the shipped files to a staging folder,
- *           install them as releases/<release>, write the env file from stdin;
+ * upload:   read the current release, SFTP the binary (gzipped once per deploy: a Go binary halves,
+ *           and the host unpacks it with the stock gzip) and the shipped files to a staging
+ *           folder, install them as releases/<release>, write the env file from stdin;
  * activate: switch `current`, restart, prune old releases (the previous one is kept);
- * health:   GET <health path> on 127.0.0.1:<port> through forwardOut;
+ * each step that runs commands is one exec (one round trip or two, not one per command): on a
+ * real link an exec costs a round trip or more, and a rollback is then little more than that.
+ * health:   the service is active (the deploy file's statusCommand exits 0), then GET <health
+ *           path> on 127.0.0.1:<port> through forwardOut answers 2xx;
  * rollback: switch `current` back, restart.
  *
  * With `rollbackTo`, the run moves instances to an older release they still keep (a rollback
  * deployment, same strategy and health gate): nothing is uploaded, nothing is pruned.
  */
+import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import * as zlib from 'node:zlib';
 import type { SshSession } from '../instance/sshSession';
 import { t } from '../l10n';
 import type { HealthCheck } from './deployFile';
@@ -35,6 +43,8 @@ export interface SshExecutorOptions {
   readonly env: Readonly<Record<string, string>>;
   /** The deploy file's restartCommand ({service} filled in by the layout), per instance. */
   readonly restartCommand: (instanceId: string) => string;
+  /** The deploy file's statusCommand ({service} filled in by the layout): exits 0 while the service runs. */
+  readonly statusCommand: (instanceId: string) => string;
   readonly port: number;
   readonly health: HealthCheck;
   readonly keepReleases: number;
@@ -47,6 +57,9 @@ export class SshDeployExecutor implements DeployExecutor {
   /** The release each instance ran before this deploy: kept by the pruning. */
   private readonly previous = new Map<string, string | undefined>();
   private readonly sleepFn: (ms: number) => Promise<void>;
+  /** Local file → its gzipped copy, made once however many instances receive it. */
+  private readonly gzipped = new Map<string, Promise<string>>();
+  private tmpDir: Promise<string> | undefined;
 
   constructor(private readonly o: SshExecutorOptions) {
     this.sleepFn = o.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)));
@@ -74,13 +87,18 @@ export class SshDeployExecutor implements DeployExecutor {
     return r.stdout;
   }
 
-  private async put(id: string, local: string, remote: string, mode: number): Promise<void> {
+  /** The files over one SFTP channel, one after the other. */
+  private async put(id: string, files: ReadonlyArray<{ local: string; remote: string; mode: number }>): Promise<void> {
     const session = await this.session(id);
     const sftp = await session.sftp();
     try {
-      await session.guard(new Promise<void>((resolve, reject) => sftp.fastPut(local, remote, { mode }, (e) => (e ? reject(e) : resolve()))));
-    } catch (err) {
-      throw new Error(t('Uploading {0} failed: {1}', path.basename(local), (err as Error).message), { cause: err });
+      for (const { local, remote, mode } of files) {
+        try {
+          await session.guard(new Promise<void>((resolve, reject) => sftp.fastPut(local, remote, { mode }, (e) => (e ? reject(e) : resolve()))));
+        } catch (err) {
+          throw new Error(t('Uploading {0} failed: {1}', path.basename(local), (err as Error).message), { cause: err });
+        }
+      }
     } finally {
       sftp.end();
     }
@@ -89,25 +107,34 @@ export class SshDeployExecutor implements DeployExecutor {
   async upload(id: string): Promise<{ previous?: string }> {
     const layout = this.o.layoutFor(id);
     const release = this.o.release;
-    const previous = (await this.run(id, t('reading the current release'), layout.currentReleaseCommand())).trim() || undefined;
     if (this.o.rollbackTo) {
-      await this.run(id, t('checking that {0} is kept', release), `test -d ${shellQuote(layout.releaseDir(release))} || { echo ${shellQuote(t('release {0} is not kept on this instance', release))} >&2; exit 3; }`);
+      const kept = `test -d ${shellQuote(layout.releaseDir(release))} || { echo ${shellQuote(t('release {0} is not kept on this instance', release))} >&2; exit 3; }`;
+      const previous = (await this.run(id, t('reading the current release, checking that {0} is kept', release), `${layout.currentReleaseCommand()}; ${kept}`)).trim() || undefined;
       return previous ? { previous } : {};
     }
-    await this.run(id, t('preparing the upload'), layout.prepareStagingCommand(release));
-    await this.put(id, this.o.binaryFor(id), `${layout.stagingDir(release)}/${layout.binary}`, 0o755);
-    for (const f of this.o.files) await this.put(id, f.local, `${layout.stagingDir(release)}/${f.name}`, 0o644);
-    await this.run(id, t('installing the release'), layout.asRoot(layout.installReleaseScript(release)));
-    await this.run(id, t('writing the env file'), layout.writeEnvFileCommand(), envFileText(this.o.env));
+    const binary = this.gzip(this.o.binaryFor(id));
+    const previous = (await this.run(id, t('reading the current release, preparing the upload'), `${layout.currentReleaseCommand()}; ${layout.prepareStagingCommand(release)}`)).trim() || undefined;
+    const staging = layout.stagingDir(release);
+    await this.put(id, [{ local: await binary, remote: `${staging}/${layout.binary}.gz`, mode: 0o644 }, ...this.o.files.map((f) => ({ local: f.local, remote: `${staging}/${f.name}`, mode: 0o644 }))]);
+    // The env file's content (the password) is this command's stdin; only its last step reads it.
+    await this.run(id, t('installing the release and the env file'), layout.asRoot(`${layout.installReleaseScript(release, [layout.binary])}\n${layout.writeEnvFileScript()}`), envFileText(this.o.env));
     this.previous.set(id, previous);
     return previous ? { previous } : {};
   }
 
   async activate(id: string): Promise<void> {
+    if (this.o.rollbackTo) return this.switchAndRestart(id, this.o.release);
+    // Old releases go once the new one runs; the previous one (a rollback's target) stays.
+    const previous = this.previous.get(id);
+    const prune = this.o.layoutFor(id).pruneScript(this.o.keepReleases, previous ? [previous] : []);
+    await this.switchAndRestart(id, this.o.release, prune);
+  }
+
+  /** One exec: switch `current`, restart the service, then (when given) a root script. */
+  private async switchAndRestart(id: string, release: string, then?: string): Promise<void> {
     const layout = this.o.layoutFor(id);
-    await this.run(id, t('switching to {0}', this.o.release), layout.asRoot(layout.switchScript(this.o.release)));
-    await this.run(id, t('restarting the service'), layout.restartCommand(this.o.restartCommand(id)));
-    if (!this.o.rollbackTo) await this.prune(id, this.previous.get(id));
+    const steps = [layout.asRoot(layout.switchScript(release)), layout.serviceCommand(this.o.restartCommand(id)), ...(then ? [layout.asRoot(then)] : [])];
+    await this.run(id, t('switching to {0} and restarting the service', release), steps.join(' && '));
   }
 
   async health(id: string): Promise<HealthResult> {
@@ -120,21 +147,38 @@ export class SshDeployExecutor implements DeployExecutor {
       intervalMs: h.intervalSeconds * 1000,
       timeoutMs: h.timeoutSeconds * 1000,
       open: () => s.forwardOut('127.0.0.1', this.o.port),
+      serviceActive: async () => {
+        const r = await s.exec(this.o.layoutFor(id).serviceCommand(this.o.statusCommand(id)), { timeoutMs: h.timeoutSeconds * 1000 });
+        return { active: r.code === 0, detail: (r.stdout.trim() || r.stderr.trim() || `exit ${r.code}`).split('\n').pop() ?? '' };
+      },
       sleep: this.sleepFn,
       log: (line) => this.o.log?.(id, line),
     });
   }
 
   async rollback(id: string, previous: string): Promise<void> {
-    const layout = this.o.layoutFor(id);
-    await this.run(id, t('switching back to {0}', previous), layout.asRoot(layout.switchScript(previous)));
-    await this.run(id, t('restarting the service'), layout.restartCommand(this.o.restartCommand(id)));
+    await this.switchAndRestart(id, previous);
   }
 
-  /** Old releases beyond keepReleases go; the current one and `previous` (a rollback's target) stay. */
-  private async prune(id: string, previous?: string): Promise<void> {
-    const layout = this.o.layoutFor(id);
-    await this.run(id, t('removing old releases'), layout.asRoot(layout.pruneScript(this.o.keepReleases, previous ? [previous] : [])));
+  /** The gzipped copy of a local file, in a temp folder that close() removes. */
+  private gzip(local: string): Promise<string> {
+    let packed = this.gzipped.get(local);
+    if (!packed) {
+      const name = `${this.gzipped.size}-${path.basename(local)}.gz`;
+      packed = (async () => {
+        this.tmpDir ??= fs.promises.mkdtemp(path.join(os.tmpdir(), 'rds-link-upload-'));
+        const out = path.join(await this.tmpDir, name);
+        try {
+          await pipeline(fs.createReadStream(local), zlib.createGzip({ level: 6 }), fs.createWriteStream(out, { mode: 0o600 }));
+        } catch (err) {
+          throw new Error(t('Compressing {0} failed: {1}', path.basename(local), (err as Error).message), { cause: err });
+        }
+        return out;
+      })();
+      this.gzipped.set(local, packed);
+      packed.catch(() => this.gzipped.delete(local));
+    }
+    return packed;
   }
 
   sleep(ms: number): Promise<void> {
@@ -145,5 +189,9 @@ export class SshDeployExecutor implements DeployExecutor {
     const all = [...this.sessions.values()];
     this.sessions.clear();
     await Promise.all(all.map((s) => s.then((x) => x.close(), () => undefined)));
+    const tmp = this.tmpDir;
+    this.tmpDir = undefined;
+    this.gzipped.clear();
+    if (tmp) await fs.promises.rm(await tmp, { recursive: true, force: true }).catch(() => undefined);
   }
 }

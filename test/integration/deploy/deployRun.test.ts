@@ -81,6 +81,8 @@ describe('deploy commands\' run to 2 test hosts (real sshd, real go build, real 
       log: (line) => log.push(line),
       layout: (id) => ({ root: roots.get(id), sudo: '' }),
       restartCommand: (id) => `sh ${deployCore.shellQuote(`${roots.get(id)}/supervise.sh`)} ${deployCore.shellQuote(roots.get(id) ?? '')}`,
+      // The supervisor's stand-in for `systemctl is-active`: the app it started still runs.
+      statusCommand: (id) => `kill -0 "$(cat ${deployCore.shellQuote(`${roots.get(id)}/app.pid`)})"`,
     };
   }
 

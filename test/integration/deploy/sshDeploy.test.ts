@@ -1,85 +1,48 @@
 // Deploys of the real sandbox app (built by the real Go compiler) to real test hosts (network
 // namespaces, each with its own sshd and address), through the product's runner and its SSH
 // executor, against a real MariaDB. systemd cannot run here (no systemd as PID 1): a small
-// supervisor script stands in for the unit (reads the env file, runs `current`'s binary in
-// `current`, restarts it). The hosts share this machine's filesystem, so each host's layout
-// lives under a folder of its own.
+// supervisor script stands in for the unit (support/deployHosts.ts: reads the env file, runs
+// `current`'s binary in `current`, restarts it, and answers the status command). The hosts share
+// this machine's filesystem, so each host's layout lives under a folder of its own.
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as net from 'node:net';
-import * as os from 'node:os';
 import * as path from 'node:path';
-import * as mysql from 'mysql2/promise';
 import type { HealthCheck } from '../../../src/core/deploy/deployFile';
 import { releaseName } from '../../../src/core/deploy/build';
 import { httpGetOver } from '../../../src/core/deploy/health';
-import { ReleaseLayout, shellQuote } from '../../../src/core/deploy/releases';
 import { SshDeployExecutor } from '../../../src/core/deploy/sshExecutor';
 import { planDeploy, runDeploy, type DeployOutcome } from '../../../src/core/deploy/strategy';
 import type { InstanceAccess } from '../../../src/core/instance/reach';
 import { openSshSession } from '../../../src/core/instance/sshSession';
-import { accessTo, startMariaDb, startTestHosts, type MariaDbServer, type TestNetwork } from '../support';
+import { accessTo, type TestNetwork } from '../support';
+import { startDeployHosts, type DeployHosts } from '../support/deployHosts';
 import { buildSandboxApp } from '../support/goapp';
 
 const PASSWORD = 'dep1oy-Secret_pw';
 const HEALTH: HealthCheck = { path: '/healthz', timeoutSeconds: 5, retries: 40, intervalSeconds: 0 };
 
-// The stand-in for `systemctl restart goapp`: stop the old process, start the new one. A release
-// marked broken (the test's way to make one host fail) starts with a wrong DB password, so its
-// /healthz answers 503: it runs, but not against its database.
-const SUPERVISOR = `#!/bin/sh
-root=$1
-pidf=$root/app.pid
-if [ -f "$pidf" ]; then pid=$(cat "$pidf"); kill "$pid" 2>/dev/null; while kill -0 "$pid" 2>/dev/null; do sleep 0.05; done; fi
-cd "$root/opt/goapp/current" || exit 1
-set -a; . "$root/etc/goapp/env"; set +a
-[ -f "$root/broken-$(basename "$(pwd -P)")" ] && DB_PASSWORD=wrong-on-purpose
-nohup ./goapp >"$root/app.log" 2>&1 </dev/null &
-echo $! > "$pidf"
-`;
-
 describe('deploy over SSH to test hosts (real sandbox app, real sshd, real MariaDB)', function () {
   this.timeout(300_000);
+  let hosts: DeployHosts;
   let network: TestNetwork;
-  let db: MariaDbServer;
   let binaries: { v1: string; v2: string };
-  let config: string;
-  const roots = new Map<string, string>();
+  let roots: ReadonlyMap<string, string>;
   const log: string[] = [];
 
   before(async () => {
-    const [n, d, b1] = await Promise.allSettled([startTestHosts(4), startMariaDb({ users: [{ user: 'goapp', password: PASSWORD }] }), buildSandboxApp('amd64', 'v1')]);
-    if (n.status === 'fulfilled') network = n.value;
-    if (d.status === 'fulfilled') db = d.value;
-    for (const r of [n, d, b1]) if (r.status === 'rejected') throw r.reason;
+    const [h, b1] = await Promise.allSettled([startDeployHosts(4, PASSWORD), buildSandboxApp('amd64', 'v1')]);
+    if (h.status === 'fulfilled') ({ network, roots } = hosts = h.value);
+    for (const r of [h, b1]) if (r.status === 'rejected') throw r.reason;
     binaries = { v1: (b1 as PromiseFulfilledResult<string>).value, v2: await buildSandboxApp('amd64', 'v2') };
-    const root = await mysql.createConnection({ host: db.host, port: db.port, user: 'root', password: db.password });
-    await root.query('CREATE DATABASE goapp');
-    await root.end();
-    const relay = await network.relayToLoopback(db.port);
-    config = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'rds-link-deploy-')), 'config.yaml');
-    fs.writeFileSync(config, `server:\n  addr: ":8080"\ndatabase:\n  host: ${network.gateway}\n  port: ${relay}\n  user: goapp\n  password: ""\n  name: goapp\n`);
-    for (const h of network.hosts) {
-      const dir = `/tmp/rds-link-host-${h.netns}`;
-      fs.mkdirSync(dir, { recursive: true });
-      fs.writeFileSync(path.join(dir, 'supervise.sh'), SUPERVISOR, { mode: 0o755 });
-      roots.set(`i-${h.name}`, dir);
-    }
   });
 
   after(async () => {
-    await network?.stop();
-    for (const dir of roots.values()) fs.rmSync(dir, { recursive: true, force: true });
-    if (config) fs.rmSync(path.dirname(config), { recursive: true, force: true });
-    await db?.stop();
+    await hosts?.stop();
   });
 
-  const layoutFor = (id: string) => new ReleaseLayout({ service: 'goapp', root: roots.get(id), sudo: '' });
-  const hostOf = (id: string) => {
-    const h = network.hosts.find((x) => `i-${x.name}` === id);
-    if (!h) throw new Error(`no host ${id}`);
-    return h;
-  };
+  const layoutFor = (id: string) => hosts.layoutFor(id);
+  const hostOf = (id: string) => hosts.hostOf(id);
 
   let firstRelease = '';
 
@@ -90,17 +53,19 @@ describe('deploy over SSH to test hosts (real sandbox app, real sshd, real Maria
     release = releaseName(version),
     rollbackTo = false,
     via?: (id: string) => InstanceAccess,
+    binary = () => binaries[version],
   ): Promise<{ outcome: DeployOutcome; release: string }> {
     const ex = new SshDeployExecutor({
       release,
       rollbackTo,
       openSession: (id) => openSshSession(via?.(id) ?? accessTo(hostOf(id))),
       layoutFor,
-      binaryFor: () => binaries[version],
-      files: [{ local: config, name: 'config.yaml' }],
+      binaryFor: binary,
+      files: [{ local: hosts.config, name: 'config.yaml' }],
       env: { DB_PASSWORD: PASSWORD },
       // The supervisor standing in for systemd lives in each host's own folder.
-      restartCommand: (id) => `sh ${shellQuote(`${roots.get(id)}/supervise.sh`)} ${shellQuote(roots.get(id) ?? '')}`,
+      restartCommand: (id) => hosts.restartCommand(id),
+      statusCommand: (id) => hosts.statusCommand(id),
       port: 8080,
       health: HEALTH,
       keepReleases: 5,
@@ -208,6 +173,28 @@ describe('deploy over SSH to test hosts (real sandbox app, real sshd, real Maria
       assert.equal((await versionServed('i-host2')).status, 'ok', 'the old release still serves');
     } finally {
       relay.close();
+    }
+  });
+
+  it('a service that is not active fails the health gate even when the port answers 200 (a stray copy holds it): the host rolls back', async () => {
+    const first = await deploy(['i-host4'], 'v1', { kind: 'bigBang', onFailure: 'rollback' });
+    assert.equal(first.outcome.result, 'succeeded', JSON.stringify(first.outcome));
+    // The running v1 leaves the supervisor's books, as a copy started by hand would: it keeps port 8080.
+    const root = roots.get('i-host4') ?? '';
+    const stray = fs.readFileSync(path.join(root, 'app.pid'), 'utf8').trim();
+    fs.rmSync(path.join(root, 'app.pid'));
+    // The new release's binary dies at once (as a build that crashes on start would).
+    const crashing = path.join(root, 'crashing-goapp');
+    fs.writeFileSync(crashing, '#!/bin/sh\necho "panic: on purpose" >&2\nexit 2\n', { mode: 0o755 });
+    try {
+      const { outcome } = await deploy(['i-host4'], 'v2', { kind: 'bigBang', onFailure: 'rollback' }, releaseName('crash'), false, undefined, () => crashing);
+      assert.equal(outcome.result, 'failed', JSON.stringify(outcome));
+      assert.equal(outcome.failure, 'i-host4: the service is not active (inactive)');
+      assert.deepEqual(outcome.instances.map((i) => [i.state, i.release]), [['rolledBack', first.release]]);
+      assert.equal(fs.readlinkSync(layoutFor('i-host4').current), `releases/${first.release}`);
+      assert.equal((await versionServed('i-host4')).version, 'v1', 'the stray copy did answer /healthz 200 all along');
+    } finally {
+      await hostOf('i-host4').run('kill', [stray]).catch(() => undefined);
     }
   });
 

@@ -115,6 +115,9 @@ async function startOnce(sshd: string, sshKeygen: string, username: string, port
         'MaxSessions 50',
         'LogLevel VERBOSE',
         'Subsystem sftp internal-sftp',
+        // bash run by sshd reads ~/.bashrc unless SHLVL says it is not the top shell: root's here
+        // (pyenv init, ~0.2 s of CPU per command) is this machine's, not an instance's.
+        ...(username === 'root' ? ['SetEnv SHLVL=1'] : []),
         '',
       ].join('\n'),
     );

@@ -36,6 +36,7 @@ describe('deploy file (rds-link.deploy.yaml)', () => {
       strategy: { kind: 'canary', canary: { count: 1 }, bakeSeconds: 30, batch: { percent: 50 }, onFailure: 'keep' },
       keepReleases: 3,
       restartCommand: 'systemctl restart {service}',
+      statusCommand: 'systemctl is-active {service}',
     });
   });
 
@@ -99,6 +100,17 @@ describe('deploy file (rds-link.deploy.yaml)', () => {
     assert.deepEqual({ ...again, health: f.health, keepReleases: f.keepReleases }, f);
   });
 
+  it('a restartCommand that is not systemctl needs its own statusCommand (the health gate asks whether the service is active)', () => {
+    const custom = `${minimal}restartCommand: "supervisorctl restart {service}"\n`;
+    const p = problems(custom);
+    assert.equal(p.length, 1);
+    assert.match(p[0].message, /"restartCommand" does not use systemctl: set "statusCommand" too/);
+    assert.equal(p[0].line, 7);
+    const f = ok(`${custom}statusCommand: "supervisorctl status {service} | grep -q RUNNING"\n`);
+    assert.equal(f.statusCommand, 'supervisorctl status {service} | grep -q RUNNING');
+    assert.equal(ok(`${minimal}restartCommand: "systemctl try-restart {service}"\n`).statusCommand, DEFAULTS.statusCommand);
+  });
+
   it('the JSON schema (schemas/deploy.schema.json) has exactly the keys the parser knows', () => {
     const schema = JSON.parse(fs.readFileSync(path.join(root, 'schemas/deploy.schema.json'), 'utf8'));
     const keysOf = (node: { properties?: object }) => Object.keys(node.properties ?? {}).sort();
@@ -107,5 +119,6 @@ describe('deploy file (rds-link.deploy.yaml)', () => {
     assert.deepEqual(keysOf(schema.properties.instances.items), [...KNOWN_KEYS['instances[]']].sort());
     assert.equal(schema.properties.releases.properties.keep.default, DEFAULTS.keepReleases);
     assert.equal(schema.properties.health.properties.path.default, DEFAULTS.healthPath);
+    assert.equal(schema.properties.statusCommand.default, DEFAULTS.statusCommand);
   });
 });

@@ -40,4 +40,17 @@ describe('deploy health gate (GET over a stream)', () => {
     answers = [0];
     assert.match((await gate(1, [])).detail, /GET \/healthz on port \d+ failed/);
   });
+
+  it('counts an attempt only when the service is active and then GET answers 2xx (a port answered by a stray copy does not pass)', async () => {
+    const statuses = [{ active: false, detail: 'failed' }, { active: true, detail: 'active' }];
+    answers = [200, 200, 200];
+    const inactive = await checkHealth({ port, path: '/healthz', retries: 1, intervalMs: 0, timeoutMs: 2000, open: async () => net.connect({ host: '127.0.0.1', port }), serviceActive: async () => statuses[0] });
+    assert.deepEqual(inactive, { healthy: false, detail: 'the service is not active (failed)' });
+    let n = 0;
+    const later = await checkHealth({ port, path: '/healthz', retries: 3, intervalMs: 0, timeoutMs: 2000, open: async () => net.connect({ host: '127.0.0.1', port }), serviceActive: async () => statuses[Math.min(n++, 1)], sleep: async () => undefined });
+    assert.deepEqual(later, { healthy: true, detail: 'GET /healthz answered 200' });
+    assert.equal(n, 2);
+    const broken = await checkHealth({ port, path: '/healthz', retries: 1, intervalMs: 0, timeoutMs: 2000, open: async () => net.connect({ host: '127.0.0.1', port }), serviceActive: async () => Promise.reject(new Error('exec refused')) });
+    assert.deepEqual(broken, { healthy: false, detail: 'the service is not active (exec refused)' });
+  });
 });

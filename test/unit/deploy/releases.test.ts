@@ -4,6 +4,7 @@ import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import * as zlib from 'node:zlib';
 import { envFileText, ReleaseLayout, shellQuote, systemdUnitText } from '../../../src/core/deploy/releases';
 
 const sh = (script: string, input?: string): string => execFileSync('sh', ['-c', script], { encoding: 'utf8', input, stdio: ['pipe', 'pipe', 'pipe'] });
@@ -82,6 +83,17 @@ describe('deploy releases on the instance (scripts run by sh)', () => {
     assert.throws(() => envFileText({ K: 'a\nb' }), /line break/);
   });
 
+  it('unpacks a binary uploaded as <name>.gz before installing it', () => {
+    const release = '20261201T000009Z-gz';
+    sh(layout.prepareStagingCommand(release));
+    fs.writeFileSync(path.join(layout.stagingDir(release), 'goapp.gz'), zlib.gzipSync(`#!/bin/sh\necho packed\n`), { mode: 0o644 });
+    sh(layout.asRoot(layout.installReleaseScript(release, ['goapp'])));
+    sh(layout.asRoot(layout.switchScript(release)));
+    assert.equal(sh(`${layout.current}/goapp`).trim(), 'packed');
+    assert.equal(fs.statSync(path.join(layout.current, 'goapp')).mode & 0o777, 0o755);
+    assert.deepEqual(fs.readdirSync(layout.current), ['goapp'], 'no .gz left in the release');
+  });
+
   it('refuses names that would escape the layout', () => {
     assert.throws(() => layout.releaseDir('../x'), /Not a release name/);
     assert.throws(() => layout.switchScript('a b'), /Not a release name/);
@@ -90,7 +102,7 @@ describe('deploy releases on the instance (scripts run by sh)', () => {
 
   it('runs root scripts through sudo -n by default, the restart command with the service filled in', () => {
     const real = new ReleaseLayout({ service: 'goapp' });
-    assert.equal(real.restartCommand('systemctl restart {service}'), `sudo -n sh -c 'systemctl restart goapp'`);
+    assert.equal(real.serviceCommand('systemctl restart {service}'), `sudo -n sh -c 'systemctl restart goapp'`);
     assert.equal(real.envFile, '/etc/goapp/env');
     assert.equal(real.releaseDir('r1'), '/opt/goapp/releases/r1');
   });
