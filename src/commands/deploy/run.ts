@@ -70,7 +70,10 @@ export function layoutOf(h: Pick<Hosts, 'core' | 'file' | 'layout'>, instanceId:
   return new h.core.ReleaseLayout({ ...(h.layout?.(instanceId) ?? {}), service: h.file.service });
 }
 
-/** `uname -m` and the current release on every instance, in parallel. */
+/**
+ * The current release on every instance, in parallel, and its architecture: EC2's Architecture
+ * when the listing has it, else what `uname -m` says there.
+ */
 export async function survey(h: Hosts, pool: SessionPool): Promise<Survey> {
   const architectures = new Map<string, string>();
   const current = new Map<string, string>();
@@ -82,9 +85,10 @@ export async function survey(h: Hosts, pool: SessionPool): Promise<Survey> {
         const layout = layoutOf(h, i.id);
         const r = await s.exec(`uname -m; ${layout.currentReleaseCommand()}`, { timeoutMs: 30_000 });
         const [machine = '', release = ''] = r.stdout.split('\n').map((x) => x.trim());
-        architectures.set(i.id, machine === 'aarch64' ? 'arm64' : machine);
+        const architecture = i.architecture ?? (machine === 'aarch64' ? 'arm64' : machine);
+        architectures.set(i.id, architecture);
         if (release) current.set(i.id, release);
-        h.log(`[${i.id}] ${machine}, ${release ? `runs ${release}` : 'no release yet'}`);
+        h.log(`[${i.id}] ${architecture}${i.architecture ? ' (EC2)' : ` (uname -m: ${machine})`}, ${release ? `runs ${release}` : 'no release yet'}`);
       } catch (err) {
         unreachable.set(i.id, message(err));
         h.log(`[${i.id}] cannot be reached: ${message(err)}`);

@@ -45,6 +45,7 @@ export function toEc2Instance(i: Instance, region: string): Ec2Instance {
     subnetId: i.SubnetId || undefined,
     imageId: i.ImageId,
     platform: i.PlatformDetails ?? i.Platform,
+    architecture: i.Architecture,
     launchTime: i.LaunchTime,
     tags,
     networkInterfaces,

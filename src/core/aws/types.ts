@@ -28,6 +28,8 @@ export interface Ec2Instance {
   readonly imageId?: string;
   /** e.g. "Linux/UNIX", "Ubuntu Pro", "windows" (PlatformDetails or Platform). */
   readonly platform?: string;
+  /** EC2's name of the CPU architecture: "x86_64", "arm64" (what a deploy builds for). */
+  readonly architecture?: string;
   readonly launchTime?: Date;
   readonly tags: Readonly<Record<string, string>>;
   readonly networkInterfaces: readonly NetworkInterface[];

@@ -135,6 +135,14 @@ describe('listing EC2 and RDS through the real SDK against moto', function () {
     }
   });
 
+  it('reads each instance\'s CPU architecture as EC2 names it (what a deploy builds for)', async () => {
+    const s = session();
+    const us = await listInstances(s.ec2('us-east-1'), 'us-east-1');
+    s.dispose();
+    assert.ok(us.length > 0);
+    for (const i of us) assert.ok(i.architecture === 'x86_64' || i.architecture === 'arm64', `${i.id}: ${String(i.architecture)}`);
+  });
+
   it('reads the AMI names, so the OS user is guessed from them (ubuntu, ec2-user)', async () => {
     const s = session();
     const us = await listInstances(s.ec2('us-east-1'), 'us-east-1');
