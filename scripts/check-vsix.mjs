@@ -86,7 +86,7 @@ try {
     throw new Error(`extensions.json does not list ${id} ${pkg.version} at ${folder}: ${JSON.stringify(listed)}`);
   }
   const inVsix = vsixHashes(vsix);
-  for (const f of ['package.json', 'package.nls.json', 'package.nls.id.json', 'dist/extension.js', 'dist/aws.js', 'dist/db.js', 'dist/goconfig.js', 'l10n/bundle.l10n.json', 'l10n/bundle.l10n.id.json', 'media/rds-link.svg', 'media/certs/rds-global-bundle.pem', 'schemas/deploy.schema.json']) {
+  for (const f of ['package.json', 'package.nls.json', 'package.nls.id.json', 'dist/extension.js', 'dist/aws.js', 'dist/db.js', 'dist/goconfig.js', 'l10n/bundle.l10n.json', 'l10n/bundle.l10n.id.json', 'media/rds-link.svg', 'media/walkthrough/en/profile.md', 'media/walkthrough/id/profile.md', 'media/tour-trees.png', 'media/certs/rds-global-bundle.pem', 'schemas/deploy.schema.json']) {
     if (!fs.existsSync(path.join(folder, f))) throw new Error(`${f} is missing from the installed extension ${folder}`);
     if (f.startsWith('dist/') && sha256(path.join(folder, f)) !== inVsix[`extension/${f}`]) throw new Error(`the installed ${f} differs from the one in the .vsix`);
   }

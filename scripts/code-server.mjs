@@ -228,6 +228,21 @@ export async function ensureCodeServer({ browser = true } = {}) {
  * <extensionsDir>/<publisher>.<name>-<version>/. Copies (not links) what the extension ships, so
  * that a runtime require of something left out of the bundle fails here as it would in a .vsix.
  */
+/** The walkthrough `npm start` opens: `<publisher>.<name>#<id>`, as workbench.action.openWalkthrough takes it. */
+export const startWalkthrough = 'rds-link.rds-link#fromNothing';
+
+/**
+ * Has the first window that connects open a command (the walkthrough, for `npm start`). A server
+ * cannot run a workbench command itself, so the test-only command runner (test/e2e/command-runner)
+ * is laid out beside the extension: it runs the request it finds in `dir` once, then waits for
+ * more. Returns what to add to startCodeServer's extensionDirs and env.
+ */
+export function runAtFirstWindow(dir, command, args = []) {
+  fs.mkdirSync(dir, { recursive: true });
+  fs.writeFileSync(path.join(dir, 'request.json'), JSON.stringify({ command, args }));
+  return { extensionDir: path.join(repoRoot, 'test', 'e2e', 'command-runner'), env: { RDS_LINK_E2E_COMMANDS: dir } };
+}
+
 export function layoutExtension(extensionsDir, source = repoRoot, entries) {
   const pkg = JSON.parse(fs.readFileSync(path.join(source, 'package.json'), 'utf8'));
   const target = path.join(extensionsDir, `${pkg.publisher}.${pkg.name}-${pkg.version}`.toLowerCase());

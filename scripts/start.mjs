@@ -7,7 +7,8 @@
 //     RDS endpoint names from a throw-away CA, and the master login moto's managed secret holds
 //   - an SSH server standing in for the instances' SSH (ssh2 on loopback: no root, no system
 //     users); it forwards the RDS endpoint names to that MariaDB, as an instance in the VPC would
-//   - code-server with the freshly built extension, opened on a copy of sandbox/goapp
+//   - code-server with the freshly built extension, opened on a copy of sandbox/goapp, whose first
+//     window opens the walkthrough "From nothing to a running app on RDS"
 // The extension is wired to the sandbox only through documented settings (rdsLink.profile,
 // rdsLink.regions, rdsLink.endpointUrl, rdsLink.ssh.hostOverride, rdsLink.tls.extraCaFile) in the
 // user settings of a throw-away user data dir (a workspace cannot set them), and a throw-away AWS
@@ -19,7 +20,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
-import { codeServerDebianPackages, codeServerInstalled, ensureCodeServer, missingDebianPackages, startCodeServer } from './code-server.mjs';
+import { codeServerDebianPackages, codeServerInstalled, ensureCodeServer, missingDebianPackages, runAtFirstWindow, startCodeServer, startWalkthrough } from './code-server.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const require = createRequire(import.meta.url);
@@ -110,10 +111,12 @@ try {
 
   say('installing code-server on first use (about a minute), then starting it…');
   const entry = await ensureCodeServer({ browser: false });
+  // A newcomer lands on the path, not on an empty explorer: the first window opens the walkthrough.
+  const walkthrough = runAtFirstWindow(path.join(home, 'commands'), 'workbench.action.openWalkthrough', [startWalkthrough, false]);
   const server = await startCodeServer({
     entry,
     workspace,
-    extensionDirs: [root],
+    extensionDirs: [root, walkthrough.extensionDir],
     settings: {
       'rdsLink.profile': 'sandbox',
       'rdsLink.regions': ['us-east-1', 'eu-west-1'],
@@ -130,6 +133,7 @@ try {
       AWS_SESSION_TOKEN: undefined,
       AWS_ENDPOINT_URL: undefined,
       AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: undefined,
+      ...walkthrough.env,
     },
   });
   cleanups.push(() => server.stop());
@@ -138,6 +142,7 @@ try {
     `  RDS Link is running in VS Code at ${server.url}`,
     `  Workspace: ${workspace}`,
     '',
+    '  The walkthrough "From nothing to a running app on RDS" opens in the first window; its steps run the commands.',
     '  Try: RDS Link in the activity bar → right-click goapp-db → Link EC2 Instance to RDS Database… (goapp-web)',
     '       → right-click goapp-db → Create Database (Schema)… (through the SSH tunnel, TLS verified) → Use in This Workspace',
     '       → open config.yaml, put the cursor on "host:" and press Ctrl+. to point it at RDS.',

@@ -47,6 +47,8 @@ interface CodeServerModule {
   ensureCodeServer(): Promise<string>;
   startCodeServer(options: StartOptions): Promise<CodeServer>;
   layoutExtension(extensionsDir: string, source?: string, entries?: string[]): string;
+  startWalkthrough: string;
+  runAtFirstWindow(dir: string, command: string, args?: unknown[]): { extensionDir: string; env: Record<string, string> };
 }
 
 // tsc (module commonjs) turns import() into require(), which cannot load an ES module in Node 20;
