@@ -206,6 +206,43 @@ function dialUrl(signed: string, connectUrl: string | undefined): string {
   return `${scheme}//${base.host}${u.pathname}${u.search}`;
 }
 
+/**
+ * Settles when the websocket is open; on a refusal, an error or a cancel (whatever state the
+ * handshake is in) the websocket is terminated and the promise rejects.
+ */
+function handshake(ws: WebSocket, target: EiceTunnelTarget, url: string, signal: Cancellation | undefined): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    let settled = false;
+    let unwatch: () => void = () => undefined;
+    const settle = (err?: Error) => {
+      if (settled) return;
+      settled = true;
+      unwatch();
+      if (err) {
+        ws.removeAllListeners();
+        ws.on('error', () => undefined);
+        ws.terminate();
+        reject(err);
+      } else resolve();
+    };
+    unwatch = watchCancel(signal, () => settle(new CancelledError()));
+    // Cancelled already: settle ran before there was a watch to undo.
+    if (settled) unwatch();
+    ws.once('open', () => settle());
+    ws.once('unexpected-response', (req, res) => {
+      void readBody(res).then((body) => {
+        req.destroy();
+        settle(refusal(target, res.statusCode ?? 0, body));
+      });
+    });
+    ws.once('error', (err) =>
+      settle(
+        new EiceTunnelError(t('Could not reach the EC2 Instance Connect Endpoint {0} at {1}: {2}', target.endpoint.id, new URL(url).host, err.message), 'network', { cause: err }),
+      ),
+    );
+  });
+}
+
 /** Opens one tunnel; the URL is signed just before, as it is good for 60 s only. */
 export async function openEiceTunnel(target: EiceTunnelTarget, options: EiceConnectOptions): Promise<EiceTunnelStream> {
   const maxTunnelDurationSeconds = target.maxTunnelDurationSeconds ?? MAX_TUNNEL_DURATION_SECONDS;
@@ -235,36 +272,7 @@ export async function openEiceTunnel(target: EiceTunnelTarget, options: EiceConn
   };
   const ws: WebSocket = new Ws(url, wsOptions);
 
-  await new Promise<void>((resolve, reject) => {
-    let settled = false;
-    let unwatch: () => void = () => undefined;
-    const settle = (err?: Error) => {
-      if (settled) return;
-      settled = true;
-      unwatch();
-      if (err) {
-        ws.removeAllListeners();
-        ws.on('error', () => undefined);
-        ws.terminate();
-        reject(err);
-      } else resolve();
-    };
-    unwatch = watchCancel(options.signal, () => settle(new CancelledError()));
-    // Cancelled already: settle ran before there was a watch to undo.
-    if (settled) unwatch();
-    ws.once('open', () => settle());
-    ws.once('unexpected-response', (req, res) => {
-      void readBody(res).then((body) => {
-        req.destroy();
-        settle(refusal(target, res.statusCode ?? 0, body));
-      });
-    });
-    ws.once('error', (err) =>
-      settle(
-        new EiceTunnelError(t('Could not reach the EC2 Instance Connect Endpoint {0} at {1}: {2}', target.endpoint.id, new URL(url).host, err.message), 'network', { cause: err }),
-      ),
-    );
-  });
+  await handshake(ws, target, url, options.signal);
 
   const timing = { openedAt: Date.now(), maxTunnelDurationSeconds };
   const stream = new EiceTunnelStream(
