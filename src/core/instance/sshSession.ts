@@ -16,7 +16,7 @@ import { CancelledError, isCancellation } from '../errors';
 import { t } from '../l10n';
 import { isCancelled, raceCancel, Resources, throwIfCancelled, type Cancellation } from '../lifetime';
 import { decideHostKey, describeHostKey, HostKeyError, readConsoleEvidence, type ConsoleEvidence, type HostKeyDecision, type HostKeyPolicy } from './hostKeys';
-import { EiceTunnelStream, openEiceTunnel, sshOverTunnelFailure, tunnelEndedMessage, type EiceConnectOptions } from './eice/tunnel';
+import { EiceTunnelStream, openEiceTunnel, sshOverTunnelFailure, tunnelEndedError, type EiceConnectOptions } from './eice/tunnel';
 import { KeyPushError, sendSshPublicKey } from './instanceConnect';
 import type { InstanceAccess } from './reach';
 import { generateEphemeralKey, publicKeyOf } from './sshKey';
@@ -53,7 +53,7 @@ export interface SshSessionOptions {
    * How to sign the EC2 Instance Connect Endpoint tunnel when the route goes through one
    * (route.eice) and no sock is given: eiceSigningFrom(the region's EC2 client).
    */
-  readonly eice?: Omit<EiceConnectOptions, 'signal' | 'log'>;
+  readonly eice?: Omit<EiceConnectOptions, 'signal' | 'log'> & { readonly maxTunnelDurationSeconds?: number };
 }
 
 /** What the SSH leg carries its bytes on: a TCP socket, or any duplex that counts what it wrote. */
@@ -79,8 +79,9 @@ export class ForwardOutError extends Error {
 
 /** The session was closed (or the server hung up) before a channel was asked for. */
 export class SessionClosedError extends Error {
-  constructor(message: string) {
-    super(message);
+  /** `cause`: what ended the connection when it is known (an EiceTunnelError for a tunnel at its maximum duration). */
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
     this.name = 'SessionClosedError';
   }
 }
@@ -274,7 +275,7 @@ export async function openSshSession(route: InstanceAccess, options: SshSessionO
     forwardTimeoutMs: options.forwardTimeoutMs ?? 10_000,
     forwardOnly: Boolean(options.forwardOnly),
     isClosed: () => clientClosed || resources.closed,
-    whyClosed: () => (tunnel ? tunnelEndedMessage(tunnel) : undefined),
+    whyClosed: () => (tunnel ? tunnelEndedError(tunnel) : undefined),
     closed: closedPromise,
     channels,
   });
@@ -333,7 +334,9 @@ async function eiceTunnel(route: InstanceAccess, eice: NonNullable<InstanceAcces
   options.onProgress?.(t('Opening a tunnel through EC2 Instance Connect Endpoint {0} to {1}…', eice.endpoint.id, route.instance.id));
   const log = options.log;
   // The signal goes in: a cancel while the websocket connects closes it (racing it would leak it).
-  const tunnel = await openEiceTunnel({ endpoint: eice.endpoint, instanceId: route.instance.id, privateIpAddress: eice.privateIpAddress }, { ...options.eice, log, signal: options.signal });
+  const { maxTunnelDurationSeconds, ...signing } = options.eice;
+  const target = { endpoint: eice.endpoint, instanceId: route.instance.id, privateIpAddress: eice.privateIpAddress, maxTunnelDurationSeconds };
+  const tunnel = await openEiceTunnel(target, { ...signing, log, signal: options.signal });
   log?.(`tunnel through EC2 Instance Connect Endpoint ${eice.endpoint.id} to ${eice.privateIpAddress}:22 open`);
   return tunnel;
 }
@@ -405,8 +408,8 @@ interface ChannelContext {
   readonly forwardTimeoutMs: number;
   readonly forwardOnly: boolean;
   readonly isClosed: () => boolean;
-  /** Said instead of "closed" when the carrier knows why (an EICE tunnel at its maximum duration). */
-  readonly whyClosed: () => string | undefined;
+  /** What ended the connection, when its carrier knows (an EICE tunnel at its maximum duration). */
+  readonly whyClosed: () => Error | undefined;
   /** Resolves when the connection closes. */
   readonly closed: Promise<void>;
   /** The open channels, which close() destroys. */
@@ -415,14 +418,18 @@ interface ChannelContext {
 
 /** forwardOut, exec, sftp and guard on a logged-in client. */
 function channelOperations(client: Client, c: ChannelContext): Pick<SshSession, 'forwardOut' | 'exec' | 'sftp' | 'guard'> {
-  const closedError = (): Error | undefined => (c.isClosed() ? new SessionClosedError(c.whyClosed() ?? t('The SSH session to {0} is closed.', c.sshAt)) : undefined);
+  const closedBecause = (generic: string): SessionClosedError => {
+    const why = c.whyClosed();
+    return new SessionClosedError(why?.message ?? generic, why ? { cause: why } : undefined);
+  };
+  const closedError = (): Error | undefined => (c.isClosed() ? closedBecause(t('The SSH session to {0} is closed.', c.sshAt)) : undefined);
   const track = <T extends { destroy(): void; once(event: 'close', listener: () => void): unknown }>(channel: T): T => {
     c.channels.add(channel);
     channel.once('close', () => c.channels.delete(channel));
     return channel;
   };
   const dropped = c.closed.then(() => {
-    throw new SessionClosedError(c.whyClosed() ?? t('The SSH connection to {0} dropped.', c.sshAt));
+    throw closedBecause(t('The SSH connection to {0} dropped.', c.sshAt));
   });
   dropped.catch(() => undefined);
   const guard = <T>(work: Promise<T>): Promise<T> => Promise.race([work, dropped]);

@@ -311,14 +311,20 @@ export function tunnelEndedMessage(tunnel: EiceTunnelStream): string | undefined
   );
 }
 
+/** The tunnel's end at its maximum duration as an error (kind `expired`); undefined for any other end. */
+export function tunnelEndedError(tunnel: EiceTunnelStream, cause?: unknown): EiceTunnelError | undefined {
+  const message = tunnelEndedMessage(tunnel);
+  return message ? new EiceTunnelError(message, 'expired', cause ? { cause } : undefined) : undefined;
+}
+
 /**
  * An SSH login over the tunnel that failed, in the endpoint's words; undefined when the tunnel
  * had no part in it. The endpoint's own refusals (403, 20 connections) come before SSH starts.
  */
 export function sshOverTunnelFailure(tunnel: EiceTunnelStream, err: Error): Error | undefined {
   if (err instanceof EiceTunnelError) return err;
-  const ended = tunnelEndedMessage(tunnel);
-  if (ended) return new EiceTunnelError(ended, 'expired', { cause: err });
+  const ended = tunnelEndedError(tunnel, err);
+  if (ended) return ended;
   // Not one byte from sshd (closed or timed out): the endpoint could not reach port 22 (the
   // instance's security group), or nothing listens there. The SSH banner comes first from a server.
   if (tunnel.bytesRead === 0 && tunnel.target) {
