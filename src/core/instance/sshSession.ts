@@ -12,11 +12,11 @@ import * as net from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { EC2InstanceConnectClient } from '@aws-sdk/client-ec2-instance-connect';
 import { Client, type AuthHandlerMiddleware, type ClientChannel, type SFTPWrapper } from 'ssh2';
-import { CancelledError } from '../errors';
+import { CancelledError, isCancellation } from '../errors';
 import { t } from '../l10n';
 import { isCancelled, raceCancel, Resources, throwIfCancelled, type Cancellation } from '../lifetime';
 import { decideHostKey, describeHostKey, HostKeyError, readConsoleEvidence, type ConsoleEvidence, type HostKeyDecision, type HostKeyPolicy } from './hostKeys';
-import { openEiceTunnel, type EiceConnectOptions } from './eice/tunnel';
+import { EiceTunnelStream, openEiceTunnel, sshOverTunnelFailure, tunnelEndedError, type EiceConnectOptions } from './eice/tunnel';
 import { KeyPushError, sendSshPublicKey } from './instanceConnect';
 import type { InstanceAccess } from './reach';
 import { generateEphemeralKey, publicKeyOf } from './sshKey';
@@ -53,7 +53,7 @@ export interface SshSessionOptions {
    * How to sign the EC2 Instance Connect Endpoint tunnel when the route goes through one
    * (route.eice) and no sock is given: eiceSigningFrom(the region's EC2 client).
    */
-  readonly eice?: Omit<EiceConnectOptions, 'signal' | 'log'>;
+  readonly eice?: Omit<EiceConnectOptions, 'signal' | 'log'> & { readonly maxTunnelDurationSeconds?: number };
 }
 
 /** What the SSH leg carries its bytes on: a TCP socket, or any duplex that counts what it wrote. */
@@ -79,8 +79,9 @@ export class ForwardOutError extends Error {
 
 /** The session was closed (or the server hung up) before a channel was asked for. */
 export class SessionClosedError extends Error {
-  constructor(message: string) {
-    super(message);
+  /** `cause`: what ended the connection when it is known (an EiceTunnelError for a tunnel at its maximum duration). */
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
     this.name = 'SessionClosedError';
   }
 }
@@ -222,6 +223,7 @@ export async function openSshSession(route: InstanceAccess, options: SshSessionO
   const seen: SeenHostKey = { sha256: '' };
 
   const given = options.sock ?? (route.eice ? await eiceTunnel(route, route.eice, options) : undefined);
+  const tunnel = given instanceof EiceTunnelStream ? given : undefined;
   onProgress?.(t('Connecting over SSH to {0}:{1} as {2}…', route.ssh.host, route.ssh.port, route.ssh.username));
   const client = new Client();
   const channels = new Set<{ destroy(): void }>();
@@ -260,8 +262,8 @@ export async function openSshSession(route: InstanceAccess, options: SshSessionO
     await closeSsh();
     const decision = seen.decision;
     if (decision && !decision.accept) throw new HostKeyError(decision.message, decision.reason);
-    if (err instanceof KeyPushError || (err instanceof Error && err.name === 'Canceled')) throw err;
-    throw sshFailure(route, err as Error);
+    if (err instanceof KeyPushError || isCancellation(err)) throw err;
+    throw (tunnel && sshOverTunnelFailure(tunnel, err as Error)) ?? sshFailure(route, err as Error);
   }
   const hostKeySha256 = seen.sha256;
   const hostKeyCheck = await settleHostKey(seen.decision, options, instanceId);
@@ -273,6 +275,7 @@ export async function openSshSession(route: InstanceAccess, options: SshSessionO
     forwardTimeoutMs: options.forwardTimeoutMs ?? 10_000,
     forwardOnly: Boolean(options.forwardOnly),
     isClosed: () => clientClosed || resources.closed,
+    whyClosed: () => (tunnel ? tunnelEndedError(tunnel) : undefined),
     closed: closedPromise,
     channels,
   });
@@ -330,7 +333,10 @@ async function eiceTunnel(route: InstanceAccess, eice: NonNullable<InstanceAcces
   if (!options.eice) throw new Error(t('Reaching {0} through EC2 Instance Connect Endpoint {1} needs signing credentials.', route.instance.id, eice.endpoint.id));
   options.onProgress?.(t('Opening a tunnel through EC2 Instance Connect Endpoint {0} to {1}…', eice.endpoint.id, route.instance.id));
   const log = options.log;
-  const tunnel = await raceCancel(openEiceTunnel({ endpoint: eice.endpoint, instanceId: route.instance.id, privateIpAddress: eice.privateIpAddress }, { ...options.eice, log }), options.signal);
+  // The signal goes in: a cancel while the websocket connects closes it (racing it would leak it).
+  const { maxTunnelDurationSeconds, ...signing } = options.eice;
+  const target = { endpoint: eice.endpoint, instanceId: route.instance.id, privateIpAddress: eice.privateIpAddress, maxTunnelDurationSeconds };
+  const tunnel = await openEiceTunnel(target, { ...signing, log, signal: options.signal });
   log?.(`tunnel through EC2 Instance Connect Endpoint ${eice.endpoint.id} to ${eice.privateIpAddress}:22 open`);
   return tunnel;
 }
@@ -402,6 +408,8 @@ interface ChannelContext {
   readonly forwardTimeoutMs: number;
   readonly forwardOnly: boolean;
   readonly isClosed: () => boolean;
+  /** What ended the connection, when its carrier knows (an EICE tunnel at its maximum duration). */
+  readonly whyClosed: () => Error | undefined;
   /** Resolves when the connection closes. */
   readonly closed: Promise<void>;
   /** The open channels, which close() destroys. */
@@ -410,14 +418,18 @@ interface ChannelContext {
 
 /** forwardOut, exec, sftp and guard on a logged-in client. */
 function channelOperations(client: Client, c: ChannelContext): Pick<SshSession, 'forwardOut' | 'exec' | 'sftp' | 'guard'> {
-  const closedError = (): Error | undefined => (c.isClosed() ? new SessionClosedError(t('The SSH session to {0} is closed.', c.sshAt)) : undefined);
+  const closedBecause = (generic: string): SessionClosedError => {
+    const why = c.whyClosed();
+    return new SessionClosedError(why?.message ?? generic, why ? { cause: why } : undefined);
+  };
+  const closedError = (): Error | undefined => (c.isClosed() ? closedBecause(t('The SSH session to {0} is closed.', c.sshAt)) : undefined);
   const track = <T extends { destroy(): void; once(event: 'close', listener: () => void): unknown }>(channel: T): T => {
     c.channels.add(channel);
     channel.once('close', () => c.channels.delete(channel));
     return channel;
   };
   const dropped = c.closed.then(() => {
-    throw new SessionClosedError(t('The SSH connection to {0} dropped.', c.sshAt));
+    throw closedBecause(t('The SSH connection to {0} dropped.', c.sshAt));
   });
   dropped.catch(() => undefined);
   const guard = <T>(work: Promise<T>): Promise<T> => Promise.race([work, dropped]);

@@ -2,8 +2,9 @@
 // Instance Connect Endpoint tunnel: the EICE stand-in (SigV4 checked) → the real OpenSSH server
 // as the instance → the real MariaDB (TLS verified) as the RDS database behind it.
 import * as assert from 'node:assert/strict';
+import * as net from 'node:net';
 import * as path from 'node:path';
-import { openConnection } from '../../../src/core/db/connection';
+import { openConnection, openLocalForward } from '../../../src/core/db/connection';
 import { DbCredentials } from '../../../src/core/db/credentials';
 import { discoverMigrations, runMigrations } from '../../../src/core/db/migrations';
 import { chooseRoute } from '../../../src/core/db/routes';
@@ -66,5 +67,36 @@ describe('EICE: the DB tunnel over an EC2 Instance Connect Endpoint, to OpenSSH 
     assert.ok(sock.destroyed, 'closing the session destroys the tunnel it was given');
     assert.equal(await eventually(() => Promise.resolve(eice.openTunnels(endpoint.id)), (n) => n === 0), 0);
     assert.equal(await eventually(() => serverConnections(ssh.port), (n) => n === 0), 0);
+  });
+
+  it('a local forward outlives the tunnel\'s maxTunnelDuration: the next client gets a new tunnel', async function () {
+    this.timeout(30_000);
+    const d = chooseRoute(testRouteContext(db, ssh), false);
+    assert.ok(d.kind === 'route' && d.route.kind === 'sshTunnel');
+    const route = { ...d.route, eice: { endpoint, privateIpAddress: INSTANCE_IP } };
+    const log: string[] = [];
+    const tunnelsBefore = eice.events.filter((e) => e.kind === 'tunnel').length;
+    const forward = await openLocalForward(route, { eice: { region: REGION, credentials, connectUrl: eice.url, maxTunnelDurationSeconds: 2 }, log: (l) => log.push(l) });
+    /** MariaDB greets first: a greeting proves a client got through the forward to the database. */
+    const greeted = (): Promise<Buffer> =>
+      new Promise((resolve, reject) => {
+        const c = net.connect({ host: forward.host, port: forward.port });
+        c.once('data', (b: Buffer) => (c.destroy(), resolve(b)));
+        c.once('error', reject);
+        c.once('close', () => reject(new Error('closed without a greeting')));
+      });
+    try {
+      assert.ok((await greeted()).length > 0);
+      assert.equal(eice.openTunnels(endpoint.id), 1);
+      // Past the tunnel's 2 s: the endpoint has closed it.
+      await eventually(() => Promise.resolve(eice.events.filter((e) => e.kind === 'expired').length), (n) => n > 0, 5000);
+      assert.equal(await eventually(() => Promise.resolve(eice.openTunnels(endpoint.id)), (n) => n === 0), 0);
+      assert.ok((await greeted()).length > 0, 'the forward reaches the database after the first tunnel ended');
+      assert.equal(eice.events.filter((e) => e.kind === 'tunnel').length - tunnelsBefore, 2, 'a second tunnel was opened');
+      assert.ok(log.some((l) => /maximum duration \(2 s\).*logging in to .* again over a new tunnel/.test(l)), log.join('\n'));
+    } finally {
+      await forward.close();
+    }
+    assert.equal(await eventually(() => Promise.resolve(eice.openTunnels(endpoint.id)), (n) => n === 0), 0);
   });
 });

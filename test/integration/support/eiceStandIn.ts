@@ -16,7 +16,8 @@
 //   - connects to the private IP's port through `route` (the "VPC": a loopback sshd); a target
 //     it cannot reach gets the websocket closed with 1011 "Unable to connect to target", the
 //     reason AWS gives when the instance's group does not allow 22 from the endpoint;
-//   - closes a tunnel when its maxTunnelDuration has passed.
+//   - closes a tunnel when its maxTunnelDuration has passed;
+//   - can hold each upgrade a while before answering it (`upgradeDelayMs`), as a slow endpoint.
 // Every tunnel and refusal is recorded, so a test can tell what reached it.
 import * as http from 'node:http';
 import * as net from 'node:net';
@@ -44,6 +45,8 @@ export interface EiceStandInOptions {
   readonly port?: number;
   /** The stand-in's clock, for expiry tests; default Date.now. */
   readonly now?: () => number;
+  /** Holds each accepted upgrade this long before answering it (a slow endpoint, for cancel tests). */
+  readonly upgradeDelayMs?: number;
 }
 
 export interface EiceStandInEvent {
@@ -60,6 +63,8 @@ export interface EiceStandIn {
   readonly events: readonly EiceStandInEvent[];
   /** Tunnels open now, per endpoint id. */
   openTunnels(endpointId: string): number;
+  /** TCP connections open to the stand-in now (upgraded or not, answered or still waiting). */
+  openConnections(): number;
   /** Serves an upgrade that reached another server (the EC2 shim mounts the stand-in). */
   handleUpgrade(req: http.IncomingMessage, socket: Duplex, head: Buffer): void;
   stop(): Promise<void>;
@@ -184,13 +189,21 @@ export async function startEiceStandIn(options: EiceStandInOptions): Promise<Eic
       socket.end(`HTTP/1.1 ${r.status} ${http.STATUS_CODES[r.status] ?? 'Error'}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
       return;
     }
-    wss.handleUpgrade(req, socket, head, (ws) => tunnel(ws, wanted));
+    const upgrade = () => wss.handleUpgrade(req, socket, head, (ws) => tunnel(ws, wanted));
+    if (!options.upgradeDelayMs) return upgrade();
+    const timer = setTimeout(() => !socket.destroyed && upgrade(), options.upgradeDelayMs);
+    socket.once('close', () => clearTimeout(timer));
   }
 
   const server = http.createServer((_req, res) => {
     res.writeHead(426, { 'Content-Type': 'text/plain' }).end('websocket upgrade required');
   });
   server.on('upgrade', handleUpgrade);
+  const connections = new Set<net.Socket>();
+  server.on('connection', (c: net.Socket) => {
+    connections.add(c);
+    c.once('close', () => connections.delete(c));
+  });
   const port = await listenOn(server, options.port);
   let stopped: Promise<void> | undefined;
   return {
@@ -198,6 +211,7 @@ export async function startEiceStandIn(options: EiceStandInOptions): Promise<Eic
     port,
     events,
     openTunnels: (id) => open.get(id)?.size ?? 0,
+    openConnections: () => connections.size,
     handleUpgrade,
     stop: () =>
       (stopped ??= new Promise<void>((resolve) => {

@@ -2,5 +2,5 @@
 // bundled with the instance-access code (dist/db.js); ws loads on the first tunnel only.
 export { chooseInstanceConnectEndpoint, findInstanceConnectEndpoint, listInstanceConnectEndpoints, USABLE_ENDPOINT_STATES, type EndpointChoice, type EndpointPlacement, type InstanceConnectEndpoint } from './endpoints';
 export { checkOpenTunnelRequest, EICE_PORTS, EICE_SIGNING_SERVICE, EICE_URL_EXPIRY_SECONDS, EiceRequestError, MAX_TUNNEL_DURATION_SECONDS, presignOpenTunnel, type OpenTunnelRequest } from './presign';
-export { EICE_MAX_CONNECTIONS, eiceSigningFrom, EiceReconnector, EiceTunnelError, openEiceTunnel, tunnelExpiredMessage, type EiceConnectOptions, type EiceSigning, EiceTunnelStream, type EiceTunnelTarget } from './tunnel';
+export { EICE_MAX_CONNECTIONS, eiceSigningFrom, EiceReconnector, EiceTunnelError, openEiceTunnel, sshOverTunnelFailure, tunnelEndedError, tunnelEndedMessage, tunnelExpiredMessage, type EiceConnectOptions, type EiceSigning, EiceTunnelStream, type EiceTunnelTarget } from './tunnel';
 export { WebSocketStream, type WebSocketClose } from './websocketStream';

@@ -14,7 +14,8 @@ import type { EC2Client } from '@aws-sdk/client-ec2';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
 import type { IncomingMessage } from 'node:http';
 import type { ClientOptions, WebSocket } from 'ws';
-import { CancelledError } from '../../errors';
+import { CancelledError, isAbortSignal } from '../../errors';
+import { isCancelled, type Cancellation } from '../../lifetime';
 import { t } from '../../l10n';
 import type { InstanceConnectEndpoint } from './endpoints';
 import { checkOpenTunnelRequest, MAX_TUNNEL_DURATION_SECONDS, presignOpenTunnel } from './presign';
@@ -48,8 +49,29 @@ export interface EiceConnectOptions extends EiceSigning {
   readonly connectUrl?: string;
   /** How long the websocket handshake may take; default 15 s. */
   readonly handshakeTimeoutMs?: number;
-  readonly signal?: AbortSignal;
+  /**
+   * Cancels the open: the websocket is closed whatever state it is in (connecting, or open with
+   * nobody to hand it to yet), and the call rejects with a CancelledError.
+   */
+  readonly signal?: Cancellation;
   readonly log?: (line: string) => void;
+}
+
+/** Calls `onCancel` once when the signal fires (an event where there is one, else polled); returns the disposer. */
+function watchCancel(signal: Cancellation | undefined, onCancel: () => void, pollMs = 50): () => void {
+  if (!signal) return () => undefined;
+  if (isAbortSignal(signal)) {
+    signal.addEventListener('abort', onCancel, { once: true });
+    if (signal.aborted) onCancel();
+    return () => signal.removeEventListener('abort', onCancel);
+  }
+  const listener = signal.onCancellationRequested?.(onCancel);
+  const timer = setInterval(() => isCancelled(signal) && onCancel(), pollMs);
+  if (signal.isCancellationRequested) onCancel();
+  return () => {
+    clearInterval(timer);
+    listener?.dispose();
+  };
 }
 
 /** An age within this much of maxTunnelDuration counts as the endpoint's limit. */
@@ -69,10 +91,19 @@ export class EiceTunnelStream extends WebSocketStream {
     readonly endpointId: string,
     readonly maxTunnelDurationSeconds: number,
     readonly openedAt = Date.now(),
+    /** What it leads to, for messages. */
+    readonly target?: EiceTunnelTarget,
   ) {
     super(ws, options);
-    this.ended = this.whenClosed.then((close) => ({ kind: close.byUs ? 'byUs' : reachedMaxDuration(this, close) ? 'expired' : 'remote', close }));
+    this.ended = this.whenClosed.then((close) => {
+      const kind: EiceCloseKind = close.byUs ? 'byUs' : reachedMaxDuration(this, close) ? 'expired' : 'remote';
+      this.closedAs = kind;
+      return { kind, close };
+    });
   }
+
+  /** Why it closed, once it has (set before the stream ends, so before ssh2 sees the close). */
+  closedAs: EiceCloseKind | undefined;
 }
 
 /** A close within EXPIRY_SLACK_MS of maxTunnelDuration is the endpoint's limit. */
@@ -84,7 +115,7 @@ function reachedMaxDuration(tunnel: { readonly openedAt: number; readonly maxTun
 export class EiceTunnelError extends Error {
   constructor(
     message: string,
-    readonly kind: 'refused' | 'tooManyConnections' | 'unreachableTarget' | 'network' | 'closed',
+    readonly kind: 'refused' | 'tooManyConnections' | 'unreachableTarget' | 'network' | 'closed' | 'expired',
     options?: { cause?: unknown },
   ) {
     super(message, options);
@@ -175,39 +206,18 @@ function dialUrl(signed: string, connectUrl: string | undefined): string {
   return `${scheme}//${base.host}${u.pathname}${u.search}`;
 }
 
-/** Opens one tunnel; the URL is signed just before, as it is good for 60 s only. */
-export async function openEiceTunnel(target: EiceTunnelTarget, options: EiceConnectOptions): Promise<EiceTunnelStream> {
-  const maxTunnelDurationSeconds = target.maxTunnelDurationSeconds ?? MAX_TUNNEL_DURATION_SECONDS;
-  const request = {
-    dnsName: target.endpoint.dnsName,
-    endpointId: target.endpoint.id,
-    privateIpAddress: target.privateIpAddress,
-    remotePort: target.remotePort ?? 22,
-    maxTunnelDurationSeconds,
-  };
-  // Before the credentials are even asked for: a refused port never leaves this machine.
-  checkOpenTunnelRequest(request);
-  if (options.signal?.aborted) throw new CancelledError();
-  const credentials = typeof options.credentials === 'function' ? await options.credentials() : options.credentials;
-  const signed = await presignOpenTunnel(request, { region: options.region, credentials });
-  const url = dialUrl(signed, options.connectUrl);
-  options.log?.(`eice: opening a tunnel through ${target.endpoint.id} to ${targetName(target)} (max ${maxTunnelDurationSeconds} s)${options.connectUrl ? ` via ${new URL(url).host}` : ''}`);
-
-  const { WebSocket: Ws } = await import('ws');
-  const wsOptions: ClientOptions = {
-    handshakeTimeout: options.handshakeTimeoutMs ?? 15_000,
-    perMessageDeflate: false,
-    followRedirects: false,
-    ...(options.connectUrl ? { headers: { host: target.endpoint.dnsName } } : {}),
-  };
-  const ws: WebSocket = new Ws(url, wsOptions);
-
-  await new Promise<void>((resolve, reject) => {
+/**
+ * Settles when the websocket is open; on a refusal, an error or a cancel (whatever state the
+ * handshake is in) the websocket is terminated and the promise rejects.
+ */
+function handshake(ws: WebSocket, target: EiceTunnelTarget, url: string, signal: Cancellation | undefined): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
     let settled = false;
+    let unwatch: () => void = () => undefined;
     const settle = (err?: Error) => {
       if (settled) return;
       settled = true;
-      options.signal?.removeEventListener('abort', onAbort);
+      unwatch();
       if (err) {
         ws.removeAllListeners();
         ws.on('error', () => undefined);
@@ -215,8 +225,9 @@ export async function openEiceTunnel(target: EiceTunnelTarget, options: EiceConn
         reject(err);
       } else resolve();
     };
-    const onAbort = () => settle(new CancelledError());
-    options.signal?.addEventListener('abort', onAbort, { once: true });
+    unwatch = watchCancel(signal, () => settle(new CancelledError()));
+    // Cancelled already: settle ran before there was a watch to undo.
+    if (settled) unwatch();
     ws.once('open', () => settle());
     ws.once('unexpected-response', (req, res) => {
       void readBody(res).then((body) => {
@@ -230,6 +241,38 @@ export async function openEiceTunnel(target: EiceTunnelTarget, options: EiceConn
       ),
     );
   });
+}
+
+/** Opens one tunnel; the URL is signed just before, as it is good for 60 s only. */
+export async function openEiceTunnel(target: EiceTunnelTarget, options: EiceConnectOptions): Promise<EiceTunnelStream> {
+  const maxTunnelDurationSeconds = target.maxTunnelDurationSeconds ?? MAX_TUNNEL_DURATION_SECONDS;
+  const request = {
+    dnsName: target.endpoint.dnsName,
+    endpointId: target.endpoint.id,
+    privateIpAddress: target.privateIpAddress,
+    remotePort: target.remotePort ?? 22,
+    maxTunnelDurationSeconds,
+  };
+  // Before the credentials are even asked for: a refused port never leaves this machine.
+  checkOpenTunnelRequest(request);
+  if (isCancelled(options.signal)) throw new CancelledError();
+  const credentials = typeof options.credentials === 'function' ? await options.credentials() : options.credentials;
+  const signed = await presignOpenTunnel(request, { region: options.region, credentials });
+  const url = dialUrl(signed, options.connectUrl);
+  options.log?.(`eice: opening a tunnel through ${target.endpoint.id} to ${targetName(target)} (max ${maxTunnelDurationSeconds} s)${options.connectUrl ? ` via ${new URL(url).host}` : ''}`);
+
+  const { WebSocket: Ws } = await import('ws');
+  // Signing and loading ws took a moment: a cancel meanwhile opens nothing.
+  if (isCancelled(options.signal)) throw new CancelledError();
+  const wsOptions: ClientOptions = {
+    handshakeTimeout: options.handshakeTimeoutMs ?? 15_000,
+    perMessageDeflate: false,
+    followRedirects: false,
+    ...(options.connectUrl ? { headers: { host: target.endpoint.dnsName } } : {}),
+  };
+  const ws: WebSocket = new Ws(url, wsOptions);
+
+  await handshake(ws, target, url, options.signal);
 
   const timing = { openedAt: Date.now(), maxTunnelDurationSeconds };
   const stream = new EiceTunnelStream(
@@ -248,11 +291,46 @@ export async function openEiceTunnel(target: EiceTunnelTarget, options: EiceConn
     target.endpoint.id,
     maxTunnelDurationSeconds,
     timing.openedAt,
+    target,
   );
   void stream.ended.then(({ kind }) => {
     if (kind === 'expired') options.log?.(`eice: ${target.endpoint.id} closed the tunnel to ${targetName(target)} at its maximum duration (${maxTunnelDurationSeconds} s)`);
   });
   return stream;
+}
+
+/** The tunnel ended at its maximum duration: said to whoever uses the connection it carried. */
+export function tunnelEndedMessage(tunnel: EiceTunnelStream): string | undefined {
+  if (tunnel.closedAs !== 'expired') return undefined;
+  const to = tunnel.target ? targetName(tunnel.target) : '';
+  return t(
+    'The EC2 Instance Connect Endpoint {0} closed the tunnel to {1} at its maximum duration ({2} s). Connect again to go on; work longer than that needs a new tunnel.',
+    tunnel.endpointId,
+    to,
+    tunnel.maxTunnelDurationSeconds,
+  );
+}
+
+/** The tunnel's end at its maximum duration as an error (kind `expired`); undefined for any other end. */
+export function tunnelEndedError(tunnel: EiceTunnelStream, cause?: unknown): EiceTunnelError | undefined {
+  const message = tunnelEndedMessage(tunnel);
+  return message ? new EiceTunnelError(message, 'expired', cause ? { cause } : undefined) : undefined;
+}
+
+/**
+ * An SSH login over the tunnel that failed, in the endpoint's words; undefined when the tunnel
+ * had no part in it. The endpoint's own refusals (403, 20 connections) come before SSH starts.
+ */
+export function sshOverTunnelFailure(tunnel: EiceTunnelStream, err: Error): Error | undefined {
+  if (err instanceof EiceTunnelError) return err;
+  const ended = tunnelEndedError(tunnel, err);
+  if (ended) return ended;
+  // Not one byte from sshd (closed or timed out): the endpoint could not reach port 22 (the
+  // instance's security group), or nothing listens there. The SSH banner comes first from a server.
+  if (tunnel.bytesRead === 0 && tunnel.target) {
+    return new EiceTunnelError(unreachableTargetMessage(tunnel.target, t('the tunnel closed before the SSH server said a word')), 'unreachableTarget', { cause: err });
+  }
+  return undefined;
 }
 
 /** What a tunnel's end at maxTunnelDuration means to the person waiting on it. */

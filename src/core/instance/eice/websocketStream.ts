@@ -36,6 +36,7 @@ export class WebSocketStream extends Duplex {
   readonly whenClosed: Promise<WebSocketClose>;
   private closedByUs = false;
   private written = 0;
+  private received = 0;
 
   constructor(
     private readonly ws: WebSocket,
@@ -49,6 +50,7 @@ export class WebSocketStream extends Duplex {
         this.destroy(new Error(t('The tunnel sent text instead of the instance\'s bytes; closing it.')));
         return;
       }
+      this.received += (data as Buffer).length;
       if (!this.push(data as Buffer)) ws.pause();
     });
     // Kept for the websocket's life: an 'error' without a listener would crash the host.
@@ -74,6 +76,11 @@ export class WebSocketStream extends Duplex {
    */
   get bytesWritten(): number {
     return this.written;
+  }
+
+  /** Bytes the other side sent so far: none before a close means sshd never said a word. */
+  get bytesRead(): number {
+    return this.received;
   }
 
   /** The other side's bytes in flight to us are the websocket's to hold until the reader wants them. */
