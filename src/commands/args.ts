@@ -21,7 +21,7 @@ export class ArgumentError extends Error {
 }
 
 /** A plain object (an automation caller's arguments), not a tree node or a URI. */
-export function isPlainObject(x: unknown): x is Readonly<Record<string, unknown>> {
+function isPlainObject(x: unknown): x is Readonly<Record<string, unknown>> {
   if (!x || typeof x !== 'object') return false;
   const proto = Object.getPrototypeOf(x) as unknown;
   return proto === Object.prototype || proto === null;

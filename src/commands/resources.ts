@@ -14,7 +14,7 @@ export async function instanceOf(deps: Deps, node: unknown, predicate?: (i: Ec2I
 }
 
 /** The picker's rule for a feature: DBs it cannot use are shown last, with the reason. */
-export function usableFor(deps: Pick<Deps, 'core'>, feature: DbFeature): PickOptions<RdsDatabase> {
+function usableFor(deps: Pick<Deps, 'core'>, feature: DbFeature): PickOptions<RdsDatabase> {
   return { refusal: (d) => deps.core.aws().dbRefusal(d, feature)?.message };
 }
 

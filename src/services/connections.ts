@@ -4,16 +4,14 @@
  * (RDS-managed secret, stored password, typed password; or an IAM token). Passwords live only in
  * SecretStorage; which source worked is remembered per DB (the source's name, never a secret).
  */
-import * as fs from 'node:fs';
 import * as vscode from 'vscode';
-import type { CredentialSource, DbSession, EiceSigning, LocalForward, Route, RouteDecision, RoutePreference, TlsPolicy } from '../core/db/index';
-import type { AwsClients } from '../core/aws/session';
+import type { CredentialSource, DbSession, LocalForward, Route, RouteDecision, RoutePreference, TlsPolicy } from '../core/db/index';
 import type { RdsDatabase } from '../core/aws/types';
 import { CancelledError, toAbortSignal, type CancelSignal } from '../core/errors';
 import { loadAws, loadDb } from '../lazy';
 import { describeError } from '../core/errors';
 import type { ResourceStore } from '../state/resourceStore';
-import { hostKeyPolicy } from './hostKeys';
+import { readIdentityFile, sshAccessOptions } from './hostKeys';
 import { dbPasswordKey, type PasswordStore } from '../state/passwords';
 import type { ConnectionSetting } from '../core/settingsTrust';
 import { readConnections, readSshSettings } from '../state/settings';
@@ -153,9 +151,7 @@ async function connect(c: Connector, db: RdsDatabase, options: { signal?: Cancel
     (skipped) => c.log.info(`Credentials for ${db.id}: skipped ${skipped.source}: ${skipped.reason}`),
   );
   const dbSession = await dbCore.openConnection(route, candidates, {
-    instanceConnect: session.instanceConnect(db.region),
-    eice: eiceSigning(session, db.region),
-    hostKeys: hostKeyPolicy(c.state, c.log, session, db.region),
+    ...sshAccessOptions(c.state, c.log, session, db.region),
     signal: options.signal,
     database: options.database,
     onProgress: (m) => options.report(m),
@@ -183,14 +179,6 @@ async function rememberWhatWorked(c: Connector, db: RdsDatabase, dbSession: DbSe
   await c.state.update(rememberedKey(db), creds.source);
 }
 
-function readIdentityFile(file: string): string {
-  try {
-    return fs.readFileSync(file, 'utf8');
-  } catch (err) {
-    throw new Error(l('rdsLink.ssh.identityFile: {0} cannot be read', file), { cause: err });
-  }
-}
-
 /** A local port to the DB for a client program, plus the login to use on it. */
 async function forward(c: Connector, db: RdsDatabase, options: { signal?: CancelSignal; report: (m: string) => void }): Promise<{ forward: LocalForward; user: string; password: string; iamToken: boolean }> {
   const dbCore = loadDb();
@@ -200,7 +188,7 @@ async function forward(c: Connector, db: RdsDatabase, options: { signal?: Cancel
   const route = probe.route;
   await probe.close();
   const session = c.store.getSession();
-  const fwd = await dbCore.openLocalForward(route, { instanceConnect: session.instanceConnect(db.region), eice: eiceSigning(session, db.region), hostKeys: hostKeyPolicy(c.state, c.log, session, db.region), signal: options.signal, onProgress: options.report });
+  const fwd = await dbCore.openLocalForward(route, { ...sshAccessOptions(c.state, c.log, session, db.region), signal: options.signal, onProgress: options.report });
   return { forward: fwd, user: creds.user, password: creds.password, iamToken: creds.isIamToken };
 }
 
@@ -209,10 +197,6 @@ async function forgetPassword(c: Connector, db: RdsDatabase, user: string): Prom
   await c.state.update(rememberedKey(db), undefined);
 }
 
-/** Signs an EC2 Instance Connect Endpoint tunnel with the session's credentials, for a route through one. */
-function eiceSigning(session: AwsClients, region: string): EiceSigning {
-  return { region, credentials: () => session.ec2(region).config.credentials() };
-}
 
 /**
  * How commands reach a DB: its route setting, the route decision, a session with the right

@@ -2,8 +2,10 @@
  * The host-key policy an SSH session gets: the keys remembered per instance (state/hostKeys.ts),
  * and the instance's console output read with GetConsoleOutput for the first connection.
  */
-import type * as vscode from 'vscode';
+import * as fs from 'node:fs';
+import * as vscode from 'vscode';
 import type { AwsClients } from '../core/aws/index';
+import type { EiceSigning } from '../core/db/index';
 import type { HostKeyDecision, HostKeyPolicy } from '../core/instance/index';
 import { loadAws } from '../lazy';
 import { HostKeyMemento } from '../state/hostKeys';
@@ -19,4 +21,23 @@ export function hostKeyPolicy(state: vscode.Memento, log: vscode.LogOutputChanne
       else log.info(d.message);
     },
   };
+}
+
+/** What every SSH session to an instance of `region` needs from AWS: the key push, EICE signing, the host-key policy. */
+export function sshAccessOptions(state: vscode.Memento, log: vscode.LogOutputChannel, session: AwsClients, region: string): { instanceConnect: ReturnType<AwsClients['instanceConnect']>; eice: EiceSigning; hostKeys: HostKeyPolicy } {
+  return {
+    instanceConnect: session.instanceConnect(region),
+    // Signs an EC2 Instance Connect Endpoint tunnel with the session's credentials, for a route through one.
+    eice: { region, credentials: () => session.ec2(region).config.credentials() },
+    hostKeys: hostKeyPolicy(state, log, session, region),
+  };
+}
+
+/** The private key file of rdsLink.ssh.identityFile (an absolute path), read when a session needs it. */
+export function readIdentityFile(file: string): string {
+  try {
+    return fs.readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new Error(vscode.l10n.t('rdsLink.ssh.identityFile: {0} cannot be read', file), { cause: err });
+  }
 }

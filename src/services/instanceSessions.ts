@@ -7,7 +7,6 @@
  * `rdsLink.ssh.hostOverrides` (instance id → host:port) is for sandboxes and tests with several
  * hosts; an instance listed there wins over `rdsLink.ssh.hostOverride`.
  */
-import * as fs from 'node:fs';
 import * as vscode from 'vscode';
 import type { Ec2Instance } from '../core/aws/types';
 import { describeError } from '../core/errors';
@@ -16,7 +15,7 @@ import type { ReachContext, SshSession } from '../core/instance/index';
 import { loadAws, loadDb } from '../lazy';
 import type { ResourceStore } from '../state/resourceStore';
 import { readSshSettings, type SshSettings } from '../state/settings';
-import { hostKeyPolicy } from './hostKeys';
+import { readIdentityFile, sshAccessOptions } from './hostKeys';
 
 const l = vscode.l10n.t;
 
@@ -36,16 +35,8 @@ interface Context {
   readonly globalState: vscode.Memento;
 }
 
-function readKey(file: string): string {
-  try {
-    return fs.readFileSync(file, 'utf8');
-  } catch (err) {
-    throw new Error(l('rdsLink.ssh.identityFile: {0} cannot be read', file), { cause: err });
-  }
-}
-
 /** How to reach this instance, from the SSH settings (no network): its own override first, then the one for all. */
-export function reachContext(ssh: SshSettings, instance: Pick<Ec2Instance, 'id'>, parseHostPort: (s: string) => { host: string; port: number } | undefined, readPrivateKey = readKey): ReachContext {
+export function reachContext(ssh: SshSettings, instance: Pick<Ec2Instance, 'id'>, parseHostPort: (s: string) => { host: string; port: number } | undefined, readPrivateKey = readIdentityFile): ReachContext {
   const typed = ssh.hostOverrides[instance.id] ?? ssh.hostOverride;
   const hp = typed ? parseHostPort(typed) : undefined;
   if (typed && !hp) throw new Error(l('The SSH host override "{0}" for {1} is not host:port.', typed, instance.id));
@@ -84,9 +75,7 @@ export class VscodeInstanceSessions implements InstanceSessions {
     }
     options.log?.(`SSH to ${instance.id} through ${reach.via} as ${reach.access.ssh.username}`);
     return db.openSshSession(reach.access, {
-      instanceConnect: session.instanceConnect(instance.region),
-      eice: { region: instance.region, credentials: () => ec2.config.credentials() },
-      hostKeys: hostKeyPolicy(this.c.globalState, this.c.log, session, instance.region),
+      ...sshAccessOptions(this.c.globalState, this.c.log, session, instance.region),
       readyTimeoutMs: 20_000,
       ...(options.signal ? { signal: options.signal } : {}),
       ...(options.log ? { log: options.log } : {}),

@@ -16,7 +16,7 @@ const l = vscode.l10n.t;
  * The PEM certificates of the extra CA file (user settings only; an absolute path or `~/…`);
  * undefined when the setting is empty.
  */
-export function readExtraCas(log: vscode.LogOutputChannel): readonly string[] | undefined {
+function readExtraCas(log: vscode.LogOutputChannel): readonly string[] | undefined {
   reportWorkspaceOverrides(log);
   const file = userPathSetting(Settings.tlsExtraCaFile);
   if (!file) return undefined;

@@ -16,6 +16,9 @@ import type { Hosts } from './run';
 const l = vscode.l10n.t;
 
 /** What both commands return to an automation caller. */
+/** The automation status for the runner's result (a deploy and a rollback say the same). */
+export const STATUS = { succeeded: 'deployed', failed: 'failed', cancelled: 'cancelled' } as const;
+
 export interface DeployResult {
   readonly status: 'deployed' | 'failed' | 'cancelled';
   readonly release: string;

@@ -16,7 +16,7 @@ import { gitDescribe } from '../../services/git';
 import { argsOf } from '../args';
 import type { Deps } from '../deps';
 import { tagTouched } from './releaseTags';
-import { buildFolder, confirmPlan, dbEnv, folderOf, hostsFor, reportEvent, showSummary, type DeployResult } from './context';
+import { buildFolder, confirmPlan, dbEnv, type DeployResult, folderOf, hostsFor, reportEvent, showSummary, STATUS } from './context';
 import { guidedDeployFile, readDeployFile } from './deployFileFlow';
 import { resolveInstances, selectedInstances } from './instances';
 import { buildBinaries, execute, installUnit, layoutOf, SessionPool, survey, type Hosts, type Survey } from './run';
@@ -38,7 +38,6 @@ interface Prepared {
   readonly release: string;
 }
 
-const STATUS = { succeeded: 'deployed', failed: 'failed', cancelled: 'cancelled' } as const;
 
 export async function deploy(deps: Deps, ...args: unknown[]): Promise<DeployResult> {
   const a = argsOf(Commands.deploy, args[0]);

@@ -12,14 +12,13 @@ import { Commands } from '../../ids';
 import { ArgumentError, argsOf } from '../args';
 import type { Deps } from '../deps';
 import { tagTouched } from './releaseTags';
-import { confirmPlan, folderOf, hostsFor, reportEvent, showSummary, type DeployResult } from './context';
+import { confirmPlan, type DeployResult, folderOf, hostsFor, reportEvent, showSummary, STATUS } from './context';
 import { readDeployFile } from './deployFileFlow';
 import { resolveInstances, selectedInstances } from './instances';
 import { execute, keptReleases, SessionPool, type Hosts } from './run';
 
 const l = vscode.l10n.t;
 
-const STATUS = { succeeded: 'deployed', failed: 'failed', cancelled: 'cancelled' } as const;
 
 /** The kept release to go back to: the one given, or the one the person picks (newest first). */
 async function chooseRelease(deps: Deps, hosts: Hosts, pool: SessionPool, given: string | undefined): Promise<string> {

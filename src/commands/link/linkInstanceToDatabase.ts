@@ -18,7 +18,7 @@ const l = vscode.l10n.t;
  * The pair to link, from a node or the palette. Every path asks the same rule (capabilities.ts):
  * any engine links; pickers show what cannot be linked, last and with the reason.
  */
-export async function choosePairToLink(deps: Deps, node: unknown): Promise<{ instance: Ec2Instance; db: RdsDatabase }> {
+async function choosePairToLink(deps: Deps, node: unknown): Promise<{ instance: Ec2Instance; db: RdsDatabase }> {
   const aws = deps.core.aws();
   const instanceFor = (db: RdsDatabase): Promise<Ec2Instance> => pickInstance(deps.ui, deps.store, {
     filter: (i) => i.region === db.region,

@@ -6,7 +6,7 @@ import type { Deps } from '../deps';
 const l = vscode.l10n.t;
 
 /** Commercial regions, for the region picker; a region typed into settings works too. */
-export const KNOWN_REGIONS = [
+const KNOWN_REGIONS = [
   'us-east-1', 'us-east-2', 'us-west-1', 'us-west-2', 'af-south-1', 'ap-east-1', 'ap-south-1', 'ap-south-2',
   'ap-southeast-1', 'ap-southeast-2', 'ap-southeast-3', 'ap-southeast-4', 'ap-southeast-5', 'ap-northeast-1',
   'ap-northeast-2', 'ap-northeast-3', 'ca-central-1', 'ca-west-1', 'eu-central-1', 'eu-central-2', 'eu-west-1',
