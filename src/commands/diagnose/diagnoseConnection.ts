@@ -6,6 +6,7 @@
  */
 import * as vscode from 'vscode';
 import type { Ec2Instance, RdsDatabase } from '../../core/aws/types';
+import type { SshTunnelRoute } from '../../core/db/index';
 import type { AppConnection } from '../../core/diagnose/appConfig';
 import type { Check, Diagnosis, DiagnosisState } from '../../core/diagnose/types';
 import { describeError } from '../../core/errors';
@@ -16,6 +17,7 @@ import { argsOf } from '../args';
 import type { Deps } from '../deps';
 import { appConnections } from './appConnections';
 import { databaseExists } from './databaseExists';
+import { eicePort } from './eicePort';
 import { liveChecks } from './liveChecks';
 import { cancellable, offerNextSteps, ShownDiagnosis, type DiagnoseRequest } from './nextSteps';
 
@@ -84,7 +86,10 @@ async function runDiagnosis(deps: Deps, { request, rds }: Target, configFiles: M
     const reads = aws.diagnosis.readDiagnosisState({ ec2: clients.ec2(region), rds: clients.rds(region) }, region, { instanceId, db: database });
     // The DB's endpoint as read (an automation caller may name a DB not loaded), for the app's checks.
     const appPart = Promise.all([reads, readConfig]).then(([s, connections]) => appChecks(deps, rds, s.db.endpoint ?? rds?.endpoint, connections, signal));
-    return Promise.all([reads, liveChecks(deps, rds, instanceId, signal), appPart]);
+    let route: SshTunnelRoute | undefined;
+    const all = await Promise.all([reads, liveChecks(deps, rds, instanceId, signal, (r) => (route = r)), appPart]);
+    const eice = await eicePort(deps, region, all[0], route, signal);
+    return [all[0], [...(eice ? [eice] : []), ...all[1]], all[2]] as const;
   });
   const staticPart = aws.diagnosis.diagnose(state);
   const checks = [...staticPart.checks, ...live, ...app];

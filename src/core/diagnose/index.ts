@@ -17,3 +17,4 @@ export { formatReport, maskAccountIds, type ReportOptions } from './report';
 export { runLiveChecks, checkLiveResolve, checkLiveConnection, liveUnknown, parseGreeting, readGreeting, resolveCommand, MysqlRefusal, type LiveSession, type LiveTarget, type LiveOptions, type MysqlGreeting } from './live';
 export { checkAppConfig, databaseToCheck, type AppConnection, type AppConfigTarget } from './appConfig';
 export { checkDatabaseExists, schemaUnknown, type SchemaQuerier } from './schema';
+export { checkEicePort, readEndpointGroups, type EiceEndpoint } from './eice';

@@ -11,7 +11,10 @@ import type { Deps } from '../../../src/commands/deps';
 import { appConnections } from '../../../src/commands/diagnose/appConnections';
 import { choosePairToDiagnose, diagnoseConnection } from '../../../src/commands/diagnose/diagnoseConnection';
 import { databaseExists } from '../../../src/commands/diagnose/databaseExists';
+import { eicePort } from '../../../src/commands/diagnose/eicePort';
 import { liveChecks } from '../../../src/commands/diagnose/liveChecks';
+import type { SshTunnelRoute } from '../../../src/core/db/index';
+import { sg, tcp } from '../diagnose/builders';
 import { offerNextSteps, ShownDiagnosis } from '../../../src/commands/diagnose/nextSteps';
 import { Commands } from '../../../src/ids';
 import { DatabaseNode, InstanceNode, LinkNode } from '../../../src/tree/nodes';
@@ -214,5 +217,35 @@ describe('commands: diagnoseConnection, the app\'s database on the server (fake 
     assert.ok(offer?.items?.includes('Create Database (Schema) orders…'), offer?.items?.join(', '));
     assert.equal(ui.executed[0]?.command, Commands.createSchema);
     assert.equal((ui.executed[0]?.args[0] as DatabaseNode).db.id, 'appdb');
+  });
+});
+
+describe('commands: diagnoseConnection, SSH through an EC2 Instance Connect Endpoint (fake deps)', () => {
+  const signal = new AbortController().signal;
+  const route = { kind: 'sshTunnel', eice: { endpoint: { id: 'eice-1', dnsName: 'x', subnetId: 'subnet-pub', securityGroupIds: ['sg-eice'] }, privateIpAddress: '10.0.1.10' } } as unknown as SshTunnelRoute;
+  /** Deps whose EC2 client answers DescribeSecurityGroups with `answer` (or fails with it). */
+  function withEc2(answer: unknown[] | Error, sent: unknown[]) {
+    const store = new FakeStore({});
+    const ec2 = { send: async (cmd: { input: unknown }) => { sent.push(cmd.input); if (answer instanceof Error) throw answer; return { SecurityGroups: answer }; } };
+    Object.assign(store, { getSession: () => ({ withSignal: () => ({ ec2: () => ec2 }) }) });
+    return fakeDeps({ store });
+  }
+  const instanceAccepts = diagnosisState({ instanceGroups: [sg('sg-app', 'app', [tcp(22, { peerGroupId: 'sg-eice' })])] });
+
+  it('no check without an endpoint on the route, and no call', async () => {
+    const sent: unknown[] = [];
+    assert.equal(await eicePort(withEc2([], sent), 'eu-west-1', instanceAccepts, undefined, signal), undefined);
+    assert.equal(await eicePort(withEc2([], sent), 'eu-west-1', instanceAccepts, { kind: 'sshTunnel' } as SshTunnelRoute, signal), undefined);
+    assert.deepEqual(sent, []);
+  });
+
+  it('reads the endpoint\'s group and evaluates both sides; a failed read is "unknown" with the reason', async () => {
+    const sent: unknown[] = [];
+    const group = { GroupId: 'sg-eice', GroupName: 'eice', VpcId: 'vpc-1', IpPermissions: [], IpPermissionsEgress: [{ IpProtocol: '-1', IpRanges: [{ CidrIp: '0.0.0.0/0' }] }] };
+    const c = await eicePort(withEc2([group], sent), 'eu-west-1', instanceAccepts, route, signal);
+    assert.deepEqual(sent, [{ GroupIds: ['sg-eice'] }]);
+    assert.equal(c?.status, 'pass', c?.evidence.join(' '));
+    const failed = await eicePort(withEc2(new Error('UnauthorizedOperation'), []), 'eu-west-1', instanceAccepts, route, signal);
+    assert.deepEqual([failed?.id, failed?.status, failed?.evidence], ['eicePort', 'unknown', ['Reading the endpoint\'s security groups failed: UnauthorizedOperation']]);
   });
 });
