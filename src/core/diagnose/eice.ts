@@ -56,7 +56,7 @@ export function checkEicePort(state: DiagnosisState, endpoint: EiceEndpoint, end
   if (missing.length) evidence.push(t('Groups that could not be read: {0}.', missing.join(', ')));
   // Without the endpoint's subnet, a rule by address cannot be matched to it.
   const byAddress = groups.filter((g) => state.instance.groupIds.includes(g.id)).some((g) => g.ingress.some((r) => coversPort(r, SSH_PORT) && (r.cidrs.length > 0 || r.ipv6Cidrs.length > 0 || r.prefixListIds.length > 0)));
-  const cannotTell = egress.maybe || ingress.maybe || (!ingress.found && !endpointRanges.ipv4 && byAddress);
+  const cannotTell = (!egress.found && egress.maybe) || (!ingress.found && ingress.maybe) || (!ingress.found && !endpointRanges.ipv4 && byAddress);
   if (cannotTell) {
     evidence.push(t('The endpoint\'s address is not known here, or a rule may cover it: a rule by address cannot be matched for sure.'));
     return { id: 'eicePort', title, status: 'unknown', evidence };

@@ -32,6 +32,8 @@ describe('diagnose: EC2 Instance Connect Endpoint, port 22', () => {
     assert.deepEqual(c.fix, { kind: 'text', message: 'In the EC2 console (Security groups), add an inbound rule to sg-app (app) allowing TCP 22 from sg-eice (eice).' });
     const text = formatReport({ instanceId: 'i-app', dbId: 'appdb', checks: [c], status: 'fail' }, { markdown: false });
     assert.match(text, /\[FAIL\] EC2 Instance Connect Endpoint eice-1 reaches the instance on port 22/);
+    // The endpoint's default allow-all egress found, the inbound side still missing: a sure fail.
+    assert.equal(checkEicePort(s, endpoint, [sg('sg-eice', 'eice', [], [ALL_OUT])]).status, 'fail');
   });
 
   it('fails when the endpoint\'s group may not send (no egress rule), naming that side', () => {
