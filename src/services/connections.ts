@@ -103,7 +103,7 @@ async function decideRouteFor(c: Pick<Connector, 'log' | 'store'>, db: RdsDataba
 }
 
 /** Decides the route; asks for a local port when no automatic route exists. */
-async function resolveRoute(c: Connector, db: RdsDatabase, report: (m: string) => void): Promise<Route> {
+async function resolveRoute(c: Connector, db: RdsDatabase, report: (m: string) => void, ask = true): Promise<Route> {
   const dbCore = loadDb();
   const setting = connectionSetting(db, c.log);
   const tls = routeTls(c.log);
@@ -112,6 +112,7 @@ async function resolveRoute(c: Connector, db: RdsDatabase, report: (m: string) =
     report(decision.message);
     return decision.route;
   }
+  if (!ask) throw new Error(decision.message);
   const typed = await c.ui.showInputBox({
     title: l('How can VS Code reach {0}?', db.id),
     prompt: `${decision.message} ${l('Give a local host:port that forwards to the database (SSM, a bastion), or cancel and link an instance first.')}`,
@@ -127,11 +128,20 @@ async function resolveRoute(c: Connector, db: RdsDatabase, report: (m: string) =
   return chosen.route;
 }
 
+export interface ConnectOptions {
+  readonly signal?: CancelSignal;
+  readonly report: (m: string) => void;
+  readonly database?: string;
+  readonly user?: string;
+  /** false: asks nothing (no local port, no password); only a route and credentials at hand are used. */
+  readonly ask?: boolean;
+}
+
 /** Opens a session to the DB: route, then the credentials in order, remembering what worked. */
-async function connect(c: Connector, db: RdsDatabase, options: { signal?: CancelSignal; report: (m: string) => void; database?: string; user?: string }): Promise<DbSession> {
+async function connect(c: Connector, db: RdsDatabase, options: ConnectOptions): Promise<DbSession> {
   const dbCore = loadDb();
   const setting = connectionSetting(db, c.log);
-  const route = await resolveRoute(c, db, options.report);
+  const route = await resolveRoute(c, db, options.report, options.ask !== false);
   // The command's cancel aborts the Secrets Manager and Instance Connect calls in flight.
   const session = c.store.getSession().withSignal(toAbortSignal(options.signal));
   const user = options.user ?? setting.user;
@@ -141,7 +151,7 @@ async function connect(c: Connector, db: RdsDatabase, options: { signal?: Cancel
     {
       ...dbCore.awsCredentialSources(session, db),
       storedPassword: (u) => Promise.resolve(c.passwords.get(passwordKey(c, db, u))),
-      promptPassword: (u) => c.ui.showInputBox({
+      promptPassword: options.ask === false ? undefined : (u) => c.ui.showInputBox({
         title: l('Password of {0} on {1}', u, db.id),
         prompt: l('Kept in VS Code\'s secret storage once the login works; "RDS Link: Forget Database Password" removes it.'),
         password: true,
@@ -220,7 +230,7 @@ export class Connections {
     return resolveRoute(this.c, db, report);
   }
 
-  connect(db: RdsDatabase, options: { signal?: CancelSignal; report: (m: string) => void; database?: string; user?: string }): Promise<DbSession> {
+  connect(db: RdsDatabase, options: ConnectOptions): Promise<DbSession> {
     return connect(this.c, db, options);
   }
 

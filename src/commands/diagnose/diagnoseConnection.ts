@@ -6,7 +6,9 @@
  */
 import * as vscode from 'vscode';
 import type { Ec2Instance, RdsDatabase } from '../../core/aws/types';
-import type { Diagnosis, DiagnosisState } from '../../core/diagnose/types';
+import type { SshTunnelRoute } from '../../core/db/index';
+import type { AppConnection } from '../../core/diagnose/appConfig';
+import type { Check, Diagnosis, DiagnosisState } from '../../core/diagnose/types';
 import { describeError } from '../../core/errors';
 import { Commands } from '../../ids';
 import { DatabaseNode, InstanceNode, LinkNode } from '../../tree/nodes';
@@ -14,6 +16,8 @@ import { pickDatabase, pickInstance } from '../../ui/pickers';
 import { argsOf } from '../args';
 import type { Deps } from '../deps';
 import { appConnections } from './appConnections';
+import { databaseExists } from './databaseExists';
+import { eicePort } from './eicePort';
 import { liveChecks } from './liveChecks';
 import { cancellable, offerNextSteps, ShownDiagnosis, type DiagnoseRequest } from './nextSteps';
 
@@ -54,27 +58,41 @@ async function targetOf(deps: Deps, nodeOrArgs: unknown): Promise<Target> {
   return { request: { region: db.region, instanceId: instance.id, database: { kind: db.kind, id: db.id } }, rds: db, automated: false };
 }
 
+/** The database the workspace's target names, when that target is this DB (its host and port). */
+function targetDatabase(deps: Deps, endpoint: { address: string; port: number }): string | undefined {
+  const target = deps.targets.current;
+  return target && target.host.toLowerCase() === endpoint.address.toLowerCase() && target.port === endpoint.port ? target.database : undefined;
+}
+
+/** The app-config check and whether the database it names exists on the server. */
+async function appChecks(deps: Deps, rds: RdsDatabase | undefined, endpoint: { address: string; port: number } | undefined, connections: AppConnection[] | undefined, signal: AbortSignal): Promise<Check[]> {
+  const diagnosis = deps.core.aws().diagnosis;
+  if (!endpoint) return [];
+  const target = { host: endpoint.address, port: endpoint.port, database: targetDatabase(deps, endpoint) };
+  const appConfig = diagnosis.checkAppConfig(connections, target, deps.files.hasFolder() ? undefined : l('No folder is open.'));
+  return [appConfig, await databaseExists(deps, rds, diagnosis.databaseToCheck(connections, target), signal)];
+}
+
 /** The static reads, the live checks and the workspace's config, at the same time, as one diagnosis. */
 async function runDiagnosis(deps: Deps, { request, rds }: Target, configFiles: Map<string, vscode.Uri>): Promise<{ diagnosis: Diagnosis; state: DiagnosisState }> {
   const aws = deps.core.aws();
   const { region, instanceId, database } = request;
-  const [state, live, connections] = await cancellable(deps, l('Checking the path from {0} to {1}…', instanceId, database.id), (signal) => {
+  const [state, live, app] = await cancellable(deps, l('Checking the path from {0} to {1}…', instanceId, database.id), async (signal) => {
     const clients = deps.store.getSession().withSignal(signal);
-    return Promise.all([
-      aws.diagnosis.readDiagnosisState({ ec2: clients.ec2(region), rds: clients.rds(region) }, region, { instanceId, db: database }),
-      liveChecks(deps, rds, instanceId, signal),
-      appConnections(deps, configFiles).catch((err: unknown) => {
-        deps.log.warn(`Reading the workspace's config for the diagnosis failed: ${describeError(err)}`);
-        return undefined;
-      }),
-    ]);
+    const readConfig = appConnections(deps, configFiles).catch((err: unknown) => {
+      deps.log.warn(`Reading the workspace's config for the diagnosis failed: ${describeError(err)}`);
+      return undefined;
+    });
+    const reads = aws.diagnosis.readDiagnosisState({ ec2: clients.ec2(region), rds: clients.rds(region) }, region, { instanceId, db: database });
+    // The DB's endpoint as read (an automation caller may name a DB not loaded), for the app's checks.
+    const appPart = Promise.all([reads, readConfig]).then(([s, connections]) => appChecks(deps, rds, s.db.endpoint ?? rds?.endpoint, connections, signal));
+    let route: SshTunnelRoute | undefined;
+    const all = await Promise.all([reads, liveChecks(deps, rds, instanceId, signal, (r) => (route = r)), appPart]);
+    const eice = await eicePort(deps, region, all[0], route, signal);
+    return [all[0], [...(eice ? [eice] : []), ...all[1]], all[2]] as const;
   });
   const staticPart = aws.diagnosis.diagnose(state);
-  const endpoint = state.db.endpoint ?? rds?.endpoint;
-  const appConfig = endpoint
-    ? aws.diagnosis.checkAppConfig(connections, { host: endpoint.address, port: endpoint.port }, deps.files.hasFolder() ? undefined : l('No folder is open.'))
-    : undefined;
-  const checks = [...staticPart.checks, ...live, ...(appConfig ? [appConfig] : [])];
+  const checks = [...staticPart.checks, ...live, ...app];
   return { diagnosis: { ...staticPart, checks, status: aws.diagnosis.overallStatus(checks) }, state };
 }
 

@@ -28,11 +28,13 @@ async function routeThrough(deps: Deps, db: RdsDatabase, instanceId: string): Pr
   return route;
 }
 
-export async function liveChecks(deps: Deps, db: RdsDatabase | undefined, instanceId: string, signal: AbortSignal): Promise<Check[]> {
+/** `onRoute` hears the SSH route through the instance, when there is one (for the EICE check). */
+export async function liveChecks(deps: Deps, db: RdsDatabase | undefined, instanceId: string, signal: AbortSignal, onRoute?: (route: SshTunnelRoute) => void): Promise<Check[]> {
   const diagnosis = deps.core.aws().diagnosis;
   if (!db?.endpoint) return diagnosis.liveUnknown(l('Not run: the database has no endpoint known here.'));
   const route = await routeThrough(deps, db, instanceId);
   if (typeof route === 'string') return diagnosis.liveUnknown(route);
+  onRoute?.(route);
   const clients = deps.store.getSession().withSignal(signal);
   let session: SshSession;
   try {

@@ -4,9 +4,11 @@
  * Reachability Analyzer (a paid analysis, so only when asked).
  */
 import * as vscode from 'vscode';
+import type { RdsDatabase } from '../../core/aws/types';
 import type { Check, Diagnosis, DiagnosisState } from '../../core/diagnose/types';
 import { describeError, isCancellation } from '../../core/errors';
 import { Commands } from '../../ids';
+import { DatabaseNode } from '../../tree/nodes';
 import type { Deps } from '../deps';
 
 const l = vscode.l10n.t;
@@ -65,6 +67,14 @@ async function runAnalyzer(deps: Deps, shown: ShownDiagnosis, dbAddress: string,
   await shown.add(check);
 }
 
+/** The DB of the pair, as loaded, when a check's fix is "Create Database (Schema)…" for it. */
+function schemaToCreate(deps: Deps, shown: ShownDiagnosis): { db: RdsDatabase; name: string } | undefined {
+  const fix = shown.diagnosis.checks.map((c) => c.fix).find((f) => f?.kind === 'createSchema');
+  const { region, database } = shown.request;
+  const db = deps.store.allDatabases().find((d) => d.region === region && d.kind === database.kind && d.id === database.id);
+  return fix?.kind === 'createSchema' && db ? { db, name: fix.name } : undefined;
+}
+
 /** Offers the next steps the report's checks allow, without waiting for the answer. */
 export function offerNextSteps(deps: Deps, shown: ShownDiagnosis, state: DiagnosisState, configFiles: ReadonlyMap<string, vscode.Uri>): void {
   const aws = deps.core.aws();
@@ -78,15 +88,18 @@ export function offerNextSteps(deps: Deps, shown: ShownDiagnosis, state: Diagnos
   const pointFix = diagnosis.checks.map((c) => c.fix).find((f) => f?.kind === 'pointConfig');
   const configUri = pointFix?.kind === 'pointConfig' ? configFiles.get(pointFix.fileName) : undefined;
   const pointConfig = l('Point the Config at RDS');
+  const schema = schemaToCreate(deps, shown);
+  const createSchema = l('Create Database (Schema) {0}…', schema?.name ?? '');
   // The analyzer needs the DB's address: only its DNS answer gives it.
   const dbAddress = state.db.ipv4;
   const port = state.db.endpoint?.port;
-  const buttons = [...(offersLink ? [linkThem] : []), ...(configUri ? [pointConfig] : []), copy, copyMasked, ...(dbAddress && port ? [analyze] : [])];
+  const buttons = [...(offersLink ? [linkThem] : []), ...(configUri ? [pointConfig] : []), ...(schema ? [createSchema] : []), copy, copyMasked, ...(dbAddress && port ? [analyze] : [])];
   void deps.ui.showInformationMessage(summaryOf(diagnosis, shown.request), {}, ...buttons).then(async (choice) => {
     if (choice === copy) await deps.ui.writeClipboard(shown.text(false));
     else if (choice === copyMasked) await deps.ui.writeClipboard(shown.text(false, true));
     else if (choice === linkThem) await deps.ui.executeCommand(Commands.linkInstanceToDatabase, { region, instanceId, database });
     else if (choice === pointConfig && configUri) await deps.ui.executeCommand(Commands.patchConfig, configUri);
+    else if (choice === createSchema && schema) await deps.ui.executeCommand(Commands.createSchema, new DatabaseNode(schema.db, false));
     else if (choice === analyze && dbAddress && port) await runAnalyzer(deps, shown, dbAddress, port);
   }).then(undefined, (err: unknown) => {
     if (isCancellation(err)) return;

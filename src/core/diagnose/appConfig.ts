@@ -49,3 +49,15 @@ export function checkAppConfig(connections: readonly AppConnection[] | undefined
   evidence.push(t('None points at {0}; {1} differs in: {2}.', wanted, first.fileName, differences(first.connection, target).join(', ')));
   return { id: 'appConfig', title, status: 'fail', evidence, fix: { kind: 'pointConfig', fileName: first.fileName } };
 }
+
+/**
+ * The database whose existence the diagnosis checks: the one the workspace target or the link
+ * names (`target.database`), else the one of a connection that points at the DB's host and port,
+ * else the first one the config names; undefined when none is named.
+ */
+export function databaseToCheck(connections: readonly AppConnection[] | undefined, target: AppConfigTarget): string | undefined {
+  if (target.database) return target.database;
+  const named = (connections ?? []).filter((c) => c.connection.database);
+  const onHost = named.find((c) => differences(c.connection, { host: target.host, port: target.port }).length === 0);
+  return (onHost ?? named[0])?.connection.database;
+}

@@ -30,20 +30,21 @@ function fixLines(c: Check, markdown: boolean): string[] {
   if (!f) return [];
   if (f.kind === 'link') return [t('Fix: Link them (the RDS Link command "Link EC2 Instance to RDS Database").')];
   if (f.kind === 'pointConfig') return [t('Fix: Point the config at RDS (the quick-fix in {0}).', f.fileName)];
+  if (f.kind === 'createSchema') return [t('Fix: Create the database (the RDS Link command "Create Database (Schema)…" with the name {0}).', f.name)];
   if (f.kind === 'text') return [t('Fix: {0}', f.message)];
   const rule = t('Fix, shown and not applied (a network ACL is shared by its subnets): add {0} rule {1} to {2}, allow TCP {3}–{4} {5} {6}.', f.egress ? t('outbound') : t('inbound'), f.ruleNumber, f.aclId, f.fromPort, f.toPort, f.egress ? t('to') : t('from'), f.cidr);
   return markdown ? [rule, '', '```sh', f.cli, '```'] : [rule, `  ${f.cli}`];
 }
 
 /** The report's last line: what this diagnosis did not look at. */
-function notYet(d: Diagnosis): string {
+function notYet(d: Diagnosis): string | undefined {
   const has = (id: Check['id']): boolean => d.checks.some((c) => c.id === id);
   const missing: string[] = [];
   if (!has('liveTcp')) missing.push(t('the live checks from the instance over SSH (name resolution, the TCP connection, the MySQL greeting)'));
   if (!has('appConfig')) missing.push(t('the app\'s config in the workspace'));
-  missing.push(t('whether the app\'s database exists on the server (SHOW DATABASES)'));
+  if (!has('dbExists')) missing.push(t('whether the app\'s database exists on the server (SHOW DATABASES)'));
   if (!has('reachability')) missing.push(t('VPC Reachability Analyzer (on request: AWS charges for it)'));
-  return t('Not checked yet: {0}.', missing.join('; '));
+  return missing.length ? t('Not checked yet: {0}.', missing.join('; ')) : undefined;
 }
 
 export function formatReport(d: Diagnosis, options: ReportOptions): string {
@@ -63,7 +64,8 @@ export function formatReport(d: Diagnosis, options: ReportOptions): string {
     }
     lines.push('');
   }
-  lines.push(notYet(d));
+  const rest = notYet(d);
+  if (rest) lines.push(rest);
   const text = lines.join('\n') + '\n';
   return options.maskAccountIds ? maskAccountIds(text) : text;
 }

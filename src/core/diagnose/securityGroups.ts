@@ -16,7 +16,7 @@ function isTcpOrAll(protocol: string): boolean {
   return protocol === '-1' || protocol === 'tcp' || protocol === '6';
 }
 
-function coversPort(rule: SecurityGroupRule, port: number): boolean {
+export function coversPort(rule: SecurityGroupRule, port: number): boolean {
   if (!isTcpOrAll(rule.protocol)) return false;
   if (rule.protocol === '-1' || rule.fromPort === undefined || rule.fromPort === -1) return true;
   return rule.fromPort <= port && port <= (rule.toPort ?? rule.fromPort);
@@ -59,14 +59,14 @@ function isDefaultEgress(rule: SecurityGroupRule): boolean {
   return rule.protocol === '-1' && (rule.cidrs.includes('0.0.0.0/0') || rule.ipv6Cidrs.includes('::/0'));
 }
 
-interface Found {
+export interface Found {
   readonly group: SecurityGroup;
   readonly rule: SecurityGroupRule;
   readonly family: Family;
 }
 
 /** The first rule that surely allows the path, else whether one might. */
-function findRule(
+export function findRule(
   state: DiagnosisState,
   direction: 'egress' | 'ingress',
   own: SideLocation,

@@ -115,7 +115,9 @@ export type CheckId =
   | 'liveResolve'
   | 'liveTcp'
   | 'liveGreeting'
-  | 'appConfig';
+  | 'appConfig'
+  | 'dbExists'
+  | 'eicePort';
 
 /** A network ACL entry to add, shown and never applied: NACLs are shared by every subnet they hold. */
 export interface NaclRuleFix {
@@ -134,6 +136,8 @@ export type Fix =
   | { readonly kind: 'link' }
   /** The goconfig quick-fix "Point the config at RDS" on the config file. */
   | { readonly kind: 'pointConfig'; readonly fileName: string }
+  /** The command "Create Database (Schema)…" for this name on the DB. */
+  | { readonly kind: 'createSchema'; readonly name: string }
   | NaclRuleFix
   | { readonly kind: 'text'; readonly message: string };
 

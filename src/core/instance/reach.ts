@@ -45,7 +45,7 @@ export interface InstanceAccess {
    * SSH is carried by a tunnel through this EC2 Instance Connect Endpoint to the instance's
    * private IP (ssh.host), port 22: the instance has no public address.
    */
-  readonly eice?: { readonly endpoint: Pick<InstanceConnectEndpoint, 'id' | 'dnsName' | 'securityGroupIds'>; readonly privateIpAddress: string };
+  readonly eice?: { readonly endpoint: Pick<InstanceConnectEndpoint, 'id' | 'dnsName' | 'securityGroupIds'> & Partial<Pick<InstanceConnectEndpoint, 'subnetId'>>; readonly privateIpAddress: string };
   readonly key: SshKeySource;
 }
 
@@ -113,7 +113,7 @@ export function accessFor(instance: Ec2Instance, address: string, ctx: ReachCont
     // Through an endpoint the port is 22: EICE opens no other for SSH.
     ssh: { host: address, port: override?.port ?? (endpoint ? 22 : (ctx.sshPort ?? 22)), username: osUser.user },
     ...(override ? { viaHostOverride: true } : {}),
-    ...(endpoint && !override ? { eice: { endpoint: { id: endpoint.id, dnsName: endpoint.dnsName, securityGroupIds: endpoint.securityGroupIds }, privateIpAddress: address } } : {}),
+    ...(endpoint && !override ? { eice: { endpoint: { id: endpoint.id, dnsName: endpoint.dnsName, securityGroupIds: endpoint.securityGroupIds, subnetId: endpoint.subnetId }, privateIpAddress: address } } : {}),
     key: override?.privateKey ? { kind: 'privateKey', privateKey: override.privateKey, push: override.pushKey ?? false } : { kind: 'instanceConnect' },
   };
   return { access, osUser };

@@ -10,7 +10,11 @@ import { ArgumentError } from '../../../src/commands/args';
 import type { Deps } from '../../../src/commands/deps';
 import { appConnections } from '../../../src/commands/diagnose/appConnections';
 import { choosePairToDiagnose, diagnoseConnection } from '../../../src/commands/diagnose/diagnoseConnection';
+import { databaseExists } from '../../../src/commands/diagnose/databaseExists';
+import { eicePort } from '../../../src/commands/diagnose/eicePort';
 import { liveChecks } from '../../../src/commands/diagnose/liveChecks';
+import type { SshTunnelRoute } from '../../../src/core/db/index';
+import { sg, tcp } from '../diagnose/builders';
 import { offerNextSteps, ShownDiagnosis } from '../../../src/commands/diagnose/nextSteps';
 import { Commands } from '../../../src/ids';
 import { DatabaseNode, InstanceNode, LinkNode } from '../../../src/tree/nodes';
@@ -18,6 +22,7 @@ import { baseGroups, consolePair, db, instance } from '../link/builders';
 import { state as diagnosisState } from '../diagnose/builders';
 import { FakeStore, fakeDeps, MemoryWorkspace } from '../support/fakeDeps';
 import { pick, press, TestUserInput, type Answer } from '../support/testUserInput';
+import { CancelledError } from '../../../src/core/errors';
 
 const web = instance();
 const api = instance({ id: 'i-api', name: 'api' });
@@ -139,5 +144,108 @@ describe('commands: diagnoseConnection (fake deps, scripted answers)', () => {
     assert.deepEqual(offer?.items?.slice(0, 3), ['Link Them', 'Point the Config at RDS', 'Copy as Text'], 'the groups let nothing through, and .env points elsewhere');
     assert.equal(fromNode.ui.executed[0]?.command, Commands.patchConfig);
     assert.equal((fromNode.ui.executed[0]?.args[0] as vscode.Uri).fsPath, '/workspace/.env');
+  });
+});
+
+describe('commands: diagnoseConnection, the app\'s database on the server (fake deps)', () => {
+  const endpoint = { address: 'appdb.x.eu-west-1.rds.amazonaws.com', port: 3306 };
+  const signal = new AbortController().signal;
+  /** A session whose schema query answers `rows` (and whose login holds SHOW DATABASES); `closed` counts its close calls. */
+  function session(rows: Array<{ name: string }>, closed: { n: number }) {
+    return { connection: { query: async (sql: string) => [sql.includes('USER_PRIVILEGES') ? [{ 1: 1 }] : rows, []] }, credentials: { user: 'admin', source: 'managedSecret' }, close: async () => { closed.n++; } };
+  }
+
+  it('is unknown without a name, and never connects then', async () => {
+    const calls: unknown[] = [];
+    const d = deps([], { connections: { connect: async (...a: unknown[]) => { calls.push(a); throw new Error('never'); } } as unknown as Deps['connections'] });
+    const c = await databaseExists(d, db({ endpoint }), undefined, signal);
+    assert.deepEqual([c.id, c.status, c.evidence], ['dbExists', 'unknown', ['Not run: neither the workspace\'s target nor the app\'s config names a database.']]);
+    assert.deepEqual(calls, []);
+  });
+
+  it('connects asking nothing (ask: false); no login at hand is "unknown" with the reason; a cancel stays a cancel', async () => {
+    const options: Array<{ ask?: boolean }> = [];
+    const failing = (err: Error) => deps([], { connections: { connect: async (_db: unknown, o: { ask?: boolean }) => { options.push(o); throw err; } } as unknown as Deps['connections'] });
+    const d = failing(new Error('No credentials to log in with.'));
+    const c = await databaseExists(d, db({ endpoint }), 'shop', signal);
+    assert.deepEqual(options.map((o) => o.ask), [false]);
+    assert.equal(c.status, 'unknown');
+    assert.equal(c.evidence[0], 'Not run: no login to appdb without asking for a password (a diagnosis never asks): No credentials to log in with.');
+    assert.deepEqual(d.ui.shown, [], 'nothing was asked');
+    await assert.rejects(databaseExists(failing(new CancelledError()), db({ endpoint }), 'shop', signal), CancelledError);
+  });
+
+  it('asks the server through the session, then closes it: pass, or fail with the name to create', async () => {
+    const closed = { n: 0 };
+    const run = (rows: Array<{ name: string }>) => databaseExists(deps([], { connections: { connect: async () => session(rows, closed) } as unknown as Deps['connections'] }), db({ endpoint }), 'shop', signal);
+    const found = await run([{ name: 'shop' }]);
+    assert.deepEqual([found.status, found.evidence], ['pass', ['Database "shop" exists on the server (asked as admin, managedSecret).']]);
+    const missing = await run([{ name: 'SHOP' }, { name: 'x' }]);
+    assert.equal(missing.status, 'fail');
+    assert.deepEqual(missing.fix, { kind: 'createSchema', name: 'shop' });
+    assert.equal(closed.n, 2);
+  });
+
+  it('the whole run compares the workspace target\'s database and checks it exists; the offer opens Create Database (Schema)… on the DB', async () => {
+    const aws = { ...awsCore, diagnosis: { ...awsCore.diagnosis, readDiagnosisState: async () => diagnosisState() } };
+    const rds = db({ endpoint });
+    const store = new FakeStore({ instances: [web], databases: [rds] });
+    Object.assign(store, { getSession: () => ({ withSignal: () => ({ ec2: () => ({}), rds: () => ({}) }) }) });
+    const asked: unknown[] = [];
+    const ui = new TestUserInput([pick('appdb'), press('Create Database (Schema) orders…')]);
+    const d = fakeDeps({
+      ui, store,
+      core: { aws: () => aws as unknown as typeof awsCore, db: () => { throw new Error('no SSH in this test'); }, goconfig: fakeDeps().core.goconfig, deploy: fakeDeps().core.deploy },
+      connections: {
+        decideRoute: async () => ({ kind: 'route', route: { kind: 'direct' }, message: 'public endpoint' }),
+        connect: async (_db: unknown, o: unknown) => { asked.push(o); return session([], { n: 0 }); },
+      } as unknown as Deps['connections'],
+      documents: { diagnosis: { show: async () => undefined } } as unknown as Deps['documents'],
+      files: new MemoryWorkspace({ '.env': `DB_HOST=${endpoint.address}\nDB_PORT=3306\nDB_NAME=shop\n` }),
+    });
+    await d.targets.setCurrent({ host: endpoint.address, port: 3306, user: 'app', database: 'orders', label: 'appdb', region: 'eu-west-1' });
+    const outcome = await diagnoseConnection(d, new InstanceNode(web));
+    await flush();
+    ui.assertDone();
+    const byId = new Map(outcome.diagnosis.checks.map((c) => [c.id, c]));
+    assert.equal(byId.get('appConfig')?.status, 'fail', 'the config names shop, the workspace target orders');
+    assert.match(byId.get('appConfig')?.evidence.at(-1) ?? '', /differs in: database\.$/);
+    assert.equal(byId.get('dbExists')?.status, 'fail');
+    assert.equal(asked.length, 1);
+    assert.match(outcome.text, /with the name orders/);
+    const offer = ui.shown.find((s) => s.kind === 'info');
+    assert.ok(offer?.items?.includes('Create Database (Schema) orders…'), offer?.items?.join(', '));
+    assert.equal(ui.executed[0]?.command, Commands.createSchema);
+    assert.equal((ui.executed[0]?.args[0] as DatabaseNode).db.id, 'appdb');
+  });
+});
+
+describe('commands: diagnoseConnection, SSH through an EC2 Instance Connect Endpoint (fake deps)', () => {
+  const signal = new AbortController().signal;
+  const route = { kind: 'sshTunnel', eice: { endpoint: { id: 'eice-1', dnsName: 'x', subnetId: 'subnet-pub', securityGroupIds: ['sg-eice'] }, privateIpAddress: '10.0.1.10' } } as unknown as SshTunnelRoute;
+  /** Deps whose EC2 client answers DescribeSecurityGroups with `answer` (or fails with it). */
+  function withEc2(answer: unknown[] | Error, sent: unknown[]) {
+    const store = new FakeStore({});
+    const ec2 = { send: async (cmd: { input: unknown }) => { sent.push(cmd.input); if (answer instanceof Error) throw answer; return { SecurityGroups: answer }; } };
+    Object.assign(store, { getSession: () => ({ withSignal: () => ({ ec2: () => ec2 }) }) });
+    return fakeDeps({ store });
+  }
+  const instanceAccepts = diagnosisState({ instanceGroups: [sg('sg-app', 'app', [tcp(22, { peerGroupId: 'sg-eice' })])] });
+
+  it('no check without an endpoint on the route, and no call', async () => {
+    const sent: unknown[] = [];
+    assert.equal(await eicePort(withEc2([], sent), 'eu-west-1', instanceAccepts, undefined, signal), undefined);
+    assert.equal(await eicePort(withEc2([], sent), 'eu-west-1', instanceAccepts, { kind: 'sshTunnel' } as SshTunnelRoute, signal), undefined);
+    assert.deepEqual(sent, []);
+  });
+
+  it('reads the endpoint\'s group and evaluates both sides; a failed read is "unknown" with the reason', async () => {
+    const sent: unknown[] = [];
+    const group = { GroupId: 'sg-eice', GroupName: 'eice', VpcId: 'vpc-1', IpPermissions: [], IpPermissionsEgress: [{ IpProtocol: '-1', IpRanges: [{ CidrIp: '0.0.0.0/0' }] }] };
+    const c = await eicePort(withEc2([group], sent), 'eu-west-1', instanceAccepts, route, signal);
+    assert.deepEqual(sent, [{ GroupIds: ['sg-eice'] }]);
+    assert.equal(c?.status, 'pass', c?.evidence.join(' '));
+    const failed = await eicePort(withEc2(new Error('UnauthorizedOperation'), []), 'eu-west-1', instanceAccepts, route, signal);
+    assert.deepEqual([failed?.id, failed?.status, failed?.evidence], ['eicePort', 'unknown', ['Reading the endpoint\'s security groups failed: UnauthorizedOperation']]);
   });
 });

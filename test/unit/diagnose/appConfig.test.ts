@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { checkAppConfig, type AppConnection } from '../../../src/core/diagnose/appConfig';
+import { checkAppConfig, databaseToCheck, type AppConnection } from '../../../src/core/diagnose/appConfig';
 import { parseGreeting } from '../../../src/core/diagnose/live';
 import { formatReport } from '../../../src/core/diagnose/report';
 import { detectConfig, effectiveConnections } from '../../../src/core/goconfig';
@@ -47,6 +47,17 @@ describe('diagnose: the app\'s config in the workspace', () => {
   });
 });
 
+describe('diagnose: which database the existence check asks about', () => {
+  const two = [...connectionsOf('.env', 'DB_HOST=localhost\nDB_NAME=local_shop\n'), ...connectionsOf('prod.env', `DB_HOST=${RDS}\nDB_PORT=3306\nDB_NAME=shop\n`)];
+  it('the workspace target\'s (or the link\'s) name first, then the config on this DB, then the first named', () => {
+    assert.equal(databaseToCheck(two, { host: RDS, port: 3306, database: 'orders' }), 'orders');
+    assert.equal(databaseToCheck(two, { host: RDS, port: 3306 }), 'shop', 'the config that points at the DB');
+    assert.equal(databaseToCheck(two, { host: 'other.rds.amazonaws.com', port: 3306 }), 'local_shop', 'the first named when none points at it');
+    assert.equal(databaseToCheck(connectionsOf('.env', `DB_HOST=${RDS}\n`), { host: RDS, port: 3306 }), undefined);
+    assert.equal(databaseToCheck(undefined, { host: RDS, port: 3306 }), undefined);
+  });
+});
+
 describe('diagnose: the MySQL greeting packet', () => {
   const packet = (payload: number[] | Buffer): Buffer => Buffer.from(payload);
   it('reads protocol 10 and the version, without MariaDB\'s "5.5.5-" prefix', () => {
@@ -70,5 +81,8 @@ describe('diagnose: the report\'s "not checked yet" line', () => {
     assert.match(last, /^Not checked yet: whether the app's database exists on the server \(SHOW DATABASES\); VPC Reachability Analyzer/);
     const staticOnly = formatReport({ instanceId: 'i-1', dbId: 'shop', checks: [], status: 'pass' }, { markdown: false });
     assert.match(staticOnly, /Not checked yet: the live checks .*; the app's config in the workspace; /);
+    const exists = { id: 'dbExists' as const, title: 'exists', status: 'pass' as const, evidence: [] };
+    const withExists = formatReport({ instanceId: 'i-1', dbId: 'shop', checks: [...checks, exists], status: 'unknown' }, { markdown: false });
+    assert.match(withExists.trim().split('\n').at(-1) ?? '', /^Not checked yet: VPC Reachability Analyzer/);
   });
 });
