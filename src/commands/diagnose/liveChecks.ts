@@ -7,7 +7,7 @@ import type { RdsDatabase } from '../../core/aws/types';
 import type { Check } from '../../core/diagnose/types';
 import type { SshTunnelRoute } from '../../core/db/index';
 import { describeError, isCancellation } from '../../core/errors';
-import { hostKeyPolicy } from '../../services/hostKeys';
+import { sshAccessOptions } from '../../services/hostKeys';
 import type { Deps } from '../deps';
 
 const l = vscode.l10n.t;
@@ -38,7 +38,7 @@ export async function liveChecks(deps: Deps, db: RdsDatabase | undefined, instan
   const clients = deps.store.getSession().withSignal(signal);
   let session: SshSession;
   try {
-    session = await deps.core.db().openSshSession(route, { instanceConnect: clients.instanceConnect(db.region), hostKeys: hostKeyPolicy(deps.globalState, deps.log, clients, db.region), signal });
+    session = await deps.core.db().openSshSession(route, { ...sshAccessOptions(deps.globalState, deps.log, clients, db.region), signal });
   } catch (err) {
     if (isCancellation(err)) throw err;
     return diagnosis.liveUnknown(l('Not run: no SSH session to {0} ({1}).', instanceId, describeError(err)));

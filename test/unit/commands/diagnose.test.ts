@@ -81,6 +81,22 @@ describe('commands: diagnoseConnection (fake deps, scripted answers)', () => {
     assert.match((await reasons(async () => ({ kind: 'route', route: { kind: 'sshTunnel', instance: { id: 'i-api' } }, message: '' })))[0], /goes through i-api, not i-web/);
   });
 
+  it('opens the live checks\' SSH session with what an EICE route needs (signing for the tunnel, the key push, host keys)', async () => {
+    const route = { kind: 'sshTunnel', instance: { id: 'i-web', region: 'eu-west-1' }, target: { host: 'appdb', port: 3306 } } as unknown as SshTunnelRoute;
+    const decideRoute = async () => ({ kind: 'route', route, message: 'through i-web' });
+    const clients = { instanceConnect: () => 'push', ec2: () => ({ config: { credentials: async () => ({ accessKeyId: 'AKIA' }) } }) };
+    const store = new FakeStore({ instances: [web, api, elsewhere], databases: [appdb] });
+    (store as unknown as { getSession: () => unknown }).getSession = () => ({ withSignal: () => clients, ...clients });
+    let options: Record<string, unknown> | undefined;
+    const d = fakeDeps({ store, connections: { decideRoute } as unknown as Deps['connections'] });
+    const core = { ...d.core, db: () => ({ ...d.core.db(), openSshSession: async (_r: unknown, o: Record<string, unknown>) => { options = o; throw new Error('stop here'); } }) } as unknown as Deps['core'];
+    const checks = await liveChecks({ ...d, core }, appdb, 'i-web', new AbortController().signal);
+    assert.match(checks[0].evidence.join(' '), /no SSH session to i-web \(stop here\)/);
+    assert.equal((options?.eice as { region?: string } | undefined)?.region, 'eu-west-1', 'EICE signing for the DB\'s region');
+    assert.equal(options?.instanceConnect, 'push');
+    assert.ok(options?.hostKeys);
+  });
+
   it('reads the DB connections of the workspace\'s config files, and nothing without a folder', async () => {
     const files = new Map<string, vscode.Uri>();
     const d = deps([], { files: new MemoryWorkspace({ '.env': 'DB_HOST=localhost\nDB_PORT=3306\nDB_NAME=shop\n', 'notes.json': '{"title": "not a config"}' }) });
