@@ -1,4 +1,4 @@
-/** EC2 instances: listing with the SDK paginator at the largest page size, start and stop, release tags. */
+/** EC2 instances: listing with the SDK paginator at the largest page size, start and stop, release tags; the route-table head every reader shares. */
 import {
   paginateDescribeInstances,
   StartInstancesCommand,
@@ -9,10 +9,11 @@ import {
   CreateTagsCommand,
   type EC2Client,
   type Instance,
+  type RouteTable,
 } from '@aws-sdk/client-ec2';
 import { t } from '../l10n';
 import { MAX_TAG_VALUE_LENGTH, ReleaseTags } from './releaseTags';
-import type { Ec2Instance, InstanceState } from './types';
+import type { Ec2Instance, InstanceState, RouteTableHead } from './types';
 
 /** DescribeInstances' largest page: N instances cost ceil(N / 1000) calls. */
 export const EC2_PAGE_SIZE = 1000;
@@ -136,4 +137,14 @@ export async function tagReleases(client: EC2Client, instanceIds: readonly strin
       throw new Error(t('Tagging {0} with release {1} failed: {2}', Resources.join(', '), stamp.release, reason), { cause: err });
     }
   }
+}
+
+/** A route table's id, VPC, main flag and associated subnets, as EC2 describes them. */
+export function routeTableHead(r: RouteTable): RouteTableHead {
+  return {
+    id: r.RouteTableId ?? '',
+    vpcId: r.VpcId ?? '',
+    main: (r.Associations ?? []).some((a) => a.Main),
+    subnetIds: (r.Associations ?? []).map((a) => a.SubnetId ?? '').filter(Boolean),
+  };
 }

@@ -99,3 +99,11 @@ export interface SecurityGroup {
 export function isMysqlFamily(engine: string): boolean {
   return engine === 'mysql' || engine === 'mariadb' || engine === 'aurora-mysql' || engine === 'aurora';
 }
+
+/** What every reader of a route table needs: which VPC, whether it is the main one, the subnets associated with it. */
+export interface RouteTableHead {
+  readonly id: string;
+  readonly vpcId: string;
+  readonly main: boolean;
+  readonly subnetIds: readonly string[];
+}

@@ -26,7 +26,7 @@ import { DescribeDBClustersCommand, DescribeDBInstancesCommand, type DBInstance,
 import { isCancellation } from '../errors';
 import { t } from '../l10n';
 import { toSecurityGroup } from '../aws/link/sdkLinkApi';
-import { toRouteTableInfo } from '../aws/create/sdkDbCreateApi';
+import { routeTableHead } from '../aws/ec2';
 import { toDbCluster, toDbInstance } from '../aws/rds';
 import { coverage, parseRange } from './addresses';
 import type { DiagnosedDatabase, DiagnosedInstance, DiagnosisState, NetworkAcl, RouteTable, Subnet, VpcDns } from './types';
@@ -216,12 +216,8 @@ function toNetworkAcl(a: Ec2NetworkAcl): NetworkAcl {
 
 /** The table's id, VPC, main flag and subnets as creating a DB reads them; its routes with their targets. */
 function toRouteTable(r: Ec2RouteTable): RouteTable {
-  const { id, vpcId, main, subnetIds } = toRouteTableInfo(r);
   return {
-    id,
-    vpcId,
-    main,
-    subnetIds,
+    ...routeTableHead(r),
     routes: (r.Routes ?? []).map((x) => ({
       destination: x.DestinationCidrBlock ?? x.DestinationIpv6CidrBlock,
       destinationPrefixListId: x.DestinationPrefixListId,

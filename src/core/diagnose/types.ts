@@ -2,7 +2,7 @@
  * The state a diagnosis reads (as plain data, from the AWS reads or a test's table) and what it
  * answers: one check per line, pass / fail / unknown, with the evidence and the fix.
  */
-import type { SecurityGroup } from '../aws/types';
+import type { RouteTableHead, SecurityGroup } from '../aws/types';
 
 /** Where one side of the path sits; addresses are exact ("10.0.1.4") or, when only the subnet is known, missing. */
 export interface SideLocation {
@@ -70,11 +70,7 @@ export interface Route {
   readonly state?: string;
 }
 
-export interface RouteTable {
-  readonly id: string;
-  readonly vpcId: string;
-  readonly main: boolean;
-  readonly subnetIds: readonly string[];
+export interface RouteTable extends RouteTableHead {
   readonly routes: readonly Route[];
 }
 

@@ -5,6 +5,7 @@
  * gateway. Pure: the reads are the caller's.
  */
 import { t } from '../../l10n';
+import type { RouteTableHead } from '../types';
 import { newSubnetGroupName } from './rules';
 
 export interface SubnetInfo {
@@ -15,11 +16,7 @@ export interface SubnetInfo {
   readonly name?: string;
 }
 
-export interface RouteTableInfo {
-  readonly id: string;
-  readonly vpcId: string;
-  readonly main: boolean;
-  readonly subnetIds: readonly string[];
+export interface RouteTableInfo extends RouteTableHead {
   /** Targets of the table's routes: `igw-…`, `nat-…`, `local`, … */
   readonly gatewayIds: readonly string[];
 }

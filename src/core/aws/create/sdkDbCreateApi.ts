@@ -25,6 +25,7 @@ import { CancelledError, isSignalled, toAbortSignal } from '../../errors';
 import { t } from '../../l10n';
 import { awsErrorCode } from '../awsErrors';
 import { compareEngineVersions } from '../blueGreen/versions';
+import { routeTableHead } from '../ec2';
 import { toDbInstance } from '../rds';
 import type { RdsDatabase } from '../types';
 import type { DbCreateApi, NewDbInstanceInput, WaitDbOptions } from './dbApi';
@@ -80,12 +81,9 @@ export function toSubnetInfo(s: Subnet): SubnetInfo {
   };
 }
 
-export function toRouteTableInfo(r: RouteTable): RouteTableInfo {
+function toRouteTableInfo(r: RouteTable): RouteTableInfo {
   return {
-    id: r.RouteTableId ?? '',
-    vpcId: r.VpcId ?? '',
-    main: (r.Associations ?? []).some((a) => a.Main),
-    subnetIds: (r.Associations ?? []).map((a) => a.SubnetId ?? '').filter(Boolean),
+    ...routeTableHead(r),
     gatewayIds: (r.Routes ?? []).map((route) => route.GatewayId ?? route.NatGatewayId ?? route.TransitGatewayId ?? '').filter(Boolean),
   };
 }
