@@ -8,4 +8,5 @@ export { makeTestCertificates, type TestCertificates, type MakeCertificatesOptio
 export { startTestHosts, accessTo, type TestHost, type TestNetwork } from './testHosts';
 export { startSandboxSsh, type SandboxSsh, type SandboxSshEvent, type SandboxSshOptions } from './sandboxSsh';
 export { startEiceStandIn, type EiceStandIn, type EiceStandInEvent, type EiceStandInOptions } from './eiceStandIn';
+export { startAlbStandIn, type AlbStandIn, type AlbStandInOptions, type AlbRouting, type AlbTarget } from './albStandIn';
 export { startEc2Shim, type Ec2Shim, type Ec2ShimOptions, type ShimEndpoint } from './ec2Shim';
