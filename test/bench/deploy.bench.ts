@@ -17,21 +17,19 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
 import { releaseName } from '../../src/core/deploy/build';
-import type { HealthCheck } from '../../src/core/deploy/deployFile';
 import { shellQuote } from '../../src/core/deploy/releases';
-import { SshDeployExecutor } from '../../src/core/deploy/sshExecutor';
 import { planDeploy, runDeploy } from '../../src/core/deploy/strategy';
 import { openSshSession } from '../../src/core/instance/sshSession';
 import { accessTo } from '../integration/support';
 import { startDeployHosts } from '../integration/support/deployHosts';
 import { buildSandboxApp } from '../integration/support/goapp';
+import { benchExecutor } from './deployExecutor';
 import { startTcpDelay, type TcpDelay } from './tcpDelay';
 
 const RUNS = 5;
 const HOSTS = 6;
 const WAN = { oneWayMs: 5, mbitPerSecond: 50 };
 const PASSWORD = 'bench-Deploy_pw1';
-const HEALTH: HealthCheck = { path: '/healthz', timeoutSeconds: 5, retries: 100, intervalSeconds: 0 };
 
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const exec = promisify(execFile);
@@ -56,20 +54,7 @@ export async function run(): Promise<Array<{ name: string; value: number; unit: 
 
     const deploy = async (targets: string[], release: string, rollbackTo = false): Promise<number> => {
       const start = performance.now();
-      const ex = new SshDeployExecutor({
-        release,
-        rollbackTo,
-        openSession: (id) => openSshSession(via(id)),
-        layoutFor: hosts.layoutFor,
-        binaryFor: () => binary,
-        files: [{ local: hosts.config, name: 'config.yaml' }],
-        env: { DB_PASSWORD: PASSWORD },
-        restartCommand: hosts.restartCommand,
-        statusCommand: hosts.statusCommand,
-        port: 8080,
-        health: HEALTH,
-        keepReleases: 5,
-      });
+      const ex = benchExecutor({ hosts, binary, password: PASSWORD, release, rollbackTo, openSession: (id) => openSshSession(via(id)) });
       try {
         const outcome = await runDeploy(planDeploy({ kind: 'bigBang', onFailure: 'rollback' }, targets), ex, { release });
         if (outcome.result !== 'succeeded') {

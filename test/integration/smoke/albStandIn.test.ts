@@ -3,17 +3,9 @@
 import * as assert from 'node:assert/strict';
 import * as http from 'node:http';
 import * as net from 'node:net';
-import { CreateSubnetCommand, CreateVpcCommand, DescribeImagesCommand, EC2Client, RunInstancesCommand } from '@aws-sdk/client-ec2';
-import {
-  CreateListenerCommand,
-  CreateLoadBalancerCommand,
-  CreateTargetGroupCommand,
-  DeregisterTargetsCommand,
-  ElasticLoadBalancingV2Client,
-  ModifyListenerCommand,
-  RegisterTargetsCommand,
-} from '@aws-sdk/client-elastic-load-balancing-v2';
+import { DeregisterTargetsCommand, RegisterTargetsCommand, type ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { startAlbStandIn, startMoto, type AlbStandIn, type MotoServer } from '../support';
+import { createMotoAlb, type MotoAlb } from '../support/motoAlb';
 import { listenOn } from '../support/ports';
 
 interface App {
@@ -74,35 +66,23 @@ describe('ALB data-plane stand-in over moto ELBv2', function () {
   let alb: AlbStandIn;
   const portOf = new Map<string, number>();
 
+  let motoAlb: MotoAlb;
+
   before(async () => {
     moto = await startMoto();
-    const config = { endpoint: moto.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' } };
-    const ec2 = new EC2Client(config);
-    elb = new ElasticLoadBalancingV2Client(config);
-    const vpc = (await ec2.send(new CreateVpcCommand({ CidrBlock: '10.30.0.0/16' }))).Vpc?.VpcId ?? '';
-    const subnets = await Promise.all(['a', 'b'].map(async (az, i) => (await ec2.send(new CreateSubnetCommand({ VpcId: vpc, CidrBlock: `10.30.${i}.0/24`, AvailabilityZone: `us-east-1${az}` }))).Subnet?.SubnetId ?? ''));
-    const image = (await ec2.send(new DescribeImagesCommand({}))).Images?.[0]?.ImageId ?? '';
-    const run = await ec2.send(new RunInstancesCommand({ ImageId: image, MinCount: 3, MaxCount: 3, SubnetId: subnets[0] }));
-    ids = (run.Instances ?? []).map((i) => i.InstanceId ?? '');
+    motoAlb = await createMotoAlb(moto.endpoint, { instances: 3, groups: ['goapp-blue', 'goapp-green'] });
+    elb = motoAlb.elb;
+    ids = [...motoAlb.instanceIds];
+    blue = motoAlb.groups.get('goapp-blue') ?? '';
+    green = motoAlb.groups.get('goapp-green') ?? '';
+    listenerArn = motoAlb.listenerArn;
     apps = {};
     for (const [i, id] of ids.entries()) {
       apps[id] = await startApp(`app${i + 1}`);
       portOf.set(id, apps[id].port);
     }
-    const lb = (await elb.send(new CreateLoadBalancerCommand({ Name: 'goapp-alb', Subnets: subnets }))).LoadBalancers?.[0];
-    const group = async (name: string) => (await elb.send(new CreateTargetGroupCommand({ Name: name, Protocol: 'HTTP', Port: 8080, VpcId: vpc }))).TargetGroups?.[0]?.TargetGroupArn ?? '';
-    blue = await group('goapp-blue');
-    green = await group('goapp-green');
     await elb.send(new RegisterTargetsCommand({ TargetGroupArn: blue, Targets: [{ Id: ids[0] }, { Id: ids[1] }] }));
     await elb.send(new RegisterTargetsCommand({ TargetGroupArn: green, Targets: [{ Id: ids[2] }] }));
-    const listener = await elb.send(new CreateListenerCommand({
-      LoadBalancerArn: lb?.LoadBalancerArn,
-      Protocol: 'HTTP',
-      Port: 80,
-      DefaultActions: [{ Type: 'forward', TargetGroupArn: blue }],
-    }));
-    listenerArn = listener.Listeners?.[0]?.ListenerArn ?? '';
-    ec2.destroy();
     alb = await startAlbStandIn({
       endpoint: moto.endpoint,
       region: 'us-east-1',
@@ -116,15 +96,12 @@ describe('ALB data-plane stand-in over moto ELBv2', function () {
   after(async () => {
     await alb?.stop();
     for (const app of Object.values(apps ?? {})) await app.stop();
-    elb?.destroy();
+    motoAlb?.close();
     await moto?.stop();
   });
 
   const setWeights = async (blueWeight: number, greenWeight: number) => {
-    await elb.send(new ModifyListenerCommand({
-      ListenerArn: listenerArn,
-      DefaultActions: [{ Type: 'forward', ForwardConfig: { TargetGroups: [{ TargetGroupArn: blue, Weight: blueWeight }, { TargetGroupArn: green, Weight: greenWeight }] } }],
-    }));
+    await motoAlb.setWeights({ 'goapp-blue': blueWeight, 'goapp-green': greenWeight });
     await alb.refresh();
   };
 
