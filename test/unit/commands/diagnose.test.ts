@@ -12,7 +12,7 @@ import { appConnections } from '../../../src/commands/diagnose/appConnections';
 import { choosePairToDiagnose, diagnoseConnection } from '../../../src/commands/diagnose/diagnoseConnection';
 import { databaseExists } from '../../../src/commands/diagnose/databaseExists';
 import { eicePort } from '../../../src/commands/diagnose/eicePort';
-import { liveChecks } from '../../../src/commands/diagnose/liveChecks';
+import { liveChecks, openInstanceSsh } from '../../../src/commands/diagnose/liveChecks';
 import type { SshTunnelRoute } from '../../../src/core/db/index';
 import { sg, tcp } from '../diagnose/builders';
 import { offerNextSteps, ShownDiagnosis } from '../../../src/commands/diagnose/nextSteps';
@@ -73,8 +73,10 @@ describe('commands: diagnoseConnection (fake deps, scripted answers)', () => {
 
   it('live checks are "unknown" with the reason when the route does not go through this instance over SSH', async () => {
     const signal = new AbortController().signal;
-    const reasons = async (decideRoute: () => Promise<unknown>, target = appdb) =>
-      (await liveChecks(deps([], { connections: { decideRoute } as unknown as Deps['connections'] }), target, 'i-web', signal)).map((c) => `${c.status}: ${c.evidence.join(' ')}`);
+    const reasons = async (decideRoute: () => Promise<unknown>, target = appdb) => {
+      const d = deps([], { connections: { decideRoute } as unknown as Deps['connections'] });
+      return (await liveChecks(d, await openInstanceSsh(d, target, 'i-web', signal))).map((c) => `${c.status}: ${c.evidence.join(' ')}`);
+    };
     assert.deepEqual(await reasons(() => Promise.reject(new Error('never')), db({ endpoint: undefined })), Array(3).fill('unknown: Not run: the database has no endpoint known here.'));
     assert.match((await reasons(() => Promise.reject(new Error('bad host override'))))[0], /^unknown: Not run: no route to the database \(bad host override\)\.$/);
     assert.match((await reasons(async () => ({ kind: 'route', route: { kind: 'direct' }, message: 'public endpoint' })))[0], /no route through an instance \(public endpoint\)/);
@@ -90,11 +92,52 @@ describe('commands: diagnoseConnection (fake deps, scripted answers)', () => {
     let options: Record<string, unknown> | undefined;
     const d = fakeDeps({ store, connections: { decideRoute } as unknown as Deps['connections'] });
     const core = { ...d.core, db: () => ({ ...d.core.db(), openSshSession: async (_r: unknown, o: Record<string, unknown>) => { options = o; throw new Error('stop here'); } }) } as unknown as Deps['core'];
-    const checks = await liveChecks({ ...d, core }, appdb, 'i-web', new AbortController().signal);
+    const ssh = await openInstanceSsh({ ...d, core }, appdb, 'i-web', new AbortController().signal);
+    assert.equal(ssh.route, route, 'the route is known for the EICE check even without a session');
+    const checks = await liveChecks({ ...d, core }, ssh);
     assert.match(checks[0].evidence.join(' '), /no SSH session to i-web \(stop here\)/);
     assert.equal((options?.eice as { region?: string } | undefined)?.region, 'eu-west-1', 'EICE signing for the DB\'s region');
     assert.equal(options?.instanceConnect, 'push');
     assert.ok(options?.hostKeys);
+  });
+
+  it('opens one SSH session for the live checks and the database check: the DB connection forwards over it, and it is closed once', async () => {
+    const route = { kind: 'sshTunnel', instance: { id: 'i-web', region: 'eu-west-1' }, target: { host: 'appdb.x.eu-west-1.rds.amazonaws.com', port: 3306 } } as unknown as SshTunnelRoute;
+    const endpoint = { address: 'appdb.x.eu-west-1.rds.amazonaws.com', port: 3306 };
+    const rds = db({ endpoint });
+    const store = new FakeStore({ instances: [web], databases: [rds] });
+    Object.assign(store, { getSession: () => ({ withSignal: () => ({ ec2: () => ({}), rds: () => ({}), instanceConnect: () => ({}) }) }) });
+    const events: string[] = [];
+    const ssh = {
+      exec: async () => { events.push('exec'); return { code: 0, stdout: '10.0.11.20\n', stderr: '' }; },
+      forwardOut: async () => { events.push('forwardOut'); throw new Error('closed port'); },
+      close: async () => { events.push('close'); },
+    };
+    const opened: unknown[] = [];
+    const connectOptions: Array<{ over?: { instanceId: string; session: unknown } }> = [];
+    const aws = { ...awsCore, diagnosis: { ...awsCore.diagnosis, readDiagnosisState: async () => diagnosisState() } };
+    const d = fakeDeps({
+      ui: new TestUserInput([]), store,
+      core: { aws: () => aws as unknown as typeof awsCore, db: () => ({ openSshSession: async (r: unknown) => { opened.push(r); return ssh; } }) as unknown as ReturnType<Deps['core']['db']>, goconfig: fakeDeps().core.goconfig, deploy: fakeDeps().core.deploy },
+      connections: {
+        decideRoute: async () => ({ kind: 'route', route, message: 'through i-web' }),
+        connect: async (_db: unknown, o: { over?: { instanceId: string; session: unknown } }) => {
+          connectOptions.push(o);
+          events.push('connect');
+          return { connection: { query: async () => [[{ name: 'shop' }], []] }, credentials: { user: 'admin', source: 'managedSecret' }, close: async () => { events.push('db close'); } };
+        },
+      } as unknown as Deps['connections'],
+      documents: { diagnosis: { show: async () => undefined } } as unknown as Deps['documents'],
+      files: new MemoryWorkspace({ '.env': `DB_HOST=${endpoint.address}\nDB_PORT=3306\nDB_NAME=shop\n` }),
+    });
+    const outcome = await diagnoseConnection(d, { region: 'eu-west-1', instanceId: 'i-web', database: { kind: 'instance', id: 'appdb' } });
+    assert.equal(opened.length, 1, 'one SSH session');
+    assert.equal(connectOptions[0]?.over?.session, ssh, 'the DB connection forwards over the live checks\' session');
+    assert.equal(connectOptions[0]?.over?.instanceId, 'i-web');
+    assert.deepEqual(events.filter((e) => e === 'close'), ['close']);
+    assert.equal(events.at(-1), 'close', 'the session is closed after both checks');
+    const byId = new Map(outcome.diagnosis.checks.map((c) => [c.id, c.status]));
+    assert.deepEqual([byId.get('liveResolve'), byId.get('liveTcp'), byId.get('dbExists')], ['pass', 'fail', 'pass']);
   });
 
   it('reads the DB connections of the workspace\'s config files, and nothing without a folder', async () => {
