@@ -9,6 +9,7 @@ import type { Ec2Instance, RdsDatabase } from '../../core/aws/types';
 import type { AppConnection } from '../../core/diagnose/appConfig';
 import type { Check, Diagnosis, DiagnosisState } from '../../core/diagnose/types';
 import { describeError } from '../../core/errors';
+import { createdDatabasesOf } from '../../state/createdDatabases';
 import { Commands } from '../../ids';
 import { DatabaseNode, InstanceNode, LinkNode } from '../../tree/nodes';
 import { pickDatabase, pickInstance } from '../../ui/pickers';
@@ -70,7 +71,8 @@ async function appChecks(deps: Deps, rds: RdsDatabase | undefined, endpoint: { a
   const target = { host: endpoint.address, port: endpoint.port, database: targetDatabase(deps, endpoint) };
   const appConfig = diagnosis.checkAppConfig(connections, target, deps.files.hasFolder() ? undefined : l('No folder is open.'));
   const over = ssh.session ? { instanceId: ssh.instanceId, session: ssh.session } : undefined;
-  return [appConfig, await databaseExists(deps, rds, diagnosis.databaseToCheck(connections, target), signal, over)];
+  const created = rds ? createdDatabasesOf(deps.globalState, rds) : [];
+  return [appConfig, await databaseExists(deps, rds, diagnosis.databaseToCheck(connections, target, created, ssh.instanceId), signal, over)];
 }
 
 /** The static reads, the live checks and the workspace's config, at the same time, as one diagnosis. */
