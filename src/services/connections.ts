@@ -5,7 +5,7 @@
  * SecretStorage; which source worked is remembered per DB (the source's name, never a secret).
  */
 import * as vscode from 'vscode';
-import type { CredentialSource, DbSession, LocalForward, Route, RouteDecision, RoutePreference, TlsPolicy } from '../core/db/index';
+import type { CredentialSource, DbSession, LocalForward, Route, RouteDecision, RoutePreference, SshTunnelOptions, TlsPolicy } from '../core/db/index';
 import type { RdsDatabase } from '../core/aws/types';
 import { CancelledError, toAbortSignal, type CancelSignal } from '../core/errors';
 import { loadAws, loadDb } from '../lazy';
@@ -135,6 +135,8 @@ export interface ConnectOptions {
   readonly user?: string;
   /** false: asks nothing (no local port, no password); only a route and credentials at hand are used. */
   readonly ask?: boolean;
+  /** An SSH session the caller keeps open to an instance: a tunnel route through it forwards over it. */
+  readonly over?: SshTunnelOptions['over'];
 }
 
 /** Opens a session to the DB: route, then the credentials in order, remembering what worked. */
@@ -163,6 +165,7 @@ async function connect(c: Connector, db: RdsDatabase, options: ConnectOptions): 
   const dbSession = await dbCore.openConnection(route, candidates, {
     ...sshAccessOptions(c.state, c.log, session, db.region),
     signal: options.signal,
+    over: options.over,
     database: options.database,
     onProgress: (m) => options.report(m),
     log: (line) => c.log.debug(line),

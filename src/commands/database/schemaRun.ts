@@ -7,6 +7,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { AppUser, DbSession, MigrationResult } from '../../core/db/index';
 import type { RdsDatabase } from '../../core/aws/types';
+import { recordCreatedDatabase } from '../../state/createdDatabases';
 import { endpointPasswordKey } from '../../state/passwords';
 import type { Progress } from '../../ui/userInput';
 import type { Deps } from '../deps';
@@ -85,6 +86,9 @@ async function runSteps(deps: Deps, db: RdsDatabase, request: SchemaRequest, pro
     report(l('CREATE DATABASE {0}…', request.name));
     const created = await deps.core.db().createDatabase(session.connection, request.name);
     deps.log.info(`Database ${request.name} on ${db.id}: ${created.created ? 'created' : 'existed'}, collation ${created.collation}`);
+    // The link names no database: a diagnosis of the pair finds this one here.
+    const through = session.route.kind === 'sshTunnel' ? session.route.instance.id : undefined;
+    await recordCreatedDatabase(deps.globalState, db, { name: request.name, instanceId: through, at: new Date().toISOString() });
     const user = request.appUser ? await appUserStep(deps, db, session.connection, request, request.appUser, report) : undefined;
     const migrations = request.migrations?.files.length ? await migrationStep(deps, session, request, user, token, report) : undefined;
     return { database: request.name, created: created.created, collation: created.collation, appUser: user?.user, migrations };

@@ -5,8 +5,9 @@
  */
 import * as vscode from 'vscode';
 import type { RdsDatabase } from '../../core/aws/types';
-import type { Check } from '../../core/diagnose/types';
+import type { Check, DatabaseChoice } from '../../core/diagnose/index';
 import { describeError, isCancellation, type CancelSignal } from '../../core/errors';
+import type { ConnectOptions } from '../../services/connections';
 import type { Deps } from '../deps';
 
 const l = vscode.l10n.t;
@@ -24,13 +25,19 @@ function cancelSignalOf(signal: AbortSignal): CancelSignal {
   };
 }
 
-export async function databaseExists(deps: Deps, db: RdsDatabase | undefined, name: string | undefined, signal: AbortSignal): Promise<Check> {
+/** `over`: the diagnosis's SSH session to its instance, which a tunnel route through that instance forwards over. */
+export async function databaseExists(deps: Deps, db: RdsDatabase | undefined, choice: DatabaseChoice | undefined, signal: AbortSignal, over?: ConnectOptions['over']): Promise<Check> {
+  const check = await existsCheck(deps, db, choice?.name, signal, over);
+  return choice ? { ...check, evidence: [choice.why, ...check.evidence] } : check;
+}
+
+async function existsCheck(deps: Deps, db: RdsDatabase | undefined, name: string | undefined, signal: AbortSignal, over?: ConnectOptions['over']): Promise<Check> {
   const diagnosis = deps.core.aws().diagnosis;
-  if (!name) return diagnosis.schemaUnknown(l('Not run: neither the workspace\'s target nor the app\'s config names a database.'));
+  if (!name) return diagnosis.schemaUnknown(l('Not run: no database name is known for this pair: neither the workspace\'s target nor the app\'s config names one, and none was created on this DB through RDS Link (the link itself names none).'));
   if (!db?.endpoint) return diagnosis.schemaUnknown(l('Not run: the database has no endpoint known here.'));
   let session;
   try {
-    session = await deps.connections.connect(db, { signal: cancelSignalOf(signal), report: (m) => deps.log.info(`Diagnosis, database ${name}: ${m}`), ask: false });
+    session = await deps.connections.connect(db, { signal: cancelSignalOf(signal), report: (m) => deps.log.info(`Diagnosis, database ${name}: ${m}`), ask: false, over });
   } catch (err) {
     if (isCancellation(err)) throw err;
     return diagnosis.schemaUnknown(l('Not run: no login to {0} without asking for a password (a diagnosis never asks): {1}', db.id, describeError(err)));

@@ -6,10 +6,10 @@
  */
 import * as vscode from 'vscode';
 import type { Ec2Instance, RdsDatabase } from '../../core/aws/types';
-import type { SshTunnelRoute } from '../../core/db/index';
 import type { AppConnection } from '../../core/diagnose/appConfig';
 import type { Check, Diagnosis, DiagnosisState } from '../../core/diagnose/types';
 import { describeError } from '../../core/errors';
+import { createdDatabasesOf } from '../../state/createdDatabases';
 import { Commands } from '../../ids';
 import { DatabaseNode, InstanceNode, LinkNode } from '../../tree/nodes';
 import { pickDatabase, pickInstance } from '../../ui/pickers';
@@ -18,7 +18,7 @@ import type { Deps } from '../deps';
 import { appConnections } from './appConnections';
 import { databaseExists } from './databaseExists';
 import { eicePort } from './eicePort';
-import { liveChecks } from './liveChecks';
+import { liveChecks, openInstanceSsh, type InstanceSsh } from './liveChecks';
 import { cancellable, offerNextSteps, ShownDiagnosis, type DiagnoseRequest } from './nextSteps';
 
 const l = vscode.l10n.t;
@@ -64,13 +64,15 @@ function targetDatabase(deps: Deps, endpoint: { address: string; port: number })
   return target && target.host.toLowerCase() === endpoint.address.toLowerCase() && target.port === endpoint.port ? target.database : undefined;
 }
 
-/** The app-config check and whether the database it names exists on the server. */
-async function appChecks(deps: Deps, rds: RdsDatabase | undefined, endpoint: { address: string; port: number } | undefined, connections: AppConnection[] | undefined, signal: AbortSignal): Promise<Check[]> {
+/** The app-config check and whether the database it names exists on the server (over the diagnosis's SSH session when it has one). */
+async function appChecks(deps: Deps, rds: RdsDatabase | undefined, endpoint: { address: string; port: number } | undefined, connections: AppConnection[] | undefined, signal: AbortSignal, ssh: { instanceId: string } & InstanceSsh): Promise<Check[]> {
   const diagnosis = deps.core.aws().diagnosis;
   if (!endpoint) return [];
   const target = { host: endpoint.address, port: endpoint.port, database: targetDatabase(deps, endpoint) };
   const appConfig = diagnosis.checkAppConfig(connections, target, deps.files.hasFolder() ? undefined : l('No folder is open.'));
-  return [appConfig, await databaseExists(deps, rds, diagnosis.databaseToCheck(connections, target), signal)];
+  const over = ssh.session ? { instanceId: ssh.instanceId, session: ssh.session } : undefined;
+  const created = rds ? createdDatabasesOf(deps.globalState, rds) : [];
+  return [appConfig, await databaseExists(deps, rds, diagnosis.databaseToCheck(connections, target, created, ssh.instanceId), signal, over)];
 }
 
 /** The static reads, the live checks and the workspace's config, at the same time, as one diagnosis. */
@@ -84,12 +86,17 @@ async function runDiagnosis(deps: Deps, { request, rds }: Target, configFiles: M
       return undefined;
     });
     const reads = aws.diagnosis.readDiagnosisState({ ec2: clients.ec2(region), rds: clients.rds(region) }, region, { instanceId, db: database });
-    // The DB's endpoint as read (an automation caller may name a DB not loaded), for the app's checks.
-    const appPart = Promise.all([reads, readConfig]).then(([s, connections]) => appChecks(deps, rds, s.db.endpoint ?? rds?.endpoint, connections, signal));
-    let route: SshTunnelRoute | undefined;
-    const all = await Promise.all([reads, liveChecks(deps, rds, instanceId, signal, (r) => (route = r)), appPart]);
-    const eice = await eicePort(deps, region, all[0], route, signal);
-    return [all[0], [...(eice ? [eice] : []), ...all[1]], all[2]] as const;
+    // One SSH session to the instance for the live checks and the database's existence.
+    const ssh = openInstanceSsh(deps, rds, instanceId, signal);
+    try {
+      // The DB's endpoint as read (an automation caller may name a DB not loaded), for the app's checks.
+      const appPart = Promise.all([reads, readConfig, ssh]).then(([s, connections, shared]) => appChecks(deps, rds, s.db.endpoint ?? rds?.endpoint, connections, signal, { instanceId, ...shared }));
+      const all = await Promise.all([reads, ssh.then((shared) => liveChecks(deps, shared)), appPart]);
+      const eice = await eicePort(deps, region, all[0], (await ssh).route, signal);
+      return [all[0], [...(eice ? [eice] : []), ...all[1]], all[2]] as const;
+    } finally {
+      await ssh.then((shared) => shared.session?.close(), () => undefined);
+    }
   });
   const staticPart = aws.diagnosis.diagnose(state);
   const checks = [...staticPart.checks, ...live, ...app];

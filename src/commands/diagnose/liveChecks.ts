@@ -28,24 +28,35 @@ async function routeThrough(deps: Deps, db: RdsDatabase, instanceId: string): Pr
   return route;
 }
 
-/** `onRoute` hears the SSH route through the instance, when there is one (for the EICE check). */
-export async function liveChecks(deps: Deps, db: RdsDatabase | undefined, instanceId: string, signal: AbortSignal, onRoute?: (route: SshTunnelRoute) => void): Promise<Check[]> {
-  const diagnosis = deps.core.aws().diagnosis;
-  if (!db?.endpoint) return diagnosis.liveUnknown(l('Not run: the database has no endpoint known here.'));
+/**
+ * The diagnosis's one SSH session to the instance, shared by the live checks and the "does the
+ * database exist" check (its DB connection forwards over it); or why there is none.
+ */
+export interface InstanceSsh {
+  /** The SSH route through the instance, when there is one (also for the EICE check). */
+  readonly route?: SshTunnelRoute;
+  /** Open when the login worked; the caller closes it once both checks are done. */
+  readonly session?: SshSession;
+  /** Why the live checks do not run, as their "unknown" evidence. */
+  readonly notRun?: string;
+}
+
+export async function openInstanceSsh(deps: Deps, db: RdsDatabase | undefined, instanceId: string, signal: AbortSignal): Promise<InstanceSsh> {
+  if (!db?.endpoint) return { notRun: l('Not run: the database has no endpoint known here.') };
   const route = await routeThrough(deps, db, instanceId);
-  if (typeof route === 'string') return diagnosis.liveUnknown(route);
-  onRoute?.(route);
+  if (typeof route === 'string') return { notRun: route };
   const clients = deps.store.getSession().withSignal(signal);
-  let session: SshSession;
   try {
-    session = await deps.core.db().openSshSession(route, { ...sshAccessOptions(deps.globalState, deps.log, clients, db.region), signal });
+    return { route, session: await deps.core.db().openSshSession(route, { ...sshAccessOptions(deps.globalState, deps.log, clients, db.region), signal }) };
   } catch (err) {
     if (isCancellation(err)) throw err;
-    return diagnosis.liveUnknown(l('Not run: no SSH session to {0} ({1}).', instanceId, describeError(err)));
+    return { route, notRun: l('Not run: no SSH session to {0} ({1}).', instanceId, describeError(err)) };
   }
-  try {
-    return await diagnosis.runLiveChecks(session, route.target);
-  } finally {
-    await session.close();
-  }
+}
+
+/** Name resolution, the TCP connection and the MySQL greeting, over the shared session. */
+export async function liveChecks(deps: Deps, ssh: InstanceSsh): Promise<Check[]> {
+  const diagnosis = deps.core.aws().diagnosis;
+  if (!ssh.session || !ssh.route) return diagnosis.liveUnknown(ssh.notRun ?? l('Not run: no SSH session to the instance.'));
+  return diagnosis.runLiveChecks(ssh.session, ssh.route.target);
 }

@@ -15,7 +15,13 @@ import { Resources } from '../lifetime';
 import type { SshTunnelRoute } from './routes';
 
 /** The SSH session's options, as the DB connection takes them. */
-export type SshTunnelOptions = SshSessionOptions;
+export interface SshTunnelOptions extends SshSessionOptions {
+  /**
+   * A session to the route's instance that the caller opened and keeps (a diagnosis shares the
+   * one of its live checks): the tunnel forwards over it, and neither closes nor reopens it.
+   */
+  readonly over?: { readonly instanceId: string; readonly session: SshSession };
+}
 
 export interface SshTunnel {
   /** The host key's fingerprint, `SHA256:<base64>` as ssh-keygen -l shows it. */
@@ -30,7 +36,8 @@ export interface SshTunnel {
 
 /** Logs in to the route's instance; everything it opens is registered with `resources`. */
 export async function openSshTunnel(route: SshTunnelRoute, options: SshTunnelOptions = {}, resources = new Resources()): Promise<SshTunnel> {
-  let session = await openSshSession(route, { ...options, forwardOnly: true }, resources);
+  const given = options.over?.instanceId === route.instance.id ? options.over.session : undefined;
+  let session = given ?? (await openSshSession(route, { ...options, forwardOnly: true }, resources));
   // Over an EC2 Instance Connect Endpoint a tunnel lives at most maxTunnelDuration: the first
   // forward after its end logs in again over a new tunnel (newly signed), so a long-lived user
   // (the local forward) goes on. Connections through the old one have ended with it. Not for a
@@ -48,7 +55,7 @@ export async function openSshTunnel(route: SshTunnelRoute, options: SshTunnelOpt
     return reopening;
   };
   const tunnelEnded = (err: unknown): boolean =>
-    err instanceof SessionClosedError && err.cause instanceof EiceTunnelError && err.cause.kind === 'expired' && Boolean(route.eice) && !options.sock && !resources.closed;
+    err instanceof SessionClosedError && err.cause instanceof EiceTunnelError && err.cause.kind === 'expired' && Boolean(route.eice) && !options.sock && !given && !resources.closed;
   const unreachable = (why: string, cause?: unknown): Error =>
     new Error(
       t(
@@ -82,6 +89,7 @@ export async function openSshTunnel(route: SshTunnelRoute, options: SshTunnelOpt
     get openChannels() {
       return session.openChannels;
     },
-    close: () => session.close(),
+    // A given session is its caller's to close.
+    close: () => (given ? Promise.resolve() : session.close()),
   };
 }

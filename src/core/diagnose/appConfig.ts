@@ -50,14 +50,39 @@ export function checkAppConfig(connections: readonly AppConnection[] | undefined
   return { id: 'appConfig', title, status: 'fail', evidence, fix: { kind: 'pointConfig', fileName: first.fileName } };
 }
 
+/** A database created on this DB through RDS Link ("Create Database (Schema)…"), and through which instance. */
+export interface CreatedDatabase {
+  readonly name: string;
+  /** The instance the session went through (an SSH tunnel route), if any. */
+  readonly instanceId?: string;
+  /** ISO time of the creation. */
+  readonly at: string;
+}
+
+/** The database to check, and what names it (for the evidence: nothing is guessed). */
+export interface DatabaseChoice {
+  readonly name: string;
+  /** The line of evidence that says where the name comes from. */
+  readonly why: string;
+}
+
 /**
- * The database whose existence the diagnosis checks: the one the workspace target or the link
- * names (`target.database`), else the one of a connection that points at the DB's host and port,
- * else the first one the config names; undefined when none is named.
+ * The database whose existence the diagnosis checks, in this order: the one the workspace target
+ * names (`target.database`); the one of a config connection that points at the DB's host and
+ * port; one created on this DB through RDS Link, through this pair's instance first, newest
+ * first (`created`; the link itself names no database); else the first one the config names,
+ * although it points elsewhere. Undefined when nothing names one.
  */
-export function databaseToCheck(connections: readonly AppConnection[] | undefined, target: AppConfigTarget): string | undefined {
-  if (target.database) return target.database;
+export function databaseToCheck(connections: readonly AppConnection[] | undefined, target: AppConfigTarget, created: readonly CreatedDatabase[] = [], instanceId?: string): DatabaseChoice | undefined {
+  if (target.database) return { name: target.database, why: t('The name {0} is the one the workspace\'s target gives for this DB.', target.database) };
   const named = (connections ?? []).filter((c) => c.connection.database);
   const onHost = named.find((c) => differences(c.connection, { host: target.host, port: target.port }).length === 0);
-  return (onHost ?? named[0])?.connection.database;
+  if (onHost?.connection.database) return { name: onHost.connection.database, why: t('The name {0} is the one {1} gives for this DB.', onHost.connection.database, onHost.fileName) };
+  const made = created.find((c) => instanceId && c.instanceId === instanceId) ?? created[0];
+  if (made) {
+    const through = made.instanceId ? t('through {0}', made.instanceId) : t('not through an instance');
+    return { name: made.name, why: t('The name {0} is the database created on this DB through RDS Link ({1}, {2}); neither the workspace\'s target nor the app\'s config names one for it.', made.name, made.at.slice(0, 10), through) };
+  }
+  const first = named[0];
+  return first?.connection.database ? { name: first.connection.database, why: t('The name {0} is the first the app\'s config gives ({1}), though it points at another server.', first.connection.database, first.fileName) } : undefined;
 }

@@ -15,6 +15,6 @@ export { readDiagnosisState, systemResolve, type DiagnosisRequest, type Resolve 
 export { runReachabilityAnalysis, explain, REACHABILITY_COST, type ReachabilityRequest } from './reachability';
 export { formatReport, maskAccountIds, type ReportOptions } from './report';
 export { runLiveChecks, checkLiveResolve, checkLiveConnection, liveUnknown, parseGreeting, readGreeting, resolveCommand, MysqlRefusal, type LiveSession, type LiveTarget, type LiveOptions, type MysqlGreeting } from './live';
-export { checkAppConfig, databaseToCheck, type AppConnection, type AppConfigTarget } from './appConfig';
+export { checkAppConfig, databaseToCheck, type AppConnection, type AppConfigTarget, type CreatedDatabase, type DatabaseChoice } from './appConfig';
 export { checkDatabaseExists, schemaUnknown, type SchemaQuerier } from './schema';
 export { checkEicePort, readEndpointGroups, type EiceEndpoint } from './eice';

@@ -3,7 +3,9 @@
  *   round 1: the instance (its interfaces come with it) ‖ the DB (a cluster: its writer too)
  *   round 2: groups ‖ subnets ‖ network ACLs ‖ route tables ‖ the VPC's DNS resolution attribute
  *            (and its DNS hostnames attribute, which matters for a publicly accessible DB only)
- *   then, only when a rule names one, the entries of each prefix list.
+ *   then, only when a rule names one, the entries of each prefix list;
+ *   then, only when a route goes through a transit gateway, its attachments and route tables
+ *   (transitGatewayReads.ts: 1 + one search per TGW route table and address).
  * The DB's own interface is not read: its name's DNS answer (a private RDS name resolves to its
  * private address from anywhere) placed in a subnet of its subnet group tells address and subnet.
  */
@@ -29,6 +31,8 @@ import { toSecurityGroup } from '../aws/link/sdkLinkApi';
 import { routeTableHead } from '../aws/ec2';
 import { toDbCluster, toDbInstance } from '../aws/rds';
 import { coverage, parseRange } from './addresses';
+import { transitGatewayLegs } from './routes';
+import { readTransitGatewayRouting } from './transitGatewayReads';
 import type { DiagnosedDatabase, DiagnosedInstance, DiagnosisState, NetworkAcl, RouteTable, Subnet, VpcDns } from './types';
 
 export interface DiagnosisRequest {
@@ -130,7 +134,7 @@ function placeDatabase(read: DbRead, subnets: readonly Subnet[], addresses: read
 }
 
 /** Reads everything the static checks look at. Calls that fail leave their checks unknown; a cancel stays a cancel. */
-/** 7 calls for a DB instance, 8 for an Aurora cluster (its writer tells the subnet) or a publicly accessible DB. */
+/** 7 calls for a DB instance, 8 for an Aurora cluster (its writer tells the subnet) or a publicly accessible DB; a TGW on the path adds 2–3. */
 export async function readDiagnosisState(clients: { ec2: EC2Client; rds: RDSClient }, region: string, request: DiagnosisRequest, options: ReadOptions = {}): Promise<DiagnosisState> {
   const { ec2, rds } = clients;
   const resolve = options.resolve ?? systemResolve;
@@ -182,7 +186,10 @@ export async function readDiagnosisState(clients: { ec2: EC2Client; rds: RDSClie
 
   const db = placeDatabase(dbRead, subnets ?? [], addresses);
   const prefixLists = await readPrefixLists(ec2, groups, routeTables ?? [], options.maxPrefixLists ?? 5);
-  return { instance, db, groups, subnets, nacls, routeTables, vpcDns, prefixLists };
+  const read: DiagnosisState = { instance, db, groups, subnets, nacls, routeTables, vpcDns, prefixLists };
+  // Only when a route goes through a transit gateway: its attachments and route tables.
+  const legs = transitGatewayLegs(read);
+  return legs.length ? { ...read, transitGateways: await readTransitGatewayRouting(ec2, legs, vpcIds) } : read;
 }
 
 function toSubnet(s: Ec2Subnet): Subnet {

@@ -1,24 +1,32 @@
 /**
  * Route tables (when the two sides are in different subnets) by longest prefix match: the local
- * route inside a VPC, a peering connection (pcx-) or a transit gateway (tgw-) between VPCs; and
+ * route inside a VPC, a peering connection (pcx-) or a transit gateway (tgw-, then the TGW's own
+ * route table, transitGateways.ts) between VPCs; and
  * the DNS attributes of the instance's VPC, which decide whether the endpoint's name resolves there.
  */
 import { t } from '../l10n';
-import { coverage, parseRange, prefixLength } from './addresses';
+import { coverage, parseRange, prefixLength, type AddressRange } from './addresses';
 import { sideRanges } from './sides';
 import type { Check, CheckId, DiagnosisState, Route, RouteTable, SideLocation } from './types';
+import { checkTransitGatewayLeg } from './transitGateways';
 
 export function routeTableOf(state: DiagnosisState, side: SideLocation): RouteTable | undefined {
   const tables = state.routeTables ?? [];
   return tables.find((r) => side.subnetId && r.subnetIds.includes(side.subnetId)) ?? tables.find((r) => r.main && r.vpcId === side.vpcId);
 }
 
-function checkRoute(state: DiagnosisState, id: CheckId, title: string, from: SideLocation, to: SideLocation): Check {
+/** The route a VPC route table takes toward `to`, by longest prefix match, or why none is chosen. */
+export type RouteChoice =
+  | { readonly kind: 'none'; readonly table: RouteTable; readonly target: AddressRange; readonly partial: boolean }
+  | { readonly kind: 'route'; readonly table: RouteTable; readonly target: AddressRange; readonly route: Route }
+  | { readonly kind: 'unknown'; readonly evidence: string };
+
+export function chooseRoute(state: DiagnosisState, from: SideLocation, to: SideLocation): RouteChoice {
   const table = routeTableOf(state, from);
-  if (!table) return { id, title, status: 'unknown', evidence: [t('The route table of subnet {0} could not be read.', from.subnetId ?? '?')] };
+  if (!table) return { kind: 'unknown', evidence: t('The route table of subnet {0} could not be read.', from.subnetId ?? '?') };
   const target = sideRanges(state, to).ipv4;
-  if (!target) return { id, title, status: 'unknown', evidence: [t('The other side\'s address is not known.')] };
-  let bestRoute: Route | undefined;
+  if (!target) return { kind: 'unknown', evidence: t('The other side\'s address is not known.') };
+  let best: Route | undefined;
   let bestLength = -1;
   let partial = false;
   for (const r of table.routes) {
@@ -28,27 +36,52 @@ function checkRoute(state: DiagnosisState, id: CheckId, title: string, from: Sid
       const cov = coverage(block, target);
       if (cov === 'some') partial = true;
       if (cov === 'all' && block && prefixLength(block) > bestLength) {
-        bestRoute = r;
+        best = r;
         bestLength = prefixLength(block);
       }
     }
   }
+  return best ? { kind: 'route', table, target, route: best } : { kind: 'none', table, target, partial };
+}
+
+/** The legs whose VPC route goes through a transit gateway: what the TGW reads need. */
+export function transitGatewayLegs(state: DiagnosisState): { transitGatewayId: string; fromVpcId?: string; target: string }[] {
+  const { instance, db } = state;
+  if (instance.subnetId && instance.subnetId === db.subnetId) return [];
+  const legs = [];
+  for (const [from, to] of [[instance, db], [db, instance]] as const) {
+    const choice = chooseRoute(state, from, to);
+    const via = choice.kind === 'route' ? choice.route.target ?? '' : '';
+    if (choice.kind === 'route' && via.startsWith('tgw-') && choice.route.state !== 'blackhole') legs.push({ transitGatewayId: via, fromVpcId: from.vpcId, target: choice.target.text });
+  }
+  return legs;
+}
+
+function checkRoute(state: DiagnosisState, id: CheckId, title: string, from: SideLocation, to: SideLocation): Check {
+  const choice = chooseRoute(state, from, to);
+  if (choice.kind === 'unknown') return { id, title, status: 'unknown', evidence: [choice.evidence] };
+  const { table, target } = choice;
   const sameVpc = !!from.vpcId && from.vpcId === to.vpcId;
-  if (!bestRoute) {
-    if (partial) return { id, title, status: 'unknown', evidence: [t('{0}: a route covers only part of {1}.', table.id, target.text)] };
+  if (choice.kind === 'none') {
+    if (choice.partial) return { id, title, status: 'unknown', evidence: [t('{0}: a route covers only part of {1}.', table.id, target.text)] };
     const message = sameVpc
       ? t('Restore the local route of {0}.', table.id)
       : t('Add a route to {0} in {1} through the VPC peering connection or the transit gateway that joins the two VPCs.', target.text, table.id);
     return { id, title, status: 'fail', evidence: [t('{0} has no route to {1}.', table.id, target.text)], fix: { kind: 'text', message } };
   }
+  const bestRoute = choice.route;
   const via = `${bestRoute.destination ?? bestRoute.destinationPrefixListId} → ${bestRoute.target ?? '?'}`;
   if (bestRoute.state === 'blackhole') {
     return { id, title, status: 'fail', evidence: [t('{0}: the route {1} is a blackhole (its target is gone).', table.id, via)], fix: { kind: 'text', message: t('Point the route {0} in {1} at a working peering connection or transit gateway.', via, table.id) } };
   }
   const tgt = bestRoute.target ?? '';
-  if (tgt === 'local' || tgt.startsWith('pcx-') || tgt.startsWith('tgw-')) {
-    const evidence = [t('{0}: {1}.', table.id, via)];
-    if (tgt.startsWith('tgw-')) evidence.push(t('The transit gateway\'s own route tables are not checked.'));
+  const first = t('{0}: {1}.', table.id, via);
+  if (tgt.startsWith('tgw-')) {
+    const leg = checkTransitGatewayLeg(state.transitGateways, { transitGatewayId: tgt, fromVpcId: from.vpcId, toVpcId: to.vpcId, target: target.text });
+    return { id, title, status: leg.status, evidence: [first, ...leg.evidence], ...(leg.fix ? { fix: leg.fix } : {}) };
+  }
+  if (tgt === 'local' || tgt.startsWith('pcx-')) {
+    const evidence = [first];
     if (tgt.startsWith('pcx-')) evidence.push(t('The peer VPC needs the route back as well.'));
     return { id, title, status: 'pass', evidence };
   }

@@ -74,6 +74,38 @@ export interface RouteTable extends RouteTableHead {
   readonly routes: readonly Route[];
 }
 
+/** A transit gateway's attachment of a VPC, and the TGW route table it is associated with. */
+export interface TransitGatewayAttachment {
+  readonly id: string;
+  readonly transitGatewayId: string;
+  readonly resourceType?: string;
+  /** The VPC id for a VPC attachment. */
+  readonly resourceId?: string;
+  /** "available", "pendingAcceptance", "deleted", … */
+  readonly state?: string;
+  /** The TGW route table that routes what enters through this attachment; undefined when it is associated with none. */
+  readonly routeTableId?: string;
+}
+
+/** One route of a TGW route table: its destination and the attachments it sends to. */
+export interface TransitGatewayRoute {
+  readonly destination?: string;
+  readonly prefixListId?: string;
+  /** "active" or "blackhole". */
+  readonly state?: string;
+  /** "static" or "propagated". */
+  readonly type?: string;
+  readonly attachments: readonly { readonly id?: string; readonly resourceId?: string; readonly resourceType?: string }[];
+}
+
+/** What the transit gateways on the path say, read only when a VPC route goes through one. */
+export interface TransitGatewayRouting {
+  /** The TGWs' attachments of the two VPCs. */
+  readonly attachments: readonly TransitGatewayAttachment[];
+  /** TGW route table id → address searched (as in the route checks, "10.0.11.20/32") → the routes that cover it. A missing key was not read. */
+  readonly routes: ReadonlyMap<string, ReadonlyMap<string, readonly TransitGatewayRoute[]>>;
+}
+
 export interface VpcDns {
   readonly vpcId: string;
   readonly enableDnsSupport?: boolean;
@@ -89,6 +121,8 @@ export interface DiagnosisState {
   readonly nacls?: readonly NetworkAcl[];
   readonly routeTables?: readonly RouteTable[];
   readonly vpcDns?: readonly VpcDns[];
+  /** Read only when a route goes through a transit gateway; missing there: the TGW leg is unknown. */
+  readonly transitGateways?: TransitGatewayRouting;
   /** Prefix list id → its CIDRs; a list that is missing here is unknown. */
   readonly prefixLists?: ReadonlyMap<string, readonly string[]>;
 }

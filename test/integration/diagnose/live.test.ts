@@ -3,7 +3,9 @@
 import * as assert from 'node:assert/strict';
 import type { InstanceAccess } from '../../../src/core/instance/reach';
 import { openSshSession, type SshSession } from '../../../src/core/instance/sshSession';
-import { runLiveChecks } from '../../../src/core/diagnose/live';
+import { openSshTunnel } from '../../../src/core/db/sshTunnel';
+import type { SshTunnelRoute } from '../../../src/core/db/routes';
+import { readGreeting, runLiveChecks } from '../../../src/core/diagnose/live';
 import type { Check } from '../../../src/core/diagnose/types';
 import { getFreePort, startMariaDb, startSshd, type MariaDbServer, type SshServer } from '../support';
 
@@ -63,5 +65,23 @@ describe('diagnose live checks from the instance over SSH (real OpenSSH, real Ma
     assert.ok(resolved.fix?.kind === 'text' && /DNS attributes/.test(resolved.fix.message));
     assert.equal(byId(checks, 'liveTcp').status, 'fail');
     assert.notEqual(resolved.evidence[0], byId(checks, 'liveTcp').evidence[0]);
+  });
+
+  it('the database check\'s tunnel forwards over this session: no second login, and closing it leaves the session open', async () => {
+    // The route names an SSH port where nothing listens: a login of its own would fail.
+    const route = {
+      kind: 'sshTunnel', instance: { id: 'i-0livediag0000000', region: 'eu-west-1' }, ssh: { host: '127.0.0.1', port: await getFreePort(), username: ssh.username },
+      viaHostOverride: true, key: { kind: 'privateKey', privateKey: ssh.privateKey, push: false }, target: { host: '127.0.0.1', port: db.port }, tls: { mode: 'verify' },
+    } as unknown as SshTunnelRoute;
+    const tunnel = await openSshTunnel(route, { over: { instanceId: 'i-0livediag0000000', session } });
+    assert.equal(tunnel.hostKeySha256, session.hostKeySha256);
+    const channel = await tunnel.forward();
+    assert.equal((await readGreeting(channel, 5000)).protocolVersion, 10);
+    channel.destroy();
+    await tunnel.close();
+    const again = await runLiveChecks(session, { host: 'localhost', port: db.port });
+    assert.deepEqual(again.map((c) => c.status), ['pass', 'pass', 'pass'], summary(again));
+    // A session to another instance is not used.
+    await assert.rejects(openSshTunnel(route, { over: { instanceId: 'i-0other', session }, readyTimeoutMs: 3000 }));
   });
 });

@@ -13,6 +13,7 @@ import { createSchema } from '../../../src/commands/database/createSchema';
 import { forgetPassword } from '../../../src/commands/database/forgetPassword';
 import { openMysqlShell } from '../../../src/commands/database/openMysqlShell';
 import { isCancellation } from '../../../src/core/errors';
+import { createdDatabasesOf } from '../../../src/state/createdDatabases';
 import { endpointPasswordKey } from '../../../src/state/passwords';
 import { fakeDeps, type FakeDeps } from '../support/fakeDeps';
 import { escape, pick, pickMany, press, type, TestUserInput, type Answer } from '../support/testUserInput';
@@ -60,7 +61,7 @@ function schemaDeps(answers: readonly Answer[], existing: readonly string[] = []
     setting: () => ({}),
     connect: async () => {
       server.calls.push('connect');
-      return { connection: {}, credentials: { user: 'admin' }, close: async () => void server.calls.push('close') };
+      return { connection: {}, credentials: { user: 'admin' }, route: { kind: 'sshTunnel', instance: { id: 'i-web' } }, close: async () => void server.calls.push('close') };
     },
   } as unknown as Deps['connections'];
   const workspace = { firstFolder: () => ({ name: 'my-shop', path: folder }) } as unknown as Deps['workspace'];
@@ -89,6 +90,10 @@ describe('commands: createSchema (prompts → run → offer)', () => {
     await tick();
     assert.deepEqual(deps.targets.current, { host: shop.endpoint!.address, port: 3306, user: 'shop_app', database: 'shop', label: 'shop-db', region: 'us-east-1' });
     ui.assertDone();
+    // Remembered for a diagnosis of the pair (the link names no database), with the instance the session went through.
+    const created = createdDatabasesOf(deps.globalState, shop);
+    assert.deepEqual(created.map((c) => [c.name, c.instanceId]), [['shop', 'i-web']]);
+    assert.match(created[0].at, /^\d{4}-\d\d-\d\dT/);
   });
 
   it('shows the project\'s schema SQL and asks before it runs, as the app user; Escape at that question runs nothing', async () => {

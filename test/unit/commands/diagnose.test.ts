@@ -12,7 +12,7 @@ import { appConnections } from '../../../src/commands/diagnose/appConnections';
 import { choosePairToDiagnose, diagnoseConnection } from '../../../src/commands/diagnose/diagnoseConnection';
 import { databaseExists } from '../../../src/commands/diagnose/databaseExists';
 import { eicePort } from '../../../src/commands/diagnose/eicePort';
-import { liveChecks } from '../../../src/commands/diagnose/liveChecks';
+import { liveChecks, openInstanceSsh } from '../../../src/commands/diagnose/liveChecks';
 import type { SshTunnelRoute } from '../../../src/core/db/index';
 import { sg, tcp } from '../diagnose/builders';
 import { offerNextSteps, ShownDiagnosis } from '../../../src/commands/diagnose/nextSteps';
@@ -23,6 +23,7 @@ import { state as diagnosisState } from '../diagnose/builders';
 import { FakeStore, fakeDeps, MemoryWorkspace } from '../support/fakeDeps';
 import { pick, press, TestUserInput, type Answer } from '../support/testUserInput';
 import { CancelledError } from '../../../src/core/errors';
+import { createdDatabasesOf, recordCreatedDatabase } from '../../../src/state/createdDatabases';
 
 const web = instance();
 const api = instance({ id: 'i-api', name: 'api' });
@@ -73,8 +74,10 @@ describe('commands: diagnoseConnection (fake deps, scripted answers)', () => {
 
   it('live checks are "unknown" with the reason when the route does not go through this instance over SSH', async () => {
     const signal = new AbortController().signal;
-    const reasons = async (decideRoute: () => Promise<unknown>, target = appdb) =>
-      (await liveChecks(deps([], { connections: { decideRoute } as unknown as Deps['connections'] }), target, 'i-web', signal)).map((c) => `${c.status}: ${c.evidence.join(' ')}`);
+    const reasons = async (decideRoute: () => Promise<unknown>, target = appdb) => {
+      const d = deps([], { connections: { decideRoute } as unknown as Deps['connections'] });
+      return (await liveChecks(d, await openInstanceSsh(d, target, 'i-web', signal))).map((c) => `${c.status}: ${c.evidence.join(' ')}`);
+    };
     assert.deepEqual(await reasons(() => Promise.reject(new Error('never')), db({ endpoint: undefined })), Array(3).fill('unknown: Not run: the database has no endpoint known here.'));
     assert.match((await reasons(() => Promise.reject(new Error('bad host override'))))[0], /^unknown: Not run: no route to the database \(bad host override\)\.$/);
     assert.match((await reasons(async () => ({ kind: 'route', route: { kind: 'direct' }, message: 'public endpoint' })))[0], /no route through an instance \(public endpoint\)/);
@@ -90,11 +93,52 @@ describe('commands: diagnoseConnection (fake deps, scripted answers)', () => {
     let options: Record<string, unknown> | undefined;
     const d = fakeDeps({ store, connections: { decideRoute } as unknown as Deps['connections'] });
     const core = { ...d.core, db: () => ({ ...d.core.db(), openSshSession: async (_r: unknown, o: Record<string, unknown>) => { options = o; throw new Error('stop here'); } }) } as unknown as Deps['core'];
-    const checks = await liveChecks({ ...d, core }, appdb, 'i-web', new AbortController().signal);
+    const ssh = await openInstanceSsh({ ...d, core }, appdb, 'i-web', new AbortController().signal);
+    assert.equal(ssh.route, route, 'the route is known for the EICE check even without a session');
+    const checks = await liveChecks({ ...d, core }, ssh);
     assert.match(checks[0].evidence.join(' '), /no SSH session to i-web \(stop here\)/);
     assert.equal((options?.eice as { region?: string } | undefined)?.region, 'eu-west-1', 'EICE signing for the DB\'s region');
     assert.equal(options?.instanceConnect, 'push');
     assert.ok(options?.hostKeys);
+  });
+
+  it('opens one SSH session for the live checks and the database check: the DB connection forwards over it, and it is closed once', async () => {
+    const route = { kind: 'sshTunnel', instance: { id: 'i-web', region: 'eu-west-1' }, target: { host: 'appdb.x.eu-west-1.rds.amazonaws.com', port: 3306 } } as unknown as SshTunnelRoute;
+    const endpoint = { address: 'appdb.x.eu-west-1.rds.amazonaws.com', port: 3306 };
+    const rds = db({ endpoint });
+    const store = new FakeStore({ instances: [web], databases: [rds] });
+    Object.assign(store, { getSession: () => ({ withSignal: () => ({ ec2: () => ({}), rds: () => ({}), instanceConnect: () => ({}) }) }) });
+    const events: string[] = [];
+    const ssh = {
+      exec: async () => { events.push('exec'); return { code: 0, stdout: '10.0.11.20\n', stderr: '' }; },
+      forwardOut: async () => { events.push('forwardOut'); throw new Error('closed port'); },
+      close: async () => { events.push('close'); },
+    };
+    const opened: unknown[] = [];
+    const connectOptions: Array<{ over?: { instanceId: string; session: unknown } }> = [];
+    const aws = { ...awsCore, diagnosis: { ...awsCore.diagnosis, readDiagnosisState: async () => diagnosisState() } };
+    const d = fakeDeps({
+      ui: new TestUserInput([]), store,
+      core: { aws: () => aws as unknown as typeof awsCore, db: () => ({ openSshSession: async (r: unknown) => { opened.push(r); return ssh; } }) as unknown as ReturnType<Deps['core']['db']>, goconfig: fakeDeps().core.goconfig, deploy: fakeDeps().core.deploy },
+      connections: {
+        decideRoute: async () => ({ kind: 'route', route, message: 'through i-web' }),
+        connect: async (_db: unknown, o: { over?: { instanceId: string; session: unknown } }) => {
+          connectOptions.push(o);
+          events.push('connect');
+          return { connection: { query: async () => [[{ name: 'shop' }], []] }, credentials: { user: 'admin', source: 'managedSecret' }, close: async () => { events.push('db close'); } };
+        },
+      } as unknown as Deps['connections'],
+      documents: { diagnosis: { show: async () => undefined } } as unknown as Deps['documents'],
+      files: new MemoryWorkspace({ '.env': `DB_HOST=${endpoint.address}\nDB_PORT=3306\nDB_NAME=shop\n` }),
+    });
+    const outcome = await diagnoseConnection(d, { region: 'eu-west-1', instanceId: 'i-web', database: { kind: 'instance', id: 'appdb' } });
+    assert.equal(opened.length, 1, 'one SSH session');
+    assert.equal(connectOptions[0]?.over?.session, ssh, 'the DB connection forwards over the live checks\' session');
+    assert.equal(connectOptions[0]?.over?.instanceId, 'i-web');
+    assert.deepEqual(events.filter((e) => e === 'close'), ['close']);
+    assert.equal(events.at(-1), 'close', 'the session is closed after both checks');
+    const byId = new Map(outcome.diagnosis.checks.map((c) => [c.id, c.status]));
+    assert.deepEqual([byId.get('liveResolve'), byId.get('liveTcp'), byId.get('dbExists')], ['pass', 'fail', 'pass']);
   });
 
   it('reads the DB connections of the workspace\'s config files, and nothing without a folder', async () => {
@@ -166,6 +210,7 @@ describe('commands: diagnoseConnection (fake deps, scripted answers)', () => {
 describe('commands: diagnoseConnection, the app\'s database on the server (fake deps)', () => {
   const endpoint = { address: 'appdb.x.eu-west-1.rds.amazonaws.com', port: 3306 };
   const signal = new AbortController().signal;
+  const SHOP = { name: 'shop', why: 'The name shop is the one .env gives for this DB.' };
   /** A session whose schema query answers `rows` (and whose login holds SHOW DATABASES); `closed` counts its close calls. */
   function session(rows: Array<{ name: string }>, closed: { n: number }) {
     return { connection: { query: async (sql: string) => [sql.includes('USER_PRIVILEGES') ? [{ 1: 1 }] : rows, []] }, credentials: { user: 'admin', source: 'managedSecret' }, close: async () => { closed.n++; } };
@@ -175,7 +220,8 @@ describe('commands: diagnoseConnection, the app\'s database on the server (fake 
     const calls: unknown[] = [];
     const d = deps([], { connections: { connect: async (...a: unknown[]) => { calls.push(a); throw new Error('never'); } } as unknown as Deps['connections'] });
     const c = await databaseExists(d, db({ endpoint }), undefined, signal);
-    assert.deepEqual([c.id, c.status, c.evidence], ['dbExists', 'unknown', ['Not run: neither the workspace\'s target nor the app\'s config names a database.']]);
+    assert.deepEqual([c.id, c.status], ['dbExists', 'unknown']);
+    assert.match(c.evidence.join(' '), /^Not run: no database name is known for this pair: .*none was created on this DB through RDS Link \(the link itself names none\)\.$/);
     assert.deepEqual(calls, []);
   });
 
@@ -183,19 +229,20 @@ describe('commands: diagnoseConnection, the app\'s database on the server (fake 
     const options: Array<{ ask?: boolean }> = [];
     const failing = (err: Error) => deps([], { connections: { connect: async (_db: unknown, o: { ask?: boolean }) => { options.push(o); throw err; } } as unknown as Deps['connections'] });
     const d = failing(new Error('No credentials to log in with.'));
-    const c = await databaseExists(d, db({ endpoint }), 'shop', signal);
+    const c = await databaseExists(d, db({ endpoint }), SHOP, signal);
     assert.deepEqual(options.map((o) => o.ask), [false]);
     assert.equal(c.status, 'unknown');
-    assert.equal(c.evidence[0], 'Not run: no login to appdb without asking for a password (a diagnosis never asks): No credentials to log in with.');
+    assert.equal(c.evidence[0], SHOP.why, 'the evidence says where the name comes from');
+    assert.equal(c.evidence[1], 'Not run: no login to appdb without asking for a password (a diagnosis never asks): No credentials to log in with.');
     assert.deepEqual(d.ui.shown, [], 'nothing was asked');
-    await assert.rejects(databaseExists(failing(new CancelledError()), db({ endpoint }), 'shop', signal), CancelledError);
+    await assert.rejects(databaseExists(failing(new CancelledError()), db({ endpoint }), SHOP, signal), CancelledError);
   });
 
   it('asks the server through the session, then closes it: pass, or fail with the name to create', async () => {
     const closed = { n: 0 };
-    const run = (rows: Array<{ name: string }>) => databaseExists(deps([], { connections: { connect: async () => session(rows, closed) } as unknown as Deps['connections'] }), db({ endpoint }), 'shop', signal);
+    const run = (rows: Array<{ name: string }>) => databaseExists(deps([], { connections: { connect: async () => session(rows, closed) } as unknown as Deps['connections'] }), db({ endpoint }), SHOP, signal);
     const found = await run([{ name: 'shop' }]);
-    assert.deepEqual([found.status, found.evidence], ['pass', ['Database "shop" exists on the server (asked as admin, managedSecret).']]);
+    assert.deepEqual([found.status, found.evidence], ['pass', [SHOP.why, 'Database "shop" exists on the server (asked as admin, managedSecret).']]);
     const missing = await run([{ name: 'SHOP' }, { name: 'x' }]);
     assert.equal(missing.status, 'fail');
     assert.deepEqual(missing.fix, { kind: 'createSchema', name: 'shop' });
@@ -233,6 +280,54 @@ describe('commands: diagnoseConnection, the app\'s database on the server (fake 
     assert.ok(offer?.items?.includes('Create Database (Schema) orders…'), offer?.items?.join(', '));
     assert.equal(ui.executed[0]?.command, Commands.createSchema);
     assert.equal((ui.executed[0]?.args[0] as DatabaseNode).db.id, 'appdb');
+  });
+});
+
+describe('commands: diagnoseConnection, the database name when the link names none (fake deps)', () => {
+  const endpoint = { address: 'appdb.x.eu-west-1.rds.amazonaws.com', port: 3306 };
+
+  async function fromLinkNode(files: Record<string, string>, record: (d: ReturnType<typeof fakeDeps>) => Promise<void>) {
+    const rds = db({ endpoint, securityGroupIds: ['sg-rdsec21'] });
+    const [link] = findLinks([instance({ groups: ['sg-web', 'sg-ec2rds1'] })], [rds], [...baseGroups(), ...consolePair(1)]);
+    const aws = { ...awsCore, diagnosis: { ...awsCore.diagnosis, readDiagnosisState: async () => diagnosisState() } };
+    const store = new FakeStore({ instances: [web], databases: [rds] });
+    Object.assign(store, { getSession: () => ({ withSignal: () => ({ ec2: () => ({}), rds: () => ({}) }) }) });
+    const asked: string[] = [];
+    const d = fakeDeps({
+      ui: new TestUserInput([]), store,
+      core: { aws: () => aws as unknown as typeof awsCore, db: () => { throw new Error('no SSH in this test'); }, goconfig: fakeDeps().core.goconfig, deploy: fakeDeps().core.deploy },
+      connections: {
+        decideRoute: async () => ({ kind: 'route', route: { kind: 'direct' }, message: 'public endpoint' }),
+        connect: async () => ({
+          connection: { query: async (sql: string, v?: unknown[]) => { if (v) asked.push(String(v[0])); return [sql.includes('USER_PRIVILEGES') ? [{ 1: 1 }] : [{ name: 'goapp' }], []]; } },
+          credentials: { user: 'admin', source: 'managedSecret' }, close: async () => undefined,
+        }),
+      } as unknown as Deps['connections'],
+      documents: { diagnosis: { show: async () => undefined } } as unknown as Deps['documents'],
+      files: new MemoryWorkspace(files),
+    });
+    await record(d);
+    const outcome = await diagnoseConnection(d, new LinkNode(link, 'db'));
+    return { check: outcome.diagnosis.checks.find((c) => c.id === 'dbExists'), asked };
+  }
+
+  it('from a "Linked instances" node, checks the database created on the DB through this pair\'s instance, and says so', async () => {
+    const { check, asked } = await fromLinkNode({ '.env': 'DB_HOST=localhost\nDB_NAME=goapp_dev\n' }, async (d) => {
+      await recordCreatedDatabase(d.globalState, { region: 'eu-west-1', kind: 'instance', id: 'appdb' }, { name: 'goapp', instanceId: 'i-web', at: '2026-12-01T10:00:00.000Z' });
+      // Again through the same instance: kept once.
+      await recordCreatedDatabase(d.globalState, { region: 'eu-west-1', kind: 'instance', id: 'appdb' }, { name: 'goapp', instanceId: 'i-web', at: '2026-12-02T10:00:00.000Z' });
+      assert.equal(createdDatabasesOf(d.globalState, { region: 'eu-west-1', kind: 'instance', id: 'appdb' }).length, 1);
+    });
+    assert.deepEqual(asked, ['goapp']);
+    assert.equal(check?.status, 'pass');
+    assert.match(check?.evidence[0] ?? '', /^The name goapp is the database created on this DB through RDS Link \(2026-12-02, through i-web\)/);
+  });
+
+  it('with nothing that names one, does not guess: unknown, saying the link names none', async () => {
+    const { check, asked } = await fromLinkNode({}, async () => undefined);
+    assert.deepEqual(asked, []);
+    assert.equal(check?.status, 'unknown');
+    assert.match(check?.evidence.join(' ') ?? '', /no database name is known for this pair.*the link itself names none/);
   });
 });
 

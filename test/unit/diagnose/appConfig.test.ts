@@ -49,12 +49,30 @@ describe('diagnose: the app\'s config in the workspace', () => {
 
 describe('diagnose: which database the existence check asks about', () => {
   const two = [...connectionsOf('.env', 'DB_HOST=localhost\nDB_NAME=local_shop\n'), ...connectionsOf('prod.env', `DB_HOST=${RDS}\nDB_PORT=3306\nDB_NAME=shop\n`)];
-  it('the workspace target\'s (or the link\'s) name first, then the config on this DB, then the first named', () => {
-    assert.equal(databaseToCheck(two, { host: RDS, port: 3306, database: 'orders' }), 'orders');
-    assert.equal(databaseToCheck(two, { host: RDS, port: 3306 }), 'shop', 'the config that points at the DB');
-    assert.equal(databaseToCheck(two, { host: 'other.rds.amazonaws.com', port: 3306 }), 'local_shop', 'the first named when none points at it');
+  it('the workspace target\'s name first, then the config on this DB, then one created through RDS Link, then the first named; each says where it comes from', () => {
+    const name = (...a: Parameters<typeof databaseToCheck>) => databaseToCheck(...a)?.name;
+    assert.equal(name(two, { host: RDS, port: 3306, database: 'orders' }), 'orders');
+    assert.match(databaseToCheck(two, { host: RDS, port: 3306, database: 'orders' })?.why ?? '', /workspace's target/);
+    assert.equal(name(two, { host: RDS, port: 3306 }), 'shop', 'the config that points at the DB');
+    assert.match(databaseToCheck(two, { host: RDS, port: 3306 })?.why ?? '', /the one prod\.env gives for this DB/);
+    assert.equal(name(two, { host: 'other.rds.amazonaws.com', port: 3306 }), 'local_shop', 'the first named when none points at it');
+    assert.match(databaseToCheck(two, { host: 'other.rds.amazonaws.com', port: 3306 })?.why ?? '', /first the app's config gives \(\.env\), though it points at another server/);
     assert.equal(databaseToCheck(connectionsOf('.env', `DB_HOST=${RDS}\n`), { host: RDS, port: 3306 }), undefined);
     assert.equal(databaseToCheck(undefined, { host: RDS, port: 3306 }), undefined);
+  });
+
+  it('a database created on the DB through RDS Link: the one made through this pair\'s instance first, newest first, ahead of a config that points elsewhere', () => {
+    const created = [
+      { name: 'reports', instanceId: 'i-other', at: '2026-12-02T07:00:00.000Z' },
+      { name: 'goapp', instanceId: 'i-web', at: '2026-12-01T10:00:00.000Z' },
+    ];
+    const elsewhere = connectionsOf('.env', 'DB_HOST=localhost\nDB_NAME=goapp_dev\n');
+    const viaWeb = databaseToCheck(elsewhere, { host: RDS, port: 3306 }, created, 'i-web');
+    assert.equal(viaWeb?.name, 'goapp');
+    assert.equal(viaWeb?.why, 'The name goapp is the database created on this DB through RDS Link (2026-12-01, through i-web); neither the workspace\'s target nor the app\'s config names one for it.');
+    assert.equal(databaseToCheck(undefined, { host: RDS, port: 3306 }, created, 'i-api')?.name, 'reports', 'another instance: the newest');
+    assert.equal(databaseToCheck(two, { host: RDS, port: 3306 }, created, 'i-web')?.name, 'shop', 'the config on this DB still comes first');
+    assert.equal(databaseToCheck(undefined, { host: RDS, port: 3306, database: 'orders' }, created, 'i-web')?.name, 'orders');
   });
 });
 
