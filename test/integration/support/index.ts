@@ -9,3 +9,4 @@ export { startTestHosts, accessTo, type TestHost, type TestNetwork } from './tes
 export { startSandboxSsh, type SandboxSsh, type SandboxSshEvent, type SandboxSshOptions } from './sandboxSsh';
 export { startEiceStandIn, type EiceStandIn, type EiceStandInEvent, type EiceStandInOptions } from './eiceStandIn';
 export { startEc2Shim, type Ec2Shim, type Ec2ShimOptions, type ShimEndpoint } from './ec2Shim';
+export { startSandboxHosts, SANDBOX_HOST_USERS, type SandboxHost, type SandboxHosts, type SandboxHostsOptions } from './sandboxHosts';
