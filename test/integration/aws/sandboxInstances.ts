@@ -14,5 +14,7 @@ export function startSandboxInstances(ids: SandboxIds, databases: SandboxDatabas
     hosts: SANDBOX_APP_INSTANCES.map((name) => ({ instanceId: ids.instances[name], name })),
     endpoints: databases.endpoints,
     db: { host: databases.maria.host, port: databases.maria.port },
+    // One host key per instance whichever way SSH reaches it (the DB tunnel goes to the stand-in).
+    hostKey: databases.ssh.hostPrivateKey,
   });
 }

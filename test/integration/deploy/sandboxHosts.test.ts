@@ -73,7 +73,10 @@ describe('sandbox hosts: rootless namespaces with OpenSSH, deployed to like inst
     const [a, b] = sandbox.hosts;
     const banner = await new Promise<string>((resolve, reject) => {
       const s = net.connect({ host: '127.0.0.1', port: a.port });
-      s.once('data', (d) => (s.destroy(), resolve(d.toString('latin1'))));
+      s.once('data', (d) => {
+        s.destroy();
+        resolve(d.toString('latin1'));
+      });
       s.once('error', reject);
     });
     assert.match(banner, /^SSH-2\.0-OpenSSH_/);

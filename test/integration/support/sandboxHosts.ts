@@ -50,6 +50,12 @@ export interface SandboxHostsOptions {
   readonly endpoints: ReadonlyArray<{ readonly host: string; readonly port: number }>;
   /** Where those endpoints lead: the sandbox MariaDB. */
   readonly db: { readonly host: string; readonly port: number };
+  /**
+   * The host key every host presents (OpenSSH private key); default one of its own each. The
+   * sandbox passes its SSH stand-in's: the extension remembers one host key per instance, and the
+   * DB tunnel through goapp-web goes to the stand-in while a deploy to goapp-web comes here.
+   */
+  readonly hostKey?: string;
 }
 
 export interface SandboxHost extends SandboxHostSpec {
@@ -160,7 +166,10 @@ async function relay(servers: Set<net.Server>, sockets: Set<net.Socket>, to: () 
     for (const s of [inbound, outbound]) {
       sockets.add(s);
       s.once('close', () => sockets.delete(s));
-      s.on('error', () => (inbound.destroy(), outbound.destroy()));
+      s.on('error', () => {
+        inbound.destroy();
+        outbound.destroy();
+      });
     }
     inbound.pipe(outbound).pipe(inbound);
   });
@@ -229,7 +238,9 @@ async function startHost(
   if (!/^[a-z0-9][a-z0-9-]{0,62}$/.test(spec.name)) throw new Error(`sandbox host name "${spec.name}" is not a host name`);
   const dir = path.join(base, spec.name);
   layOutHost(dir, spec, options.endpoints, publicKey);
-  await runCommand(t.sshKeygen, ['-q', '-t', 'ed25519', '-N', '', '-C', `${spec.name} host key`, '-f', path.join(dir, 'etc/ssh/ssh_host_ed25519_key')]);
+  const hostKey = path.join(dir, 'etc/ssh/ssh_host_ed25519_key');
+  if (options.hostKey) fs.writeFileSync(hostKey, options.hostKey, { mode: 0o600 });
+  else await runCommand(t.sshKeygen, ['-q', '-t', 'ed25519', '-N', '', '-C', `${spec.name} host key`, '-f', hostKey]);
   const agentConfig = {
     sshd: [t.sshd, '-D', '-e', '-f', '/etc/ssh/sshd_config'],
     sshdLog: 'sshd.log',
