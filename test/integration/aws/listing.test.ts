@@ -32,9 +32,10 @@ describe('listing EC2 and RDS through the real SDK against moto', function () {
     const us = await listInstances(s.ec2('us-east-1'), 'us-east-1');
     const eu = await listInstances(s.ec2('eu-west-1'), 'eu-west-1');
     s.dispose();
-    assert.deepEqual(us.map((i) => [i.name, i.state]), [['goapp-web', 'running'], ['goapp-worker', 'stopped'], ['goapp-2', 'running'], ['goapp-3', 'running'], ['old-batch', 'terminated']]);
+    assert.deepEqual(us.map((i) => [i.name, i.state]), [['goapp-2', 'running'], ['goapp-3', 'running'], ['goapp-web', 'running'], ['goapp-worker', 'stopped'], ['old-batch', 'terminated']]);
     assert.deepEqual(eu.map((i) => i.name), ['eu-web']);
-    const web = us[0];
+    const web = us.find((i) => i.name === 'goapp-web');
+    assert.ok(web);
     assert.equal(web.id, ids.instances['goapp-web']);
     assert.equal(web.vpcId, ids.vpcId);
     assert.equal(web.networkInterfaces[0].deviceIndex, 0);
