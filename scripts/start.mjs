@@ -7,10 +7,15 @@
 //     RDS endpoint names from a throw-away CA, and the master login moto's managed secret holds
 //   - an SSH server standing in for the instances' SSH (ssh2 on loopback: no root, no system
 //     users); it forwards the RDS endpoint names to that MariaDB, as an instance in the VPC would
+//   - the app's instances goapp-web, goapp-2 and goapp-3 as hosts to deploy to: each its own
+//     rootless namespaces (no root needed) with a real OpenSSH sshd, its own /etc, /opt and
+//     127.0.0.1 (every app listens on :8080), stand-ins for systemctl and sudo (systemd cannot run
+//     here), and the RDS endpoint names relayed to that MariaDB (test/integration/support/sandboxHosts.ts)
 //   - code-server with the freshly built extension, opened on a copy of sandbox/goapp, whose first
 //     window opens the walkthrough "From nothing to a running app on RDS"
 // The extension is wired to the sandbox only through documented settings (rdsLink.profile,
-// rdsLink.regions, rdsLink.endpointUrl, rdsLink.ssh.hostOverride, rdsLink.tls.extraCaFile) in the
+// rdsLink.regions, rdsLink.endpointUrl, rdsLink.ssh.hostOverride, rdsLink.tls.extraCaFile, and for
+// the deployable instances rdsLink.ssh.hostOverrides and rdsLink.ssh.identityFile) in the
 // user settings of a throw-away user data dir (a workspace cannot set them), and a throw-away AWS
 // config with a "sandbox" profile. The endpoint names do not resolve, so a DB is
 // reached as a private RDS is: through an SSH tunnel via a linked, running instance.
@@ -85,6 +90,7 @@ try {
   const support = require(path.join(root, 'out/test/integration/support/index.js'));
   const sandbox = require(path.join(root, 'out/test/integration/aws/sandbox.js'));
   const sandboxDatabase = require(path.join(root, 'out/test/integration/aws/sandboxDatabase.js'));
+  const sandboxInstances = require(path.join(root, 'out/test/integration/aws/sandboxInstances.js'));
   preflight(support);
 
   say('starting moto (fake AWS)…');
@@ -98,6 +104,21 @@ try {
   cleanups.push(() => dbs.stop());
   say(`MariaDB (TLS) at ${dbs.maria.host}:${dbs.maria.port}, behind ${[...new Set(dbs.endpoints.map((e) => e.id))].join(', ')}`);
   say(`SSH stand-in at ${dbs.ssh.hostOverride} (users ec2-user, ubuntu; forwards only to those endpoints)`);
+
+  say('starting the instances to deploy to (rootless namespaces with OpenSSH)…');
+  const hosts = await sandboxInstances.startSandboxInstances(ids, dbs).catch((err) => {
+    say(`the instances to deploy to did not start, Deploy… cannot reach them (everything else runs): ${err.message.split('\n')[0]}`);
+    return undefined;
+  });
+  if (hosts) {
+    cleanups.push(() => hosts.stop());
+    say(`instances to deploy to: ${hosts.hosts.map((h) => `${h.name} (${h.instanceId}) at ${h.hostOverride}`).join(', ')}: OpenSSH as ec2-user with the sandbox key, systemctl and sudo stand-ins (no systemd here)`);
+  }
+  // The sandbox app builds offline from Debian's Go libraries in GOPATH mode (no module proxy needed).
+  const gopath = '/usr/share/gocode';
+  const offlineGo = fs.existsSync(path.join(gopath, 'src/github.com/gin-gonic/gin'));
+  if (!support.findExecutable('go')) say('no go on PATH: Deploy… will say so (apt-get install golang-go, or https://go.dev/dl/)');
+  else if (offlineGo) say(`Deploy… builds with go in GOPATH mode from ${gopath} (GO111MODULE=off, set for code-server only)`);
 
   const home = fs.mkdtempSync(path.join(os.tmpdir(), 'rds-link-sandbox-'));
   cleanups.push(() => fs.rmSync(home, { recursive: true, force: true }));
@@ -122,6 +143,7 @@ try {
       'rdsLink.regions': ['us-east-1', 'eu-west-1'],
       'rdsLink.endpointUrl': moto.endpoint,
       ...dbs.settings,
+      ...hosts?.settings,
     },
     env: {
       AWS_CONFIG_FILE: awsConfig,
@@ -133,6 +155,7 @@ try {
       AWS_SESSION_TOKEN: undefined,
       AWS_ENDPOINT_URL: undefined,
       AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: undefined,
+      ...(offlineGo ? { GO111MODULE: 'off', GOPATH: gopath, GOFLAGS: '' } : {}),
       ...walkthrough.env,
     },
   });
@@ -145,7 +168,9 @@ try {
     '  The walkthrough "From nothing to a running app on RDS" opens in the first window; its steps run the commands.',
     '  Try: RDS Link in the activity bar → right-click goapp-db → Link EC2 Instance to RDS Database… (goapp-web)',
     '       → right-click goapp-db → Create Database (Schema)… (through the SSH tunnel, TLS verified) → Use in This Workspace',
-    '       → open config.yaml, put the cursor on "host:" and press Ctrl+. to point it at RDS.',
+    '       → open config.yaml, put the cursor on "host:" and press Ctrl+. to point it at RDS',
+    '       → EC2 Instances title bar → Deploy… (tag app=goapp, Rolling): the app goes to goapp-web, goapp-2 and goapp-3,',
+    '         each healthy against goapp-db before the next; the EC2 view then shows the release on each instance.',
     '',
     '  Press Ctrl-C to stop everything.',
     '',

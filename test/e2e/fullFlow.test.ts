@@ -3,8 +3,14 @@
 // the schema through the SSH tunnel (the sandbox's SSH stand-in, TLS verified with the sandbox CA)
 // with an app user and the project's migrations → point config.yaml at it with the quick-fix.
 // Then three places are checked: the security groups in moto, the tables in MariaDB, and
-// config.yaml on disk. A screenshot is taken at each step (test-results/fullflow-*.png); with
-// RDS_LINK_TOUR_MEDIA=1 the three the README shows are copied to media/tour-*.png.
+// config.yaml on disk. Then Deploy… from the EC2 view's title bar: the guided first deploy (answers
+// in the quick picks and inputs: the tag app=goapp, Rolling), the plan and the systemd unit
+// accepted, the real Go build, and the rollout to the sandbox's three app instances (rootless
+// namespaces with OpenSSH, support/sandboxHosts.ts; systemd cannot run here, so their systemctl is
+// a supervisor stand-in). GET /todos on each host answers from MariaDB, moto holds the release
+// tags, and the EC2 view shows the release on each instance. A screenshot is taken at each step
+// (test-results/fullflow-*.png); with RDS_LINK_TOUR_MEDIA=1 the three the README shows are copied
+// to media/tour-*.png.
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as net from 'node:net';
@@ -13,22 +19,25 @@ import { DescribeInstancesCommand, DescribeSecurityGroupsCommand, EC2Client, typ
 import { DescribeDBInstancesCommand, RDSClient } from '@aws-sdk/client-rds';
 import * as mysql from 'mysql2/promise';
 import type { Browser, Page } from 'playwright-core';
-import { clientConfig } from '../integration/aws/sandbox';
-import { closeBrowser, launchBrowser, openViewContainer, openWorkbench, pane, runCommand, screenshot, type Workbench } from '../support/browser';
+import { httpGetOver } from '../../src/core/deploy/health';
+import { openSshSession } from '../../src/core/instance/sshSession';
+import { clientConfig, SANDBOX_APP_INSTANCES } from '../integration/aws/sandbox';
+import { closeBrowser, launchBrowser, openViewContainer, openWorkbench, pane, paneHeader, runCommand, screenshot, type Workbench } from '../support/browser';
 import { ensureCodeServer, repoRoot } from '../support/codeServer';
 import { startSandbox, type Sandbox } from '../support/sandbox';
-import { openQuickFix, pickInQuickInput, reportFailure, useInWorkspace, waitForNotification } from '../support/workbench';
+import { expandRow, openQuickFix, pickInQuickInput, reportFailure, useInWorkspace, waitForNotification } from '../support/workbench';
 import { assertGoappMigrated, createGoappSchema, expectPatchedConfig, GOAPP_DB_ENDPOINT as ENDPOINT, linkGoappWeb, openConfigYaml } from './goapp';
 
 /** The screenshots the README's tour shows, and the names they get in media/. */
 const TOUR = { 'fullflow-04-trees': 'tour-trees', 'fullflow-05-link-plan': 'tour-link-plan', 'fullflow-10-quickfix': 'tour-quickfix' } as const;
 
-describe('e2e: the full flow on the sandbox — profile, trees, link, schema through the tunnel, quick-fix', function () {
+describe('e2e: the full flow on the sandbox — profile, trees, link, schema through the tunnel, quick-fix, deploy', function () {
   let sandbox: Sandbox | undefined;
   let browser: Browser | undefined;
   let wb: Workbench;
   let originalConfig = '';
   let originalEnv = '';
+  let release = '';
   const timings: string[] = [];
   const shots: string[] = [];
 
@@ -50,12 +59,15 @@ describe('e2e: the full flow on the sandbox — profile, trees, link, schema thr
   };
 
   before(async function () {
-    await time('setup (code-server install check, moto, MariaDB, SSH stand-in, code-server, Chromium)', async () => {
+    await time('setup (code-server install check, moto, MariaDB, SSH stand-in, the app instances, code-server, Chromium)', async () => {
       await ensureCodeServer();
       sandbox = await startSandbox({
         databases: true,
+        instances: true,
         // No profile and no regions yet: the newcomer picks them (written to the user settings).
         settings: { 'rdsLink.profile': '', 'rdsLink.regions': [] },
+        // The user's own Go builds the app: here Debian's, offline in GOPATH mode (no module proxy).
+        env: { GO111MODULE: 'off', GOPATH: '/usr/share/gocode', GOFLAGS: '' },
       });
       originalConfig = fs.readFileSync(path.join(sandbox.workspace, 'config.yaml'), 'utf8');
       originalEnv = fs.readFileSync(path.join(sandbox.workspace, '.env'), 'utf8');
@@ -110,7 +122,7 @@ describe('e2e: the full flow on the sandbox — profile, trees, link, schema thr
         await ec2.getByRole('treeitem', { name: new RegExp(`^${region}`) }).first().waitFor({ state: 'visible', timeout: 60_000 });
         await rds.getByRole('treeitem', { name: new RegExp(`^${region}`) }).first().waitFor({ state: 'visible', timeout: 60_000 });
       }
-      for (const name of ['goapp-web', 'goapp-worker', 'old-batch', 'eu-web']) {
+      for (const name of ['goapp-web', 'goapp-worker', 'goapp-2', 'goapp-3', 'old-batch', 'eu-web']) {
         await ec2.getByRole('treeitem', { name: new RegExp(`^${name}`) }).first().waitFor({ state: 'visible', timeout: 60_000 });
       }
       for (const name of ['goapp-db', 'legacy-mysql', 'billing-postgres', 'reports-aurora']) {
@@ -246,6 +258,91 @@ describe('e2e: the full flow on the sandbox — profile, trees, link, schema thr
       }
       console.log(`    copied ${Object.values(TOUR).join(', ')} to media/`);
     }
+  });
+  it('deploys the app from the EC2 view: the guided first deploy, Rolling, the plan and the unit accepted', async function () {
+    const { page } = wb;
+    const widget = page.locator('.quick-input-widget');
+    const input = widget.locator('.quick-input-box input');
+    const answer = async (title: string, value: string) => {
+      await widget.locator('.quick-input-title', { hasText: title }).waitFor({ state: 'visible', timeout: 30_000 });
+      assert.equal(await input.inputValue(), value, `the suggested answer to "${title}"`);
+      await page.keyboard.press('Enter');
+    };
+    const pick = async (title: string, row: string) => {
+      await widget.locator('.quick-input-title', { hasText: title }).waitFor({ state: 'visible', timeout: 30_000 });
+      await widget.locator('.monaco-list-row').filter({ hasText: row }).first().click();
+    };
+    const modal = async (title: RegExp, button: string): Promise<string> => {
+      const dialog = page.locator('.monaco-dialog-box').filter({ hasText: title });
+      await dialog.waitFor({ state: 'visible', timeout: 180_000 });
+      const text = await dialog.innerText();
+      await dialog.locator('.monaco-button', { hasText: new RegExp(`^${button}$`) }).click();
+      return text;
+    };
+    await time('deploy: the guided first deploy', async () => {
+      await runCommand(page, 'Notifications: Clear All Notifications');
+      await openViewContainer(page, 'RDS Link');
+      const header = paneHeader(page, 'EC2 Instances');
+      await header.hover();
+      await header.locator('.action-label[aria-label="Deploy…"]').click();
+      await answer('Service name on the instances', 'goapp');
+      await answer('The Go package to build', '.');
+      await answer('The port the app listens on', '8080');
+      await answer('The health check path', '/healthz');
+      await pick('Which instances does the app run on?', 'Every instance with a tag');
+      await widget.locator('.quick-input-title', { hasText: 'The tag of the app' }).waitFor({ state: 'visible', timeout: 30_000 });
+      await input.fill('app=goapp');
+      await page.keyboard.press('Enter');
+      await widget.locator('.quick-input-title', { hasText: 'Files to ship beside the binary' }).waitFor({ state: 'visible', timeout: 30_000 });
+      await page.keyboard.press('Enter'); // config.yaml, picked by default
+      await pick('How should a deploy roll out?', 'Rolling, one instance at a time');
+      const file = await modal(/Write rds-link\.deploy\.yaml\?/, 'Write and Deploy');
+      assert.match(file, /app/);
+      assert.match(file, /rolling/i);
+      await shot('fullflow-12-deploy-file');
+    });
+    await time('deploy: plan, build, unit, rollout to 3 instances', async () => {
+      const plan = await modal(/Deploy goapp to 3 instance\(s\)\?/, 'Deploy');
+      assert.match(plan, /GET \/healthz on port 8080/);
+      await modal(/First deploy of goapp on .+: install this systemd unit/, 'Install the Unit');
+      await waitForNotification(page, /Deployed goapp release \S+:/, 300_000);
+      const toast = await page.locator('.notification-list-item').filter({ hasText: /Deployed goapp release/ }).first().innerText();
+      release = /Deployed goapp release (\S+):/.exec(toast)?.[1] ?? '';
+      for (const name of SANDBOX_APP_INSTANCES) assert.match(toast, new RegExp(`${sandbox?.ids.instances[name]}: deployed, runs ${release.replace(/[.+]/g, '\\$&')}`));
+    });
+    await shot('fullflow-13-deployed');
+  });
+
+  it('runs the release on each instance: GET /todos answers from MariaDB, the tags hold it, the EC2 view shows it', async function () {
+    assert.ok(sandbox?.instances && release);
+    const hosts = sandbox.instances;
+    for (const h of hosts.hosts) {
+      // Through the host's sshd, as the health gate does: the app on the host's own 127.0.0.1:8080.
+      const s = await openSshSession({ instance: { id: h.instanceId, region: 'us-east-1' }, ssh: { host: '127.0.0.1', port: h.port, username: 'ec2-user' }, key: { kind: 'privateKey', privateKey: hosts.privateKey, push: false } });
+      try {
+        const todos = await httpGetOver(await s.forwardOut('127.0.0.1', 8080), '/todos', 8080, 5000);
+        assert.equal(todos.status, 200, `${h.name}: ${todos.body}`);
+        assert.deepEqual((JSON.parse(todos.body) as { title: string }[]).map((t) => t.title), ['from the full-flow test'], h.name);
+      } finally {
+        await s.close();
+      }
+    }
+    const ec2 = new EC2Client(clientConfig(sandbox.moto.endpoint, 'us-east-1'));
+    try {
+      const ids = hosts.hosts.map((h) => h.instanceId);
+      const found = (await ec2.send(new DescribeInstancesCommand({ InstanceIds: ids }))).Reservations?.flatMap((r) => r.Instances ?? []) ?? [];
+      assert.equal(found.length, 3);
+      for (const i of found) assert.equal(i.Tags?.find((t) => t.Key === 'rds-link:release')?.Value, release, i.InstanceId);
+    } finally {
+      ec2.destroy();
+    }
+    const view = pane(wb.page, 'EC2 Instances');
+    await expandRow(view.getByRole('treeitem', { name: /^goapp(?!-)/ }).filter({ hasText: release }).first());
+    for (const name of SANDBOX_APP_INSTANCES) {
+      const row = view.getByRole('treeitem', { name: new RegExp(`^${name}\\b`) }).filter({ hasText: release }).first();
+      await row.waitFor({ state: 'visible', timeout: 60_000 });
+    }
+    await shot('fullflow-14-releases');
   });
 });
 

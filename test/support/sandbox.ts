@@ -2,7 +2,8 @@
  * The sandbox the UI tests run against: moto seeded with the sandbox account, a copy of the sample
  * Go project, and code-server with the extension, wired up only through documented settings
  * (rdsLink.profile, rdsLink.regions, rdsLink.endpointUrl; with `databases`, also
- * rdsLink.ssh.hostOverride and rdsLink.tls.extraCaFile) and a throw-away AWS config. Those go in
+ * rdsLink.ssh.hostOverride and rdsLink.tls.extraCaFile; with `instances`, rdsLink.ssh.hostOverrides
+ * and rdsLink.ssh.identityFile) and a throw-away AWS config. Those go in
  * the USER settings of code-server's fresh user data dir: a workspace cannot set them (see
  * src/core/settingsTrust.ts), just as a cloned repository cannot.
  */
@@ -11,7 +12,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { seedSandbox, type SandboxIds } from '../integration/aws/sandbox';
 import { startSandboxDatabase, type SandboxDatabase } from '../integration/aws/sandboxDatabase';
-import { startMoto, type MotoServer } from '../integration/support';
+import { startSandboxInstances } from '../integration/aws/sandboxInstances';
+import { startMoto, type MotoServer, type SandboxHosts } from '../integration/support';
 import { repoRoot, startCodeServer, type CodeServer } from './codeServer';
 
 export interface Sandbox {
@@ -23,6 +25,8 @@ export interface Sandbox {
   readonly userSettingsFile: string;
   /** With `databases: true`: the TLS MariaDB and SSH stand-in behind the RDS endpoints. */
   readonly databases?: SandboxDatabase;
+  /** With `instances: true`: the hosts of goapp-web, goapp-2 and goapp-3 that a deploy goes to. */
+  readonly instances?: SandboxHosts;
   stop(): Promise<void>;
 }
 
@@ -40,6 +44,11 @@ export interface SandboxOptions {
    * the extension at them with rdsLink.ssh.hostOverride and rdsLink.tls.extraCaFile. Default: no.
    */
   databases?: boolean;
+  /**
+   * Also start the app instances' hosts (startSandboxInstances: real sshd, deployable; implies
+   * `databases`) and set rdsLink.ssh.hostOverrides and rdsLink.ssh.identityFile. Default: no.
+   */
+  instances?: boolean;
 }
 
 export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
@@ -47,9 +56,11 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const moto = await startMoto();
   let server: CodeServer | undefined;
   let databases: SandboxDatabase | undefined;
+  let instances: SandboxHosts | undefined;
   try {
     const ids = await seedSandbox(moto.endpoint);
-    if (options.databases) databases = await startSandboxDatabase(moto.endpoint);
+    if (options.databases || options.instances) databases = await startSandboxDatabase(moto.endpoint);
+    if (options.instances && databases) instances = await startSandboxInstances(ids, databases);
     const workspace = path.join(home, 'goapp');
     fs.cpSync(path.join(repoRoot, 'sandbox/goapp'), workspace, { recursive: true });
     fs.renameSync(path.join(workspace, 'dot.env'), path.join(workspace, '.env'));
@@ -67,6 +78,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
         'rdsLink.regions': ['us-east-1'],
         'rdsLink.endpointUrl': moto.endpoint,
         ...databases?.settings,
+        ...instances?.settings,
         ...options.settings,
       },
       extensionDirs: [process.env.RDS_LINK_EXTENSION_DIR ?? repoRoot],
@@ -85,10 +97,12 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     });
     const started = server;
     const dbs = databases;
+    const hosts = instances;
     return {
-      moto, ids, server: started, workspace, userSettingsFile: path.join(started.userDataDir, 'User', 'settings.json'), ...(dbs ? { databases: dbs } : {}),
+      moto, ids, server: started, workspace, userSettingsFile: path.join(started.userDataDir, 'User', 'settings.json'), ...(dbs ? { databases: dbs } : {}), ...(hosts ? { instances: hosts } : {}),
       async stop() {
         await started.stop();
+        await hosts?.stop();
         await dbs?.stop();
         await moto.stop();
         fs.rmSync(home, { recursive: true, force: true });
@@ -96,6 +110,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     };
   } catch (err) {
     await server?.stop();
+    await instances?.stop();
     await databases?.stop();
     await moto.stop();
     fs.rmSync(home, { recursive: true, force: true });

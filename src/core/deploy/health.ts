@@ -20,7 +20,10 @@ export interface HttpAnswer {
 /** One GET over a ready stream (a forwarded channel); the stream is closed afterwards. */
 export function httpGetOver(stream: Duplex, pathname: string, port: number, timeoutMs: number): Promise<HttpAnswer> {
   return new Promise((resolve, reject) => {
-    const req = http.request(
+    // A ClientRequest of our own, not http.request: VS Code's extension host patches http.request
+    // (its proxy support) to give every request an agent, and an agent ignores createConnection —
+    // the GET then went to 127.0.0.1:80 on the user's machine instead of through the tunnel.
+    const req = new http.ClientRequest(
       { method: 'GET', path: pathname, headers: { Host: `127.0.0.1:${port}`, Connection: 'close', 'User-Agent': 'rds-link-health' }, createConnection: () => stream as never, timeout: timeoutMs },
       (res) => {
         let body = '';

@@ -32,9 +32,10 @@ describe('listing EC2 and RDS through the real SDK against moto', function () {
     const us = await listInstances(s.ec2('us-east-1'), 'us-east-1');
     const eu = await listInstances(s.ec2('eu-west-1'), 'eu-west-1');
     s.dispose();
-    assert.deepEqual(us.map((i) => [i.name, i.state]), [['goapp-web', 'running'], ['goapp-worker', 'stopped'], ['old-batch', 'terminated']]);
+    assert.deepEqual(us.map((i) => [i.name, i.state]), [['goapp-2', 'running'], ['goapp-3', 'running'], ['goapp-web', 'running'], ['goapp-worker', 'stopped'], ['old-batch', 'terminated']]);
     assert.deepEqual(eu.map((i) => i.name), ['eu-web']);
-    const web = us[0];
+    const web = us.find((i) => i.name === 'goapp-web');
+    assert.ok(web);
     assert.equal(web.id, ids.instances['goapp-web']);
     assert.equal(web.vpcId, ids.vpcId);
     assert.equal(web.networkInterfaces[0].deviceIndex, 0);
@@ -88,7 +89,7 @@ describe('listing EC2 and RDS through the real SDK against moto', function () {
       const results = await Promise.allSettled(['us-east-1', 'eu-west-1'].map((r) => listInstances(s.ec2(r), r)));
       s.dispose();
       assert.equal(results[0].status, 'fulfilled');
-      assert.equal(results[0].status === 'fulfilled' && results[0].value.length, 3);
+      assert.equal(results[0].status === 'fulfilled' && results[0].value.length, 5);
       assert.equal(results[1].status, 'rejected');
       const problem = classifyAwsError(results[1].status === 'rejected' ? results[1].reason : undefined, 'ec2:DescribeInstances', 'default');
       assert.equal(problem.kind, 'unreachable', problem.message);
@@ -112,7 +113,7 @@ describe('listing EC2 and RDS through the real SDK against moto', function () {
       assert.ok(calls.every((c) => c.ok), calls.filter((c) => !c.ok).map((c) => `${c.operation}: ${c.errorName}`).join(', '));
       assert.equal(proxy.maxHeld(), expected, 'some call waited for the answer to another');
       const first = await load.regions[0].load.instances;
-      assert.equal(first?.ok && first.value.length, 3);
+      assert.equal(first?.ok && first.value.length, 5);
     } finally {
       await proxy.stop();
     }

@@ -1,6 +1,7 @@
 /**
  * Seeds a moto server with a small but realistic account: a VPC with public and private
- * subnets, instances in mixed states (Amazon Linux and Ubuntu) in two regions, MySQL DBs (one
+ * subnets, instances in mixed states (Amazon Linux and Ubuntu) in two regions — goapp-web, goapp-2
+ * and goapp-3 running with the tag app=goapp, the hosts a deploy goes to — MySQL DBs (one
  * private with an RDS-managed master secret), an Aurora MySQL cluster and a Postgres DB.
  * Used by the integration tests, the benchmarks and `npm start`.
  */
@@ -18,6 +19,9 @@ export interface SandboxIds {
 }
 
 export const SANDBOX_REGIONS = ['us-east-1', 'eu-west-1'] as const;
+
+/** The running instances of the app (tag app=goapp, us-east-1): the sandbox hosts a deploy goes to. */
+export const SANDBOX_APP_INSTANCES = ['goapp-web', 'goapp-2', 'goapp-3'] as const;
 
 export function clientConfig(endpoint: string, region: string): Record<string, unknown> {
   return { region, endpoint, credentials: { accessKeyId: 'test', secretAccessKey: 'test' } };
@@ -56,6 +60,9 @@ export async function seedSandbox(endpoint: string): Promise<SandboxIds> {
     const instances: Record<string, string> = {
       'goapp-web': await run(ec2, 'goapp-web', amazonLinux, publicSubnetId, 't3.micro', { app: 'goapp' }),
       'goapp-worker': await run(ec2, 'goapp-worker', ubuntu, publicSubnetId, 't3.small', { app: 'goapp' }),
+      // Two more running instances of the app (Amazon Linux, x86_64): with goapp-web, what a deploy goes to.
+      'goapp-2': await run(ec2, 'goapp-2', amazonLinux, publicSubnetId, 't3.micro', { app: 'goapp' }),
+      'goapp-3': await run(ec2, 'goapp-3', amazonLinux, publicSubnetId, 't3.micro', { app: 'goapp' }),
       'old-batch': await run(ec2, 'old-batch', amazonLinux, privateA, 't3.nano'),
     };
     await ec2.send(new StopInstancesCommand({ InstanceIds: [instances['goapp-worker']] }));

@@ -1,6 +1,6 @@
 // Test hosts ready for deploys of the sandbox app: the netns hosts (testHosts.ts), a real MariaDB
 // reachable from them, the app's config.yaml, and on each host the supervisor that stands in for
-// systemd (systemd cannot run here: no systemd as PID 1). The hosts share this machine's
+// systemd (serviceStandIns.ts; systemd cannot run here: no systemd as PID 1). The hosts share this machine's
 // filesystem, so each host's layout lives under a folder of its own.
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -8,31 +8,8 @@ import * as path from 'node:path';
 import * as mysql from 'mysql2/promise';
 import { ReleaseLayout, shellQuote } from '../../../src/core/deploy/releases';
 import { startMariaDb, type MariaDbServer } from './mariadb';
+import { SUPERVISOR } from './serviceStandIns';
 import { startTestHosts, type TestHost, type TestNetwork } from './testHosts';
-
-// The stand-in for `systemctl restart goapp`: stop the old process, start the new one. A release
-// marked broken (a test's way to make one host fail) starts with a wrong DB password, so its
-// /healthz answers 503: it runs, but not against its database.
-// `supervise.sh <root> status` stands for `systemctl is-active goapp`: exit 0 while the process
-// it started runs (a zombie does not count), 3 (inactive) otherwise.
-export const SUPERVISOR = `#!/bin/sh
-root=$1
-pidf=$root/app.pid
-# Some thread of it runs (not all zombies): this machine's PID 1 reaps orphans late, systemd
-# would not wait; a Go app's first thread may be a zombie while another still holds the port.
-alive() { grep -qs '^State:[[:space:]]*[^Z[:space:]]' /proc/"$1"/task/*/status; }
-if [ "$2" = status ]; then
-  pid=$(cat "$pidf" 2>/dev/null) && alive "$pid" && { echo active; exit 0; }
-  echo inactive
-  exit 3
-fi
-if [ -f "$pidf" ]; then pid=$(cat "$pidf"); kill "$pid" 2>/dev/null; while alive "$pid"; do sleep 0.05; done; fi
-cd "$root/opt/goapp/current" || exit 1
-set -a; . "$root/etc/goapp/env"; set +a
-[ -f "$root/broken-$(basename "$(pwd -P)")" ] && DB_PASSWORD=wrong-on-purpose
-nohup ./goapp >>"$root/app.log" 2>&1 </dev/null &
-echo $! > "$pidf"
-`;
 
 export interface DeployHosts {
   readonly network: TestNetwork;
@@ -83,7 +60,12 @@ export async function startDeployHosts(count: number, appPassword: string): Prom
       if (!dir) throw new Error(`no host ${id}`);
       return dir;
     };
-    const supervise = (id: string, ...args: string[]) => ['sh', `${rootOf(id)}/supervise.sh`, rootOf(id), ...args].map(shellQuote).join(' ');
+    // The supervisor (serviceStandIns.ts) in the host's folder: what `systemctl restart goapp` would start.
+    const supervise = (id: string, verb: 'restart' | 'status') => {
+      const r = rootOf(id);
+      const start = verb === 'restart' ? [`${r}/opt/goapp/current`, `${r}/etc/goapp/env`, './goapp'] : [];
+      return ['sh', `${r}/supervise.sh`, verb, r, ...start].map(shellQuote).join(' ');
+    };
     return {
       network,
       db,
@@ -95,7 +77,7 @@ export async function startDeployHosts(count: number, appPassword: string): Prom
         return h;
       },
       layoutFor: (id) => new ReleaseLayout({ service: 'goapp', root: rootOf(id), sudo: '' }),
-      restartCommand: (id) => supervise(id),
+      restartCommand: (id) => supervise(id, 'restart'),
       statusCommand: (id) => supervise(id, 'status'),
       stop,
     };

@@ -10,3 +10,4 @@ export { startSandboxSsh, type SandboxSsh, type SandboxSshEvent, type SandboxSsh
 export { startEiceStandIn, type EiceStandIn, type EiceStandInEvent, type EiceStandInOptions } from './eiceStandIn';
 export { startAlbStandIn, type AlbStandIn, type AlbStandInOptions, type AlbRouting, type AlbTarget } from './albStandIn';
 export { startEc2Shim, type Ec2Shim, type Ec2ShimOptions, type ShimEndpoint } from './ec2Shim';
+export { startSandboxHosts, SANDBOX_HOST_USERS, type SandboxHost, type SandboxHosts, type SandboxHostsOptions } from './sandboxHosts';

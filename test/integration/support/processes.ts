@@ -104,9 +104,11 @@ export class ManagedProcess {
     file: string,
     args: readonly string[],
     env: NodeJS.ProcessEnv = process.env,
+    /** A pipe on its stdin that this process holds (closed when this Node process dies): for children that stop at EOF. */
+    options: { readonly stdinPipe?: boolean; readonly cwd?: string } = {},
   ) {
     installHooks();
-    this.child = spawn(file, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    this.child = spawn(file, args, { env, stdio: [options.stdinPipe ? 'pipe' : 'ignore', 'pipe', 'pipe'], ...(options.cwd ? { cwd: options.cwd } : {}) });
     running.add(this.child);
     const keep = (chunk: Buffer) => {
       this.output += chunk.toString('utf8');

@@ -40,6 +40,8 @@ export interface SandboxSsh {
   readonly hostOverride: string;
   /** The host key's public line (`ssh-ed25519 AAAA…`). */
   readonly hostPublicKey: string;
+  /** Its private key (OpenSSH format): the sandbox's deployable hosts present the same one (sandboxHosts.ts). */
+  readonly hostPrivateKey: string;
   /** Every login and channel request so far, oldest first. */
   readonly events: readonly SandboxSshEvent[];
   /** Channels to the DB open right now. */
@@ -142,6 +144,7 @@ export async function startSandboxSsh(options: SandboxSshOptions): Promise<Sandb
     port,
     hostOverride: `127.0.0.1:${port}`,
     hostPublicKey: hostKey.publicKey,
+    hostPrivateKey: hostKey.privateKey,
     events,
     get openForwards() {
       return sockets.size;

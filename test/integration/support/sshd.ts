@@ -165,7 +165,8 @@ async function startOnce(sshd: string, sshKeygen: string, username: string, port
   }
 }
 
-function readsBanner(host: string, port: number): Promise<boolean> {
+/** True once an SSH server on host:port sends its "SSH-2.0-" banner. */
+export function readsBanner(host: string, port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const socket = net.connect({ host, port });
     let data = '';

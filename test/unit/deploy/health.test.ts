@@ -1,5 +1,6 @@
 import * as assert from 'node:assert/strict';
 import * as http from 'node:http';
+import { createRequire } from 'node:module';
 import * as net from 'node:net';
 import { checkHealth } from '../../../src/core/deploy/health';
 
@@ -52,5 +53,20 @@ describe('deploy health gate (GET over a stream)', () => {
     assert.equal(n, 2);
     const broken = await checkHealth({ port, path: '/healthz', retries: 1, intervalMs: 0, timeoutMs: 2000, open: async () => net.connect({ host: '127.0.0.1', port }), serviceActive: async () => Promise.reject(new Error('exec refused')) });
     assert.deepEqual(broken, { healthy: false, detail: 'the service is not active (exec refused)' });
+  });
+
+  it('goes over the given stream when http.request gives every request an agent, as the extension host\'s proxy support does', async () => {
+    // The module object itself (not this file's namespace copy): what health.ts reads too.
+    const real = createRequire(__filename)('node:http') as { request: typeof http.request };
+    const original = real.request;
+    real.request = ((options: http.RequestOptions, cb?: (res: http.IncomingMessage) => void) => original({ ...options, agent: new http.Agent() }, cb)) as typeof http.request;
+    try {
+      answers = [200];
+      // A port where nothing listens by the default host: only the stream reaches the server.
+      const h = await checkHealth({ port: 9, path: '/healthz', retries: 1, intervalMs: 0, timeoutMs: 2000, open: async () => net.connect({ host: '127.0.0.1', port }) });
+      assert.deepEqual(h, { healthy: true, detail: 'GET /healthz answered 200' });
+    } finally {
+      real.request = original;
+    }
   });
 });
