@@ -20,6 +20,7 @@ import { releaseName } from '../../src/core/deploy/build';
 import type { HealthCheck } from '../../src/core/deploy/deployFile';
 import { shellQuote } from '../../src/core/deploy/releases';
 import { SshDeployExecutor } from '../../src/core/deploy/sshExecutor';
+import { collectShippedFiles } from '../../src/core/deploy/shipped';
 import { planDeploy, runDeploy } from '../../src/core/deploy/strategy';
 import { openSshSession } from '../../src/core/instance/sshSession';
 import { accessTo } from '../integration/support';
@@ -62,7 +63,7 @@ export async function run(): Promise<Array<{ name: string; value: number; unit: 
         openSession: (id) => openSshSession(via(id)),
         layoutFor: hosts.layoutFor,
         binaryFor: () => binary,
-        files: [{ local: hosts.config, name: 'config.yaml' }],
+        shipped: await collectShippedFiles(path.dirname(hosts.config), ['config.yaml']),
         env: { DB_PASSWORD: PASSWORD },
         restartCommand: hosts.restartCommand,
         statusCommand: hosts.statusCommand,

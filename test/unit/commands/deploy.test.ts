@@ -125,6 +125,7 @@ function world(answers: readonly Answer[], o: { file?: string; current?: string;
   return { deps, dir, builds, executors: FakeExecutor.made, sessions, problems };
 }
 
+const plan0 = (w: World): string => w.deps.ui.shown.find((s) => s.text.startsWith('Deploy goapp'))?.detail ?? '';
 const unitInstalls = (w: World): string[] => [...w.sessions].filter(([, s]) => s.commands.some((c) => c.command.includes('systemd/system'))).map(([id]) => id);
 
 describe('commands: deploy (fake deps, scripted answers)', () => {
@@ -147,7 +148,8 @@ describe('commands: deploy (fake deps, scripted answers)', () => {
     assert.deepEqual(unitInstalls(w), [web1.id, web2.id]);
     const unit = [...w.sessions.values()][0].commands.find((c) => c.command.includes('systemd/system'));
     assert.match(unit?.stdin ?? '', /ExecStart=\/opt\/goapp\/current\/goapp/);
-    assert.deepEqual(w.executors[0].options.files.map((f) => f.name), ['config.yaml']);
+    assert.deepEqual(w.executors[0].options.shipped.files.map((f) => [f.name, f.data.toString()]), [['config.yaml', 'server:\n  addr: ":8080"\n']]);
+    assert.match(plan0(w), /Shipped beside the binary: 1 file\(s\), 1 KB \(config.yaml\)/);
     const plan = w.deps.ui.shown.find((s) => s.text.startsWith('Deploy goapp'));
     assert.match(plan?.detail ?? '', /Batch 1: i-0000000000000000a\nBatch 2: i-0000000000000000b/);
     assert.match(plan?.detail ?? '', /GET \/healthz on port 8080/);
@@ -158,6 +160,21 @@ describe('commands: deploy (fake deps, scripted answers)', () => {
     await assert.rejects(deploy(w.deps), /rds-link\.deploy\.yaml:3:7: "port"/);
     assert.deepEqual(w.deps.ui.shown, []);
     assert.deepEqual(w.builds, []);
+  });
+
+  it('a shipped folder is shipped whole; a missing one is refused before anything is asked, built or reached', async () => {
+    const shipped = world([press('Deploy')], { file: `${FILE}files: [templates]\n`, current: 'r-old' });
+    fs.mkdirSync(path.join(shipped.dir, 'templates', 'partials'), { recursive: true });
+    fs.writeFileSync(path.join(shipped.dir, 'templates', 'partials', 'nav.html'), '<nav/>');
+    assert.equal((await deploy(shipped.deps)).status, 'deployed');
+    assert.deepEqual(shipped.executors[0].options.shipped.files.map((f) => f.name), ['templates/partials/nav.html']);
+    assert.deepEqual(shipped.executors[0].options.shipped.dirs, ['templates', 'templates/partials']);
+
+    const w = world([], { file: `${FILE}files: [config.yaml, static]\n`, extra: { 'config.yaml': 'a: 1\n' } });
+    await assert.rejects(deploy(w.deps), /cannot be shipped, nothing was built or changed:\n"static" does not exist in /);
+    assert.deepEqual(w.deps.ui.shown, []);
+    assert.deepEqual(w.builds, []);
+    assert.equal(w.sessions.size, 0, 'no SSH session was opened');
   });
 
   it('declining the plan builds and uploads nothing; the tag picks the running instances tagged App=goapp', async () => {
