@@ -114,13 +114,16 @@ function world(answers: readonly Answer[], o: { file?: string; current?: string;
     problems,
     paths: { extension: dir, globalStorage: path.join(dir, '.storage') },
     workspace: { firstFolder: () => ({ name: 'goapp', path: dir }), writeFile: async (uri: { fsPath: string }, content: Uint8Array) => fs.writeFileSync(uri.fsPath, content) } as unknown as Deps['workspace'],
-    instanceSessions: {
-      open: async (i) => {
-        const s = new FakeSession(o.current ?? '', ['r-older', 'r-old', o.current ?? '']);
-        sessions.set(i.id, s);
-        return s as unknown as SshSession;
-      },
-    },
+    instanceSessions: (() => {
+      const opener = {
+        open: async (i: { id: string }) => {
+          const s = new FakeSession(o.current ?? '', ['r-older', 'r-old', o.current ?? '']);
+          sessions.set(i.id, s);
+          return s as unknown as SshSession;
+        },
+      };
+      return { ...opener, forInstances: () => opener };
+    })(),
   });
   return { deps, dir, builds, executors: FakeExecutor.made, sessions, problems };
 }
