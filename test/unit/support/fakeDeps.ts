@@ -113,7 +113,7 @@ export interface StoreContents {
 export class FakeStore {
   readonly reloads: Array<{ region: string; services: readonly Service[] } | 'all'> = [];
   session: SessionState;
-  constructor(private readonly contents: StoreContents = {}) {
+  constructor(private contents: StoreContents = {}) {
     this.session = contents.session ?? { state: 'ready', profile: 'test', regions: ['us-east-1'], identity: { account: '123456789012', arn: 'arn:aws:iam::123456789012:user/test' } };
   }
   get regions(): readonly string[] { return this.session.regions; }
@@ -131,6 +131,14 @@ export class FakeStore {
   async ensureLoaded(): Promise<void> {}
   async reload(): Promise<void> { this.reloads.push('all'); }
   async reloadRegion(region: string, services: readonly Service[] = ['ec2', 'rds']): Promise<void> { this.reloads.push({ region, services }); }
+  /** What updateInstances was given, call by call; the listing then holds the new copies. */
+  readonly updates: Ec2Instance[][] = [];
+  updateInstances(instances: readonly Ec2Instance[]): void {
+    this.updates.push([...instances]);
+    const byId = new Map(instances.map((i) => [i.id, i]));
+    this.contents = { ...this.contents, instances: (this.contents.instances ?? []).map((i) => byId.get(i.id) ?? i) };
+  }
+  updateInstance(instance: Ec2Instance): void { this.updateInstances([instance]); }
   getSession(): never { throw new Error('This test gave the store no AWS session: pass one in overrides'); }
   readonly linkApiRegions: string[] = [];
   linkApi(region: string): LinkApi {
