@@ -17,7 +17,7 @@ import { argsOf } from '../args';
 import type { Deps } from '../deps';
 import { tagTouched } from './releaseTags';
 import { buildFolder, confirmPlan, dbEnv, type DeployResult, folderOf, hostsFor, reportEvent, showSummary, STATUS } from './context';
-import { guidedDeployFile, readDeployFile } from './deployFileFlow';
+import { deployFileOrGuide } from './deployFileFlow';
 import { resolveInstances, selectedInstances } from './instances';
 import { buildBinaries, collectShipped, execute, installUnit, layoutOf, SessionPool, survey, type Hosts, type Survey } from './run';
 
@@ -74,7 +74,7 @@ export async function deploy(deps: Deps, ...args: unknown[]): Promise<DeployResu
 async function prepare(deps: Deps, options: Options, selected: readonly Ec2Instance[]): Promise<Prepared> {
   const folder = folderOf(deps, options.folder);
   const core = deps.core.deploy();
-  const found = readDeployFile(deps, folder) ?? (await guidedDeployFile(deps, folder, selected));
+  const found = await deployFileOrGuide(deps, folder, selected);
   const instances = selected.length ? selected : resolveInstances(deps, found.file);
   const plan = core.planDeploy(found.file.strategy, instances.map((i) => i.id));
   const hosts = hostsFor(deps, found.file, instances);

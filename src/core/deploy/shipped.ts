@@ -100,6 +100,7 @@ const parentsOf = (name: string): string[] => name.split('/').slice(0, -1).map((
  * release's own names (the binary). Throws ShippedFilesError naming every entry that cannot go.
  */
 export async function collectShippedFiles(project: string, entries: readonly string[], reserved: readonly string[] = []): Promise<ShippedFiles> {
+  if (entries.length === 0) return NO_SHIPPED_FILES;
   const root = await realOrUndefined(project);
   if (root === undefined) throw new ShippedFilesError([t('The project folder {0} does not exist.', project)]);
   const w: Walk = { root, project, reserved: new Set(reserved), files: new Map(), dirs: new Set(), problems: [] };

@@ -81,15 +81,26 @@ export class MemorySettings implements SettingsAccess {
 /** Workspace files held in memory (path relative to the folder → text); no folder open when none are given. */
 export class MemoryWorkspace implements WorkspaceFiles {
   static readonly ROOT = '/workspace/';
-  constructor(private readonly files?: Readonly<Record<string, string>>) {}
+  /** `root`: the folder the paths are under (ends with /). */
+  constructor(private readonly files?: Readonly<Record<string, string>>, private readonly root = MemoryWorkspace.ROOT) {}
   hasFolder(): boolean { return this.files !== undefined; }
-  async findFiles(): Promise<vscode.Uri[]> { return Object.keys(this.files ?? {}).map((p) => Uri.file(MemoryWorkspace.ROOT + p) as unknown as vscode.Uri); }
+  async findFiles(): Promise<vscode.Uri[]> { return Object.keys(this.files ?? {}).map((p) => Uri.file(this.root + p) as unknown as vscode.Uri); }
   async readText(uri: vscode.Uri): Promise<string> {
     const text = this.files?.[this.asRelativePath(uri)];
     if (text === undefined) throw new Error(`No such file in the test's workspace: ${uri.fsPath}`);
     return text;
   }
-  asRelativePath(uri: vscode.Uri): string { return uri.fsPath.replace(MemoryWorkspace.ROOT, ''); }
+  /** The entries right under `uri`: a file for each path that ends there, a folder for each that goes deeper. */
+  async readDirectory(uri: vscode.Uri): Promise<Array<{ name: string; kind: 'file' | 'folder' }>> {
+    const under = `${uri.fsPath.replace(/\/+$/, '')}/`;
+    const entries = new Map<string, 'file' | 'folder'>();
+    for (const p of Object.keys(this.files ?? {}).map((k) => this.root + k).filter((k) => k.startsWith(under))) {
+      const [name, ...rest] = p.slice(under.length).split('/');
+      entries.set(name, rest.length ? 'folder' : 'file');
+    }
+    return [...entries].map(([name, kind]) => ({ name, kind }));
+  }
+  asRelativePath(uri: vscode.Uri): string { return uri.fsPath.replace(this.root, ''); }
 }
 
 /** The Problems view's build entries, kept. */
