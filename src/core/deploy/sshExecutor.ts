@@ -106,7 +106,12 @@ export class SshDeployExecutor implements DeployExecutor {
       const lane = async (): Promise<void> => {
         for (let f = queue.shift(); f; f = queue.shift()) {
           const { name, data, mode } = f;
-          await session.guard(new Promise<void>((resolve, reject) => sftp.writeFile(`${stagingDir}/${name}`, data, { mode }, (e) => (e ? reject(failed(name, e)) : resolve()))));
+          try {
+            await session.guard(new Promise<void>((resolve, reject) => sftp.writeFile(`${stagingDir}/${name}`, data, { mode }, (e) => (e ? reject(failed(name, e)) : resolve()))));
+          } catch (err) {
+            queue.length = 0; // the other lanes stop after their current file
+            throw err;
+          }
         }
       };
       await Promise.all(Array.from({ length: Math.min(SFTP_LANES, queue.length) }, lane));

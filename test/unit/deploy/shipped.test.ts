@@ -93,6 +93,8 @@ describe('deploy: shipped files (collectShippedFiles)', () => {
 
 /** Records each exec and each SFTP channel's writes; every command succeeds. */
 class RecordingSession {
+  /** A remote path whose write fails (a full disk, a dropped channel). */
+  failOn?: string;
   readonly commands: string[] = [];
   readonly channels: Array<Array<{ remote: string; data?: Buffer; local?: string; mode?: number }>> = [];
   readonly hostKeySha256 = 'SHA256:x';
@@ -106,7 +108,11 @@ class RecordingSession {
     const done = (cb: (e?: Error) => void) => setImmediate(() => cb());
     return {
       fastPut: (local: string, remote: string, o: { mode: number }, cb: (e?: Error) => void) => (writes.push({ remote, local, mode: o.mode }), done(cb)),
-      writeFile: (remote: string, data: Buffer, o: { mode: number }, cb: (e?: Error) => void) => (writes.push({ remote, data, mode: o.mode }), done(cb)),
+      writeFile: (remote: string, data: Buffer, o: { mode: number }, cb: (e?: Error) => void) => {
+        if (remote === this.failOn) return setImmediate(() => cb(new Error('Failure (disk full)')));
+        writes.push({ remote, data, mode: o.mode });
+        done(cb);
+      },
       end: () => undefined,
     };
   }
@@ -124,22 +130,12 @@ describe('deploy: the executor uploads shipped folders', () => {
   });
   afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-  it('one SFTP channel per host, the folders made with the staging dir, the same bytes (read once) to every host', async () => {
-    const shipped: ShippedFiles = {
-      dirs: ['static', 'templates', 'templates/partials'],
-      files: [
-        { name: 'templates/index.html', data: Buffer.from('<h1/>'), mode: 0o644 },
-        { name: 'templates/partials/nav.html', data: Buffer.from('<nav/>'), mode: 0o644 },
-        { name: 'static/run.sh', data: Buffer.from('#!/bin/sh'), mode: 0o755 },
-      ],
-      bytes: 20,
-    };
-    const sessions = new Map<string, RecordingSession>();
-    const layout = new ReleaseLayout({ service: 'goapp', sudo: '' });
-    const ex = new SshDeployExecutor({
+  function executor(shipped: ShippedFiles, layout: ReleaseLayout, sessions: Map<string, RecordingSession>, failOn?: string): SshDeployExecutor {
+    return new SshDeployExecutor({
       release: 'r1',
       openSession: async (id) => {
         const s = new RecordingSession();
+        s.failOn = failOn;
         sessions.set(id, s);
         return s as unknown as SshSession;
       },
@@ -153,6 +149,36 @@ describe('deploy: the executor uploads shipped folders', () => {
       health: { path: '/healthz', timeoutSeconds: 1, retries: 1, intervalSeconds: 0 },
       keepReleases: 5,
     });
+  }
+
+  it('a failed write fails the upload naming the file, and the files still queued are not sent', async () => {
+    const files = Array.from({ length: 40 }, (_, i) => ({ name: `static/f${String(i).padStart(2, '0')}.css`, data: Buffer.from('x'), mode: 0o644 }));
+    const layout = new ReleaseLayout({ service: 'goapp', sudo: '' });
+    const sessions = new Map<string, RecordingSession>();
+    const ex = executor({ dirs: ['static'], files, bytes: 40 }, layout, sessions, `${layout.stagingDir('r1')}/static/f02.css`);
+    try {
+      await assert.rejects(ex.upload('i-1'), /Uploading static\/f02\.css failed: Failure \(disk full\)/);
+    } finally {
+      await ex.close();
+    }
+    const written = sessions.get('i-1')?.channels[0].length ?? 0;
+    assert.ok(written < 1 + files.length - 20, `${written} writes: the queue stopped`);
+    assert.equal(sessions.get('i-1')?.commands.length, 1, 'nothing was installed');
+  });
+
+  it('one SFTP channel per host, the folders made with the staging dir, the same bytes (read once) to every host', async () => {
+    const shipped: ShippedFiles = {
+      dirs: ['static', 'templates', 'templates/partials'],
+      files: [
+        { name: 'templates/index.html', data: Buffer.from('<h1/>'), mode: 0o644 },
+        { name: 'templates/partials/nav.html', data: Buffer.from('<nav/>'), mode: 0o644 },
+        { name: 'static/run.sh', data: Buffer.from('#!/bin/sh'), mode: 0o755 },
+      ],
+      bytes: 20,
+    };
+    const sessions = new Map<string, RecordingSession>();
+    const layout = new ReleaseLayout({ service: 'goapp', sudo: '' });
+    const ex = executor(shipped, layout, sessions);
     try {
       await Promise.all(['i-1', 'i-2'].map((id) => ex.upload(id)));
     } finally {
