@@ -109,7 +109,10 @@ class RecordingSession {
     return {
       fastPut: (local: string, remote: string, o: { mode: number }, cb: (e?: Error) => void) => (writes.push({ remote, local, mode: o.mode }), done(cb)),
       writeFile: (remote: string, data: Buffer, o: { mode: number }, cb: (e?: Error) => void) => {
-        if (remote === this.failOn) return setImmediate(() => cb(new Error('Failure (disk full)')));
+        if (remote === this.failOn) {
+          setImmediate(() => cb(new Error('Failure (disk full)')));
+          return;
+        }
         writes.push({ remote, data, mode: o.mode });
         done(cb);
       },
