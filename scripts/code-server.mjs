@@ -248,7 +248,7 @@ export function layoutExtension(extensionsDir, source = repoRoot, entries) {
   const target = path.join(extensionsDir, `${pkg.publisher}.${pkg.name}-${pkg.version}`.toLowerCase());
   fs.rmSync(target, { recursive: true, force: true });
   fs.mkdirSync(target, { recursive: true });
-  const names = entries ?? fs.readdirSync(source).filter((n) => /^package(\.nls(\.[\w-]+)?)?\.json$/.test(n) || ['dist', 'media', 'l10n', 'extension.js', 'README.md', 'LICENSE', 'CHANGELOG.md'].includes(n));
+  const names = entries ?? fs.readdirSync(source).filter((n) => /^package(\.nls(\.[\w-]+)?)?\.json$/.test(n) || ['dist', 'media', 'l10n', 'schemas', 'extension.js', 'README.md', 'LICENSE', 'CHANGELOG.md'].includes(n));
   for (const n of names) {
     const from = path.join(source, n);
     if (!fs.existsSync(from)) continue;

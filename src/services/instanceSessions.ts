@@ -11,7 +11,10 @@ import * as vscode from 'vscode';
 import type { Ec2Instance } from '../core/aws/types';
 import { describeError } from '../core/errors';
 import type { Cancellation } from '../core/lifetime';
-import type { ReachContext, SshSession } from '../core/instance/index';
+import type * as AwsModule from '../core/aws/index';
+import type { AwsClients } from '../core/aws/session';
+import type * as DbModule from '../core/db/index';
+import type { InstanceConnectEndpoint, ReachContext, SshSession } from '../core/instance/index';
 import { loadAws, loadDb } from '../lazy';
 import type { ResourceStore } from '../state/resourceStore';
 import { readSshSettings, type SshSettings } from '../state/settings';
@@ -24,15 +27,27 @@ export interface SessionOptions {
   readonly log?: (line: string) => void;
 }
 
-/** Opens an SSH session to one instance; one per window (deps.instanceSessions). */
-export interface InstanceSessions {
+/** Opens an SSH session to one instance. */
+export interface InstanceOpener {
   open(instance: Ec2Instance, options?: SessionOptions): Promise<SshSession>;
+}
+
+/** Opens SSH sessions to instances; one per window (deps.instanceSessions). */
+export interface InstanceSessions extends InstanceOpener {
+  /**
+   * An opener for a set of instances (a deploy's): the AMI names of all of them in one
+   * DescribeImages per region, and each VPC's EC2 Instance Connect Endpoints listed once.
+   */
+  forInstances(instances: readonly Ec2Instance[]): InstanceOpener;
 }
 
 interface Context {
   readonly log: vscode.LogOutputChannel;
   readonly store: ResourceStore;
   readonly globalState: vscode.Memento;
+  /** The bundles (default: loaded on first use) and the SSH settings (default: read from settings); unit tests pass their own. */
+  readonly modules?: { aws(): typeof AwsModule; db(): typeof DbModule };
+  readonly sshSettings?: () => SshSettings;
 }
 
 /** How to reach this instance, from the SSH settings (no network): its own override first, then the one for all. */
@@ -47,23 +62,78 @@ export function reachContext(ssh: SshSettings, instance: Pick<Ec2Instance, 'id'>
   };
 }
 
-export class VscodeInstanceSessions implements InstanceSessions {
-  constructor(private readonly c: Context) {}
+type Ec2Client = ReturnType<AwsClients['ec2']>;
 
-  async open(instance: Ec2Instance, options: SessionOptions = {}): Promise<SshSession> {
-    const db = loadDb();
-    const base = reachContext(readSshSettings(), instance, db.parseHostPort);
+/**
+ * What reaching a set of instances asks EC2, asked once: the AMI names (for the OS user) per
+ * region, for all the set's images at once, and the endpoints of each VPC (a failed listing
+ * fails every instance of that VPC with the same reason, without asking again).
+ */
+class ReachLookups {
+  private readonly images = new Map<string, Promise<ReadonlyMap<string, string>>>();
+  private readonly endpoints = new Map<string, Promise<readonly InstanceConnectEndpoint[]>>();
+
+  constructor(
+    private readonly instances: readonly Ec2Instance[],
+    private readonly c: Required<Pick<Context, 'modules'>> & Pick<Context, 'log'>,
+    private readonly ec2: (region: string) => Ec2Client,
+  ) {}
+
+  imageNames(region: string): Promise<ReadonlyMap<string, string>> {
+    let names = this.images.get(region);
+    if (!names) {
+      const inRegion = this.instances.filter((i) => i.region === region);
+      names = this.c.modules
+        .aws()
+        .describeImageNames(this.ec2(region), inRegion.flatMap((i) => (i.imageId ? [i.imageId] : [])))
+        .catch((err: unknown) => {
+          this.c.log.warn(`Reading the AMI names of ${inRegion.map((i) => i.id).join(', ')} failed: ${describeError(err)}`);
+          return new Map<string, string>();
+        });
+      this.images.set(region, names);
+    }
+    return names;
+  }
+
+  async endpointFor(instance: Ec2Instance & { vpcId: string }): Promise<InstanceConnectEndpoint | undefined> {
+    const db = this.c.modules.db();
+    const key = `${instance.region}\n${instance.vpcId}`;
+    let list = this.endpoints.get(key);
+    if (!list) {
+      list = db.listInstanceConnectEndpoints(this.ec2(instance.region), instance.vpcId);
+      list.catch(() => undefined);
+      this.endpoints.set(key, list);
+    }
+    return db.chooseInstanceConnectEndpoint(await list, { vpcId: instance.vpcId, subnetId: instance.subnetId })?.endpoint;
+  }
+}
+
+export class VscodeInstanceSessions implements InstanceSessions {
+  private readonly modules: NonNullable<Context['modules']>;
+
+  constructor(private readonly c: Context) {
+    this.modules = c.modules ?? { aws: loadAws, db: loadDb };
+  }
+
+  open(instance: Ec2Instance, options: SessionOptions = {}): Promise<SshSession> {
+    return this.forInstances([instance]).open(instance, options);
+  }
+
+  forInstances(instances: readonly Ec2Instance[]): InstanceOpener {
+    const lookupsOf = (set: readonly Ec2Instance[]) => new ReachLookups(set, { modules: this.modules, log: this.c.log }, (region) => this.c.store.getSession().ec2(region));
+    const shared = lookupsOf(instances);
+    // An instance outside the set gets lookups of its own (its image was not asked for).
+    return { open: (instance, options = {}) => this.openWith(instances.some((i) => i.id === instance.id) ? shared : lookupsOf([instance]), instance, options) };
+  }
+
+  private async openWith(lookups: ReachLookups, instance: Ec2Instance, options: SessionOptions): Promise<SshSession> {
+    const db = this.modules.db();
+    const base = reachContext((this.c.sshSettings ?? readSshSettings)(), instance, db.parseHostPort);
     const session = this.c.store.getSession();
-    const ec2 = session.ec2(instance.region);
-    const imageNames = await loadAws()
-      .describeImageNames(ec2, instance.imageId ? [instance.imageId] : [])
-      .catch((err: unknown) => {
-        this.c.log.warn(`Reading the AMI name of ${instance.id} failed: ${describeError(err)}`);
-        return new Map<string, string>();
-      });
-    const needsEndpoint = !base.sshHostOverride && !base.insideVpc && !instance.publicIp && instance.vpcId;
-    const endpoint = needsEndpoint && instance.vpcId ? await db.findInstanceConnectEndpoint(ec2, { vpcId: instance.vpcId, subnetId: instance.subnetId }) : undefined;
-    const ctx: ReachContext = { ...base, imageNames, ...(endpoint ? { instanceConnectEndpoints: new Map([[instance.id, endpoint.endpoint]]) } : {}) };
+    const imageNames = await lookups.imageNames(instance.region);
+    const vpcId = instance.vpcId;
+    const endpoint = !base.sshHostOverride && !base.insideVpc && !instance.publicIp && vpcId ? await lookups.endpointFor({ ...instance, vpcId }) : undefined;
+    const ctx: ReachContext = { ...base, imageNames, ...(endpoint ? { instanceConnectEndpoints: new Map([[instance.id, endpoint]]) } : {}) };
     const reach = db.chooseInstance([instance], ctx);
     if (reach.kind === 'noneRunning') throw new Error(l('{0} is not running ({1}).', db.instanceLabel(instance), reach.states));
     if (reach.kind === 'noAddress') {

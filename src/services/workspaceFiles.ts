@@ -1,6 +1,6 @@
 /**
- * The open workspace's files, read by commands (the diagnosis reads the app's config files).
- * Commands get it as `deps.workspace`; unit tests pass files held in memory.
+ * The open workspace's files, read by commands (the diagnosis reads the app's config files, the
+ * deploy its deploy file). Commands get it as `deps.files`; unit tests pass files held in memory.
  */
 import * as vscode from 'vscode';
 
@@ -9,6 +9,8 @@ export interface WorkspaceFiles {
   hasFolder(): boolean;
   findFiles(include: string, exclude: string, maxResults: number): Promise<readonly vscode.Uri[]>;
   readText(uri: vscode.Uri): Promise<string>;
+  /** A folder's entries (not recursive); none when the folder does not exist. */
+  readDirectory(uri: vscode.Uri): Promise<ReadonlyArray<{ readonly name: string; readonly kind: 'file' | 'folder' | 'other' }>>;
   /** The path as the person sees it in the explorer (relative to its folder). */
   asRelativePath(uri: vscode.Uri): string;
 }
@@ -33,6 +35,18 @@ export const vscodeWorkspaceFiles: WorkspaceFiles = {
   hasFolder: () => !!vscode.workspace.workspaceFolders?.length,
   findFiles: (include, exclude, maxResults) => Promise.resolve(vscode.workspace.findFiles(include, exclude, maxResults)),
   readText: async (uri) => Buffer.from(await vscode.workspace.fs.readFile(uri)).toString('utf8'),
+  readDirectory: async (uri) => {
+    let entries: [string, vscode.FileType][];
+    try {
+      entries = await vscode.workspace.fs.readDirectory(uri);
+    } catch (err) {
+      if (err instanceof vscode.FileSystemError && err.code === 'FileNotFound') return [];
+      throw err;
+    }
+    // A symlink's type has the SymbolicLink bit beside the type of what it points to.
+    const kindOf = (t: vscode.FileType) => (t & vscode.FileType.Directory ? 'folder' : t & vscode.FileType.File ? 'file' : 'other');
+    return entries.map(([name, type]) => ({ name, kind: kindOf(type) }));
+  },
   asRelativePath: (uri) => vscode.workspace.asRelativePath(uri),
 };
 

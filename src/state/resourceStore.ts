@@ -239,10 +239,18 @@ export class ResourceStore implements vscode.Disposable {
 
   /** Replaces one instance after a describe (the transitional-state refresh). */
   updateInstance(instance: Ec2Instance): void {
-    const r = this.instances.get(instance.region);
-    if (r?.state !== 'ok') return;
-    this.instances.set(instance.region, { state: 'ok', items: r.items.map((i) => (i.id === instance.id ? instance : i)) });
-    this.changed.fire({ service: 'ec2', region: instance.region });
+    this.updateInstances([instance]);
+  }
+
+  /** Replaces listed instances (a deploy's new release tags), with one change per region. */
+  updateInstances(instances: readonly Ec2Instance[]): void {
+    for (const region of new Set(instances.map((i) => i.region))) {
+      const r = this.instances.get(region);
+      if (r?.state !== 'ok') continue;
+      const byId = new Map(instances.filter((i) => i.region === region).map((i) => [i.id, i]));
+      this.instances.set(region, { state: 'ok', items: r.items.map((i) => byId.get(i.id) ?? i) });
+      this.changed.fire({ service: 'ec2', region });
+    }
   }
 
   allInstances(): Ec2Instance[] {

@@ -2,8 +2,7 @@ import * as vscode from 'vscode';
 import { matchesInstance } from '../core/aws/filter';
 import type { Ec2Instance } from '../core/aws/types';
 import { ContextKeys } from '../ids';
-import { releaseOf } from '../core/aws/releaseTags';
-import { InstanceNode, ServiceNode, type InstanceLinks, type TreeNode } from './nodes';
+import { InstanceNode, ServiceNode, withRelease, type InstanceLinks, type ReleasedInstance, type TreeNode } from './nodes';
 import type { RegionResult, ResourceStore } from '../state/resourceStore';
 import { ViewProvider } from './viewProvider';
 
@@ -27,16 +26,17 @@ export class Ec2Provider extends ViewProvider<Ec2Instance> {
   protected nodesFor(region: string, items: readonly Ec2Instance[], parent: TreeNode | undefined): TreeNode[] {
     const links = this.store.links.get(region) ?? [];
     const linksOf: InstanceLinks = (i) => links.filter((link) => link.instance.id === i.id);
-    const services = new Map<string, Ec2Instance[]>();
-    const untagged: Ec2Instance[] = [];
-    for (const i of items) {
-      const service = releaseOf(i).service;
-      if (service) services.set(service, [...(services.get(service) ?? []), i]);
-      else untagged.push(i);
+    const services = new Map<string, ReleasedInstance[]>();
+    const untagged: ReleasedInstance[] = [];
+    // Each instance's tags are read once here; the nodes get what they said.
+    for (const m of items.map(withRelease)) {
+      const service = m.release.service;
+      if (service) services.set(service, [...(services.get(service) ?? []), m]);
+      else untagged.push(m);
     }
     return [
       ...[...services].sort(([a], [b]) => a.localeCompare(b)).map(([name, members]) => new ServiceNode(region, name, members, linksOf, parent)),
-      ...untagged.map((i) => new InstanceNode(i, linksOf(i), parent)),
+      ...untagged.map((m) => new InstanceNode(m.instance, linksOf(m.instance), parent, m.release)),
     ];
   }
 

@@ -69,12 +69,19 @@ const stateIcons: Record<InstanceState, [string, string | undefined]> = {
   unknown: ['question', undefined],
 };
 
-/** An instance; its links (as the DBs it reaches) are its children. Its release comes from its tags. */
+/** An instance with what its release tags say, read once per rendering (the view groups by it, the nodes show it). */
+export interface ReleasedInstance {
+  readonly instance: Ec2Instance;
+  readonly release: InstanceRelease;
+}
+
+export const withRelease = (instance: Ec2Instance): ReleasedInstance => ({ instance, release: releaseOf(instance) });
+
+/** An instance; its links (as the DBs it reaches) are its children. Its release comes from its tags (read by the caller when it has them already). */
 export class InstanceNode extends TreeNode {
-  constructor(readonly instance: Ec2Instance, readonly links: readonly LinkedPair[] = [], parent?: TreeNode) {
+  constructor(readonly instance: Ec2Instance, readonly links: readonly LinkedPair[] = [], parent?: TreeNode, release: InstanceRelease = releaseOf(instance)) {
     super(instance.name ?? instance.id, links.length ? Collapsed : None, parent);
     const i = instance;
-    const release = releaseOf(i);
     this.id = `ec2/${i.region}/${i.id}`;
     const [icon, color] = stateIcons[i.state];
     this.iconPath = new vscode.ThemeIcon(icon, color ? new vscode.ThemeColor(color) : undefined);
@@ -116,16 +123,16 @@ export type InstanceLinks = (instance: Ec2Instance) => readonly LinkedPair[];
 export class ServiceNode extends TreeNode {
   readonly #linksOf: InstanceLinks;
 
-  constructor(readonly region: string, readonly serviceName: string, readonly instances: readonly Ec2Instance[], linksOf: InstanceLinks, parent?: TreeNode) {
+  constructor(readonly region: string, readonly serviceName: string, readonly members: readonly ReleasedInstance[], linksOf: InstanceLinks, parent?: TreeNode) {
     super(serviceName, Expanded, parent);
     this.#linksOf = linksOf;
     this.id = `ec2/${region}/service/${serviceName}`;
     this.iconPath = new vscode.ThemeIcon('server-process');
     this.contextValue = ContextValues.service;
-    const releases = countReleases(instances.map(releaseOf));
+    const releases = countReleases(members.map((m) => m.release));
     const [only] = releases.keys();
     const releaseText = releases.size === 1 ? only ?? l('no release') : l('{0} releases', releases.size);
-    this.description = `${instances.length} · ${releaseText}`;
+    this.description = `${members.length} · ${releaseText}`;
     const md = new vscode.MarkdownString(undefined, true);
     md.appendMarkdown(`**${escapeMd(serviceName)}** (${l('service')})\n\n`);
     md.appendMarkdown(`${l('Instances per release:')}  \n`);
@@ -134,7 +141,7 @@ export class ServiceNode extends TreeNode {
   }
 
   override getChildren(): TreeNode[] {
-    return this.instances.map((i) => new InstanceNode(i, this.#linksOf(i), this));
+    return this.members.map((m) => new InstanceNode(m.instance, this.#linksOf(m.instance), this, m.release));
   }
 }
 

@@ -46,7 +46,7 @@ export async function run(): Promise<Array<{ name: string; value: number; unit: 
     const t0 = Date.now();
     const deploy = async (strategy: Strategy) => {
       const release = releaseName('bench', new Date(t0 + n++ * 1000));
-      const ex = benchExecutor({ hosts, binary, password: PASSWORD, release, openSession: (id) => openSshSession(accessTo(hosts.hostOf(id))) });
+      const ex = await benchExecutor({ hosts, binary, password: PASSWORD, release, openSession: (id) => openSshSession(accessTo(hosts.hostOf(id))) });
       try {
         const outcome = await runDeploy(planDeploy(strategy, ids), ex, { release });
         if (outcome.result !== 'succeeded') throw new Error(`bench deploy failed: ${JSON.stringify(outcome)}`);

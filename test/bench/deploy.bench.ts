@@ -54,7 +54,7 @@ export async function run(): Promise<Array<{ name: string; value: number; unit: 
 
     const deploy = async (targets: string[], release: string, rollbackTo = false): Promise<number> => {
       const start = performance.now();
-      const ex = benchExecutor({ hosts, binary, password: PASSWORD, release, rollbackTo, openSession: (id) => openSshSession(via(id)) });
+      const ex = await benchExecutor({ hosts, binary, password: PASSWORD, release, rollbackTo, openSession: (id) => openSshSession(via(id)) });
       try {
         const outcome = await runDeploy(planDeploy({ kind: 'bigBang', onFailure: 'rollback' }, targets), ex, { release });
         if (outcome.result !== 'succeeded') {

@@ -1,5 +1,7 @@
 /** The product's SSH deploy executor for the benches, set up for the deploy test hosts (support/deployHosts.ts). */
+import * as path from 'node:path';
 import type { HealthCheck } from '../../src/core/deploy/deployFile';
+import { collectShippedFiles } from '../../src/core/deploy/shipped';
 import { SshDeployExecutor } from '../../src/core/deploy/sshExecutor';
 import type { SshSession } from '../../src/core/instance/sshSession';
 import type { DeployHosts } from '../integration/support/deployHosts';
@@ -15,14 +17,14 @@ export interface BenchDeploy {
   openSession(instanceId: string): Promise<SshSession>;
 }
 
-export function benchExecutor(d: BenchDeploy): SshDeployExecutor {
+export async function benchExecutor(d: BenchDeploy): Promise<SshDeployExecutor> {
   return new SshDeployExecutor({
     release: d.release,
     rollbackTo: d.rollbackTo ?? false,
     openSession: (id) => d.openSession(id),
     layoutFor: d.hosts.layoutFor,
     binaryFor: () => d.binary,
-    files: [{ local: d.hosts.config, name: 'config.yaml' }],
+    shipped: await collectShippedFiles(path.dirname(d.hosts.config), ['config.yaml']),
     env: { DB_PASSWORD: d.password },
     restartCommand: d.hosts.restartCommand,
     statusCommand: d.hosts.statusCommand,

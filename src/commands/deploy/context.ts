@@ -33,7 +33,9 @@ export function folderOf(deps: Pick<Deps, 'workspace'>, given: string | undefine
 
 export function hostsFor(deps: Pick<Deps, 'core' | 'instanceSessions' | 'log'>, file: DeployFile, instances: readonly Ec2Instance[]): Hosts {
   const log = (line: string): void => deps.log.info(line);
-  return { core: deps.core.deploy(), file, instances, log, openSession: (i) => deps.instanceSessions.open(i, { log: (line) => deps.log.debug(`[${i.id}] ${line}`) }) };
+  // One opener for the deploy: EC2 is asked for the AMI names and the endpoints once, not per instance.
+  const sessions = deps.instanceSessions.forInstances(instances);
+  return { core: deps.core.deploy(), file, instances, log, openSession: (i) => sessions.open(i, { log: (line) => deps.log.debug(`[${i.id}] ${line}`) }) };
 }
 
 /**

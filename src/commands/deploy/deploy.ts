@@ -9,7 +9,7 @@
  */
 import * as vscode from 'vscode';
 import type { Ec2Instance } from '../../core/aws/types';
-import type { DeployOutcome, DeployPlan, SshDeployExecutor } from '../../core/deploy/index';
+import type { DeployOutcome, DeployPlan, ShippedFiles, SshDeployExecutor } from '../../core/deploy/index';
 import { CancelledError, describeError } from '../../core/errors';
 import { Commands } from '../../ids';
 import { gitDescribe } from '../../services/git';
@@ -17,9 +17,9 @@ import { argsOf } from '../args';
 import type { Deps } from '../deps';
 import { tagTouched } from './releaseTags';
 import { buildFolder, confirmPlan, dbEnv, type DeployResult, folderOf, hostsFor, reportEvent, showSummary, STATUS } from './context';
-import { guidedDeployFile, readDeployFile } from './deployFileFlow';
+import { deployFileOrGuide } from './deployFileFlow';
 import { resolveInstances, selectedInstances } from './instances';
-import { buildBinaries, execute, installUnit, layoutOf, SessionPool, survey, type Hosts, type Survey } from './run';
+import { buildBinaries, collectShipped, execute, installUnit, layoutOf, SessionPool, survey, type Hosts, type Survey } from './run';
 
 const l = vscode.l10n.t;
 
@@ -36,6 +36,8 @@ interface Prepared {
   readonly go: string;
   readonly version: string;
   readonly release: string;
+  /** The deploy file's files, read before the plan is shown. */
+  readonly shipped: ShippedFiles;
 }
 
 
@@ -46,7 +48,10 @@ export async function deploy(deps: Deps, ...args: unknown[]): Promise<DeployResu
   if (!options.confirmed) {
     await confirmPlan(deps, {
       title: l('Deploy {0} to {1} instance(s)?', p.hosts.file.service, p.hosts.instances.length),
-      build: l('Build: {0} with {1} (GOOS=linux, CGO_ENABLED=0, one binary per architecture), release {2}.', p.hosts.file.build.package, p.go, p.release),
+      build: [
+        l('Build: {0} with {1} (GOOS=linux, CGO_ENABLED=0, one binary per architecture), release {2}.', p.hosts.file.build.package, p.go, p.release),
+        ...(p.shipped.files.length ? [l('Shipped beside the binary: {0} file(s), {1} KB ({2}).', p.shipped.files.length, Math.ceil(p.shipped.bytes / 1024), p.hosts.file.files.join(', '))] : []),
+      ].join('\n'),
       plan: p.plan,
       file: p.hosts.file,
       action: l('Deploy'),
@@ -69,9 +74,11 @@ export async function deploy(deps: Deps, ...args: unknown[]): Promise<DeployResu
 async function prepare(deps: Deps, options: Options, selected: readonly Ec2Instance[]): Promise<Prepared> {
   const folder = folderOf(deps, options.folder);
   const core = deps.core.deploy();
-  const found = readDeployFile(deps, folder) ?? (await guidedDeployFile(deps, folder, selected));
+  const found = await deployFileOrGuide(deps, folder, selected);
   const instances = selected.length ? selected : resolveInstances(deps, found.file);
   const plan = core.planDeploy(found.file.strategy, instances.map((i) => i.id));
+  const hosts = hostsFor(deps, found.file, instances);
+  const shipped = await collectShipped(hosts, folder);
   const go = await core.findGo();
   if (!go) {
     const get = l('Get Go');
@@ -80,7 +87,7 @@ async function prepare(deps: Deps, options: Options, selected: readonly Ec2Insta
   }
   const version = core.versionFrom(await gitDescribe(folder, core.GIT_DESCRIBE_ARGS));
   deps.log.info(`Deploy of ${found.file.service} from ${found.path}: ${go.version}, version ${version}, to ${instances.map((i) => i.id).join(', ')}`);
-  return { hosts: hostsFor(deps, found.file, instances), plan, folder, go: go.path, version, release: core.releaseName(version) };
+  return { hosts, plan, folder, go: go.path, version, release: core.releaseName(version), shipped };
 }
 
 interface Reporter {
@@ -103,7 +110,7 @@ async function rollout(deps: Deps, p: Prepared, pool: SessionPool, options: Opti
   const first = p.hosts.instances.map((i) => i.id).filter((id) => !s.current.has(id) && !s.unreachable.has(id));
   if (first.length && (await unitDecision(deps, p.hosts, first, options.acceptUnit))) await installUnit(p.hosts, pool, first);
   const env = await dbEnv(deps);
-  const run = await execute(p.hosts, pool, p.plan, { folder: p.folder, release: p.release, binaries: built.binaries, env, signal: r.token, ...(r.report ? { onEvent: r.report } : {}) });
+  const run = await execute(p.hosts, pool, p.plan, { folder: p.folder, release: p.release, binaries: built.binaries, shipped: p.shipped, env, signal: r.token, ...(r.report ? { onEvent: r.report } : {}) });
   await tagTouched(deps, p.hosts.file.service, p.hosts.instances, run.outcome.instances);
   return { ...run, survey: s };
 }

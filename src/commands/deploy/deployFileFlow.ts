@@ -3,7 +3,6 @@
  * problems named by line:col, or written by the guided first deploy. The file never holds a
  * secret: deployFileText writes none, and the parser refuses what looks like one.
  */
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { Ec2Instance } from '../../core/aws/types';
@@ -19,18 +18,27 @@ export interface FoundDeployFile {
   readonly file: DeployFile;
 }
 
+type Entries = Awaited<ReturnType<Deps['files']['readDirectory']>>;
+
 /** The deploy file in `folder`, parsed; undefined when there is none. A file with problems is an error naming each line:col. */
-export function readDeployFile(deps: Pick<Deps, 'core'>, folder: string): FoundDeployFile | undefined {
+export async function readDeployFile(deps: Pick<Deps, 'core' | 'files'>, folder: string, entries?: Entries): Promise<FoundDeployFile | undefined> {
   const core = deps.core.deploy();
-  const name = core.DEPLOY_FILE_NAMES.find((n) => fs.existsSync(path.join(folder, n)));
+  const listed = entries ?? (await deps.files.readDirectory(vscode.Uri.file(folder)));
+  const name = core.DEPLOY_FILE_NAMES.find((n) => listed.some((e) => e.name === n && e.kind === 'file'));
   if (!name) return undefined;
   const file = path.join(folder, name);
-  const parsed = core.parseDeployFile(fs.readFileSync(file, 'utf8'));
+  const parsed = core.parseDeployFile(await deps.files.readText(vscode.Uri.file(file)));
   if (!parsed.ok) {
     const lines = parsed.problems.map((p) => `${name}:${p.line}:${p.column}: ${p.message}`);
     throw new Error(l('The deploy file has problems, nothing was deployed:\n{0}', lines.join('\n')));
   }
   return { path: file, file: parsed.file };
+}
+
+/** The deploy file of `folder`, or the guided first deploy that writes it (one listing of the folder serves both). */
+export async function deployFileOrGuide(deps: Pick<Deps, 'ui' | 'store' | 'core' | 'workspace' | 'files'>, folder: string, selected: readonly Ec2Instance[]): Promise<FoundDeployFile> {
+  const entries = await deps.files.readDirectory(vscode.Uri.file(folder));
+  return (await readDeployFile(deps, folder, entries)) ?? (await guidedDeployFile(deps, folder, selected, entries));
 }
 
 async function ask(deps: Pick<Deps, 'ui'>, title: string, value: string, validate: (v: string) => string | undefined, prompt?: string): Promise<string> {
@@ -65,9 +73,10 @@ async function askStrategy(deps: Pick<Deps, 'ui'>): Promise<Strategy> {
   return choice.strategy;
 }
 
-/** Shipped beside the binary: the config files found in the folder, as the person picks them. */
-async function askFiles(deps: Pick<Deps, 'ui'>, folder: string): Promise<string[]> {
-  const candidates = fs.existsSync(folder) ? fs.readdirSync(folder).filter((f) => /^(config\.(ya?ml|json|toml)|app\.(ya?ml|json|toml))$/.test(f) || f === 'templates' || f === 'static') : [];
+/** Shipped beside the binary: the config files and the templates/static folders found in the folder, as the person picks them. */
+async function askFiles(deps: Pick<Deps, 'ui'>, entries: Entries): Promise<string[]> {
+  const config = /^(config|app)\.(ya?ml|json|toml)$/;
+  const candidates = entries.filter((e) => (e.kind === 'file' && config.test(e.name)) || (e.kind === 'folder' && (e.name === 'templates' || e.name === 'static'))).map((e) => e.name).sort();
   if (candidates.length === 0) return [];
   const picked = await deps.ui.showQuickPickMany(candidates.map((f) => ({ label: f, picked: f.startsWith('config.') })), { title: l('Files to ship beside the binary'), ignoreFocusOut: true });
   if (!picked) throw new CancelledError();
@@ -75,14 +84,14 @@ async function askFiles(deps: Pick<Deps, 'ui'>, folder: string): Promise<string[
 }
 
 /** The guided first deploy: asks, shows the file, writes it on accept. Returns the parsed file. */
-export async function guidedDeployFile(deps: Pick<Deps, 'ui' | 'store' | 'core' | 'workspace'>, folder: string, selected: readonly Ec2Instance[]): Promise<FoundDeployFile> {
+async function guidedDeployFile(deps: Pick<Deps, 'ui' | 'store' | 'core' | 'workspace'>, folder: string, selected: readonly Ec2Instance[], entries: Entries): Promise<FoundDeployFile> {
   const core = deps.core.deploy();
   const service = await ask(deps, l('Service name on the instances'), path.basename(folder).toLowerCase().replace(/[^a-z0-9-]/g, '-').replace(/^[^a-z]+/, '') || 'goapp', (v) => (/^[a-z][a-z0-9-]{0,31}$/.test(v.trim()) ? undefined : l('Lower-case letters, digits and dashes, starting with a letter (at most 32)')), l('It names the systemd unit, /opt/<service> and the system user.'));
   const buildPackage = await ask(deps, l('The Go package to build'), '.', (v) => (v.trim() && !v.includes('..') && !v.startsWith('/') ? undefined : l('A package inside the project, such as . or ./cmd/server')));
   const port = Number(await ask(deps, l('The port the app listens on'), '8080', (v) => (/^\d{1,5}$/.test(v.trim()) && Number(v) >= 1 && Number(v) <= 65535 ? undefined : l('A port from 1 to 65535'))));
   const healthPath = await ask(deps, l('The health check path'), core.DEPLOY_DEFAULTS.healthPath, (v) => (/^\/\S*$/.test(v.trim()) ? undefined : l('A path starting with /, such as /healthz')));
   const instances = await askInstances(deps, selected);
-  const files = await askFiles(deps, folder);
+  const files = await askFiles(deps, entries);
   const strategy = await askStrategy(deps);
   const text = core.deployFileText({ service, port, instances, files, strategy, buildPackage, healthPath });
   const parsed = core.parseDeployFile(text);

@@ -39,7 +39,7 @@ export async function rollbackDeployment(deps: Deps, ...args: unknown[]): Promis
   const given = a?.optionalString('release');
   const confirmed = a?.optionalBoolean('confirmed') ?? false;
   const folder = folderOf(deps, a?.optionalString('folder'));
-  const found = readDeployFile(deps, folder);
+  const found = await readDeployFile(deps, folder);
   if (!found) throw new Error(l('There is no deploy file in {0} ({1}): deploy once first.', folder, deps.core.deploy().DEPLOY_FILE_NAMES.join(', ')));
   const selected = selectedInstances(args[0], args[1]);
   const hosts = hostsFor(deps, found.file, selected.length ? selected : resolveInstances(deps, found.file));

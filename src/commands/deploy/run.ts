@@ -12,7 +12,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Ec2Instance } from '../../core/aws/types';
 import type * as DeployModule from '../../core/deploy/index';
-import type { BuildDiagnostic, DeployEvent, DeployFile, DeployOutcome, DeployPlan, LayoutOptions, SshDeployExecutor } from '../../core/deploy/index';
+import type { BuildDiagnostic, DeployEvent, DeployFile, DeployOutcome, DeployPlan, LayoutOptions, ShippedFiles, SshDeployExecutor } from '../../core/deploy/index';
 import type { SshSession } from '../../core/instance/sshSession';
 import type { Cancellation } from '../../core/lifetime';
 
@@ -98,6 +98,12 @@ export async function survey(h: Hosts, pool: SessionPool): Promise<Survey> {
   return { architectures, current, unreachable };
 }
 
+/** The deploy file's files, read once, before anything is built or touched; a ShippedFilesError names each one that cannot go. */
+export function collectShipped(h: Pick<Hosts, 'core' | 'file'>, folder: string): Promise<ShippedFiles> {
+  const binary = h.file.service;
+  return h.core.collectShippedFiles(folder, h.file.files, [binary, `${binary}.gz`]);
+}
+
 export type BuildOutcome =
   | { readonly ok: true; readonly binaries: ReadonlyMap<string, string> }
   | { readonly ok: false; readonly message: string; readonly diagnostics: readonly BuildDiagnostic[] };
@@ -159,6 +165,8 @@ export async function execute(
     readonly release: string;
     readonly rollbackTo?: boolean;
     readonly binaries?: ReadonlyMap<string, string>;
+    /** What collectShipped read before the build; none for a rollback. */
+    readonly shipped?: ShippedFiles;
     readonly env: Readonly<Record<string, string>>;
     readonly signal?: Cancellation;
     readonly onEvent?: (e: DeployEvent) => void;
@@ -170,7 +178,7 @@ export async function execute(
     openSession: (id) => pool.get(id),
     layoutFor: (id) => layoutOf(h, id),
     binaryFor: (id) => o.binaries?.get(id) ?? '',
-    files: h.file.files.map((f) => ({ local: path.join(o.folder, f), name: f })),
+    shipped: o.shipped ?? h.core.NO_SHIPPED_FILES,
     env: o.env,
     restartCommand: (id) => h.restartCommand?.(id) ?? h.file.restartCommand,
     statusCommand: (id) => h.statusCommand?.(id) ?? h.file.statusCommand,

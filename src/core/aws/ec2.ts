@@ -12,7 +12,7 @@ import {
   type RouteTable,
 } from '@aws-sdk/client-ec2';
 import { t } from '../l10n';
-import { MAX_TAG_VALUE_LENGTH, ReleaseTags } from './releaseTags';
+import { MAX_TAG_VALUE_LENGTH, releaseTagValues, type ReleaseStamp } from './releaseTags';
 import type { Ec2Instance, InstanceState, RouteTableHead } from './types';
 
 /** DescribeInstances' largest page: N instances cost ceil(N / 1000) calls. */
@@ -102,13 +102,6 @@ export async function readConsoleOutput(client: EC2Client, instanceId: string): 
   return out.Output ? Buffer.from(out.Output, 'base64').toString('utf8') : '';
 }
 
-/** What a deploy stamps on the instances it touched (see releaseTags.ts). */
-export interface ReleaseStamp {
-  readonly service: string;
-  readonly release: string;
-  readonly releasedAt: Date;
-}
-
 /** CreateTags takes at most 1000 resource ids per call. */
 const CREATE_TAGS_MAX_RESOURCES = 1000;
 
@@ -119,11 +112,7 @@ const CREATE_TAGS_MAX_RESOURCES = 1000;
 export async function tagReleases(client: EC2Client, instanceIds: readonly string[], stamp: ReleaseStamp): Promise<void> {
   const ids = [...new Set(instanceIds.filter(Boolean))];
   if (ids.length === 0) return;
-  const values: [string, string][] = [
-    [ReleaseTags.service, stamp.service.trim()],
-    [ReleaseTags.release, stamp.release.trim()],
-    [ReleaseTags.releasedAt, Number.isNaN(stamp.releasedAt.getTime()) ? '' : stamp.releasedAt.toISOString()],
-  ];
+  const values = Object.entries(releaseTagValues(stamp));
   for (const [key, value] of values) {
     if (!value || value.length > MAX_TAG_VALUE_LENGTH) throw new Error(t('The tag {0} cannot be "{1}": EC2 takes 1 to {2} characters.', key, value, MAX_TAG_VALUE_LENGTH));
   }

@@ -15,6 +15,25 @@ export const ReleaseTags = {
 /** EC2 tag values are at most 256 characters. */
 export const MAX_TAG_VALUE_LENGTH = 256;
 
+/** What a deploy stamps on the instances it touched. */
+export interface ReleaseStamp {
+  readonly service: string;
+  readonly release: string;
+  readonly releasedAt: Date;
+}
+
+/**
+ * Pure: the tags a stamp writes, as EC2 keeps them (what tagReleases sends, and what the store
+ * merges into its listing afterwards). A value that is not usable is '' (tagReleases refuses it).
+ */
+export function releaseTagValues(stamp: ReleaseStamp): Record<string, string> {
+  return {
+    [ReleaseTags.service]: stamp.service.trim(),
+    [ReleaseTags.release]: stamp.release.trim(),
+    [ReleaseTags.releasedAt]: Number.isNaN(stamp.releasedAt.getTime()) ? '' : stamp.releasedAt.toISOString(),
+  };
+}
+
 export interface InstanceRelease {
   readonly service?: string;
   readonly release?: string;

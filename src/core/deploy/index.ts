@@ -43,6 +43,7 @@ export {
   type BuildDiagnostic,
 } from './build';
 export { checkHealth, httpGetOver, type HealthGateOptions, type HttpAnswer } from './health';
+export { collectShippedFiles, MAX_SHIPPED_BYTES, NO_SHIPPED_FILES, ShippedFilesError, type ShippedFile, type ShippedFiles } from './shipped';
 export { SshDeployExecutor, type SshExecutorOptions } from './sshExecutor';
 export { ReleaseLayout, envFileText, shellQuote, systemdUnitText, type LayoutOptions, type UnitOptions } from './releases';
 export {

@@ -78,10 +78,15 @@ export class ReleaseLayout {
     return `${this.root}/tmp/rds-link-${this.service}-${release}`;
   }
 
-  /** Run as the login user before the SFTP upload. */
-  prepareStagingCommand(release: string): string {
-    const dir = shellQuote(this.stagingDir(release));
-    return `rm -rf ${dir} && mkdir -p ${shellQuote(path.posix.dirname(this.stagingDir(release)))} && mkdir -m 700 ${dir}`;
+  /** Run as the login user before the SFTP upload; `dirs` are the shipped folders (relative, with /) made inside. */
+  prepareStagingCommand(release: string, dirs: readonly string[] = []): string {
+    const staging = this.stagingDir(release);
+    const dir = shellQuote(staging);
+    const inside = dirs.map((d) => {
+      if (d.startsWith('/') || d.split('/').includes('..')) throw new Error(`Not a folder inside the release: ${JSON.stringify(d)}`);
+      return shellQuote(`${staging}/${d}`);
+    });
+    return `rm -rf ${dir} && mkdir -p ${shellQuote(path.posix.dirname(staging))} && mkdir -m 700 ${dir}${inside.length ? ` && mkdir -p -- ${inside.join(' ')}` : ''}`;
   }
 
   /** The system user the service runs as (made once, no login, no home). */

@@ -25,6 +25,7 @@ import { t } from '../l10n';
 import type { HealthCheck } from './deployFile';
 import { checkHealth } from './health';
 import { envFileText, shellQuote, type ReleaseLayout } from './releases';
+import type { ShippedFiles } from './shipped';
 import type { DeployExecutor, HealthResult } from './strategy';
 
 export interface SshExecutorOptions {
@@ -37,8 +38,8 @@ export interface SshExecutorOptions {
   readonly layoutFor: (instanceId: string) => ReleaseLayout;
   /** The local binary built for the instance's architecture. */
   readonly binaryFor: (instanceId: string) => string;
-  /** Files shipped beside the binary: local path → name in the release. */
-  readonly files: ReadonlyArray<{ readonly local: string; readonly name: string }>;
+  /** Files shipped beside the binary (collectShippedFiles, read once): the same bytes to every instance. */
+  readonly shipped: ShippedFiles;
   /** The env file's variables (the DB password among them); sent on stdin only. */
   readonly env: Readonly<Record<string, string>>;
   /** The deploy file's restartCommand ({service} filled in by the layout), per instance. */
@@ -51,6 +52,9 @@ export interface SshExecutorOptions {
   readonly log?: (instanceId: string, line: string) => void;
   readonly sleep?: (ms: number) => Promise<void>;
 }
+
+/** Shipped files in flight at once on the one SFTP channel. */
+const SFTP_LANES = 8;
 
 export class SshDeployExecutor implements DeployExecutor {
   private readonly sessions = new Map<string, Promise<SshSession>>();
@@ -87,18 +91,30 @@ export class SshDeployExecutor implements DeployExecutor {
     return r.stdout;
   }
 
-  /** The files over one SFTP channel, one after the other. */
-  private async put(id: string, files: ReadonlyArray<{ local: string; remote: string; mode: number }>): Promise<void> {
+  /**
+   * The binary (a local file) and the shipped files (bytes in memory) over one SFTP channel. The
+   * shipped files go a few at a time: each costs round trips (open, write, close), and SFTP
+   * carries several requests at once on one channel.
+   */
+  private async put(id: string, binary: { local: string; remote: string }, stagingDir: string): Promise<void> {
     const session = await this.session(id);
     const sftp = await session.sftp();
+    const failed = (name: string, err: unknown): Error => new Error(t('Uploading {0} failed: {1}', name, (err as Error).message), { cause: err });
     try {
-      for (const { local, remote, mode } of files) {
-        try {
-          await session.guard(new Promise<void>((resolve, reject) => sftp.fastPut(local, remote, { mode }, (e) => (e ? reject(e) : resolve()))));
-        } catch (err) {
-          throw new Error(t('Uploading {0} failed: {1}', path.basename(local), (err as Error).message), { cause: err });
+      await session.guard(new Promise<void>((resolve, reject) => sftp.fastPut(binary.local, binary.remote, { mode: 0o644 }, (e) => (e ? reject(failed(path.basename(binary.local), e)) : resolve()))));
+      const queue = [...this.o.shipped.files];
+      const lane = async (): Promise<void> => {
+        for (let f = queue.shift(); f; f = queue.shift()) {
+          const { name, data, mode } = f;
+          try {
+            await session.guard(new Promise<void>((resolve, reject) => sftp.writeFile(`${stagingDir}/${name}`, data, { mode }, (e) => (e ? reject(failed(name, e)) : resolve()))));
+          } catch (err) {
+            queue.length = 0; // the other lanes stop after their current file
+            throw err;
+          }
         }
-      }
+      };
+      await Promise.all(Array.from({ length: Math.min(SFTP_LANES, queue.length) }, lane));
     } finally {
       sftp.end();
     }
@@ -113,9 +129,9 @@ export class SshDeployExecutor implements DeployExecutor {
       return previous ? { previous } : {};
     }
     const binary = this.gzip(this.o.binaryFor(id));
-    const previous = (await this.run(id, t('reading the current release, preparing the upload'), `${layout.currentReleaseCommand()}; ${layout.prepareStagingCommand(release)}`)).trim() || undefined;
+    const previous = (await this.run(id, t('reading the current release, preparing the upload'), `${layout.currentReleaseCommand()}; ${layout.prepareStagingCommand(release, this.o.shipped.dirs)}`)).trim() || undefined;
     const staging = layout.stagingDir(release);
-    await this.put(id, [{ local: await binary, remote: `${staging}/${layout.binary}.gz`, mode: 0o644 }, ...this.o.files.map((f) => ({ local: f.local, remote: `${staging}/${f.name}`, mode: 0o644 }))]);
+    await this.put(id, { local: await binary, remote: `${staging}/${layout.binary}.gz` }, staging);
     // The env file's content (the password) is this command's stdin; only its last step reads it.
     await this.run(id, t('installing the release and the env file'), layout.asRoot(`${layout.installReleaseScript(release, [layout.binary])}\n${layout.writeEnvFileScript()}`), envFileText(this.o.env));
     this.previous.set(id, previous);

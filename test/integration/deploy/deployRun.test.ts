@@ -1,7 +1,8 @@
 // The deploy commands' run (src/commands/deploy/run.ts, what Deploy… and Roll Back Deployment…
 // call between their questions) end to end to 2 real test hosts: the survey over SSH (uname -m,
 // the current release), the real Go build of the sandbox app from a deploy file's folder, the
-// rollout through the SSH executor, the kept releases, and a rollback to the first release.
+// rollout through the SSH executor with shipped folders (templates/, static/, read once and sent
+// to each host over its one SFTP channel), the kept releases, and a rollback to the first release.
 // systemd cannot run here (no systemd as PID 1): a small supervisor script stands in for
 // `systemctl restart` (reads the env file, runs `current`'s binary), so the unit is not installed.
 // The hosts share this machine's filesystem: each host's layout lives under a folder of its own.
@@ -10,7 +11,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as mysql from 'mysql2/promise';
-import { buildBinaries, execute, keptReleases, SessionPool, survey, type Hosts } from '../../../src/commands/deploy/run';
+import { buildBinaries, collectShipped, execute, keptReleases, SessionPool, survey, type Hosts } from '../../../src/commands/deploy/run';
 import type { Ec2Instance } from '../../../src/core/aws/types';
 import * as deployCore from '../../../src/core/deploy/index';
 import { openSshSession } from '../../../src/core/instance/sshSession';
@@ -51,6 +52,12 @@ describe('deploy commands\' run to 2 test hosts (real sshd, real go build, real 
     // The user's project folder: the sandbox app's sources, its config (no password) and the deploy file.
     folder = fs.mkdtempSync(path.join(os.tmpdir(), 'rds-link-deployrun-'));
     for (const f of fs.readdirSync(GOAPP_DIR).filter((x) => x.endsWith('.go'))) fs.copyFileSync(path.join(GOAPP_DIR, f), path.join(folder, f));
+    // Folders shipped beside the binary, nested, with an executable and a symlink inside the project.
+    for (const [rel, body] of [['templates/index.html', '<h1>todos</h1>\n'], ['templates/partials/nav.html', '<nav>v1</nav>\n'], ['static/css/app.css', 'body { margin: 0 }\n'], ['static/bin/warm.sh', '#!/bin/sh\necho warm\n']]) {
+      fs.mkdirSync(path.dirname(path.join(folder, rel)), { recursive: true });
+      fs.writeFileSync(path.join(folder, rel), body, { mode: rel.endsWith('.sh') ? 0o755 : 0o644 });
+    }
+    fs.symlinkSync('../templates/index.html', path.join(folder, 'static', 'index.html'));
     fs.writeFileSync(path.join(folder, 'config.yaml'), `server:\n  addr: ":8080"\ndatabase:\n  host: ${network.gateway}\n  port: ${relay}\n  user: goapp\n  password: ""\n  name: goapp\n`);
     for (const h of network.hosts) {
       const dir = `/tmp/rds-link-run-${h.netns}`;
@@ -67,7 +74,7 @@ describe('deploy commands\' run to 2 test hosts (real sshd, real go build, real 
     await db?.stop();
   });
 
-  const text = deployCore.deployFileText({ service: 'goapp', port: 8080, instances: [{ region: 'eu-west-1', tag: { key: 'App', value: 'goapp' } }], files: ['config.yaml'], strategy: { kind: 'rolling', batch: { count: 1 }, onFailure: 'rollback' } });
+  const text = deployCore.deployFileText({ service: 'goapp', port: 8080, instances: [{ region: 'eu-west-1', tag: { key: 'App', value: 'goapp' } }], files: ['config.yaml', 'templates', 'static/'], strategy: { kind: 'rolling', batch: { count: 1 }, onFailure: 'rollback' } });
 
   function hosts(): Hosts {
     const parsed = deployCore.parseDeployFile(text);
@@ -109,7 +116,8 @@ describe('deploy commands\' run to 2 test hosts (real sshd, real go build, real 
       assert.ok(built.ok, built.ok ? '' : built.message);
       const release = deployCore.releaseName(version);
       const plan = deployCore.planDeploy(h.file.strategy, h.instances.map((i) => i.id));
-      const { outcome } = await execute(h, pool, plan, { folder, release, binaries: built.binaries, env: { DB_PASSWORD: PASSWORD } });
+      const shipped = await collectShipped(h, folder);
+      const { outcome } = await execute(h, pool, plan, { folder, release, binaries: built.binaries, shipped, env: { DB_PASSWORD: PASSWORD } });
       assert.equal(outcome.result, 'succeeded', JSON.stringify(outcome));
       return release;
     } finally {
@@ -117,15 +125,37 @@ describe('deploy commands\' run to 2 test hosts (real sshd, real go build, real 
     }
   }
 
-  it('deploys twice (v1, v2) with a rolling plan, then rolls both hosts back to v1 through the kept releases', async () => {
+  /** What a host has under current/ for a shipped path: its text and mode, as the host itself reads them over SSH. */
+  async function onHost(id: string, rel: string): Promise<string> {
+    const h = network.hosts.find((x) => `i-${x.name}` === id);
+    assert.ok(h);
+    const s = await openSshSession(accessTo(h));
+    try {
+      const file = deployCore.shellQuote(`${roots.get(id)}/opt/goapp/current/${rel}`);
+      const r = await s.exec(`stat -c %a ${file} && cat ${file}`);
+      assert.equal(r.code, 0, `${id} ${rel}: ${r.stderr}`);
+      return r.stdout;
+    } finally {
+      await s.close();
+    }
+  }
+
+  it('deploys twice (v1, v2) with a rolling plan and shipped folders, then rolls both hosts back to v1 through the kept releases', async () => {
     const first = await deployVersion('v1');
     for (const id of ['i-host1', 'i-host2']) {
       assert.deepEqual(await served(id), { status: 'ok', version: 'v1' });
       assert.equal((fs.statSync(`${roots.get(id)}/etc/goapp/env`).mode & 0o777).toString(8), '600');
+      assert.equal(await onHost(id, 'templates/partials/nav.html'), '644\n<nav>v1</nav>\n');
+      assert.equal(await onHost(id, 'templates/index.html'), '644\n<h1>todos</h1>\n');
+      assert.equal(await onHost(id, 'static/css/app.css'), '644\nbody { margin: 0 }\n');
+      assert.equal(await onHost(id, 'static/bin/warm.sh'), '755\n#!/bin/sh\necho warm\n');
+      assert.equal(await onHost(id, 'static/index.html'), '644\n<h1>todos</h1>\n', 'a link inside the project ships its target\'s content');
     }
     await new Promise((r) => setTimeout(r, 1100)); // release names carry the second
+    fs.writeFileSync(path.join(folder, 'templates', 'partials', 'nav.html'), '<nav>v2</nav>\n');
     await deployVersion('v2');
     assert.equal((await served('i-host2')).version, 'v2');
+    assert.equal(await onHost('i-host2', 'templates/partials/nav.html'), '644\n<nav>v2</nav>\n');
 
     const h = hosts();
     const pool = new SessionPool(h);
@@ -138,7 +168,10 @@ describe('deploy commands\' run to 2 test hosts (real sshd, real go build, real 
     } finally {
       await pool.close();
     }
-    for (const id of ['i-host1', 'i-host2']) assert.equal((await served(id)).version, 'v1');
+    for (const id of ['i-host1', 'i-host2']) {
+      assert.equal((await served(id)).version, 'v1');
+      assert.equal(await onHost(id, 'templates/partials/nav.html'), '644\n<nav>v1</nav>\n', 'the rollback brings v1\'s templates back');
+    }
     assert.ok(log.some((l) => l.startsWith('Batch 2/2: i-host2')), 'the batches are in the log');
     assert.equal(log.some((l) => l.includes(PASSWORD)), false, 'the password is in no log line');
   });

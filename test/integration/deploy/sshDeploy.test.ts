@@ -11,6 +11,7 @@ import * as path from 'node:path';
 import type { HealthCheck } from '../../../src/core/deploy/deployFile';
 import { releaseName } from '../../../src/core/deploy/build';
 import { httpGetOver } from '../../../src/core/deploy/health';
+import { collectShippedFiles } from '../../../src/core/deploy/shipped';
 import { SshDeployExecutor } from '../../../src/core/deploy/sshExecutor';
 import { planDeploy, runDeploy, type DeployOutcome } from '../../../src/core/deploy/strategy';
 import type { InstanceAccess } from '../../../src/core/instance/reach';
@@ -61,7 +62,7 @@ describe('deploy over SSH to test hosts (real sandbox app, real sshd, real Maria
       openSession: (id) => openSshSession(via?.(id) ?? accessTo(hostOf(id))),
       layoutFor,
       binaryFor: binary,
-      files: [{ local: hosts.config, name: 'config.yaml' }],
+      shipped: await collectShippedFiles(path.dirname(hosts.config), ['config.yaml']),
       env: { DB_PASSWORD: PASSWORD },
       // The supervisor standing in for systemd lives in each host's own folder.
       restartCommand: (id) => hosts.restartCommand(id),

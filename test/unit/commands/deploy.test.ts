@@ -18,7 +18,7 @@ import type { ExecOptions, ExecResult, SshSession } from '../../../src/core/inst
 import { endpointPasswordKey } from '../../../src/state/passwords';
 import { InstanceNode } from '../../../src/tree/nodes';
 import { instance } from '../link/builders';
-import { fakeDeps, MemoryProblems, type FakeDeps } from '../support/fakeDeps';
+import { fakeDeps, MemoryProblems, MemoryWorkspace, type FakeDeps } from '../support/fakeDeps';
 import { escape, pick, pickMany, press, type, TestUserInput, type Answer } from '../support/testUserInput';
 
 const REGION = 'us-east-1';
@@ -55,6 +55,8 @@ class FakeSession {
 interface World {
   readonly deps: FakeDeps;
   readonly dir: string;
+  /** deps.files: the workspace's files by path relative to dir (the guided flow writes the deploy file here). */
+  readonly files: Record<string, string>;
   readonly builds: string[];
   readonly executors: FakeExecutor[];
   readonly sessions: Map<string, FakeSession>;
@@ -89,9 +91,14 @@ class FakeExecutor implements DeployExecutor {
 }
 
 function world(answers: readonly Answer[], o: { file?: string; current?: string; build?: GoBuildResult; go?: boolean; extra?: Record<string, string> } = {}): World {
+  // The deploy file lives in deps.files (memory); a temp folder holds what the core reads from disk
+  // itself: the shipped files (the extra ones, on both) and the build's output folder.
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rds-link-deploycmd-'));
-  if (o.file !== undefined) fs.writeFileSync(path.join(dir, 'rds-link.deploy.yaml'), o.file);
-  for (const [name, text] of Object.entries(o.extra ?? {})) fs.writeFileSync(path.join(dir, name), text);
+  const files: Record<string, string> = { ...(o.file !== undefined ? { 'rds-link.deploy.yaml': o.file } : {}), ...o.extra };
+  for (const [name, text] of Object.entries(o.extra ?? {})) {
+    fs.mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
+    fs.writeFileSync(path.join(dir, name), text);
+  }
   const builds: string[] = [];
   const sessions = new Map<string, FakeSession>();
   FakeExecutor.made = [];
@@ -113,33 +120,38 @@ function world(answers: readonly Answer[], o: { file?: string; current?: string;
     core: { ...base.core, deploy: () => core },
     problems,
     paths: { extension: dir, globalStorage: path.join(dir, '.storage') },
-    workspace: { firstFolder: () => ({ name: 'goapp', path: dir }), writeFile: async (uri: { fsPath: string }, content: Uint8Array) => fs.writeFileSync(uri.fsPath, content) } as unknown as Deps['workspace'],
-    instanceSessions: {
-      open: async (i) => {
-        const s = new FakeSession(o.current ?? '', ['r-older', 'r-old', o.current ?? '']);
-        sessions.set(i.id, s);
-        return s as unknown as SshSession;
-      },
-    },
+    workspace: { firstFolder: () => ({ name: 'goapp', path: dir }), writeFile: async (uri: { fsPath: string }, content: Uint8Array) => void (files[path.relative(dir, uri.fsPath)] = Buffer.from(content).toString('utf8')) } as unknown as Deps['workspace'],
+    files: new MemoryWorkspace(files, `${dir}/`),
+    instanceSessions: (() => {
+      const opener = {
+        open: async (i: { id: string }) => {
+          const s = new FakeSession(o.current ?? '', ['r-older', 'r-old', o.current ?? '']);
+          sessions.set(i.id, s);
+          return s as unknown as SshSession;
+        },
+      };
+      return { ...opener, forInstances: () => opener };
+    })(),
   });
-  return { deps, dir, builds, executors: FakeExecutor.made, sessions, problems };
+  return { deps, dir, files, builds, executors: FakeExecutor.made, sessions, problems };
 }
 
+const plan0 = (w: World): string => w.deps.ui.shown.find((s) => s.text.startsWith('Deploy goapp'))?.detail ?? '';
 const unitInstalls = (w: World): string[] => [...w.sessions].filter(([, s]) => s.commands.some((c) => c.command.includes('systemd/system'))).map(([id]) => id);
 
 describe('commands: deploy (fake deps, scripted answers)', () => {
   it('with no deploy file, the guided first deploy asks, shows the file, writes it, then deploys and installs the unit when accepted', async () => {
     const w = world(
-      [type('goapp'), type('.'), type('8080'), type('/healthz'), pick(/^These instances/), pickMany('config.yaml'), pick(/^Rolling, one/), press('Write and Deploy'), press('Deploy'), press('Install the Unit')],
-      { extra: { 'config.yaml': 'server:\n  addr: ":8080"\n' } },
+      [type('goapp'), type('.'), type('8080'), type('/healthz'), pick(/^These instances/), pickMany('config.yaml', 'templates'), pick(/^Rolling, one/), press('Write and Deploy'), press('Deploy'), press('Install the Unit')],
+      { extra: { 'config.yaml': 'server:\n  addr: ":8080"\n', 'templates/index.html': '<h1/>', 'main.go': 'package main\n' } },
     );
     const result = await deploy(w.deps, new InstanceNode(web1), [new InstanceNode(web1), new InstanceNode(web2)]);
     w.deps.ui.assertDone();
-    const written = fs.readFileSync(path.join(w.dir, 'rds-link.deploy.yaml'), 'utf8');
+    const written = w.files['rds-link.deploy.yaml'];
     const parsed = deployCore.parseDeployFile(written);
     assert.ok(parsed.ok, written);
     assert.deepEqual(parsed.file.instances, [{ region: REGION, ids: [web1.id, web2.id] }]);
-    assert.deepEqual(parsed.file.files, ['config.yaml']);
+    assert.deepEqual(parsed.file.files, ['config.yaml', 'templates'], 'the config and the templates folder were offered and picked');
     assert.equal(result.status, 'deployed');
     assert.deepEqual(result.instances.map((i) => [i.instanceId, i.state, i.release]), [[web1.id, 'deployed', result.release], [web2.id, 'deployed', result.release]]);
     assert.equal(w.builds.length, 1, 'one build for one architecture');
@@ -147,7 +159,8 @@ describe('commands: deploy (fake deps, scripted answers)', () => {
     assert.deepEqual(unitInstalls(w), [web1.id, web2.id]);
     const unit = [...w.sessions.values()][0].commands.find((c) => c.command.includes('systemd/system'));
     assert.match(unit?.stdin ?? '', /ExecStart=\/opt\/goapp\/current\/goapp/);
-    assert.deepEqual(w.executors[0].options.files.map((f) => f.name), ['config.yaml']);
+    assert.deepEqual(w.executors[0].options.shipped.files.map((f) => [f.name, f.data.toString()]), [['config.yaml', 'server:\n  addr: ":8080"\n'], ['templates/index.html', '<h1/>']]);
+    assert.match(plan0(w), /Shipped beside the binary: 2 file\(s\), 1 KB \(config.yaml, templates\)/);
     const plan = w.deps.ui.shown.find((s) => s.text.startsWith('Deploy goapp'));
     assert.match(plan?.detail ?? '', /Batch 1: i-0000000000000000a\nBatch 2: i-0000000000000000b/);
     assert.match(plan?.detail ?? '', /GET \/healthz on port 8080/);
@@ -158,6 +171,21 @@ describe('commands: deploy (fake deps, scripted answers)', () => {
     await assert.rejects(deploy(w.deps), /rds-link\.deploy\.yaml:3:7: "port"/);
     assert.deepEqual(w.deps.ui.shown, []);
     assert.deepEqual(w.builds, []);
+  });
+
+  it('a shipped folder is shipped whole; a missing one is refused before anything is asked, built or reached', async () => {
+    const shipped = world([press('Deploy')], { file: `${FILE}files: [templates]\n`, current: 'r-old' });
+    fs.mkdirSync(path.join(shipped.dir, 'templates', 'partials'), { recursive: true });
+    fs.writeFileSync(path.join(shipped.dir, 'templates', 'partials', 'nav.html'), '<nav/>');
+    assert.equal((await deploy(shipped.deps)).status, 'deployed');
+    assert.deepEqual(shipped.executors[0].options.shipped.files.map((f) => f.name), ['templates/partials/nav.html']);
+    assert.deepEqual(shipped.executors[0].options.shipped.dirs, ['templates', 'templates/partials']);
+
+    const w = world([], { file: `${FILE}files: [config.yaml, static]\n`, extra: { 'config.yaml': 'a: 1\n' } });
+    await assert.rejects(deploy(w.deps), /cannot be shipped, nothing was built or changed:\n"static" does not exist in /);
+    assert.deepEqual(w.deps.ui.shown, []);
+    assert.deepEqual(w.builds, []);
+    assert.equal(w.sessions.size, 0, 'no SSH session was opened');
   });
 
   it('declining the plan builds and uploads nothing; the tag picks the running instances tagged App=goapp', async () => {
@@ -219,7 +247,9 @@ describe('commands: deploy (fake deps, scripted answers)', () => {
     assert.ok(w.deps.log.lines.length > 5);
     assert.equal(w.deps.log.lines.some((l) => l.includes(PASSWORD)), false);
     assert.equal([...w.sessions.values()].some((s) => s.commands.some((c) => c.command.includes(PASSWORD) || c.stdin?.includes(PASSWORD))), false);
-    assert.equal(fs.readFileSync(path.join(w.dir, 'rds-link.deploy.yaml'), 'utf8').includes(PASSWORD), false);
+    assert.equal(Object.values(w.files).some((text) => text.includes(PASSWORD)), false, 'no workspace file holds it');
+    const onDisk = (fs.readdirSync(w.dir, { recursive: true }) as string[]).filter((f) => fs.statSync(path.join(w.dir, f)).isFile());
+    assert.equal(onDisk.some((f) => fs.readFileSync(path.join(w.dir, f), 'utf8').includes(PASSWORD)), false, 'no file the deploy wrote holds it');
   });
 });
 

@@ -94,6 +94,20 @@ describe('deploy releases on the instance (scripts run by sh)', () => {
     assert.deepEqual(fs.readdirSync(layout.current), ['goapp'], 'no .gz left in the release');
   });
 
+  it('makes the shipped folders in the staging dir; the release keeps their layout, readable to the service, not writable', () => {
+    const release = '20261201T000010Z-dirs';
+    sh(layout.prepareStagingCommand(release, ['static', 'templates', 'templates/partials']));
+    const staging = layout.stagingDir(release);
+    fs.writeFileSync(path.join(staging, 'goapp'), '#!/bin/sh\n');
+    fs.writeFileSync(path.join(staging, 'templates', 'partials', 'nav.html'), '<nav/>', { mode: 0o666 });
+    sh(layout.asRoot(layout.installReleaseScript(release)));
+    sh(layout.asRoot(layout.switchScript(release)));
+    assert.equal(fs.readFileSync(path.join(layout.current, 'templates', 'partials', 'nav.html'), 'utf8'), '<nav/>');
+    assert.ok(fs.statSync(path.join(layout.current, 'static')).isDirectory(), 'an empty shipped folder is kept');
+    assert.equal(fs.statSync(path.join(layout.current, 'templates', 'partials', 'nav.html')).mode & 0o022, 0, 'not writable by group or others');
+    assert.throws(() => layout.prepareStagingCommand(release, ['../etc']), /Not a folder inside the release/);
+  });
+
   it('refuses names that would escape the layout', () => {
     assert.throws(() => layout.releaseDir('../x'), /Not a release name/);
     assert.throws(() => layout.switchScript('a b'), /Not a release name/);

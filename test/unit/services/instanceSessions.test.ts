@@ -1,10 +1,20 @@
 // How a deploy's SSH session reaches an instance, from the settings: rdsLink.ssh.hostOverrides
 // (per instance id) wins over rdsLink.ssh.hostOverride; a value that is not host:port is an
-// error naming the instance; without an override, the instance is reached itself.
+// error naming the instance; without an override, the instance is reached itself. A deploy's
+// opener (forInstances) asks EC2 once: one DescribeImages for all the AMIs, the endpoints once
+// per VPC (aws-sdk-client-mock counts the calls; the SSH login itself is recorded, not made).
 import * as assert from 'node:assert/strict';
+import { DescribeImagesCommand, DescribeInstanceConnectEndpointsCommand, EC2Client } from '@aws-sdk/client-ec2';
+import { mockClient } from 'aws-sdk-client-mock';
+import * as awsCore from '../../../src/core/aws/index';
+import * as dbCore from '../../../src/core/db/index';
 import { parseHostPort } from '../../../src/core/db/index';
-import { reachContext } from '../../../src/services/instanceSessions';
+import type { InstanceAccess } from '../../../src/core/instance/index';
+import { reachContext, VscodeInstanceSessions } from '../../../src/services/instanceSessions';
+import type { ResourceStore } from '../../../src/state/resourceStore';
 import type { SshSettings } from '../../../src/state/settings';
+import { instance } from '../link/builders';
+import { MemoryLog, MemoryMemento } from '../support/fakeDeps';
 
 const ssh = (over: Partial<SshSettings> = {}): SshSettings => ({ insideVpc: false, osUsers: {}, hostOverride: '', hostOverrides: {}, identityFile: undefined, ...over });
 
@@ -27,5 +37,64 @@ describe('services: instanceSessions reach context', () => {
 
   it('an override that is not host:port is an error naming it and the instance', () => {
     assert.throws(() => reachContext(ssh({ hostOverrides: { 'i-a': 'no-port' } }), { id: 'i-a' }, parseHostPort), /The SSH host override "no-port" for i-a is not host:port/);
+  });
+});
+
+describe('services: instanceSessions for a deploy (forInstances)', () => {
+  const ec2 = new EC2Client({ region: 'eu-west-1', credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret' }, maxAttempts: 1 });
+  const mock = mockClient(ec2);
+  afterEach(() => mock.reset());
+
+  /** Four private instances (no public IP), three in vpc-a and one in vpc-b, on two AMIs. */
+  const fleet = [
+    instance({ id: 'i-1', privateIp: '10.0.0.1', vpcId: 'vpc-a', subnetId: 'subnet-a1', imageId: 'ami-al' }),
+    instance({ id: 'i-2', privateIp: '10.0.0.2', vpcId: 'vpc-a', subnetId: 'subnet-a2', imageId: 'ami-al' }),
+    instance({ id: 'i-3', privateIp: '10.0.0.3', vpcId: 'vpc-a', subnetId: 'subnet-a1', imageId: 'ami-ubuntu' }),
+    instance({ id: 'i-4', privateIp: '10.1.0.4', vpcId: 'vpc-b', subnetId: 'subnet-b1', imageId: 'ami-ubuntu' }),
+  ];
+
+  function sessions(opened: InstanceAccess[]): VscodeInstanceSessions {
+    const db = { ...dbCore, openSshSession: async (access: InstanceAccess) => (opened.push(access), {}) } as unknown as typeof dbCore;
+    const store = { getSession: () => ({ ec2: () => ec2, instanceConnect: () => ({}) }) } as unknown as ResourceStore;
+    return new VscodeInstanceSessions({ log: new MemoryLog() as never, store, globalState: new MemoryMemento(), modules: { aws: () => awsCore, db: () => db }, sshSettings: () => ssh() });
+  }
+
+  const endpoint = (id: string, vpc: string, subnet: string) => ({ InstanceConnectEndpointId: id, DnsName: `${id}.ec2-instance-connect-endpoint.eu-west-1.amazonaws.com`, VpcId: vpc, SubnetId: subnet, State: 'create-complete' as const, SecurityGroupIds: ['sg-eice'] });
+
+  it('4 instances in 2 VPCs: one DescribeImages for both AMIs, DescribeInstanceConnectEndpoints once per VPC; each gets its OS user and endpoint', async () => {
+    mock.on(DescribeImagesCommand).resolves({ Images: [{ ImageId: 'ami-al', Name: 'al2023-ami-2023.6-kernel-6.1-x86_64' }, { ImageId: 'ami-ubuntu', Name: 'ubuntu/images/hvm-ssd/ubuntu-jammy-22.04-amd64-server' }] });
+    mock.on(DescribeInstanceConnectEndpointsCommand).callsFake((input: { Filters?: Array<{ Name?: string; Values?: string[] }> }) => {
+      const vpc = input.Filters?.find((f) => f.Name === 'vpc-id')?.Values?.[0];
+      return { InstanceConnectEndpoints: vpc === 'vpc-a' ? [endpoint('eice-a2', 'vpc-a', 'subnet-a2'), endpoint('eice-a1', 'vpc-a', 'subnet-a1')] : [endpoint('eice-b', 'vpc-b', 'subnet-b1')] };
+    });
+    const opened: InstanceAccess[] = [];
+    const opener = sessions(opened).forInstances(fleet);
+    await Promise.all(fleet.map((i) => opener.open(i)));
+
+    assert.equal(mock.commandCalls(DescribeImagesCommand).length, 1, 'one DescribeImages for the deploy');
+    assert.deepEqual([...(mock.commandCalls(DescribeImagesCommand)[0].args[0].input.ImageIds ?? [])].sort(), ['ami-al', 'ami-ubuntu']);
+    assert.equal(mock.commandCalls(DescribeInstanceConnectEndpointsCommand).length, 2, 'one listing per VPC');
+    const byId = new Map(opened.map((a) => [a.instance.id, a]));
+    assert.deepEqual(fleet.map((i) => [i.id, byId.get(i.id)?.ssh.username, byId.get(i.id)?.eice?.endpoint.id]), [
+      ['i-1', 'ec2-user', 'eice-a1'],
+      ['i-2', 'ec2-user', 'eice-a2'],
+      ['i-3', 'ubuntu', 'eice-a1'],
+      ['i-4', 'ubuntu', 'eice-b'],
+    ]);
+  });
+
+  it('without a batch each open asks again (the old cost: 4 DescribeImages, 4 listings); a failed listing fails its VPC\'s instances with the reason, asked once', async () => {
+    mock.on(DescribeImagesCommand).resolves({ Images: [] });
+    mock.on(DescribeInstanceConnectEndpointsCommand).rejects(Object.assign(new Error('not authorized'), { name: 'UnauthorizedOperation' }));
+    const s = sessions([]);
+    const one = await Promise.allSettled(fleet.map((i) => s.open(i)));
+    assert.equal(mock.commandCalls(DescribeImagesCommand).length, 4);
+    assert.equal(mock.commandCalls(DescribeInstanceConnectEndpointsCommand).length, 4);
+    assert.equal(one.filter((r) => r.status === 'rejected').length, 4);
+    mock.resetHistory();
+    const opener = s.forInstances(fleet.slice(0, 3));
+    const all = await Promise.allSettled(fleet.slice(0, 3).map((i) => opener.open(i)));
+    assert.equal(mock.commandCalls(DescribeInstanceConnectEndpointsCommand).length, 1);
+    for (const r of all) assert.match(r.status === 'rejected' ? String(r.reason) : 'opened', /Listing the EC2 Instance Connect Endpoints of vpc-a failed: access denied/);
   });
 });

@@ -81,15 +81,26 @@ export class MemorySettings implements SettingsAccess {
 /** Workspace files held in memory (path relative to the folder → text); no folder open when none are given. */
 export class MemoryWorkspace implements WorkspaceFiles {
   static readonly ROOT = '/workspace/';
-  constructor(private readonly files?: Readonly<Record<string, string>>) {}
+  /** `root`: the folder the paths are under (ends with /). */
+  constructor(private readonly files?: Readonly<Record<string, string>>, private readonly root = MemoryWorkspace.ROOT) {}
   hasFolder(): boolean { return this.files !== undefined; }
-  async findFiles(): Promise<vscode.Uri[]> { return Object.keys(this.files ?? {}).map((p) => Uri.file(MemoryWorkspace.ROOT + p) as unknown as vscode.Uri); }
+  async findFiles(): Promise<vscode.Uri[]> { return Object.keys(this.files ?? {}).map((p) => Uri.file(this.root + p) as unknown as vscode.Uri); }
   async readText(uri: vscode.Uri): Promise<string> {
     const text = this.files?.[this.asRelativePath(uri)];
     if (text === undefined) throw new Error(`No such file in the test's workspace: ${uri.fsPath}`);
     return text;
   }
-  asRelativePath(uri: vscode.Uri): string { return uri.fsPath.replace(MemoryWorkspace.ROOT, ''); }
+  /** The entries right under `uri`: a file for each path that ends there, a folder for each that goes deeper. */
+  async readDirectory(uri: vscode.Uri): Promise<Array<{ name: string; kind: 'file' | 'folder' }>> {
+    const under = `${uri.fsPath.replace(/\/+$/, '')}/`;
+    const entries = new Map<string, 'file' | 'folder'>();
+    for (const p of Object.keys(this.files ?? {}).map((k) => this.root + k).filter((k) => k.startsWith(under))) {
+      const [name, ...rest] = p.slice(under.length).split('/');
+      entries.set(name, rest.length ? 'folder' : 'file');
+    }
+    return [...entries].map(([name, kind]) => ({ name, kind }));
+  }
+  asRelativePath(uri: vscode.Uri): string { return uri.fsPath.replace(this.root, ''); }
 }
 
 /** The Problems view's build entries, kept. */
@@ -113,7 +124,7 @@ export interface StoreContents {
 export class FakeStore {
   readonly reloads: Array<{ region: string; services: readonly Service[] } | 'all'> = [];
   session: SessionState;
-  constructor(private readonly contents: StoreContents = {}) {
+  constructor(private contents: StoreContents = {}) {
     this.session = contents.session ?? { state: 'ready', profile: 'test', regions: ['us-east-1'], identity: { account: '123456789012', arn: 'arn:aws:iam::123456789012:user/test' } };
   }
   get regions(): readonly string[] { return this.session.regions; }
@@ -131,6 +142,14 @@ export class FakeStore {
   async ensureLoaded(): Promise<void> {}
   async reload(): Promise<void> { this.reloads.push('all'); }
   async reloadRegion(region: string, services: readonly Service[] = ['ec2', 'rds']): Promise<void> { this.reloads.push({ region, services }); }
+  /** What updateInstances was given, call by call; the listing then holds the new copies. */
+  readonly updates: Ec2Instance[][] = [];
+  updateInstances(instances: readonly Ec2Instance[]): void {
+    this.updates.push([...instances]);
+    const byId = new Map(instances.map((i) => [i.id, i]));
+    this.contents = { ...this.contents, instances: (this.contents.instances ?? []).map((i) => byId.get(i.id) ?? i) };
+  }
+  updateInstance(instance: Ec2Instance): void { this.updateInstances([instance]); }
   getSession(): never { throw new Error('This test gave the store no AWS session: pass one in overrides'); }
   readonly linkApiRegions: string[] = [];
   linkApi(region: string): LinkApi {

@@ -1,7 +1,7 @@
 // The node tree of both views, built from a fake store: every node kind's children know it as
 // their parent, and walking up from any node then down by ids finds it again (what reveal does).
 import * as assert from 'node:assert/strict';
-import { BlueGreenNode, DatabaseNode, DetailNode, ErrorNode, InstanceNode, LinkedInstancesNode, LinkNode, MessageNode, RegionNode, ServiceNode, type TreeNode } from '../../../src/tree/nodes';
+import { BlueGreenNode, DatabaseNode, DetailNode, ErrorNode, InstanceNode, LinkedInstancesNode, LinkNode, MessageNode, RegionNode, ServiceNode, withRelease, type TreeNode } from '../../../src/tree/nodes';
 import type { RdsProvider } from '../../../src/tree/rdsProvider';
 import type { Ec2Provider } from '../../../src/tree/ec2Provider';
 import { db, instance } from '../link/builders';
@@ -152,18 +152,36 @@ describe('tree: the EC2 view groups deployed instances by service and shows thei
 
   it('a service node says its release, or how many when its instances differ (the latest first in the tooltip)', () => {
     const [api1, api2] = deployed();
-    const both = new ServiceNode(A, 'api', [api2, api1], () => []);
+    const both = new ServiceNode(A, 'api', [api2, api1].map(withRelease), () => []);
     assert.equal(both.description, '2 · 2 releases');
     assert.match(text(both.tooltip), /v2: 1 {2}\nv1: 1 {2}\n/);
-    assert.equal(new ServiceNode(A, 'api', [api1], () => []).description, '1 · v2');
-    const untagged = new ServiceNode(A, 'api', [instance({ tags: { 'rds-link:service': 'api' } })], () => []);
+    assert.equal(new ServiceNode(A, 'api', [api1].map(withRelease), () => []).description, '1 · v2');
+    const untagged = new ServiceNode(A, 'api', [instance({ tags: { 'rds-link:service': 'api' } })].map(withRelease), () => []);
     assert.equal(untagged.description, '1 · no release');
+  });
+
+  it('reads each instance\'s release tags once while the view renders (grouping, service node, instance node)', () => {
+    // The compiled modules call releaseOf through this module object, so a wrapper here sees every call.
+    const tags = require('../../../src/core/aws/releaseTags') as { releaseOf: (i: { id?: string }) => unknown };
+    const original = tags.releaseOf;
+    const seen: string[] = [];
+    tags.releaseOf = (i) => (seen.push(i.id ?? ''), original(i as never));
+    try {
+      const tagged = (id: string) => instance({ id, name: id, tags: { 'rds-link:service': 'api', 'rds-link:release': 'v1' } });
+      const ec2 = ec2ViewOf([tagged('i-1'), tagged('i-2'), tagged('i-3'), instance()]);
+      const [api, web] = ec2.getChildren();
+      const members = api.getChildren();
+      assert.deepEqual([api.description, web.id, members.map((m) => m.description)], ['3 · v1', `ec2/${A}/i-web`, ['running · v1', 'running · v1', 'running · v1']]);
+      assert.deepEqual(seen.sort(), ['i-1', 'i-2', 'i-3', 'i-web']);
+    } finally {
+      tags.releaseOf = original;
+    }
   });
 
   it('an instance under a service keeps its links', () => {
     const [web] = contents().instances ?? [];
     const link = (contents().links ?? [])[0];
-    const api = new ServiceNode(A, 'api', [web], (i) => (i.id === web.id ? [link] : []));
+    const api = new ServiceNode(A, 'api', [web].map(withRelease), (i) => (i.id === web.id ? [link] : []));
     const [node] = api.getChildren();
     assert.ok(node instanceof InstanceNode);
     assert.deepEqual(node.getChildren().map((n) => [n.constructor.name, n.parent]), [['LinkNode', node]]);
