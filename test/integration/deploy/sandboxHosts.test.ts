@@ -13,7 +13,7 @@ import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as mysql from 'mysql2/promise';
-import { buildBinaries, execute, installUnit, SessionPool, survey, type Hosts } from '../../../src/commands/deploy/run';
+import { buildBinaries, collectShipped, execute, installUnit, SessionPool, survey, type Hosts } from '../../../src/commands/deploy/run';
 import type { Ec2Instance } from '../../../src/core/aws/types';
 import * as deployCore from '../../../src/core/deploy/index';
 import type { InstanceAccess } from '../../../src/core/instance/reach';
@@ -131,7 +131,7 @@ describe('sandbox hosts: rootless namespaces with OpenSSH, deployed to like inst
       await installUnit(h, pool, h.instances.map((i) => i.id));
       const plan = deployCore.planDeploy(h.file.strategy, h.instances.map((i) => i.id));
       const release = deployCore.releaseName('v1');
-      const { outcome } = await execute(h, pool, plan, { folder, release, binaries: built.binaries, env: { DB_PASSWORD: PASSWORD } });
+      const { outcome } = await execute(h, pool, plan, { folder, release, binaries: built.binaries, shipped: await collectShipped(h, folder), env: { DB_PASSWORD: PASSWORD } });
       assert.equal(outcome.result, 'succeeded', `${JSON.stringify(outcome)}\n${log.join('\n')}`);
       assert.deepEqual(outcome.instances.map((i) => [i.instanceId, i.state, i.release]), sandbox.hosts.map((x) => [x.instanceId, 'deployed', release]));
     } finally {
