@@ -32,7 +32,7 @@ import * as path from 'node:path';
 import { ensureCommand } from './debian';
 import { makeTempDir, ManagedProcess, removeTempDir, runCommand } from './processes';
 import { SUDO_STAND_IN, SUPERVISOR, systemctlStandIn, USERADD_STAND_IN } from './serviceStandIns';
-import { readsBanner } from './sshd';
+import { readsBanner, SSHD_TEST_OPTIONS } from './sshd';
 
 /** The login users of the AMIs (Amazon Linux, Ubuntu): one uid, as sshd runs as it. */
 export const SANDBOX_HOST_USERS = ['ec2-user', 'ubuntu'] as const;
@@ -88,16 +88,7 @@ const sshdConfig = (): string =>
     'StrictModes no',
     'AuthorizedKeysFile /etc/ssh/authorized_keys',
     `AllowUsers ${SANDBOX_HOST_USERS.join(' ')}`,
-    'PubkeyAuthentication yes',
-    'PasswordAuthentication no',
-    'KbdInteractiveAuthentication no',
-    'AllowTcpForwarding yes',
-    'X11Forwarding no',
-    'UseDNS no',
-    'MaxStartups 50:30:100',
-    'MaxSessions 50',
-    'LogLevel VERBOSE',
-    'Subsystem sftp internal-sftp',
+    ...SSHD_TEST_OPTIONS,
     '',
   ].join('\n');
 

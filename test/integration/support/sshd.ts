@@ -6,6 +6,20 @@ import { getFreePort } from './ports';
 import { isPortInUse, makeTempDir, ManagedProcess, removeTempDir, runCommand } from './processes';
 import * as net from 'node:net';
 
+/** The sshd_config lines every test sshd shares: keys only, forwarding on, many sessions, SFTP in-process. */
+export const SSHD_TEST_OPTIONS: readonly string[] = [
+  'PubkeyAuthentication yes',
+  'PasswordAuthentication no',
+  'KbdInteractiveAuthentication no',
+  'AllowTcpForwarding yes',
+  'X11Forwarding no',
+  'UseDNS no',
+  'MaxStartups 50:30:100',
+  'MaxSessions 50',
+  'LogLevel VERBOSE',
+  'Subsystem sftp internal-sftp',
+];
+
 export interface SshServer {
   /** 127.0.0.1, or the test host's own address (listenAddress). */
   readonly host: string;
@@ -104,17 +118,8 @@ async function startOnce(sshd: string, sshKeygen: string, username: string, port
         `AllowUsers ${username}`,
         'UsePAM no',
         'StrictModes no',
-        'PubkeyAuthentication yes',
-        'PasswordAuthentication no',
-        'KbdInteractiveAuthentication no',
         `PermitRootLogin ${username === 'root' ? 'prohibit-password' : 'no'}`,
-        'AllowTcpForwarding yes',
-        'X11Forwarding no',
-        'UseDNS no',
-        'MaxStartups 50:30:100',
-        'MaxSessions 50',
-        'LogLevel VERBOSE',
-        'Subsystem sftp internal-sftp',
+        ...SSHD_TEST_OPTIONS,
         // bash run by sshd reads ~/.bashrc unless SHLVL says it is not the top shell: root's here
         // (pyenv init, ~0.2 s of CPU per command) is this machine's, not an instance's.
         ...(username === 'root' ? ['SetEnv SHLVL=1'] : []),
