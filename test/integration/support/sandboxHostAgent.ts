@@ -73,7 +73,8 @@ async function main(config: AgentConfig): Promise<void> {
   process.stdout.write('ready\n');
 }
 
-main(JSON.parse(process.argv[2] ?? '{}') as AgentConfig).catch((err: unknown) => {
+// Its config is the last argument (run as `node -e CODE CONFIG` or `node FILE CONFIG`).
+main(JSON.parse(process.argv.at(-1) ?? '{}') as AgentConfig).catch((err: unknown) => {
   process.stderr.write(`${err instanceof Error ? err.message : String(err)}\n`);
   process.exit(1);
 });

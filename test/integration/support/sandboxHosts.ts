@@ -239,7 +239,10 @@ async function startHost(
     out: [...new Set(options.endpoints.map((e) => e.port))].map((port) => ({ port, socket: `../db-${port}.sock` })),
   };
   const args = ['--user', '--map-root-user', '--net', '--mount', '--uts', '--pid', '--fork', '--kill-child', '--mount-proc', 'sh', '-c', SETUP, 'sh', dir, spec.name];
-  const agent = [t.unshare, '--user', `--map-user=${LOGIN_UID}`, `--map-group=${LOGIN_UID}`, process.execPath, path.join(__dirname, 'sandboxHostAgent.js'), JSON.stringify(agentConfig)];
+  // The agent's code goes in as `node -e` text, not as a path: the host's own /tmp hides a
+  // checkout that lies under /tmp (a clean clone in a temp folder).
+  const agentCode = fs.readFileSync(path.join(__dirname, 'sandboxHostAgent.js'), 'utf8');
+  const agent = [t.unshare, '--user', `--map-user=${LOGIN_UID}`, `--map-group=${LOGIN_UID}`, process.execPath, '-e', agentCode, JSON.stringify(agentConfig)];
   const proc = new ManagedProcess(`sandbox host ${spec.name}`, t.unshare, [...args, ...agent], process.env, { stdinPipe: true, cwd: dir });
   procs.push(proc);
   try {
