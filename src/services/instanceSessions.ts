@@ -74,7 +74,8 @@ export class VscodeInstanceSessions implements InstanceSessions {
       );
     }
     options.log?.(`SSH to ${instance.id} through ${reach.via} as ${reach.access.ssh.username}`);
-    return db.openSshSession(reach.access, {
+    // A deploy can outlive an endpoint tunnel's maxTunnelDuration: the next step logs in again.
+    return db.openLongSshSession(reach.access, {
       ...sshAccessOptions(this.c.globalState, this.c.log, session, instance.region),
       readyTimeoutMs: 20_000,
       ...(options.signal ? { signal: options.signal } : {}),

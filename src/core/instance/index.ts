@@ -36,6 +36,7 @@ export {
   type ExecOptions,
   type ExecResult,
 } from './sshSession';
+export { openLongSshSession, endedBeforeStart } from './relogin';
 export {
   chooseInstance,
   accessFor,

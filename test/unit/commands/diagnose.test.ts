@@ -89,7 +89,7 @@ describe('commands: diagnoseConnection (fake deps, scripted answers)', () => {
     (store as unknown as { getSession: () => unknown }).getSession = () => ({ withSignal: () => clients, ...clients });
     let options: Record<string, unknown> | undefined;
     const d = fakeDeps({ store, connections: { decideRoute } as unknown as Deps['connections'] });
-    const core = { ...d.core, db: () => ({ ...d.core.db(), openSshSession: async (_r: unknown, o: Record<string, unknown>) => { options = o; throw new Error('stop here'); } }) } as unknown as Deps['core'];
+    const core = { ...d.core, db: () => ({ ...d.core.db(), openLongSshSession: async (_r: unknown, o: Record<string, unknown>) => { options = o; throw new Error('stop here'); } }) } as unknown as Deps['core'];
     const checks = await liveChecks({ ...d, core }, appdb, 'i-web', new AbortController().signal);
     assert.match(checks[0].evidence.join(' '), /no SSH session to i-web \(stop here\)/);
     assert.equal((options?.eice as { region?: string } | undefined)?.region, 'eu-west-1', 'EICE signing for the DB\'s region');
