@@ -3,9 +3,7 @@
  * instance (core/instance): a host override (user settings only), the private IP from inside the
  * VPC, the public IP, or an EC2 Instance Connect Endpoint; a key pushed with EC2 Instance Connect
  * (or the user's own with an override); the remembered host keys and the console's fingerprints.
- *
- * `rdsLink.ssh.hostOverrides` (instance id → host:port) is for sandboxes and tests with several
- * hosts; an instance listed there wins over `rdsLink.ssh.hostOverride`.
+ * The settings' part of the way is services/reachContext.ts, shared with the DB route.
  */
 import * as vscode from 'vscode';
 import type { Ec2Instance } from '../core/aws/types';
@@ -14,8 +12,9 @@ import type { Cancellation } from '../core/lifetime';
 import type { ReachContext, SshSession } from '../core/instance/index';
 import { loadAws, loadDb } from '../lazy';
 import type { ResourceStore } from '../state/resourceStore';
-import { readSshSettings, type SshSettings } from '../state/settings';
-import { readIdentityFile, sshAccessOptions } from './hostKeys';
+import { readSshSettings } from '../state/settings';
+import { sshAccessOptions } from './hostKeys';
+import { reachContext } from './reachContext';
 
 const l = vscode.l10n.t;
 
@@ -35,24 +34,12 @@ interface Context {
   readonly globalState: vscode.Memento;
 }
 
-/** How to reach this instance, from the SSH settings (no network): its own override first, then the one for all. */
-export function reachContext(ssh: SshSettings, instance: Pick<Ec2Instance, 'id'>, parseHostPort: (s: string) => { host: string; port: number } | undefined, readPrivateKey = readIdentityFile): ReachContext {
-  const typed = ssh.hostOverrides[instance.id] ?? ssh.hostOverride;
-  const hp = typed ? parseHostPort(typed) : undefined;
-  if (typed && !hp) throw new Error(l('The SSH host override "{0}" for {1} is not host:port.', typed, instance.id));
-  return {
-    insideVpc: ssh.insideVpc,
-    osUserOverrides: new Map(Object.entries(ssh.osUsers)),
-    ...(hp ? { sshHostOverride: { host: hp.host, port: hp.port, ...(ssh.identityFile ? { privateKey: readPrivateKey(ssh.identityFile) } : {}) } } : {}),
-  };
-}
-
 export class VscodeInstanceSessions implements InstanceSessions {
   constructor(private readonly c: Context) {}
 
   async open(instance: Ec2Instance, options: SessionOptions = {}): Promise<SshSession> {
     const db = loadDb();
-    const base = reachContext(readSshSettings(), instance, db.parseHostPort);
+    const base = reachContext(readSshSettings(), db.parseHostPort);
     const session = this.c.store.getSession();
     const ec2 = session.ec2(instance.region);
     const imageNames = await loadAws()
@@ -61,7 +48,7 @@ export class VscodeInstanceSessions implements InstanceSessions {
         this.c.log.warn(`Reading the AMI name of ${instance.id} failed: ${describeError(err)}`);
         return new Map<string, string>();
       });
-    const needsEndpoint = !base.sshHostOverride && !base.insideVpc && !instance.publicIp && instance.vpcId;
+    const needsEndpoint = !db.hostOverrideFor(base, instance.id) && !base.insideVpc && !instance.publicIp && instance.vpcId;
     const endpoint = needsEndpoint && instance.vpcId ? await db.findInstanceConnectEndpoint(ec2, { vpcId: instance.vpcId, subnetId: instance.subnetId }) : undefined;
     const ctx: ReachContext = { ...base, imageNames, ...(endpoint ? { instanceConnectEndpoints: new Map([[instance.id, endpoint.endpoint]]) } : {}) };
     const reach = db.chooseInstance([instance], ctx);

@@ -38,7 +38,7 @@ export async function liveChecks(deps: Deps, db: RdsDatabase | undefined, instan
   const clients = deps.store.getSession().withSignal(signal);
   let session: SshSession;
   try {
-    session = await deps.core.db().openLongSshSession(route, { ...sshAccessOptions(deps.globalState, deps.log, clients, db.region), signal });
+    session = await deps.core.db().openLongSshSession(route, { ...sshAccessOptions(deps.globalState, deps.log, clients, db.region, deps.settings.eiceTunnel()), signal });
   } catch (err) {
     if (isCancellation(err)) throw err;
     return diagnosis.liveUnknown(l('Not run: no SSH session to {0} ({1}).', instanceId, describeError(err)));

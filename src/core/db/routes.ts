@@ -13,7 +13,7 @@
 import * as net from 'node:net';
 import type { Ec2Instance, Endpoint, RdsDatabase } from '../aws/types';
 import type { EndpointChoice, EndpointPlacement, InstanceConnectEndpoint } from '../instance/eice/endpoints';
-import { chooseInstance, instanceLabel, type HostPort, type InstanceAccess, type ReachContext } from '../instance/reach';
+import { chooseInstance, hostOverrideFor, instanceLabel, type HostPort, type InstanceAccess, type ReachContext } from '../instance/reach';
 import { t } from '../l10n';
 import { VERIFY_RDS, type TlsPolicy, type VerifiedTls } from './tls';
 
@@ -168,12 +168,12 @@ export async function decideRoute(ctx: RouteContext, probe: (target: Endpoint) =
  */
 async function endpointsFor(ctx: RouteContext): Promise<ReadonlyMap<string, InstanceConnectEndpoint> | undefined> {
   const find = ctx.findInstanceConnectEndpoint;
-  if (!find || ctx.sshHostOverride || ctx.insideVpc) return undefined;
+  if (!find || ctx.insideVpc) return undefined;
   const lookups = new Map<string, Promise<EndpointChoice | undefined>>();
   const found = new Map<string, InstanceConnectEndpoint>();
   await Promise.all(
     ctx.linkedInstances
-      .filter((i) => i.state === 'running' && !i.publicIp && i.privateIp && i.vpcId)
+      .filter((i) => i.state === 'running' && !i.publicIp && i.privateIp && i.vpcId && !hostOverrideFor(ctx, i.id))
       .map(async (i) => {
         const placement: EndpointPlacement = { vpcId: i.vpcId as string, subnetId: i.subnetId };
         const key = `${placement.vpcId}/${placement.subnetId ?? ''}`;

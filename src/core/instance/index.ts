@@ -40,6 +40,7 @@ export { openLongSshSession, endedBeforeStart } from './relogin';
 export {
   chooseInstance,
   accessFor,
+  hostOverrideFor,
   instanceLabel,
   type InstanceAccess,
   type InstanceRef,

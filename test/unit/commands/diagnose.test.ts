@@ -90,9 +90,15 @@ describe('commands: diagnoseConnection (fake deps, scripted answers)', () => {
     let options: Record<string, unknown> | undefined;
     const d = fakeDeps({ store, connections: { decideRoute } as unknown as Deps['connections'] });
     const core = { ...d.core, db: () => ({ ...d.core.db(), openLongSshSession: async (_r: unknown, o: Record<string, unknown>) => { options = o; throw new Error('stop here'); } }) } as unknown as Deps['core'];
+    (d.settings as unknown as { values: Map<string, unknown> }).values.set('eiceTunnel', { maxTunnelDurationSeconds: 900, connectUrl: 'http://127.0.0.1:4566' });
     const checks = await liveChecks({ ...d, core }, appdb, 'i-web', new AbortController().signal);
     assert.match(checks[0].evidence.join(' '), /no SSH session to i-web \(stop here\)/);
     assert.equal((options?.eice as { region?: string } | undefined)?.region, 'eu-west-1', 'EICE signing for the DB\'s region');
+    assert.deepEqual(
+      [(options?.eice as { maxTunnelDurationSeconds?: number }).maxTunnelDurationSeconds, (options?.eice as { connectUrl?: string }).connectUrl],
+      [900, 'http://127.0.0.1:4566'],
+      'the tunnel length and the endpoint URL from the settings',
+    );
     assert.equal(options?.instanceConnect, 'push');
     assert.ok(options?.hostKeys);
   });
