@@ -7,6 +7,10 @@
 //     RDS endpoint names from a throw-away CA, and the master login moto's managed secret holds
 //   - an SSH server standing in for the instances' SSH (ssh2 on loopback: no root, no system
 //     users); it forwards the RDS endpoint names to that MariaDB, as an instance in the VPC would
+//   - goapp-private, an instance without a public IP, reached through an EC2 Instance Connect
+//     Endpoint: a shim in front of moto answers DescribeInstanceConnectEndpoints (the extension's
+//     endpoint URL), and an EICE stand-in behind it checks the signed tunnel URL and pipes port 22
+//     to the SSH stand-in (test/integration/aws/sandboxEice.ts)
 //   - code-server with the freshly built extension, opened on a copy of sandbox/goapp, whose first
 //     window opens the walkthrough "From nothing to a running app on RDS"
 // The extension is wired to the sandbox only through documented settings (rdsLink.profile,
@@ -85,6 +89,7 @@ try {
   const support = require(path.join(root, 'out/test/integration/support/index.js'));
   const sandbox = require(path.join(root, 'out/test/integration/aws/sandbox.js'));
   const sandboxDatabase = require(path.join(root, 'out/test/integration/aws/sandboxDatabase.js'));
+  const sandboxEice = require(path.join(root, 'out/test/integration/aws/sandboxEice.js'));
   preflight(support);
 
   say('starting moto (fake AWS)…');
@@ -98,6 +103,10 @@ try {
   cleanups.push(() => dbs.stop());
   say(`MariaDB (TLS) at ${dbs.maria.host}:${dbs.maria.port}, behind ${[...new Set(dbs.endpoints.map((e) => e.id))].join(', ')}`);
   say(`SSH stand-in at ${dbs.ssh.hostOverride} (users ec2-user, ubuntu; forwards only to those endpoints)`);
+
+  const eice = await sandboxEice.startSandboxEice({ motoEndpoint: moto.endpoint, ids, ssh: dbs.ssh, credentials: { accessKeyId: 'sandbox', secretAccessKey: 'sandbox' } });
+  cleanups.push(() => eice.stop());
+  say(`${sandboxEice.SANDBOX_PRIVATE_INSTANCE} (${eice.instanceId}, ${eice.privateIp}, no public IP) through EC2 Instance Connect Endpoint ${eice.endpoint.id}: shim at ${eice.shim.endpoint} in front of moto`);
 
   const home = fs.mkdtempSync(path.join(os.tmpdir(), 'rds-link-sandbox-'));
   cleanups.push(() => fs.rmSync(home, { recursive: true, force: true }));
@@ -122,6 +131,7 @@ try {
       'rdsLink.regions': ['us-east-1', 'eu-west-1'],
       'rdsLink.endpointUrl': moto.endpoint,
       ...dbs.settings,
+      ...eice.settings(dbs.settings),
     },
     env: {
       AWS_CONFIG_FILE: awsConfig,
@@ -146,6 +156,7 @@ try {
     '  Try: RDS Link in the activity bar → right-click goapp-db → Link EC2 Instance to RDS Database… (goapp-web)',
     '       → right-click goapp-db → Create Database (Schema)… (through the SSH tunnel, TLS verified) → Use in This Workspace',
     '       → open config.yaml, put the cursor on "host:" and press Ctrl+. to point it at RDS.',
+    `  Or link ${sandboxEice.SANDBOX_PRIVATE_INSTANCE} instead: it has no public IP, so the schema goes through the EC2 Instance Connect Endpoint.`,
     '',
     '  Press Ctrl-C to stop everything.',
     '',

@@ -2,7 +2,8 @@
  * How SSH reaches instances, from the SSH settings (no network): one context for the DB route
  * decision, deploys and the diagnosis alike. `rdsLink.ssh.hostOverrides` (instance id →
  * host:port, user settings only) is for sandboxes and tests with several hosts; an instance
- * listed there wins over `rdsLink.ssh.hostOverride`, which applies to every other instance.
+ * listed there wins over `rdsLink.ssh.hostOverride`, which applies to every other instance (an
+ * empty value: that instance is reached itself).
  */
 import * as vscode from 'vscode';
 import type { ReachContext, SshHostOverride } from '../core/instance/index';
@@ -23,7 +24,8 @@ export function reachContext(ssh: SshSettings, parseHostPort: ParseHostPort, rea
     if (!hp) throw new Error(problem);
     return { host: hp.host, port: hp.port, ...privateKey() };
   };
-  const perInstance = new Map(Object.entries(ssh.hostOverrides).map(([id, typed]) => [id, override(typed, l('The SSH host override "{0}" for {1} is not host:port.', typed, id))]));
+  // An empty value: that instance is reached itself (the one override for all does not apply).
+  const perInstance = new Map(Object.entries(ssh.hostOverrides).map(([id, typed]) => [id, typed === '' ? null : override(typed, l('The SSH host override "{0}" for {1} is not host:port.', typed, id))]));
   const forAll = ssh.hostOverride ? override(ssh.hostOverride, l('rdsLink.ssh.hostOverride "{0}" is not host:port.', ssh.hostOverride)) : undefined;
   return {
     insideVpc: ssh.insideVpc,

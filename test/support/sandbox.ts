@@ -11,6 +11,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { seedSandbox, type SandboxIds } from '../integration/aws/sandbox';
 import { startSandboxDatabase, type SandboxDatabase } from '../integration/aws/sandboxDatabase';
+import { startSandboxEice, type SandboxEice } from '../integration/aws/sandboxEice';
 import { startMoto, type MotoServer } from '../integration/support';
 import { repoRoot, startCodeServer, type CodeServer } from './codeServer';
 
@@ -23,6 +24,8 @@ export interface Sandbox {
   readonly userSettingsFile: string;
   /** With `databases: true`: the TLS MariaDB and SSH stand-in behind the RDS endpoints. */
   readonly databases?: SandboxDatabase;
+  /** With `eice: true`: goapp-private, the EC2 shim (the extension's endpoint URL) and the EICE stand-in. */
+  readonly eice?: SandboxEice;
   stop(): Promise<void>;
 }
 
@@ -40,6 +43,12 @@ export interface SandboxOptions {
    * the extension at them with rdsLink.ssh.hostOverride and rdsLink.tls.extraCaFile. Default: no.
    */
   databases?: boolean;
+  /**
+   * Also the private instance goapp-private, reached through an EC2 Instance Connect Endpoint
+   * (test/integration/aws/sandboxEice.ts): rdsLink.endpointUrl goes to the shim in front of moto.
+   * Needs `databases`. Default: no.
+   */
+  eice?: boolean;
 }
 
 export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
@@ -47,9 +56,12 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const moto = await startMoto();
   let server: CodeServer | undefined;
   let databases: SandboxDatabase | undefined;
+  let eice: SandboxEice | undefined;
   try {
     const ids = await seedSandbox(moto.endpoint);
     if (options.databases) databases = await startSandboxDatabase(moto.endpoint);
+    if (options.eice && !databases) throw new Error('sandbox: eice needs databases (the SSH stand-in behind the endpoint)');
+    if (options.eice && databases) eice = await startSandboxEice({ motoEndpoint: moto.endpoint, ids, ssh: databases.ssh, credentials: { accessKeyId: 'sandbox', secretAccessKey: 'sandbox' } });
     const workspace = path.join(home, 'goapp');
     fs.cpSync(path.join(repoRoot, 'sandbox/goapp'), workspace, { recursive: true });
     fs.renameSync(path.join(workspace, 'dot.env'), path.join(workspace, '.env'));
@@ -68,6 +80,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
         'rdsLink.endpointUrl': moto.endpoint,
         ...databases?.settings,
         ...options.settings,
+        // The endpoint URL (the shim) and the private instance's entry among the host overrides.
+        ...eice?.settings({ ...databases?.settings, ...options.settings }),
       },
       extensionDirs: [process.env.RDS_LINK_EXTENSION_DIR ?? repoRoot],
       env: {
@@ -85,10 +99,12 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     });
     const started = server;
     const dbs = databases;
+    const viaEndpoint = eice;
     return {
-      moto, ids, server: started, workspace, userSettingsFile: path.join(started.userDataDir, 'User', 'settings.json'), ...(dbs ? { databases: dbs } : {}),
+      moto, ids, server: started, workspace, userSettingsFile: path.join(started.userDataDir, 'User', 'settings.json'), ...(dbs ? { databases: dbs } : {}), ...(viaEndpoint ? { eice: viaEndpoint } : {}),
       async stop() {
         await started.stop();
+        await viaEndpoint?.stop();
         await dbs?.stop();
         await moto.stop();
         fs.rmSync(home, { recursive: true, force: true });
@@ -96,6 +112,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     };
   } catch (err) {
     await server?.stop();
+    await eice?.stop();
     await databases?.stop();
     await moto.stop();
     fs.rmSync(home, { recursive: true, force: true });

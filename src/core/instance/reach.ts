@@ -68,8 +68,11 @@ export interface ReachContext {
   readonly sshPort?: number;
   /** For every instance without one of its own in sshHostOverrides. */
   readonly sshHostOverride?: SshHostOverride;
-  /** Per instance id (sandboxes and tests with several hosts); wins over sshHostOverride. */
-  readonly sshHostOverrides?: ReadonlyMap<string, SshHostOverride>;
+  /**
+   * Per instance id (sandboxes and tests with several hosts); wins over sshHostOverride. null:
+   * this instance is reached itself, whatever sshHostOverride says.
+   */
+  readonly sshHostOverrides?: ReadonlyMap<string, SshHostOverride | null>;
   /** The usable EC2 Instance Connect Endpoint of each instance's VPC, by instance id (looked up by the caller). */
   readonly instanceConnectEndpoints?: ReadonlyMap<string, InstanceConnectEndpoint>;
 }
@@ -97,7 +100,8 @@ type Way =
 
 /** Where SSH to this instance goes instead of its address: its own override, else the one for all. */
 export function hostOverrideFor(ctx: Pick<ReachContext, 'sshHostOverride' | 'sshHostOverrides'>, instanceId: string): SshHostOverride | undefined {
-  return ctx.sshHostOverrides?.get(instanceId) ?? ctx.sshHostOverride;
+  const own = ctx.sshHostOverrides?.get(instanceId);
+  return own === null ? undefined : (own ?? ctx.sshHostOverride);
 }
 
 function wayTo(instance: Ec2Instance, ctx: ReachContext): Way | undefined {

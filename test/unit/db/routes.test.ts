@@ -266,6 +266,9 @@ describe('db routes: the way to the instance (public IP, EC2 Instance Connect En
     const d = await decideRoute(ctx({ linkedInstances: [web, privateOnly], sshHostOverrides: overrides, preference: { kind: 'sshTunnel', instanceId: 'i-priv' }, findInstanceConnectEndpoint: finder(eice) }), async () => false);
     assert.equal(tunnel(d).eice?.endpoint.id, 'eice-0abc');
     assert.deepEqual(asked, [{ vpcId: 'vpc-1', subnetId: 'subnet-1' }]);
+    // null for an instance: reached itself, even with an override for all (the sandbox's private instance).
+    const itself = await decideRoute(ctx({ linkedInstances: [privateOnly], sshHostOverride: { host: '127.0.0.1', port: 2222 }, sshHostOverrides: new Map([['i-priv', null]]), findInstanceConnectEndpoint: finder(eice) }), async () => false);
+    assert.equal(tunnel(itself).eice?.endpoint.id, 'eice-0abc');
   });
 
   it('decideRoute without an endpoint in the VPC names the three options; with a host override or a direct answer it asks nothing', async () => {

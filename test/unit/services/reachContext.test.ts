@@ -17,6 +17,12 @@ describe('services: the reach context from the SSH settings', () => {
     assert.deepEqual(hostOverrideFor(ctx, 'i-c'), { host: '127.0.0.1', port: 2222 });
   });
 
+  it('an empty per-instance value: that instance is reached itself, whatever rdsLink.ssh.hostOverride says', () => {
+    const ctx = reachContext(ssh({ hostOverride: '127.0.0.1:2222', hostOverrides: { 'i-private': '' } }), parseHostPort);
+    assert.equal(hostOverrideFor(ctx, 'i-private'), undefined);
+    assert.deepEqual(hostOverrideFor(ctx, 'i-web'), { host: '127.0.0.1', port: 2222 });
+  });
+
   it('with the identity file, every override carries that key (read once); without any override the instance is reached itself', () => {
     let reads = 0;
     const withKey = reachContext(ssh({ hostOverride: '127.0.0.1:2222', hostOverrides: { 'i-a': '10.99.0.11:22' }, identityFile: '/keys/id' }), parseHostPort, (f) => (reads++, `KEY OF ${f}`));
