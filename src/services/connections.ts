@@ -12,6 +12,7 @@ import { loadAws, loadDb } from '../lazy';
 import { describeError } from '../core/errors';
 import type { ResourceStore } from '../state/resourceStore';
 import { sshAccessOptions } from './hostKeys';
+import { offerInstanceConnectEndpoint } from './endpointOffer';
 import { reachContext } from './reachContext';
 import { dbPasswordKey, type PasswordStore } from '../state/passwords';
 import type { ConnectionSetting } from '../core/settingsTrust';
@@ -108,6 +109,8 @@ async function resolveRoute(c: Connector, db: RdsDatabase, report: (m: string) =
     return decision.route;
   }
   if (!ask) throw new Error(decision.message);
+  // No way to the instance: offer to create an endpoint in its VPC, then decide again.
+  if (decision.unreachable && (await offerInstanceConnectEndpoint(c, db, decision.unreachable, decision.message))) return resolveRoute(c, db, report, ask);
   const typed = await c.ui.showInputBox({
     title: l('How can VS Code reach {0}?', db.id),
     prompt: `${decision.message} ${l('Give a local host:port that forwards to the database (SSM, a bastion), or cancel and link an instance first.')}`,

@@ -29,6 +29,7 @@ describe('e2e: the schema through an EC2 Instance Connect Endpoint, for an insta
   afterEach(
     reportFailure(() => wb, 'eice-failed', () => {
       console.log(`    EICE stand-in:\n      ${(sandbox?.eice?.standIn.events ?? []).map((e) => `${e.kind} ${e.detail}`).join('\n      ')}`);
+      console.log(`    SSH stand-in:\n      ${(sandbox?.databases?.ssh.events ?? []).map((e) => `${e.kind} ${e.detail}`).join('\n      ')}`);
       if (sandbox) console.log(`    extension log:\n${extensionLog(sandbox.server.userDataDir).split('\n').slice(-40).join('\n')}`);
     }),
   );

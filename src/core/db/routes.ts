@@ -90,8 +90,11 @@ export interface RouteContext extends ReachContext {
 
 export type RouteDecision =
   | { readonly kind: 'route'; readonly route: Route; readonly message: string }
-  /** No automatic way: ask the user for a local host:port (message says why). */
-  | { readonly kind: 'askLocalPort'; readonly message: string };
+  /**
+   * No automatic way: ask the user for a local host:port (message says why). `unreachable`: the
+   * linked instance has no address to SSH to and its VPC no endpoint (one could be created).
+   */
+  | { readonly kind: 'askLocalPort'; readonly message: string; readonly unreachable?: Ec2Instance };
 
 export function chooseRoute(ctx: RouteContext, endpointAnswers: boolean): RouteDecision {
   const endpoint = ctx.db.endpoint;
@@ -127,7 +130,7 @@ export function chooseRoute(ctx: RouteContext, endpointAnswers: boolean): RouteD
           'The linked instance {0} has no public IP and its VPC has no EC2 Instance Connect Endpoint. Three ways on: create an EC2 Instance Connect Endpoint in its VPC; make the instance reachable (a public IP with port 22 open to you, or VS Code inside the VPC, then say so); or give a local port forwarded to the database some other way.',
           instanceLabel(reach.instance),
         );
-    return { kind: 'askLocalPort', message: `${why} ${message}` };
+    return { kind: 'askLocalPort', message: `${why} ${message}`, ...(reach.insideVpc ? {} : { unreachable: reach.instance }) };
   }
   const route: SshTunnelRoute = { kind: 'sshTunnel', target: { host: endpoint.address, port: endpoint.port }, ...reach.access, tls };
   return {

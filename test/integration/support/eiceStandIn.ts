@@ -51,7 +51,7 @@ export interface EiceStandInOptions {
 
 export interface EiceStandInEvent {
   readonly at: number;
-  readonly kind: 'tunnel' | 'refused' | 'unreachable' | 'expired';
+  readonly kind: 'tunnel' | 'refused' | 'unreachable' | 'expired' | 'closed';
   /** tunnel: `endpoint → ip:port`; refused: the status and why. */
   readonly detail: string;
 }
@@ -65,6 +65,8 @@ export interface EiceStandIn {
   openTunnels(endpointId: string): number;
   /** TCP connections open to the stand-in now (upgraded or not, answered or still waiting). */
   openConnections(): number;
+  /** Serves one more endpoint from now on (one the EC2 shim created). */
+  addEndpoint(endpoint: EiceStandInEndpoint): void;
   /** Serves an upgrade that reached another server (the EC2 shim mounts the stand-in). */
   handleUpgrade(req: http.IncomingMessage, socket: Duplex, head: Buffer): void;
   stop(): Promise<void>;
@@ -164,6 +166,10 @@ export async function startEiceStandIn(options: EiceStandInOptions): Promise<Eic
       const stream = createWebSocketStream(ws);
       stream.on('error', () => target.destroy());
       stream.pipe(target).pipe(stream);
+      // What crossed the tunnel each way, for a test that wants to know where bytes stopped.
+      let firstBytes = '';
+      stream.once('data', (b: Buffer) => (firstBytes = JSON.stringify(b.subarray(0, 48).toString('latin1'))));
+      ws.once('close', () => record('closed', `${name}: ${target.bytesWritten} bytes to the instance (first ${firstBytes}), ${target.bytesRead} from it`));
       target.once('close', () => ws.readyState === ws.OPEN && ws.close(1000));
       const timer = setTimeout(() => {
         record('expired', `${name} after ${t.seconds} s`);
@@ -213,6 +219,7 @@ export async function startEiceStandIn(options: EiceStandInOptions): Promise<Eic
     openTunnels: (id) => open.get(id)?.size ?? 0,
     openConnections: () => connections.size,
     handleUpgrade,
+    addEndpoint: (e) => void byHost.set(e.dnsName.toLowerCase(), e),
     stop: () =>
       (stopped ??= new Promise<void>((resolve) => {
         for (const s of sockets) s.destroy();
