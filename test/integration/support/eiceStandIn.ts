@@ -13,7 +13,8 @@
 //     as AWS words it);
 //   - holds at most `maxConnections` tunnels per endpoint (AWS: 20); one more: HTTP 429 (the
 //     status and code here are the stand-in's choice: AWS's exact answer is not documented);
-//   - connects to the private IP's port through `route` (the "VPC": a loopback sshd); a target
+//   - connects to the private IP's port through `route` (the "VPC": a loopback sshd), holding what
+//     the client sends meanwhile (its SSH banner comes at once); a target
 //     it cannot reach gets the websocket closed with 1011 "Unable to connect to target", the
 //     reason AWS gives when the instance's group does not allow 22 from the endpoint;
 //   - closes a tunnel when its maxTunnelDuration has passed;
@@ -154,7 +155,12 @@ export async function startEiceStandIn(options: EiceStandInOptions): Promise<Eic
       ws.close(1011, 'Unable to connect to target');
       return;
     }
+    // The stream from the start: the client's first bytes (its SSH banner) can arrive before the
+    // connection to the instance is made, and ws drops messages nobody listens for. The stream
+    // holds them until it is piped.
     const target = net.connect({ host: where.host, port: where.port, noDelay: true });
+    const stream = createWebSocketStream(ws);
+    stream.on('error', () => target.destroy());
     sockets.add(target);
     target.once('close', () => sockets.delete(target));
     target.once('error', () => {
@@ -163,13 +169,9 @@ export async function startEiceStandIn(options: EiceStandInOptions): Promise<Eic
     });
     target.once('connect', () => {
       record('tunnel', name);
-      const stream = createWebSocketStream(ws);
-      stream.on('error', () => target.destroy());
       stream.pipe(target).pipe(stream);
       // What crossed the tunnel each way, for a test that wants to know where bytes stopped.
-      let firstBytes = '';
-      stream.once('data', (b: Buffer) => (firstBytes = JSON.stringify(b.subarray(0, 48).toString('latin1'))));
-      ws.once('close', () => record('closed', `${name}: ${target.bytesWritten} bytes to the instance (first ${firstBytes}), ${target.bytesRead} from it`));
+      ws.once('close', () => record('closed', `${name}: ${target.bytesWritten} bytes to the instance, ${target.bytesRead} from it`));
       target.once('close', () => ws.readyState === ws.OPEN && ws.close(1000));
       const timer = setTimeout(() => {
         record('expired', `${name} after ${t.seconds} s`);
