@@ -18,14 +18,19 @@ const l = vscode.l10n.t;
 
 export interface EndpointOfferContext {
   readonly log: vscode.LogOutputChannel;
-  readonly store: ResourceStore;
+  readonly store: Pick<ResourceStore, 'getSession'>;
   readonly ui: UserInput;
 }
 
 type Answer = 'create' | 'localPort';
 
-/** true: an endpoint was created and is ready (decide the route again); false: the person wants a local port. */
-export async function offerInstanceConnectEndpoint(c: EndpointOfferContext, db: Pick<RdsDatabase, 'id' | 'region'>, instance: Ec2Instance, why: string): Promise<boolean> {
+type DbCore = ReturnType<typeof loadDb>;
+
+/**
+ * true: an endpoint was created and is ready (decide the route again); false: the person wants a
+ * local port. `core`: the db bundle (tests give the sources).
+ */
+export async function offerInstanceConnectEndpoint(c: EndpointOfferContext, db: Pick<RdsDatabase, 'id' | 'region'>, instance: Ec2Instance, why: string, core: DbCore = loadDb()): Promise<boolean> {
   if (!instance.vpcId) return false;
   const label = instance.name ? `${instance.name} (${instance.id})` : instance.id;
   const answer = await c.ui.showQuickPick<vscode.QuickPickItem & { answer: Answer }>(
@@ -37,12 +42,11 @@ export async function offerInstanceConnectEndpoint(c: EndpointOfferContext, db: 
   );
   if (!answer) throw new CancelledError();
   if (answer.answer === 'localPort') return false;
-  await createEndpointFor(c, db.region, instance);
+  await createEndpointFor(c, db.region, instance, core);
   return true;
 }
 
-async function createEndpointFor(c: EndpointOfferContext, region: string, instance: Ec2Instance): Promise<void> {
-  const core = loadDb();
+async function createEndpointFor(c: EndpointOfferContext, region: string, instance: Ec2Instance, core: DbCore): Promise<void> {
   const ec2 = c.store.getSession().ec2(region);
   const target = core.endpointTargetOf(instance);
   const choices = await core.readEndpointChoices(ec2, target);

@@ -3,7 +3,6 @@
 // create-failed endpoint, a create that fails taking its rule back, and a wait that is left
 // without deleting anything. EC2 is a scripted fake here.
 import * as assert from 'node:assert/strict';
-import type { EC2Client } from '@aws-sdk/client-ec2';
 import { CancelledError } from '../../../../src/core/errors';
 import {
   applyInstanceConnectEndpointPlan,
@@ -13,6 +12,7 @@ import {
   type GroupChoice,
   type IngressFromGroups,
 } from '../../../../src/core/instance/eice/create';
+import { dryRunOk, fakeEc2 } from '../../support/fakeEc2';
 
 const instance: EndpointTarget = { id: 'i-priv', name: 'priv', vpcId: 'vpc-1', subnetId: 'subnet-a', securityGroupIds: ['sg-link', 'sg-app'] };
 const subnet = { id: 'subnet-a', availabilityZone: 'eu-west-1a', name: 'private-a', cidr: '10.0.1.0/24' };
@@ -52,22 +52,6 @@ describe('EICE: planning an endpoint for an instance', () => {
   });
 });
 
-/** A fake EC2 client: answers each command by name, and records the calls. */
-function fakeEc2(answer: (name: string, input: Record<string, unknown>, n: number) => unknown): { ec2: EC2Client; calls: string[] } {
-  const calls: string[] = [];
-  const ec2 = {
-    send: async (command: { constructor: { name: string }; input: Record<string, unknown> }) => {
-      const name = command.constructor.name.replace(/Command$/, '');
-      calls.push(`${name}${command.input.DryRun ? ' (DryRun)' : ''}`);
-      const out = answer(name, command.input, calls.filter((c) => c.startsWith(name)).length);
-      if (out instanceof Error) throw out;
-      return out;
-    },
-  } as unknown as EC2Client;
-  return { ec2, calls };
-}
-
-const dryRunOk = (): Error => Object.assign(new Error('Request would have succeeded, but DryRun flag is set.'), { name: 'DryRunOperation' });
 const described = (state: string, extra: Record<string, unknown> = {}) => ({
   InstanceConnectEndpoints: [{ InstanceConnectEndpointId: 'eice-new', State: state, DnsName: 'eice-new.x.ec2-instance-connect-endpoint.eu-west-1.amazonaws.com', VpcId: 'vpc-1', SubnetId: 'subnet-a', SecurityGroupIds: ['sg-default'], ...extra }],
 });
