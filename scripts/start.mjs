@@ -11,6 +11,10 @@
 //     rootless namespaces (no root needed) with a real OpenSSH sshd, its own /etc, /opt and
 //     127.0.0.1 (every app listens on :8080), stand-ins for systemctl and sudo (systemd cannot run
 //     here), and the RDS endpoint names relayed to that MariaDB (test/integration/support/sandboxHosts.ts)
+//   - goapp-private, an instance without a public IP, reached through an EC2 Instance Connect
+//     Endpoint: a shim in front of moto answers DescribeInstanceConnectEndpoints (the extension's
+//     endpoint URL), and an EICE stand-in behind it checks the signed tunnel URL and pipes port 22
+//     to the SSH stand-in (test/integration/aws/sandboxEice.ts)
 //   - code-server with the freshly built extension, opened on a copy of sandbox/goapp, whose first
 //     window opens the walkthrough "From nothing to a running app on RDS"
 // The extension is wired to the sandbox only through documented settings (rdsLink.profile,
@@ -91,6 +95,7 @@ try {
   const sandbox = require(path.join(root, 'out/test/integration/aws/sandbox.js'));
   const sandboxDatabase = require(path.join(root, 'out/test/integration/aws/sandboxDatabase.js'));
   const sandboxInstances = require(path.join(root, 'out/test/integration/aws/sandboxInstances.js'));
+  const sandboxEice = require(path.join(root, 'out/test/integration/aws/sandboxEice.js'));
   preflight(support);
 
   say('starting moto (fake AWS)…');
@@ -119,6 +124,9 @@ try {
   const offlineGo = fs.existsSync(path.join(gopath, 'src/github.com/gin-gonic/gin'));
   if (!support.findExecutable('go')) say('no go on PATH: Deploy… will say so (apt-get install golang-go, or https://go.dev/dl/)');
   else if (offlineGo) say(`Deploy… builds with go in GOPATH mode from ${gopath} (GO111MODULE=off, set for code-server only)`);
+  const eice = await sandboxEice.startSandboxEice({ motoEndpoint: moto.endpoint, ids, ssh: dbs.ssh, credentials: { accessKeyId: 'sandbox', secretAccessKey: 'sandbox' } });
+  cleanups.push(() => eice.stop());
+  say(`${sandboxEice.SANDBOX_PRIVATE_INSTANCE} (${eice.instanceId}, ${eice.privateIp}, no public IP) through EC2 Instance Connect Endpoint ${eice.endpoint.id}: shim at ${eice.shim.endpoint} in front of moto`);
 
   const home = fs.mkdtempSync(path.join(os.tmpdir(), 'rds-link-sandbox-'));
   cleanups.push(() => fs.rmSync(home, { recursive: true, force: true }));
@@ -144,6 +152,7 @@ try {
       'rdsLink.endpointUrl': moto.endpoint,
       ...dbs.settings,
       ...hosts?.settings,
+      ...eice.settings({ ...dbs.settings, ...hosts?.settings }),
     },
     env: {
       AWS_CONFIG_FILE: awsConfig,
@@ -171,6 +180,7 @@ try {
     '       → open config.yaml, put the cursor on "host:" and press Ctrl+. to point it at RDS',
     '       → EC2 Instances title bar → Deploy… (tag app=goapp, Rolling): the app goes to goapp-web, goapp-2 and goapp-3,',
     '         each healthy against goapp-db before the next; the EC2 view then shows the release on each instance.',
+    `  Or link ${sandboxEice.SANDBOX_PRIVATE_INSTANCE} instead: it has no public IP, so the schema goes through the EC2 Instance Connect Endpoint.`,
     '',
     '  Press Ctrl-C to stop everything.',
     '',

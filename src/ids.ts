@@ -117,6 +117,7 @@ export const Settings = {
   sshIdentityFile: 'ssh.identityFile',
   sshInsideVpc: 'ssh.insideVpc',
   sshOsUsers: 'ssh.osUsers',
+  sshMaxTunnelDuration: 'ssh.maxTunnelDuration',
   tlsExtraCaFile: 'tls.extraCaFile',
   configMaxFileSizeKb: 'config.maxFileSizeKb',
 } as const;

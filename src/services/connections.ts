@@ -11,7 +11,9 @@ import { CancelledError, toAbortSignal, type CancelSignal } from '../core/errors
 import { loadAws, loadDb } from '../lazy';
 import { describeError } from '../core/errors';
 import type { ResourceStore } from '../state/resourceStore';
-import { readIdentityFile, sshAccessOptions } from './hostKeys';
+import { sshAccessOptions } from './hostKeys';
+import { offerInstanceConnectEndpoint } from './endpointOffer';
+import { reachContext } from './reachContext';
 import { dbPasswordKey, type PasswordStore } from '../state/passwords';
 import type { ConnectionSetting } from '../core/settingsTrust';
 import { readConnections, readSshSettings } from '../state/settings';
@@ -69,11 +71,7 @@ function passwordKey(c: Connector, db: RdsDatabase, user: string): string {
 async function decideRouteFor(c: Pick<Connector, 'log' | 'store'>, db: RdsDatabase): Promise<RouteDecision> {
   const dbCore = loadDb();
   const setting = connectionSetting(db, c.log);
-  const ssh = readSshSettings();
-  const override = ssh.hostOverride;
-  const identityFile = ssh.identityFile;
-  const hostOverride = override ? dbCore.parseHostPort(override) : undefined;
-  if (override && !hostOverride) throw new Error(l('rdsLink.ssh.hostOverride "{0}" is not host:port.', override));
+  const reach = reachContext(readSshSettings(), dbCore.parseHostPort);
   const linked = c.store.allLinks().filter((k) => k.region === db.region && (k.dbTarget.id === db.id || k.database.id === db.id || k.dbTarget.id === db.clusterId)).map((k) => k.instance);
   let imageNames = new Map<string, string>();
   try {
@@ -87,10 +85,8 @@ async function decideRouteFor(c: Pick<Connector, 'log' | 'store'>, db: RdsDataba
     db,
     linkedInstances: linked,
     preference: preferenceOf(setting),
-    insideVpc: ssh.insideVpc,
-    osUserOverrides: new Map(Object.entries(ssh.osUsers)),
+    ...reach,
     imageNames,
-    sshHostOverride: hostOverride ? { host: hostOverride.host, port: hostOverride.port, privateKey: identityFile ? readIdentityFile(identityFile) : undefined } : undefined,
     tls,
     findInstanceConnectEndpoint: (placement) =>
       dbCore.findInstanceConnectEndpoint(c.store.getSession().ec2(db.region), placement).catch((err: unknown) => {
@@ -113,6 +109,8 @@ async function resolveRoute(c: Connector, db: RdsDatabase, report: (m: string) =
     return decision.route;
   }
   if (!ask) throw new Error(decision.message);
+  // No way to the instance: offer to create an endpoint in its VPC, then decide again.
+  if (decision.unreachable && (await offerInstanceConnectEndpoint(c, db, decision.unreachable, decision.message))) return resolveRoute(c, db, report, ask);
   const typed = await c.ui.showInputBox({
     title: l('How can VS Code reach {0}?', db.id),
     prompt: `${decision.message} ${l('Give a local host:port that forwards to the database (SSM, a bastion), or cancel and link an instance first.')}`,

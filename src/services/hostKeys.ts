@@ -9,6 +9,7 @@ import type { EiceSigning } from '../core/db/index';
 import type { HostKeyDecision, HostKeyPolicy } from '../core/instance/index';
 import { loadAws } from '../lazy';
 import { HostKeyMemento } from '../state/hostKeys';
+import { readEiceTunnelSettings, type EiceTunnelSettings } from '../state/settings';
 
 /** The policy for a tunnel through an instance in `region`: decisions go to the log at a level that fits. */
 export function hostKeyPolicy(state: vscode.Memento, log: vscode.LogOutputChannel, session: AwsClients, region: string): HostKeyPolicy {
@@ -23,12 +24,23 @@ export function hostKeyPolicy(state: vscode.Memento, log: vscode.LogOutputChanne
   };
 }
 
-/** What every SSH session to an instance of `region` needs from AWS: the key push, EICE signing, the host-key policy. */
-export function sshAccessOptions(state: vscode.Memento, log: vscode.LogOutputChannel, session: AwsClients, region: string): { instanceConnect: ReturnType<AwsClients['instanceConnect']>; eice: EiceSigning; hostKeys: HostKeyPolicy } {
+/** How an EC2 Instance Connect Endpoint tunnel is signed, where it is dialled, and how long it may live. */
+export type EiceAccess = EiceSigning & EiceTunnelSettings;
+
+/**
+ * What every SSH session to an instance of `region` needs from AWS: the key push, EICE signing
+ * (with the session's credentials, for a route through an endpoint), the host-key policy.
+ */
+export function sshAccessOptions(
+  state: vscode.Memento,
+  log: vscode.LogOutputChannel,
+  session: AwsClients,
+  region: string,
+  tunnel: EiceTunnelSettings = readEiceTunnelSettings(),
+): { instanceConnect: ReturnType<AwsClients['instanceConnect']>; eice: EiceAccess; hostKeys: HostKeyPolicy } {
   return {
     instanceConnect: session.instanceConnect(region),
-    // Signs an EC2 Instance Connect Endpoint tunnel with the session's credentials, for a route through one.
-    eice: { region, credentials: () => session.ec2(region).config.credentials() },
+    eice: { region, credentials: () => session.ec2(region).config.credentials(), ...tunnel },
     hostKeys: hostKeyPolicy(state, log, session, region),
   };
 }

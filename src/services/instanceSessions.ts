@@ -3,9 +3,7 @@
  * instance (core/instance): a host override (user settings only), the private IP from inside the
  * VPC, the public IP, or an EC2 Instance Connect Endpoint; a key pushed with EC2 Instance Connect
  * (or the user's own with an override); the remembered host keys and the console's fingerprints.
- *
- * `rdsLink.ssh.hostOverrides` (instance id → host:port) is for sandboxes and tests with several
- * hosts; an instance listed there wins over `rdsLink.ssh.hostOverride`.
+ * The settings' part of the way is services/reachContext.ts, shared with the DB route.
  */
 import * as vscode from 'vscode';
 import type { Ec2Instance } from '../core/aws/types';
@@ -17,8 +15,9 @@ import type * as DbModule from '../core/db/index';
 import type { InstanceConnectEndpoint, ReachContext, SshSession } from '../core/instance/index';
 import { loadAws, loadDb } from '../lazy';
 import type { ResourceStore } from '../state/resourceStore';
-import { readSshSettings, type SshSettings } from '../state/settings';
-import { readIdentityFile, sshAccessOptions } from './hostKeys';
+import { readEiceTunnelSettings, readSshSettings, type EiceTunnelSettings, type SshSettings } from '../state/settings';
+import { sshAccessOptions } from './hostKeys';
+import { reachContext } from './reachContext';
 
 const l = vscode.l10n.t;
 
@@ -48,18 +47,8 @@ interface Context {
   /** The bundles (default: loaded on first use) and the SSH settings (default: read from settings); unit tests pass their own. */
   readonly modules?: { aws(): typeof AwsModule; db(): typeof DbModule };
   readonly sshSettings?: () => SshSettings;
-}
-
-/** How to reach this instance, from the SSH settings (no network): its own override first, then the one for all. */
-export function reachContext(ssh: SshSettings, instance: Pick<Ec2Instance, 'id'>, parseHostPort: (s: string) => { host: string; port: number } | undefined, readPrivateKey = readIdentityFile): ReachContext {
-  const typed = ssh.hostOverrides[instance.id] ?? ssh.hostOverride;
-  const hp = typed ? parseHostPort(typed) : undefined;
-  if (typed && !hp) throw new Error(l('The SSH host override "{0}" for {1} is not host:port.', typed, instance.id));
-  return {
-    insideVpc: ssh.insideVpc,
-    osUserOverrides: new Map(Object.entries(ssh.osUsers)),
-    ...(hp ? { sshHostOverride: { host: hp.host, port: hp.port, ...(ssh.identityFile ? { privateKey: readPrivateKey(ssh.identityFile) } : {}) } } : {}),
-  };
+  /** The EICE tunnel's length and dial URL (default: read from settings). */
+  readonly eiceTunnel?: () => EiceTunnelSettings;
 }
 
 type Ec2Client = ReturnType<AwsClients['ec2']>;
@@ -128,11 +117,11 @@ export class VscodeInstanceSessions implements InstanceSessions {
 
   private async openWith(lookups: ReachLookups, instance: Ec2Instance, options: SessionOptions): Promise<SshSession> {
     const db = this.modules.db();
-    const base = reachContext((this.c.sshSettings ?? readSshSettings)(), instance, db.parseHostPort);
+    const base = reachContext((this.c.sshSettings ?? readSshSettings)(), db.parseHostPort);
     const session = this.c.store.getSession();
     const imageNames = await lookups.imageNames(instance.region);
     const vpcId = instance.vpcId;
-    const endpoint = !base.sshHostOverride && !base.insideVpc && !instance.publicIp && vpcId ? await lookups.endpointFor({ ...instance, vpcId }) : undefined;
+    const endpoint = !db.hostOverrideFor(base, instance.id) && !base.insideVpc && !instance.publicIp && vpcId ? await lookups.endpointFor({ ...instance, vpcId }) : undefined;
     const ctx: ReachContext = { ...base, imageNames, ...(endpoint ? { instanceConnectEndpoints: new Map([[instance.id, endpoint]]) } : {}) };
     const reach = db.chooseInstance([instance], ctx);
     if (reach.kind === 'noneRunning') throw new Error(l('{0} is not running ({1}).', db.instanceLabel(instance), reach.states));
@@ -144,8 +133,9 @@ export class VscodeInstanceSessions implements InstanceSessions {
       );
     }
     options.log?.(`SSH to ${instance.id} through ${reach.via} as ${reach.access.ssh.username}`);
-    return db.openSshSession(reach.access, {
-      ...sshAccessOptions(this.c.globalState, this.c.log, session, instance.region),
+    // A deploy can outlive an endpoint tunnel's maxTunnelDuration: the next step logs in again.
+    return db.openLongSshSession(reach.access, {
+      ...sshAccessOptions(this.c.globalState, this.c.log, session, instance.region, (this.c.eiceTunnel ?? readEiceTunnelSettings)()),
       readyTimeoutMs: 20_000,
       ...(options.signal ? { signal: options.signal } : {}),
       ...(options.log ? { log: options.log } : {}),

@@ -25,7 +25,7 @@ export function readSessionSettings(log: vscode.LogOutputChannel): SessionSettin
   return {
     profile: userSetting(Settings.profile, '').trim(),
     regions: vscode.workspace.getConfiguration(Settings.section).get<string[]>(Settings.regions, []),
-    endpointUrl: userSetting(Settings.endpointUrl, '').trim(),
+    endpointUrl: endpointUrlSetting(),
   };
 }
 
@@ -151,6 +151,18 @@ export interface SshSettings {
   readonly hostOverrides: Readonly<Record<string, string>>;
   /** rdsLink.ssh.identityFile as an absolute path; undefined when unset. */
   readonly identityFile: string | undefined;
+  /**
+   * rdsLink.ssh.maxTunnelDuration: how long an EC2 Instance Connect Endpoint tunnel may live,
+   * 1–3600 s (AWS's bounds), default 3600. It chooses no destination, so a workspace may set it.
+   */
+  readonly maxTunnelDurationSeconds: number;
+}
+
+const MAX_TUNNEL_SECONDS = 3600;
+
+/** A whole number of seconds in 1–3600; anything else is the default (the most AWS allows). */
+function tunnelSeconds(value: unknown): number {
+  return typeof value === 'number' && Number.isInteger(value) && value >= 1 && value <= MAX_TUNNEL_SECONDS ? value : MAX_TUNNEL_SECONDS;
 }
 
 /** The string values of an object setting; anything else is dropped. */
@@ -167,7 +179,28 @@ export function readSshSettings(): SshSettings {
     hostOverride: userSetting(Settings.sshHostOverride, '').trim(),
     hostOverrides: stringMap(userSetting<unknown>(Settings.sshHostOverrides, {})),
     identityFile: userPathSetting(Settings.sshIdentityFile),
+    maxTunnelDurationSeconds: tunnelSeconds(config.get<unknown>(Settings.sshMaxTunnelDuration, MAX_TUNNEL_SECONDS)),
   };
+}
+
+/** rdsLink.endpointUrl (user settings only), trimmed; '' when unset. */
+function endpointUrlSetting(): string {
+  return userSetting(Settings.endpointUrl, '').trim();
+}
+
+export interface EiceTunnelSettings {
+  /** rdsLink.ssh.maxTunnelDuration (1–3600 s). */
+  readonly maxTunnelDurationSeconds: number;
+  /**
+   * rdsLink.endpointUrl when set (LocalStack, a sandbox): AWS is that URL, so the tunnel's
+   * websocket goes there too, still signed for the endpoint's own name.
+   */
+  readonly connectUrl?: string;
+}
+
+export function readEiceTunnelSettings(): EiceTunnelSettings {
+  const connectUrl = endpointUrlSetting();
+  return { maxTunnelDurationSeconds: readSshSettings().maxTunnelDurationSeconds, ...(connectUrl ? { connectUrl } : {}) };
 }
 
 /** The settings a command reads and writes, as one object (commands get it in their deps; tests pass their own). */
@@ -177,6 +210,8 @@ export interface SettingsAccess {
   write(key: string, value: unknown): Promise<void>;
   /** rdsLink.config.maxFileSizeKb (see maxConfigFileKb). */
   configMaxFileSizeKb(): number;
+  /** How an EC2 Instance Connect Endpoint tunnel is dialled and how long it lives (see readEiceTunnelSettings). */
+  eiceTunnel(): EiceTunnelSettings;
 }
 
-export const vscodeSettings: SettingsAccess = { user: userSetting, write: writeSetting, configMaxFileSizeKb: maxConfigFileKb };
+export const vscodeSettings: SettingsAccess = { user: userSetting, write: writeSetting, configMaxFileSizeKb: maxConfigFileKb, eiceTunnel: readEiceTunnelSettings };

@@ -22,21 +22,22 @@ export interface CreateSchemaOptions {
 }
 
 /**
- * Links goapp-web to goapp-db from goapp-db's context menu in `rds`: the plan names the console's
- * pair ec2-rds-1/rds-ec2-1; `onPlan` sees it before Link is clicked. Waits until the tree shows the link.
+ * Links goapp-web (or `instance`) to goapp-db from goapp-db's context menu in `rds`: the plan names
+ * the console's pair ec2-rds-1/rds-ec2-1; `onPlan` sees it before Link is clicked. Waits until the
+ * tree shows the link.
  */
-export async function linkGoappWeb(page: Page, rds: Locator, onPlan?: () => Promise<void>): Promise<void> {
+export async function linkGoappWeb(page: Page, rds: Locator, onPlan?: () => Promise<void>, instance = 'goapp-web'): Promise<void> {
   await contextMenu(page, rds, /^goapp-db/, 'Link EC2 Instance to RDS Database…');
-  await pickInQuickInput(page, 'goapp-web');
+  await pickInQuickInput(page, instance);
   const dialog = page.locator('.monaco-dialog-box');
   await dialog.waitFor({ state: 'visible', timeout: 30_000 });
   const plan = await dialog.innerText();
-  assert.match(plan, /Link goapp-web to goapp-db\?/);
+  assert.match(plan, new RegExp(`Link ${instance} to goapp-db\\?`));
   assert.match(plan, /ec2-rds-1/);
   assert.match(plan, /rds-ec2-1/);
   await onPlan?.();
   await dialog.locator('.monaco-button', { hasText: /^Link$/ }).click();
-  await waitForNotification(page, /Linked goapp-web to goapp-db through ec2-rds-1 and rds-ec2-1/, 60_000);
+  await waitForNotification(page, new RegExp(`Linked ${instance} to goapp-db through ec2-rds-1 and rds-ec2-1`), 60_000);
   await rds.getByRole('treeitem', { name: /^goapp-db/ }).first().click();
   await rds.getByRole('treeitem', { name: /Linked instances/ }).first().waitFor({ state: 'visible', timeout: 30_000 });
 }

@@ -15,7 +15,7 @@ import type { Browser, Page } from 'playwright-core';
 import { closeBrowser, launchBrowser, openViewContainer, openWorkbench, pane, resultsDir, runCommand, type Workbench } from '../support/browser';
 import { ensureCodeServer } from '../support/codeServer';
 import { startSandbox, type Sandbox } from '../support/sandbox';
-import { contextMenu, reportFailure, waitForFile } from '../support/workbench';
+import { contextMenu, extensionLog, reportFailure, waitForFile } from '../support/workbench';
 import { createGoappSchema, GOAPP_DB_ENDPOINT, linkGoappWeb } from './goapp';
 
 /** A listener that accepts anything and counts what arrives. */
@@ -63,13 +63,6 @@ async function notificationText(page: Page, text: RegExp): Promise<string> {
     await page.keyboard.press('Escape');
     return message;
   }
-}
-
-/** The extension's log file in code-server's user data dir. */
-function extensionLog(userDataDir: string): string {
-  const logs = path.join(userDataDir, 'logs');
-  const found = (fs.readdirSync(logs, { recursive: true }) as string[]).filter((f) => /RDS Link\.log$/.test(f));
-  return found.map((f) => fs.readFileSync(path.join(logs, f), 'utf8')).join('\n');
 }
 
 describe('e2e: a hostile workspace cannot redirect credentials', function () {

@@ -12,6 +12,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { seedSandbox, type SandboxIds } from '../integration/aws/sandbox';
 import { startSandboxDatabase, type SandboxDatabase } from '../integration/aws/sandboxDatabase';
+import { startSandboxEice, type SandboxEice } from '../integration/aws/sandboxEice';
 import { startSandboxInstances } from '../integration/aws/sandboxInstances';
 import { startMoto, type MotoServer, type SandboxHosts } from '../integration/support';
 import { repoRoot, startCodeServer, type CodeServer } from './codeServer';
@@ -27,6 +28,8 @@ export interface Sandbox {
   readonly databases?: SandboxDatabase;
   /** With `instances: true`: the hosts of goapp-web, goapp-2 and goapp-3 that a deploy goes to. */
   readonly instances?: SandboxHosts;
+  /** With `eice: true`: goapp-private, the EC2 shim (the extension's endpoint URL) and the EICE stand-in. */
+  readonly eice?: SandboxEice;
   stop(): Promise<void>;
 }
 
@@ -49,6 +52,12 @@ export interface SandboxOptions {
    * `databases`) and set rdsLink.ssh.hostOverrides and rdsLink.ssh.identityFile. Default: no.
    */
   instances?: boolean;
+  /**
+   * Also the private instance goapp-private, reached through an EC2 Instance Connect Endpoint
+   * (test/integration/aws/sandboxEice.ts): rdsLink.endpointUrl goes to the shim in front of moto.
+   * Needs `databases`. Default: no.
+   */
+  eice?: boolean;
 }
 
 export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
@@ -57,10 +66,13 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   let server: CodeServer | undefined;
   let databases: SandboxDatabase | undefined;
   let instances: SandboxHosts | undefined;
+  let eice: SandboxEice | undefined;
   try {
     const ids = await seedSandbox(moto.endpoint);
     if (options.databases || options.instances) databases = await startSandboxDatabase(moto.endpoint);
     if (options.instances && databases) instances = await startSandboxInstances(ids, databases);
+    if (options.eice && !databases) throw new Error('sandbox: eice needs databases (the SSH stand-in behind the endpoint)');
+    if (options.eice && databases) eice = await startSandboxEice({ motoEndpoint: moto.endpoint, ids, ssh: databases.ssh, credentials: { accessKeyId: 'sandbox', secretAccessKey: 'sandbox' } });
     const workspace = path.join(home, 'goapp');
     fs.cpSync(path.join(repoRoot, 'sandbox/goapp'), workspace, { recursive: true });
     fs.renameSync(path.join(workspace, 'dot.env'), path.join(workspace, '.env'));
@@ -80,6 +92,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
         ...databases?.settings,
         ...instances?.settings,
         ...options.settings,
+        // The endpoint URL (the shim) and the private instance's entry among the host overrides.
+        ...eice?.settings({ ...databases?.settings, ...instances?.settings, ...options.settings }),
       },
       extensionDirs: [process.env.RDS_LINK_EXTENSION_DIR ?? repoRoot],
       env: {
@@ -98,10 +112,12 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     const started = server;
     const dbs = databases;
     const hosts = instances;
+    const viaEndpoint = eice;
     return {
-      moto, ids, server: started, workspace, userSettingsFile: path.join(started.userDataDir, 'User', 'settings.json'), ...(dbs ? { databases: dbs } : {}), ...(hosts ? { instances: hosts } : {}),
+      moto, ids, server: started, workspace, userSettingsFile: path.join(started.userDataDir, 'User', 'settings.json'), ...(dbs ? { databases: dbs } : {}), ...(hosts ? { instances: hosts } : {}), ...(viaEndpoint ? { eice: viaEndpoint } : {}),
       async stop() {
         await started.stop();
+        await viaEndpoint?.stop();
         await hosts?.stop();
         await dbs?.stop();
         await moto.stop();
@@ -110,6 +126,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     };
   } catch (err) {
     await server?.stop();
+    await eice?.stop();
     await instances?.stop();
     await databases?.stop();
     await moto.stop();

@@ -3,6 +3,7 @@
 // and the afterEach report of a failed test.
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
+import * as path from 'node:path';
 import type { Locator, Page } from 'playwright-core';
 import { runCommand, screenshot, type Workbench } from './browser';
 
@@ -143,4 +144,11 @@ export async function waitForFile(file: string, ok: (text: string) => boolean, t
   let text = '';
   await waitFor(async () => ok((text = fs.readFileSync(file, 'utf8'))), timeoutMs, async () => `${file} after saving:\n${text}`);
   return text;
+}
+
+/** The extension's log file in code-server's user data dir. */
+export function extensionLog(userDataDir: string): string {
+  const logs = path.join(userDataDir, 'logs');
+  const found = (fs.readdirSync(logs, { recursive: true }) as string[]).filter((f) => /RDS Link\.log$/.test(f));
+  return found.map((f) => fs.readFileSync(path.join(logs, f), 'utf8')).join('\n');
 }

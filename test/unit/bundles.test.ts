@@ -4,6 +4,8 @@
 import * as assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as http from 'node:http';
+import type * as net from 'node:net';
 import * as path from 'node:path';
 
 const dist = path.resolve(__dirname, '../../../dist');
@@ -31,6 +33,22 @@ describe('bundles in dist/', () => {
     const g = require(path.join(dist, 'goconfig.js')) as typeof import('../../src/core/goconfig/index');
     assert.equal(g.detectConfig('config.yaml', 'database:\n  host: [unclosed\n')?.failure !== undefined, true);
     assert.deepEqual(g.detectConfig('config.toml', '[database]\nhost = "localhost"\n')?.settings.map((s) => s.value), ['localhost']);
+  });
+
+  it('db.js lists EC2 Instance Connect Endpoints with the EC2 client of aws.js (no paginator bound to its own copy of the SDK)', async () => {
+    const aws = require(path.join(dist, 'aws.js')) as typeof import('../../src/core/aws/index');
+    const db = require(path.join(dist, 'db.js')) as typeof import('../../src/core/db/index');
+    const item = '<item><instanceConnectEndpointId>eice-0123456789abcdef0</instanceConnectEndpointId><state>create-complete</state><dnsName>eice-0123456789abcdef0.x.ec2-instance-connect-endpoint.us-east-1.amazonaws.com</dnsName><vpcId>vpc-1</vpcId><subnetId>subnet-1</subnetId><securityGroupIdSet><item>sg-1</item></securityGroupIdSet></item>';
+    const server = http.createServer((_req, res) => res.writeHead(200, { 'Content-Type': 'text/xml' }).end(`<DescribeInstanceConnectEndpointsResponse><instanceConnectEndpointSet>${item}</instanceConnectEndpointSet></DescribeInstanceConnectEndpointsResponse>`));
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+    const session = new aws.AwsSession({ endpointUrl: `http://127.0.0.1:${(server.address() as net.AddressInfo).port}`, credentials: async () => ({ accessKeyId: 'a', secretAccessKey: 'b' }) });
+    try {
+      const found = await db.listInstanceConnectEndpoints(session.ec2('us-east-1'), 'vpc-1');
+      assert.deepEqual(found.map((e) => e.id), ['eice-0123456789abcdef0']);
+    } finally {
+      session.dispose();
+      server.close();
+    }
   });
 
   it('db.js carries the RDS CA certificates and mysql2', () => {

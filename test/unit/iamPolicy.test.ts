@@ -29,6 +29,9 @@ const notCommands = new Set([
   'tiros:CreateQuery', 'tiros:GetQueryAnswer', 'tiros:GetQueryExplanation',
   // The EICE tunnel is a presigned websocket (src/core/instance/eice/presign.ts), no SDK command.
   'ec2-instance-connect:OpenTunnel',
+  // CreateInstanceConnectEndpoint: AWS makes the endpoint's network interface (and, once per
+  // account, its service-linked role) with the caller's rights.
+  'ec2:CreateNetworkInterface', 'iam:CreateServiceLinkedRole',
 ]);
 
 function walk(dir: string): string[] {

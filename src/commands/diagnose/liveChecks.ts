@@ -12,7 +12,7 @@ import type { Deps } from '../deps';
 
 const l = vscode.l10n.t;
 
-type SshSession = Awaited<ReturnType<ReturnType<Deps['core']['db']>['openSshSession']>>;
+type SshSession = Awaited<ReturnType<ReturnType<Deps['core']['db']>['openLongSshSession']>>;
 
 /** The SSH route to the DB through `instanceId`, or why there is none (a reason for "unknown"). */
 async function routeThrough(deps: Deps, db: RdsDatabase, instanceId: string): Promise<SshTunnelRoute | string> {
@@ -47,7 +47,7 @@ export async function openInstanceSsh(deps: Deps, db: RdsDatabase | undefined, i
   if (typeof route === 'string') return { notRun: route };
   const clients = deps.store.getSession().withSignal(signal);
   try {
-    return { route, session: await deps.core.db().openSshSession(route, { ...sshAccessOptions(deps.globalState, deps.log, clients, db.region), signal }) };
+    return { route, session: await deps.core.db().openLongSshSession(route, { ...sshAccessOptions(deps.globalState, deps.log, clients, db.region, deps.settings.eiceTunnel()), signal }) };
   } catch (err) {
     if (isCancellation(err)) throw err;
     return { route, notRun: l('Not run: no SSH session to {0} ({1}).', instanceId, describeError(err)) };

@@ -13,7 +13,7 @@
 import * as net from 'node:net';
 import type { Ec2Instance, Endpoint, RdsDatabase } from '../aws/types';
 import type { EndpointChoice, EndpointPlacement, InstanceConnectEndpoint } from '../instance/eice/endpoints';
-import { chooseInstance, instanceLabel, type HostPort, type InstanceAccess, type ReachContext } from '../instance/reach';
+import { chooseInstance, hostOverrideFor, instanceLabel, type HostPort, type InstanceAccess, type ReachContext } from '../instance/reach';
 import { t } from '../l10n';
 import { VERIFY_RDS, type TlsPolicy, type VerifiedTls } from './tls';
 
@@ -90,8 +90,11 @@ export interface RouteContext extends ReachContext {
 
 export type RouteDecision =
   | { readonly kind: 'route'; readonly route: Route; readonly message: string }
-  /** No automatic way: ask the user for a local host:port (message says why). */
-  | { readonly kind: 'askLocalPort'; readonly message: string };
+  /**
+   * No automatic way: ask the user for a local host:port (message says why). `unreachable`: the
+   * linked instance has no address to SSH to and its VPC no endpoint (one could be created).
+   */
+  | { readonly kind: 'askLocalPort'; readonly message: string; readonly unreachable?: Ec2Instance };
 
 export function chooseRoute(ctx: RouteContext, endpointAnswers: boolean): RouteDecision {
   const endpoint = ctx.db.endpoint;
@@ -127,7 +130,7 @@ export function chooseRoute(ctx: RouteContext, endpointAnswers: boolean): RouteD
           'The linked instance {0} has no public IP and its VPC has no EC2 Instance Connect Endpoint. Three ways on: create an EC2 Instance Connect Endpoint in its VPC; make the instance reachable (a public IP with port 22 open to you, or VS Code inside the VPC, then say so); or give a local port forwarded to the database some other way.',
           instanceLabel(reach.instance),
         );
-    return { kind: 'askLocalPort', message: `${why} ${message}` };
+    return { kind: 'askLocalPort', message: `${why} ${message}`, ...(reach.insideVpc ? {} : { unreachable: reach.instance }) };
   }
   const route: SshTunnelRoute = { kind: 'sshTunnel', target: { host: endpoint.address, port: endpoint.port }, ...reach.access, tls };
   return {
@@ -168,12 +171,12 @@ export async function decideRoute(ctx: RouteContext, probe: (target: Endpoint) =
  */
 async function endpointsFor(ctx: RouteContext): Promise<ReadonlyMap<string, InstanceConnectEndpoint> | undefined> {
   const find = ctx.findInstanceConnectEndpoint;
-  if (!find || ctx.sshHostOverride || ctx.insideVpc) return undefined;
+  if (!find || ctx.insideVpc) return undefined;
   const lookups = new Map<string, Promise<EndpointChoice | undefined>>();
   const found = new Map<string, InstanceConnectEndpoint>();
   await Promise.all(
     ctx.linkedInstances
-      .filter((i) => i.state === 'running' && !i.publicIp && i.privateIp && i.vpcId)
+      .filter((i) => i.state === 'running' && !i.publicIp && i.privateIp && i.vpcId && !hostOverrideFor(ctx, i.id))
       .map(async (i) => {
         const placement: EndpointPlacement = { vpcId: i.vpcId as string, subnetId: i.subnetId };
         const key = `${placement.vpcId}/${placement.subnetId ?? ''}`;

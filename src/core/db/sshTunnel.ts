@@ -7,9 +7,8 @@
  * the data.
  */
 import type { ClientChannel } from 'ssh2';
-import { describeError } from '../errors';
-import { EiceTunnelError } from '../instance/eice/tunnel';
-import { ForwardOutError, openSshSession, SessionClosedError, type HostKeyCheck, type SshSession, type SshSessionOptions } from '../instance/sshSession';
+import { openLongSshSession } from '../instance/relogin';
+import { ForwardOutError, SessionClosedError, type HostKeyCheck, type SshSession, type SshSessionOptions } from '../instance/sshSession';
 import { t } from '../l10n';
 import { Resources } from '../lifetime';
 import type { SshTunnelRoute } from './routes';
@@ -34,28 +33,15 @@ export interface SshTunnel {
   close(): Promise<void>;
 }
 
-/** Logs in to the route's instance; everything it opens is registered with `resources`. */
+/**
+ * Logs in to the route's instance; everything it opens is registered with `resources`. Over an
+ * EC2 Instance Connect Endpoint the first forward after the tunnel's maxTunnelDuration logs in
+ * again over a new tunnel (core/instance/relogin.ts), so a long-lived user (the local forward)
+ * goes on; connections through the old tunnel have ended with it.
+ */
 export async function openSshTunnel(route: SshTunnelRoute, options: SshTunnelOptions = {}, resources = new Resources()): Promise<SshTunnel> {
   const given = options.over?.instanceId === route.instance.id ? options.over.session : undefined;
-  let session = given ?? (await openSshSession(route, { ...options, forwardOnly: true }, resources));
-  // Over an EC2 Instance Connect Endpoint a tunnel lives at most maxTunnelDuration: the first
-  // forward after its end logs in again over a new tunnel (newly signed), so a long-lived user
-  // (the local forward) goes on. Connections through the old one have ended with it. Not for a
-  // given sock (it cannot be opened again), nor once the tunnel is closed; the first open's
-  // cancel and progress belong to its command, long over by then.
-  let reopening: Promise<SshSession> | undefined;
-  const reopen = (expired: SshSession, why: Error): Promise<SshSession> => {
-    if (session !== expired) return Promise.resolve(session);
-    reopening ??= (async () => {
-      await expired.close();
-      options.log?.(`eice: ${describeError(why)}; logging in to ${route.instance.id} again over a new tunnel`);
-      session = await openSshSession(route, { ...options, forwardOnly: true, signal: undefined, onProgress: undefined }, resources);
-      return session;
-    })().finally(() => (reopening = undefined));
-    return reopening;
-  };
-  const tunnelEnded = (err: unknown): boolean =>
-    err instanceof SessionClosedError && err.cause instanceof EiceTunnelError && err.cause.kind === 'expired' && Boolean(route.eice) && !options.sock && !given && !resources.closed;
+  const session = given ?? (await openLongSshSession(route, { ...options, forwardOnly: true }, resources));
   const unreachable = (why: string, cause?: unknown): Error =>
     new Error(
       t(
@@ -67,17 +53,12 @@ export async function openSshTunnel(route: SshTunnelRoute, options: SshTunnelOpt
       ),
       { cause },
     );
-  const forwardOn = (on: SshSession): Promise<ClientChannel> => on.forwardOut(route.target.host, route.target.port);
-  const forward = (): Promise<ClientChannel> => {
-    const on = session;
-    return forwardOn(on)
-      .catch((err: unknown) => (tunnelEnded(err) ? reopen(on, err as Error).then(forwardOn) : Promise.reject(err)))
-      .catch((err: unknown) => {
-        // The tunnel's own words (its maximum duration) when it ended the session.
-        if (err instanceof SessionClosedError) throw err.cause instanceof Error ? err.cause : new Error(t('The SSH tunnel is closed.'));
-        throw err instanceof ForwardOutError ? unreachable(err.why, err.cause) : err;
-      });
-  };
+  const forward = (): Promise<ClientChannel> =>
+    session.forwardOut(route.target.host, route.target.port).catch((err: unknown) => {
+      // The tunnel's own words (its maximum duration) when it ended the session.
+      if (err instanceof SessionClosedError) throw err.cause instanceof Error ? err.cause : new Error(t('The SSH tunnel is closed.'));
+      throw err instanceof ForwardOutError ? unreachable(err.why, err.cause) : err;
+    });
   return {
     get hostKeySha256() {
       return session.hostKeySha256;

@@ -36,9 +36,11 @@ export {
   type ExecOptions,
   type ExecResult,
 } from './sshSession';
+export { openLongSshSession, endedBeforeStart } from './relogin';
 export {
   chooseInstance,
   accessFor,
+  hostOverrideFor,
   instanceLabel,
   type InstanceAccess,
   type InstanceRef,

@@ -66,7 +66,13 @@ export interface ReachContext {
   /** OS user per instance id, as the user set it. */
   readonly osUserOverrides?: ReadonlyMap<string, string>;
   readonly sshPort?: number;
+  /** For every instance without one of its own in sshHostOverrides. */
   readonly sshHostOverride?: SshHostOverride;
+  /**
+   * Per instance id (sandboxes and tests with several hosts); wins over sshHostOverride. null:
+   * this instance is reached itself, whatever sshHostOverride says.
+   */
+  readonly sshHostOverrides?: ReadonlyMap<string, SshHostOverride | null>;
   /** The usable EC2 Instance Connect Endpoint of each instance's VPC, by instance id (looked up by the caller). */
   readonly instanceConnectEndpoints?: ReadonlyMap<string, InstanceConnectEndpoint>;
 }
@@ -92,8 +98,15 @@ type Way =
   | { readonly kind: 'public'; readonly address: string }
   | { readonly kind: 'eice'; readonly address: string; readonly endpoint: InstanceConnectEndpoint };
 
+/** Where SSH to this instance goes instead of its address: its own override, else the one for all. */
+export function hostOverrideFor(ctx: Pick<ReachContext, 'sshHostOverride' | 'sshHostOverrides'>, instanceId: string): SshHostOverride | undefined {
+  const own = ctx.sshHostOverrides?.get(instanceId);
+  return own === null ? undefined : (own ?? ctx.sshHostOverride);
+}
+
 function wayTo(instance: Ec2Instance, ctx: ReachContext): Way | undefined {
-  if (ctx.sshHostOverride) return { kind: 'override', address: ctx.sshHostOverride.host };
+  const override = hostOverrideFor(ctx, instance.id);
+  if (override) return { kind: 'override', address: override.host };
   if (ctx.insideVpc) return instance.privateIp ? { kind: 'private', address: instance.privateIp } : undefined;
   if (instance.publicIp) return { kind: 'public', address: instance.publicIp };
   const endpoint = ctx.instanceConnectEndpoints?.get(instance.id);
@@ -106,7 +119,7 @@ export function instanceLabel(i: Pick<Ec2Instance, 'id' | 'name'>): string {
 
 /** The access to one instance, given the address to SSH to. */
 export function accessFor(instance: Ec2Instance, address: string, ctx: ReachContext, endpoint?: InstanceConnectEndpoint): { access: InstanceAccess; osUser: OsUserGuess } {
-  const override = ctx.sshHostOverride;
+  const override = hostOverrideFor(ctx, instance.id);
   const osUser = guessOsUser(instance, instance.imageId ? ctx.imageNames?.get(instance.imageId) : undefined, ctx.osUserOverrides?.get(instance.id));
   const access: InstanceAccess = {
     instance: { id: instance.id, region: instance.region, ...(instance.name ? { name: instance.name } : {}) },

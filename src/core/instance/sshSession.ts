@@ -77,12 +77,16 @@ export class ForwardOutError extends Error {
   }
 }
 
-/** The session was closed (or the server hung up) before a channel was asked for. */
+/** The session was closed (or the server hung up) before a channel was asked for, or while one was in use. */
 export class SessionClosedError extends Error {
+  /** The connection ended while the operation ran (a command may have half run), not before it began. */
+  readonly interrupted: boolean;
+
   /** `cause`: what ended the connection when it is known (an EiceTunnelError for a tunnel at its maximum duration). */
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
+  constructor(message: string, options?: { cause?: unknown; interrupted?: boolean }) {
+    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'SessionClosedError';
+    this.interrupted = options?.interrupted ?? false;
   }
 }
 
@@ -418,9 +422,9 @@ interface ChannelContext {
 
 /** forwardOut, exec, sftp and guard on a logged-in client. */
 function channelOperations(client: Client, c: ChannelContext): Pick<SshSession, 'forwardOut' | 'exec' | 'sftp' | 'guard'> {
-  const closedBecause = (generic: string): SessionClosedError => {
+  const closedBecause = (generic: string, interrupted = false): SessionClosedError => {
     const why = c.whyClosed();
-    return new SessionClosedError(why?.message ?? generic, why ? { cause: why } : undefined);
+    return new SessionClosedError(why?.message ?? generic, { ...(why ? { cause: why } : {}), interrupted });
   };
   const closedError = (): Error | undefined => (c.isClosed() ? closedBecause(t('The SSH session to {0} is closed.', c.sshAt)) : undefined);
   const track = <T extends { destroy(): void; once(event: 'close', listener: () => void): unknown }>(channel: T): T => {
@@ -429,7 +433,7 @@ function channelOperations(client: Client, c: ChannelContext): Pick<SshSession, 
     return channel;
   };
   const dropped = c.closed.then(() => {
-    throw closedBecause(t('The SSH connection to {0} dropped.', c.sshAt));
+    throw closedBecause(t('The SSH connection to {0} dropped.', c.sshAt), true);
   });
   dropped.catch(() => undefined);
   const guard = <T>(work: Promise<T>): Promise<T> => Promise.race([work, dropped]);
@@ -457,7 +461,14 @@ function channelOperations(client: Client, c: ChannelContext): Pick<SshSession, 
   const exec = (command: string, opts: ExecOptions = {}): Promise<ExecResult> => {
     const refused = closedError() ?? commandsRefused();
     if (refused) return Promise.reject(refused);
-    const run = execOnClient(client, command, opts, track);
+    const run = execOnClient(client, command, opts, track).then(async (r) => {
+      if (r.code !== null || r.signal) return r;
+      // No exit status: ssh2 closes the channels of a connection that ends before the
+      // connection says so. A command cut that way failed, in the carrier's words.
+      await Promise.race([c.closed, new Promise((resolve) => setTimeout(resolve, 100).unref())]);
+      if (c.isClosed()) throw closedBecause(t('The SSH connection to {0} dropped.', c.sshAt), true);
+      return r;
+    });
     return raceCancel(guard(run), opts.signal);
   };
 

@@ -3,11 +3,18 @@
 //     was given, with the filters the product uses (vpc-id, state, subnet-id,
 //     availability-zone, instance-connect-endpoint-id), `InstanceConnectEndpointId.N`, and
 //     MaxResults/NextToken paging;
+//   - `CreateInstanceConnectEndpoint` (moto lacks it too): DryRun answers DryRunOperation (HTTP
+//     412, as EC2 does); otherwise a new endpoint in the subnet's VPC and AZ (asked of moto), with
+//     the groups given (none: the VPC's default group), state `create-in-progress`, which turns
+//     `create-complete` `createDelayMs` later (default 1500 ms; AWS takes minutes). The same
+//     ClientToken gives the same endpoint. The new endpoint is mounted on the EICE stand-in, so
+//     tunnels through it work once it is complete;
 //   - every other request goes to moto unchanged (method, path, headers, body), and moto's
 //     answer comes back unchanged;
 //   - a websocket upgrade (the tunnel's `GET /openTunnel`) goes to an EICE stand-in when one is
 //     mounted, so one endpoint URL serves the SDK and the tunnel.
 // Point the SDK at `endpoint` instead of moto's.
+import { randomBytes } from 'node:crypto';
 import * as http from 'node:http';
 import { listenOn } from './ports';
 import type { EiceStandIn } from './eiceStandIn';
@@ -31,6 +38,8 @@ export interface Ec2Shim {
   readonly answered: readonly Record<string, string>[];
   /** Requests passed on to moto. */
   readonly forwarded: number;
+  /** The endpoints CreateInstanceConnectEndpoint made, oldest first. */
+  readonly created: readonly ShimEndpoint[];
   stop(): Promise<void>;
 }
 
@@ -41,6 +50,8 @@ export interface Ec2ShimOptions {
   readonly tunnel?: EiceStandIn;
   readonly accountId?: string;
   readonly port?: number;
+  /** How long a created endpoint stays create-in-progress; default 1500 ms. */
+  readonly createDelayMs?: number;
 }
 
 const xmlEscape = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
@@ -76,27 +87,99 @@ function describe(endpoints: readonly ShimEndpoint[], params: Record<string, str
   const size = Number(params.MaxResults ?? 1000);
   const page = matching.slice(start, start + size);
   const next = start + size < matching.length ? `<nextToken>${start + size}</nextToken>` : '';
-  const items = page
-    .map(
-      (e) =>
-        `<item><ownerId>${accountId}</ownerId><instanceConnectEndpointId>${e.id}</instanceConnectEndpointId>` +
-        `<instanceConnectEndpointArn>arn:aws:ec2:${e.availabilityZone.slice(0, -1)}:${accountId}:instance-connect-endpoint/${e.id}</instanceConnectEndpointArn>` +
-        `<state>${e.state ?? 'create-complete'}</state><stateMessage></stateMessage><dnsName>${xmlEscape(e.dnsName)}</dnsName>` +
-        `${set('networkInterfaceIdSet', [`eni-${e.id.slice(5)}`])}<vpcId>${e.vpcId}</vpcId><availabilityZone>${e.availabilityZone}</availabilityZone>` +
-        `<createdAt>2024-01-01T00:00:00.000Z</createdAt><subnetId>${e.subnetId}</subnetId><preserveClientIp>false</preserveClientIp>` +
-        `${set('securityGroupIdSet', e.securityGroupIds)}<tagSet/></item>`,
-    )
-    .join('');
+  const items = page.map((e) => `<item>${endpointXml(e, accountId)}</item>`).join('');
   return (
     '<?xml version="1.0" encoding="UTF-8"?>\n<DescribeInstanceConnectEndpointsResponse xmlns="http://ec2.amazonaws.com/doc/2016-11-15/">' +
     `<requestId>rds-link-shim-${Date.now()}</requestId><instanceConnectEndpointSet>${items}</instanceConnectEndpointSet>${next}</DescribeInstanceConnectEndpointsResponse>`
   );
 }
 
+function endpointXml(e: ShimEndpoint, accountId: string): string {
+  return (
+        `<ownerId>${accountId}</ownerId><instanceConnectEndpointId>${e.id}</instanceConnectEndpointId>` +
+        `<instanceConnectEndpointArn>arn:aws:ec2:${e.availabilityZone.slice(0, -1)}:${accountId}:instance-connect-endpoint/${e.id}</instanceConnectEndpointArn>` +
+        `<state>${e.state ?? 'create-complete'}</state><stateMessage></stateMessage><dnsName>${xmlEscape(e.dnsName)}</dnsName>` +
+        `${set('networkInterfaceIdSet', [`eni-${e.id.slice(5)}`])}<vpcId>${e.vpcId}</vpcId><availabilityZone>${e.availabilityZone}</availabilityZone>` +
+        `<createdAt>2024-01-01T00:00:00.000Z</createdAt><subnetId>${e.subnetId}</subnetId><preserveClientIp>false</preserveClientIp>` +
+        `${set('securityGroupIdSet', e.securityGroupIds)}<tagSet/>`
+  );
+}
+
+const xmlAnswer = (res: http.ServerResponse, status: number, xml: string): void => {
+  res.writeHead(status, { 'Content-Type': 'text/xml;charset=UTF-8', 'Content-Length': Buffer.byteLength(xml) }).end(xml);
+};
+
+const ec2Error = (code: string, message: string): string =>
+  `<?xml version="1.0" encoding="UTF-8"?>\n<Response><Errors><Error><Code>${code}</Code><Message>${xmlEscape(message)}</Message></Error></Errors><RequestID>rds-link-shim-${Date.now()}</RequestID></Response>`;
+
+/** One EC2 query call to moto, in the caller's region (moto reads it from the authorization's scope); its XML answer. */
+function askMoto(moto: URL, params: Record<string, string>, authorization: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const body = new URLSearchParams({ Version: '2016-11-15', ...params }).toString();
+    const req = http.request({ host: moto.hostname, port: moto.port, method: 'POST', path: '/', headers: { 'content-type': 'application/x-www-form-urlencoded', authorization } }, (answer) => {
+      const chunks: Buffer[] = [];
+      answer.on('data', (c: Buffer) => chunks.push(c));
+      answer.once('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    });
+    req.once('error', reject);
+    req.end(body);
+  });
+}
+
+const firstTag = (xml: string, tag: string): string => new RegExp(`<${tag}>([^<]*)</${tag}>`).exec(xml)?.[1] ?? '';
+
+/** CreateInstanceConnectEndpoint as EC2 answers it (see the header); undefined for a subnet moto does not know. */
+async function createEndpoint(moto: URL, form: Record<string, string>, authorization: string, byToken: Map<string, ShimEndpoint>): Promise<{ endpoint: ShimEndpoint; isNew: boolean } | undefined> {
+  const token = form.ClientToken ?? '';
+  const known = token ? byToken.get(token) : undefined;
+  if (known) return { endpoint: known, isNew: false };
+  const subnet = await askMoto(moto, { Action: 'DescribeSubnets', 'SubnetId.1': form.SubnetId ?? '' }, authorization);
+  const vpcId = firstTag(subnet, 'vpcId');
+  if (!vpcId) return undefined;
+  let groups = Object.entries(form).filter(([k]) => /^SecurityGroupId\.\d+$/.test(k)).map(([, v]) => v);
+  if (groups.length === 0) {
+    const defaults = await askMoto(moto, { Action: 'DescribeSecurityGroups', 'Filter.1.Name': 'vpc-id', 'Filter.1.Value.1': vpcId, 'Filter.2.Name': 'group-name', 'Filter.2.Value.1': 'default' }, authorization);
+    groups = [firstTag(defaults, 'groupId')].filter(Boolean);
+  }
+  const id = `eice-0${randomBytes(8).toString('hex')}`;
+  const az = firstTag(subnet, 'availabilityZone');
+  const endpoint: ShimEndpoint = { id, dnsName: `${id}.${randomBytes(4).toString('hex')}.ec2-instance-connect-endpoint.${az.slice(0, -1)}.amazonaws.com`, vpcId, subnetId: form.SubnetId ?? '', availabilityZone: az, securityGroupIds: groups, state: 'create-in-progress' };
+  if (token) byToken.set(token, endpoint);
+  return { endpoint, isNew: true };
+}
+
 export async function startEc2Shim(options: Ec2ShimOptions): Promise<Ec2Shim> {
   const moto = new URL(options.moto);
   const answered: Record<string, string>[] = [];
+  const endpoints: ShimEndpoint[] = [...options.endpoints];
+  const created: ShimEndpoint[] = [];
+  const byToken = new Map<string, ShimEndpoint>();
+  const timers = new Set<NodeJS.Timeout>();
+  const accountId = options.accountId ?? '123456789012';
   let forwarded = 0;
+  async function onCreate(form: Record<string, string>, authorization: string, res: http.ServerResponse): Promise<void> {
+    if (form.DryRun === 'true') return xmlAnswer(res, 412, ec2Error('DryRunOperation', 'Request would have succeeded, but DryRun flag is set.'));
+    const made = await createEndpoint(moto, form, authorization, byToken);
+    if (!made) return xmlAnswer(res, 400, ec2Error('InvalidSubnetID.NotFound', `The subnet ID '${form.SubnetId ?? ''}' does not exist`));
+    const { endpoint, isNew } = made;
+    if (isNew) {
+      endpoints.push(endpoint);
+      created.push(endpoint);
+      const timer = setTimeout(() => {
+        timers.delete(timer);
+        const i = endpoints.indexOf(endpoint);
+        const complete = { ...endpoint, state: 'create-complete' };
+        endpoints[i] = complete;
+        created[created.indexOf(endpoint)] = complete;
+        options.tunnel?.addEndpoint({ id: endpoint.id, dnsName: endpoint.dnsName });
+      }, options.createDelayMs ?? 1500);
+      timers.add(timer);
+    }
+    const current = endpoints.find((e) => e.id === endpoint.id) ?? endpoint;
+    xmlAnswer(res, 200,
+      '<?xml version="1.0" encoding="UTF-8"?>\n<CreateInstanceConnectEndpointResponse xmlns="http://ec2.amazonaws.com/doc/2016-11-15/">' +
+      `<requestId>rds-link-shim-${Date.now()}</requestId><instanceConnectEndpoint>${endpointXml(current, accountId)}</instanceConnectEndpoint><clientToken>${xmlEscape(form.ClientToken ?? '')}</clientToken></CreateInstanceConnectEndpointResponse>`);
+  }
   const server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
@@ -105,8 +188,10 @@ export async function startEc2Shim(options: Ec2ShimOptions): Promise<Ec2Shim> {
       const form = (req.headers['content-type'] ?? '').startsWith('application/x-www-form-urlencoded') ? Object.fromEntries(new URLSearchParams(body.toString('utf8'))) : {};
       if (req.method === 'POST' && form.Action === 'DescribeInstanceConnectEndpoints') {
         answered.push(form);
-        const xml = describe(options.endpoints, form, options.accountId ?? '123456789012');
-        res.writeHead(200, { 'Content-Type': 'text/xml;charset=UTF-8', 'Content-Length': Buffer.byteLength(xml) }).end(xml);
+        return xmlAnswer(res, 200, describe(endpoints, form, accountId));
+      }
+      if (req.method === 'POST' && form.Action === 'CreateInstanceConnectEndpoint') {
+        onCreate(form, req.headers.authorization ?? '', res).catch((err: Error) => xmlAnswer(res, 500, ec2Error('InternalError', err.message)));
         return;
       }
       forwarded++;
@@ -133,8 +218,10 @@ export async function startEc2Shim(options: Ec2ShimOptions): Promise<Ec2Shim> {
     get forwarded() {
       return forwarded;
     },
+    created,
     stop: () =>
       new Promise<void>((resolve) => {
+        for (const timer of timers) clearTimeout(timer);
         server.closeAllConnections();
         server.close(() => resolve());
       }),

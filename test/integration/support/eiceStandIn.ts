@@ -13,7 +13,8 @@
 //     as AWS words it);
 //   - holds at most `maxConnections` tunnels per endpoint (AWS: 20); one more: HTTP 429 (the
 //     status and code here are the stand-in's choice: AWS's exact answer is not documented);
-//   - connects to the private IP's port through `route` (the "VPC": a loopback sshd); a target
+//   - connects to the private IP's port through `route` (the "VPC": a loopback sshd), holding what
+//     the client sends meanwhile (its SSH banner comes at once); a target
 //     it cannot reach gets the websocket closed with 1011 "Unable to connect to target", the
 //     reason AWS gives when the instance's group does not allow 22 from the endpoint;
 //   - closes a tunnel when its maxTunnelDuration has passed;
@@ -51,7 +52,7 @@ export interface EiceStandInOptions {
 
 export interface EiceStandInEvent {
   readonly at: number;
-  readonly kind: 'tunnel' | 'refused' | 'unreachable' | 'expired';
+  readonly kind: 'tunnel' | 'refused' | 'unreachable' | 'expired' | 'closed';
   /** tunnel: `endpoint → ip:port`; refused: the status and why. */
   readonly detail: string;
 }
@@ -65,6 +66,8 @@ export interface EiceStandIn {
   openTunnels(endpointId: string): number;
   /** TCP connections open to the stand-in now (upgraded or not, answered or still waiting). */
   openConnections(): number;
+  /** Serves one more endpoint from now on (one the EC2 shim created). */
+  addEndpoint(endpoint: EiceStandInEndpoint): void;
   /** Serves an upgrade that reached another server (the EC2 shim mounts the stand-in). */
   handleUpgrade(req: http.IncomingMessage, socket: Duplex, head: Buffer): void;
   stop(): Promise<void>;
@@ -152,7 +155,12 @@ export async function startEiceStandIn(options: EiceStandInOptions): Promise<Eic
       ws.close(1011, 'Unable to connect to target');
       return;
     }
+    // The stream from the start: the client's first bytes (its SSH banner) can arrive before the
+    // connection to the instance is made, and ws drops messages nobody listens for. The stream
+    // holds them until it is piped.
     const target = net.connect({ host: where.host, port: where.port, noDelay: true });
+    const stream = createWebSocketStream(ws);
+    stream.on('error', () => target.destroy());
     sockets.add(target);
     target.once('close', () => sockets.delete(target));
     target.once('error', () => {
@@ -161,9 +169,9 @@ export async function startEiceStandIn(options: EiceStandInOptions): Promise<Eic
     });
     target.once('connect', () => {
       record('tunnel', name);
-      const stream = createWebSocketStream(ws);
-      stream.on('error', () => target.destroy());
       stream.pipe(target).pipe(stream);
+      // What crossed the tunnel each way, for a test that wants to know where bytes stopped.
+      ws.once('close', () => record('closed', `${name}: ${target.bytesWritten} bytes to the instance, ${target.bytesRead} from it`));
       target.once('close', () => ws.readyState === ws.OPEN && ws.close(1000));
       const timer = setTimeout(() => {
         record('expired', `${name} after ${t.seconds} s`);
@@ -213,6 +221,7 @@ export async function startEiceStandIn(options: EiceStandInOptions): Promise<Eic
     openTunnels: (id) => open.get(id)?.size ?? 0,
     openConnections: () => connections.size,
     handleUpgrade,
+    addEndpoint: (e) => void byHost.set(e.dnsName.toLowerCase(), e),
     stop: () =>
       (stopped ??= new Promise<void>((resolve) => {
         for (const s of sockets) s.destroy();

@@ -92,12 +92,18 @@ describe('commands: diagnoseConnection (fake deps, scripted answers)', () => {
     (store as unknown as { getSession: () => unknown }).getSession = () => ({ withSignal: () => clients, ...clients });
     let options: Record<string, unknown> | undefined;
     const d = fakeDeps({ store, connections: { decideRoute } as unknown as Deps['connections'] });
-    const core = { ...d.core, db: () => ({ ...d.core.db(), openSshSession: async (_r: unknown, o: Record<string, unknown>) => { options = o; throw new Error('stop here'); } }) } as unknown as Deps['core'];
+    const core = { ...d.core, db: () => ({ ...d.core.db(), openLongSshSession: async (_r: unknown, o: Record<string, unknown>) => { options = o; throw new Error('stop here'); } }) } as unknown as Deps['core'];
+    (d.settings as unknown as { values: Map<string, unknown> }).values.set('eiceTunnel', { maxTunnelDurationSeconds: 900, connectUrl: 'http://127.0.0.1:4566' });
     const ssh = await openInstanceSsh({ ...d, core }, appdb, 'i-web', new AbortController().signal);
     assert.equal(ssh.route, route, 'the route is known for the EICE check even without a session');
     const checks = await liveChecks({ ...d, core }, ssh);
     assert.match(checks[0].evidence.join(' '), /no SSH session to i-web \(stop here\)/);
     assert.equal((options?.eice as { region?: string } | undefined)?.region, 'eu-west-1', 'EICE signing for the DB\'s region');
+    assert.deepEqual(
+      [(options?.eice as { maxTunnelDurationSeconds?: number }).maxTunnelDurationSeconds, (options?.eice as { connectUrl?: string }).connectUrl],
+      [900, 'http://127.0.0.1:4566'],
+      'the tunnel length and the endpoint URL from the settings',
+    );
     assert.equal(options?.instanceConnect, 'push');
     assert.ok(options?.hostKeys);
   });
@@ -119,7 +125,7 @@ describe('commands: diagnoseConnection (fake deps, scripted answers)', () => {
     const aws = { ...awsCore, diagnosis: { ...awsCore.diagnosis, readDiagnosisState: async () => diagnosisState() } };
     const d = fakeDeps({
       ui: new TestUserInput([]), store,
-      core: { aws: () => aws as unknown as typeof awsCore, db: () => ({ openSshSession: async (r: unknown) => { opened.push(r); return ssh; } }) as unknown as ReturnType<Deps['core']['db']>, goconfig: fakeDeps().core.goconfig, deploy: fakeDeps().core.deploy },
+      core: { aws: () => aws as unknown as typeof awsCore, db: () => ({ openLongSshSession: async (r: unknown) => { opened.push(r); return ssh; } }) as unknown as ReturnType<Deps['core']['db']>, goconfig: fakeDeps().core.goconfig, deploy: fakeDeps().core.deploy },
       connections: {
         decideRoute: async () => ({ kind: 'route', route, message: 'through i-web' }),
         connect: async (_db: unknown, o: { over?: { instanceId: string; session: unknown } }) => {

@@ -257,6 +257,20 @@ describe('db routes: the way to the instance (public IP, EC2 Instance Connect En
     assert.match(d.kind === 'route' ? d.message : '', /EC2 Instance Connect Endpoint eice-0abc/);
   });
 
+  it('per-instance host overrides (rdsLink.ssh.hostOverrides) win over the one for all; an instance without one goes through the endpoint', async () => {
+    const web = instance({ id: 'i-web', name: 'web' });
+    const overrides = new Map([['i-web', { host: '127.0.0.1', port: 2201 }]]);
+    const viaOwn = tunnel(chooseRoute(ctx({ linkedInstances: [web], sshHostOverride: { host: '127.0.0.1', port: 2222 }, sshHostOverrides: overrides }), false));
+    assert.deepEqual([viaOwn.ssh.host, viaOwn.ssh.port, viaOwn.viaHostOverride], ['127.0.0.1', 2201, true]);
+    // Only the overridden instance is overridden: the private one is looked up behind its endpoint.
+    const d = await decideRoute(ctx({ linkedInstances: [web, privateOnly], sshHostOverrides: overrides, preference: { kind: 'sshTunnel', instanceId: 'i-priv' }, findInstanceConnectEndpoint: finder(eice) }), async () => false);
+    assert.equal(tunnel(d).eice?.endpoint.id, 'eice-0abc');
+    assert.deepEqual(asked, [{ vpcId: 'vpc-1', subnetId: 'subnet-1' }]);
+    // null for an instance: reached itself, even with an override for all (the sandbox's private instance).
+    const itself = await decideRoute(ctx({ linkedInstances: [privateOnly], sshHostOverride: { host: '127.0.0.1', port: 2222 }, sshHostOverrides: new Map([['i-priv', null]]), findInstanceConnectEndpoint: finder(eice) }), async () => false);
+    assert.equal(tunnel(itself).eice?.endpoint.id, 'eice-0abc');
+  });
+
   it('decideRoute without an endpoint in the VPC names the three options; with a host override or a direct answer it asks nothing', async () => {
     const none = await decideRoute(ctx({ linkedInstances: [privateOnly], findInstanceConnectEndpoint: finder(undefined) }), async () => false);
     assert.equal(none.kind, 'askLocalPort');

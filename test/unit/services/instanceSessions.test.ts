@@ -1,6 +1,4 @@
-// How a deploy's SSH session reaches an instance, from the settings: rdsLink.ssh.hostOverrides
-// (per instance id) wins over rdsLink.ssh.hostOverride; a value that is not host:port is an
-// error naming the instance; without an override, the instance is reached itself. A deploy's
+// How a deploy's SSH sessions are opened (the settings' part is reachContext.test.ts). A deploy's
 // opener (forInstances) asks EC2 once: one DescribeImages for all the AMIs, the endpoints once
 // per VPC (aws-sdk-client-mock counts the calls; the SSH login itself is recorded, not made).
 import * as assert from 'node:assert/strict';
@@ -8,37 +6,14 @@ import { DescribeImagesCommand, DescribeInstanceConnectEndpointsCommand, EC2Clie
 import { mockClient } from 'aws-sdk-client-mock';
 import * as awsCore from '../../../src/core/aws/index';
 import * as dbCore from '../../../src/core/db/index';
-import { parseHostPort } from '../../../src/core/db/index';
 import type { InstanceAccess } from '../../../src/core/instance/index';
-import { reachContext, VscodeInstanceSessions } from '../../../src/services/instanceSessions';
+import { VscodeInstanceSessions } from '../../../src/services/instanceSessions';
 import type { ResourceStore } from '../../../src/state/resourceStore';
 import type { SshSettings } from '../../../src/state/settings';
 import { instance } from '../link/builders';
 import { MemoryLog, MemoryMemento } from '../support/fakeDeps';
 
-const ssh = (over: Partial<SshSettings> = {}): SshSettings => ({ insideVpc: false, osUsers: {}, hostOverride: '', hostOverrides: {}, identityFile: undefined, ...over });
-
-describe('services: instanceSessions reach context', () => {
-  it('an instance of rdsLink.ssh.hostOverrides goes to its own host:port; the others to rdsLink.ssh.hostOverride', () => {
-    const settings = ssh({ hostOverride: '127.0.0.1:2222', hostOverrides: { 'i-a': '10.99.0.11:22', 'i-b': '10.99.0.12:2200' } });
-    assert.deepEqual(reachContext(settings, { id: 'i-a' }, parseHostPort).sshHostOverride, { host: '10.99.0.11', port: 22 });
-    assert.deepEqual(reachContext(settings, { id: 'i-b' }, parseHostPort).sshHostOverride, { host: '10.99.0.12', port: 2200 });
-    assert.deepEqual(reachContext(settings, { id: 'i-c' }, parseHostPort).sshHostOverride, { host: '127.0.0.1', port: 2222 });
-  });
-
-  it('with the identity file, the override carries that key; without any override the instance is reached itself', () => {
-    const withKey = reachContext(ssh({ hostOverrides: { 'i-a': '10.99.0.11:22' }, identityFile: '/keys/id' }), { id: 'i-a' }, parseHostPort, (f) => `KEY OF ${f}`);
-    assert.deepEqual(withKey.sshHostOverride, { host: '10.99.0.11', port: 22, privateKey: 'KEY OF /keys/id' });
-    const plain = reachContext(ssh({ insideVpc: true, osUsers: { 'i-a': 'ubuntu' } }), { id: 'i-a' }, parseHostPort);
-    assert.equal(plain.sshHostOverride, undefined);
-    assert.equal(plain.insideVpc, true);
-    assert.equal(plain.osUserOverrides?.get('i-a'), 'ubuntu');
-  });
-
-  it('an override that is not host:port is an error naming it and the instance', () => {
-    assert.throws(() => reachContext(ssh({ hostOverrides: { 'i-a': 'no-port' } }), { id: 'i-a' }, parseHostPort), /The SSH host override "no-port" for i-a is not host:port/);
-  });
-});
+const ssh = (over: Partial<SshSettings> = {}): SshSettings => ({ insideVpc: false, osUsers: {}, hostOverride: '', hostOverrides: {}, identityFile: undefined, maxTunnelDurationSeconds: 3600, ...over });
 
 describe('services: instanceSessions for a deploy (forInstances)', () => {
   const ec2 = new EC2Client({ region: 'eu-west-1', credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret' }, maxAttempts: 1 });
@@ -54,9 +29,9 @@ describe('services: instanceSessions for a deploy (forInstances)', () => {
   ];
 
   function sessions(opened: InstanceAccess[]): VscodeInstanceSessions {
-    const db = { ...dbCore, openSshSession: async (access: InstanceAccess) => (opened.push(access), {}) } as unknown as typeof dbCore;
+    const db = { ...dbCore, openLongSshSession: async (access: InstanceAccess) => (opened.push(access), {}) } as unknown as typeof dbCore;
     const store = { getSession: () => ({ ec2: () => ec2, instanceConnect: () => ({}) }) } as unknown as ResourceStore;
-    return new VscodeInstanceSessions({ log: new MemoryLog() as never, store, globalState: new MemoryMemento(), modules: { aws: () => awsCore, db: () => db }, sshSettings: () => ssh() });
+    return new VscodeInstanceSessions({ log: new MemoryLog() as never, store, globalState: new MemoryMemento(), modules: { aws: () => awsCore, db: () => db }, sshSettings: () => ssh(), eiceTunnel: () => ({ maxTunnelDurationSeconds: 3600 }) });
   }
 
   const endpoint = (id: string, vpc: string, subnet: string) => ({ InstanceConnectEndpointId: id, DnsName: `${id}.ec2-instance-connect-endpoint.eu-west-1.amazonaws.com`, VpcId: vpc, SubnetId: subnet, State: 'create-complete' as const, SecurityGroupIds: ['sg-eice'] });

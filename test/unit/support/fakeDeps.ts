@@ -15,7 +15,7 @@ import type { Deps } from '../../../src/commands/deps';
 import { HostKeyMemento } from '../../../src/state/hostKeys';
 import { PasswordStore } from '../../../src/state/passwords';
 import type { RegionResult, ResourceStore, Service, SessionState } from '../../../src/state/resourceStore';
-import type { SettingsAccess } from '../../../src/state/settings';
+import type { EiceTunnelSettings, SettingsAccess } from '../../../src/state/settings';
 import type { WorkspaceFiles } from '../../../src/services/workspaceFiles';
 import { TargetStore } from '../../../src/state/targets';
 import { TestUserInput } from './testUserInput';
@@ -75,6 +75,9 @@ export class MemorySettings implements SettingsAccess {
   }
   configMaxFileSizeKb(): number {
     return (this.values.get('config.maxFileSizeKb') as number | undefined) ?? 1024;
+  }
+  eiceTunnel(): EiceTunnelSettings {
+    return (this.values.get('eiceTunnel') as EiceTunnelSettings | undefined) ?? { maxTunnelDurationSeconds: 3600 };
   }
 }
 

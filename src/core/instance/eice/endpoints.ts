@@ -3,7 +3,7 @@
  * the instance's subnet first, then one in its AZ, then any in the VPC (an endpoint reaches the
  * whole VPC; the same subnet or AZ keeps the traffic out of other zones).
  */
-import { paginateDescribeInstanceConnectEndpoints, type EC2Client, type Ec2InstanceConnectEndpoint } from '@aws-sdk/client-ec2';
+import { DescribeInstanceConnectEndpointsCommand, type EC2Client, type Ec2InstanceConnectEndpoint } from '@aws-sdk/client-ec2';
 import { isAccessDenied } from '../../aws/awsErrors';
 import { t } from '../../l10n';
 
@@ -55,17 +55,19 @@ function toEndpoint(e: Ec2InstanceConnectEndpoint): InstanceConnectEndpoint | un
 export async function listInstanceConnectEndpoints(ec2: EC2Client, vpcId: string): Promise<InstanceConnectEndpoint[]> {
   const out: InstanceConnectEndpoint[] = [];
   try {
-    const pages = paginateDescribeInstanceConnectEndpoints(
-      { client: ec2 },
-      { Filters: [{ Name: 'vpc-id', Values: [vpcId] }, { Name: 'state', Values: [...USABLE_ENDPOINT_STATES] }] },
-    );
-    for await (const page of pages) {
+    // Pages by hand: this module ships in dist/db.js, and an SDK paginator there checks that the
+    // client is an instance of its own bundle's EC2Client, which dist/aws.js's client is not.
+    const filters = [{ Name: 'vpc-id', Values: [vpcId] }, { Name: 'state', Values: [...USABLE_ENDPOINT_STATES] }];
+    let token: string | undefined;
+    do {
+      const page = await ec2.send(new DescribeInstanceConnectEndpointsCommand({ Filters: filters, ...(token ? { NextToken: token } : {}) }));
       for (const e of page.InstanceConnectEndpoints ?? []) {
         const endpoint = toEndpoint(e);
         // The filter is the server's; a stand-in (or an old answer) may ignore it.
         if (endpoint && endpoint.vpcId === vpcId && USABLE_ENDPOINT_STATES.includes(endpoint.state)) out.push(endpoint);
       }
-    }
+      token = page.NextToken;
+    } while (token);
   } catch (err) {
     const why = isAccessDenied(err) ? t('access denied: it needs ec2:DescribeInstanceConnectEndpoints') : (err as Error).message;
     throw new Error(t('Listing the EC2 Instance Connect Endpoints of {0} failed: {1}', vpcId, why), { cause: err });

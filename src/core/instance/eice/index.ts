@@ -4,3 +4,17 @@ export { chooseInstanceConnectEndpoint, findInstanceConnectEndpoint, listInstanc
 export { checkOpenTunnelRequest, EICE_PORTS, EICE_SIGNING_SERVICE, EICE_URL_EXPIRY_SECONDS, EiceRequestError, MAX_TUNNEL_DURATION_SECONDS, presignOpenTunnel, type OpenTunnelRequest } from './presign';
 export { EICE_MAX_CONNECTIONS, eiceSigningFrom, EiceReconnector, EiceTunnelError, openEiceTunnel, sshOverTunnelFailure, tunnelEndedError, tunnelEndedMessage, tunnelExpiredMessage, type EiceConnectOptions, type EiceSigning, EiceTunnelStream, type EiceTunnelTarget } from './tunnel';
 export { WebSocketStream, type WebSocketClose } from './websocketStream';
+export {
+  applyInstanceConnectEndpointPlan,
+  ENDPOINT_RULE_DESCRIPTION,
+  endpointTargetOf,
+  EndpointWaitLeftError,
+  planInstanceConnectEndpoint,
+  readEndpointChoices,
+  type ApplyEndpointOptions,
+  type EndpointPlan,
+  type EndpointTarget,
+  type GroupChoice,
+  type IngressFromGroups,
+  type SubnetChoice,
+} from './create';
