@@ -75,10 +75,14 @@ function stepWord(step: Extract<DeployEvent, { kind: 'step' }>['step'], detail?:
   switch (step) {
     case 'upload':
       return l('uploading');
+    case 'drain':
+      return l('leaving the load balancer, draining');
     case 'activate':
       return l('switching and restarting');
     case 'health':
       return l('checking health');
+    case 'register':
+      return l('back in the load balancer, waiting until in service');
     case 'bake':
       return l('canary watched ({0})', detail ?? '');
     case 'rollback':

@@ -19,6 +19,7 @@ export {
   type HealthCheck,
   type InstanceCount,
   type InstanceSelector,
+  type LoadBalancerRef,
   type OnFailure,
   type Strategy,
   type StrategyKind,
@@ -60,4 +61,5 @@ export {
   type InstanceState,
   type DeployEvent,
   type RunOptions,
+  type BatchTraffic,
 } from './strategy';

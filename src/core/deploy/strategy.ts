@@ -137,7 +137,20 @@ export interface DeployOutcome {
 
 export type DeployEvent =
   | { readonly kind: 'batch'; readonly batch: PlannedBatch; readonly of: number }
-  | { readonly kind: 'step'; readonly instanceId: string; readonly step: 'upload' | 'activate' | 'health' | 'bake' | 'rollback'; readonly detail?: string };
+  | { readonly kind: 'step'; readonly instanceId: string; readonly step: 'upload' | 'drain' | 'activate' | 'health' | 'register' | 'bake' | 'rollback'; readonly detail?: string };
+
+/**
+ * Traffic around each batch, from a load balancer (core/aws/albTraffic.ts for an ALB target
+ * group): the batch's instances leave traffic after their upload and before their restart, and
+ * come back after the health gate (or after their rollback). Either may throw; the batch then fails.
+ * The runner never passes its cancel on: a batch that started ends with its instances back in traffic.
+ */
+export interface BatchTraffic {
+  /** Takes the instances out (DeregisterTargets) and resolves when they have drained. */
+  drain(instanceIds: readonly string[]): Promise<void>;
+  /** Puts back the instances drain took out (RegisterTargets) and resolves when they are in service. */
+  restore(instanceIds: readonly string[]): Promise<void>;
+}
 
 export interface RunOptions {
   readonly release: string;
@@ -145,6 +158,8 @@ export interface RunOptions {
   readonly onEvent?: (event: DeployEvent) => void;
   /** How often the canary's health is checked during the bake; default 5 s. */
   readonly bakeCheckMs?: number;
+  /** Drain and restore each batch through a load balancer; without it, restarts drop the requests in flight. */
+  readonly traffic?: BatchTraffic;
 }
 
 const message = (err: unknown): string => (err instanceof Error ? err.message : String(err));
@@ -158,6 +173,8 @@ export async function runDeploy(plan: DeployPlan, executor: DeployExecutor, opti
 class Run {
   private readonly state = new Map<string, { state: InstanceState; release?: string; previous?: string; error?: string }>();
   private failure: string | undefined;
+  /** Instances the traffic hook took out and has not put back yet. */
+  private readonly outOfTraffic = new Set<string>();
 
   constructor(
     private readonly plan: DeployPlan,
@@ -208,8 +225,40 @@ class Run {
     );
     // An upload that failed stops the batch before any restart: nobody in it has moved yet.
     if (uploads.includes(false)) return false;
+    // The uploads did not touch the running service: the instances leave traffic only now.
+    if (!(await this.trafficStep('drain', batch.instances))) {
+      await this.trafficStep('register', batch.instances);
+      return false;
+    }
     const results = await Promise.all(batch.instances.map((id) => this.activateOne(id)));
-    return results.every(Boolean);
+    // A failed instance is back on its old release (activateOne) before it is registered again.
+    const back = await this.trafficStep('register', batch.instances);
+    if (!back) {
+      // Not in service on the new release (the load balancer's own health check, say): back to the old one, then in again.
+      await Promise.all(batch.instances.map((id) => this.rollBackOne(id)));
+      await this.trafficStep('register', batch.instances);
+    }
+    return results.every(Boolean) && back;
+  }
+
+  /** Drain or register the instances through the traffic hook; false (the failure recorded) when it threw. */
+  private async trafficStep(step: 'drain' | 'register', ids: readonly string[]): Promise<boolean> {
+    const traffic = this.options.traffic;
+    if (!traffic || ids.length === 0) return true;
+    for (const id of ids) this.emit({ kind: 'step', instanceId: id, step });
+    try {
+      if (step === 'drain') {
+        for (const id of ids) this.outOfTraffic.add(id);
+        await traffic.drain(ids);
+      } else {
+        await traffic.restore(ids);
+        for (const id of ids) this.outOfTraffic.delete(id);
+      }
+      return true;
+    } catch (err) {
+      for (const id of ids) this.fail(id, message(err));
+      return false;
+    }
   }
 
   private async activateOne(id: string): Promise<boolean> {
@@ -255,6 +304,10 @@ class Run {
     return true;
   }
 
+  /**
+   * Back to the previous release. An instance in traffic (a canary during its bake, an earlier
+   * batch after a later one failed) leaves it for its restart and comes back on the old release.
+   */
   private async rollBackOne(id: string): Promise<void> {
     const s = this.state.get(id);
     if (!s || s.state !== 'deployed') return;
@@ -262,6 +315,17 @@ class Run {
       s.state = 'failed';
       return;
     }
+    const inTraffic = this.options.traffic !== undefined && !this.outOfTraffic.has(id);
+    if (inTraffic && !(await this.trafficStep('drain', [id]))) {
+      await this.trafficStep('register', [id]);
+      return;
+    }
+    await this.rollBackStep(id, s);
+    if (inTraffic) await this.trafficStep('register', [id]);
+  }
+
+  private async rollBackStep(id: string, s: { state: InstanceState; release?: string; previous?: string; error?: string }): Promise<void> {
+    if (!s.previous) return;
     this.emit({ kind: 'step', instanceId: id, step: 'rollback', detail: s.previous });
     try {
       await this.ex.rollback(id, s.previous);
@@ -273,9 +337,11 @@ class Run {
     }
   }
 
+  /** Behind a load balancer batch by batch, so that the others keep serving; else all at once. */
   private async rollBackDeployed(): Promise<void> {
-    const deployed = [...this.state].filter(([, s]) => s.state === 'deployed').map(([id]) => id);
-    await Promise.all(deployed.map((id) => this.rollBackOne(id)));
+    const deployed = (ids: readonly string[]) => ids.filter((id) => this.state.get(id)?.state === 'deployed');
+    const rounds = this.options.traffic ? this.plan.batches.map((b) => deployed(b.instances)) : [deployed([...this.state.keys()])];
+    for (const ids of rounds) await Promise.all(ids.map((id) => this.rollBackOne(id)));
   }
 
   private outcome(result: DeployOutcome['result']): DeployOutcome {
