@@ -57,7 +57,8 @@ export class AlbTraffic implements BatchTraffic {
       [...byGroup].map(async ([g, ts]) => {
         const delay = this.o.drainSeconds.get(g.arn) ?? 300;
         this.o.log(`${g.name}: deregistering ${ts.map((x) => x.instanceId).join(', ')}, draining up to ${delay} s`);
-        this.out.set(g.arn, [...(this.out.get(g.arn) ?? []), ...ts]);
+        const taken = this.out.get(g.arn) ?? [];
+        this.out.set(g.arn, [...taken, ...ts.filter((x) => !taken.some((y) => y.instanceId === x.instanceId && y.port === x.port))]);
         await deregisterTargets(this.o.client, g.arn, ts);
         await waitDeregistered(this.o.client, g.arn, ts, { maxWaitSeconds: delay + DRAIN_SLACK_SECONDS, pollSeconds: this.o.pollSeconds ?? 5 });
         this.o.log(`${g.name}: ${ts.map((x) => x.instanceId).join(', ')} drained`);

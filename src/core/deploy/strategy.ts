@@ -233,11 +233,8 @@ class Run {
     const results = await Promise.all(batch.instances.map((id) => this.activateOne(id)));
     // A failed instance is back on its old release (activateOne) before it is registered again.
     const back = await this.trafficStep('register', batch.instances);
-    if (!back) {
-      // Not in service on the new release (the load balancer's own health check, say): back to the old one, then in again.
-      await Promise.all(batch.instances.map((id) => this.rollBackOne(id)));
-      await this.trafficStep('register', batch.instances);
-    }
+    // Not in service on the new release (the load balancer's own health check, say): out, back to the old one, in again.
+    if (!back) await Promise.all(batch.instances.map((id) => this.rollBackOne(id)));
     return results.every(Boolean) && back;
   }
 
@@ -257,6 +254,8 @@ class Run {
       return true;
     } catch (err) {
       for (const id of ids) this.fail(id, message(err));
+      // A registration that failed half-way may have reached the load balancer: count it as in traffic.
+      if (step === 'register') for (const id of ids) this.outOfTraffic.delete(id);
       return false;
     }
   }

@@ -146,7 +146,7 @@ describe('deploy file (rds-link.deploy.yaml)', () => {
       assert.match(at('loadBalancer:\n  listener: nope\n  targetGroups: [a]\n')[1], /^9:17 "loadBalancer\.targetGroups" must list the listener's two target groups/);
       assert.match(at(`loadBalancer:\n  listener: ${LISTENER}\n  targetGroups: [a, a]\n`)[0], /^9:21 "loadBalancer\.targetGroups" must name two different groups/);
       assert.match(at(`loadBalancer:\n  targetGroup: a\n  listener: ${LISTENER}\n`)[0], /^8:3 "loadBalancer" needs either "targetGroup" or "listener"/);
-      assert.match(at('loadBalancer:\n  targetGroup: a\n  weights: [1]\n')[0], /^9:3 Unknown key "loadBalancer\.weights"/);
+      assert.match(at('loadBalancer:\n  targetGroup: a\n  weights: [1]\n')[0], /^9:12 Unknown key "loadBalancer\.weights"/);
       assert.match(at(`loadBalancer:\n  targetGroup: ${TG_ARN.replace('eu-west-1', 'us-east-1')}\n  region: eu-west-1\n`)[0], /^8:3 "loadBalancer" names more than one region \(us-east-1, eu-west-1\)/);
       assert.match(at('loadBalancer: goapp-tg\n')[0], /^7:15 "loadBalancer" must be a mapping/);
       assert.deepEqual(ok(`${minimal}loadBalancer:\n  listener: ${LISTENER}\n  targetGroups: [${TG_ARN}, ${TG2_ARN}]\n`).loadBalancer?.region, 'eu-west-1', 'two ARNs of the listener\'s region');
