@@ -19,6 +19,7 @@ import { tagTouched } from './releaseTags';
 import { buildFolder, confirmPlan, dbEnv, type DeployResult, folderOf, hostsFor, reportEvent, showSummary, STATUS } from './context';
 import { guidedDeployFile, readDeployFile } from './deployFileFlow';
 import { resolveInstances, selectedInstances } from './instances';
+import { outOfTrafficFor, prepareTraffic } from './loadBalancer';
 import { buildBinaries, execute, installUnit, layoutOf, SessionPool, survey, type Hosts, type Survey } from './run';
 
 const l = vscode.l10n.t;
@@ -27,6 +28,8 @@ interface Options {
   readonly folder?: string;
   readonly confirmed: boolean;
   readonly acceptUnit?: boolean;
+  /** Set the load balancer's target groups' deregistration delay to this many seconds first. */
+  readonly drainSeconds?: number;
 }
 
 interface Prepared {
@@ -36,12 +39,14 @@ interface Prepared {
   readonly go: string;
   readonly version: string;
   readonly release: string;
+  /** What happens to traffic at each step, for the plan. */
+  readonly traffic: readonly string[];
 }
 
 
 export async function deploy(deps: Deps, ...args: unknown[]): Promise<DeployResult> {
   const a = argsOf(Commands.deploy, args[0]);
-  const options: Options = { folder: a?.optionalString('folder'), confirmed: a?.optionalBoolean('confirmed') ?? false, acceptUnit: a?.optionalBoolean('acceptUnit') };
+  const options: Options = { folder: a?.optionalString('folder'), confirmed: a?.optionalBoolean('confirmed') ?? false, acceptUnit: a?.optionalBoolean('acceptUnit'), drainSeconds: a?.optionalNumber('drainSeconds') };
   const p = await prepare(deps, options, selectedInstances(args[0], args[1]));
   if (!options.confirmed) {
     await confirmPlan(deps, {
@@ -49,6 +54,7 @@ export async function deploy(deps: Deps, ...args: unknown[]): Promise<DeployResu
       build: l('Build: {0} with {1} (GOOS=linux, CGO_ENABLED=0, one binary per architecture), release {2}.', p.hosts.file.build.package, p.go, p.release),
       plan: p.plan,
       file: p.hosts.file,
+      traffic: p.traffic,
       action: l('Deploy'),
     });
   }
@@ -57,7 +63,7 @@ export async function deploy(deps: Deps, ...args: unknown[]): Promise<DeployResu
     const run = await deps.ui.withProgress({ location: vscode.ProgressLocation.Notification, title: l('Deploying {0}', p.hosts.file.service), cancellable: true }, (progress, token) =>
       rollout(deps, p, pool, options, { report: (e) => reportEvent(progress, e), say: (m) => progress.report({ message: m }), token }),
     );
-    const outcome = run.outcome.result === 'cancelled' ? await offerRollback(deps, run.executor, run.outcome, run.survey) : run.outcome;
+    const outcome = run.outcome.result === 'cancelled' ? await offerRollback(deps, p.hosts, run.executor, run.outcome, run.survey) : run.outcome;
     await showSummary(deps, outcome.result === 'succeeded' ? l('Deployed {0} release {1}:', p.hosts.file.service, p.release) : l('The deploy of {0} release {1} did not finish:', p.hosts.file.service, p.release), outcome);
     return { status: STATUS[outcome.result], release: p.release, instances: outcome.instances };
   } finally {
@@ -80,7 +86,9 @@ async function prepare(deps: Deps, options: Options, selected: readonly Ec2Insta
   }
   const version = core.versionFrom(await gitDescribe(folder, core.GIT_DESCRIBE_ARGS));
   deps.log.info(`Deploy of ${found.file.service} from ${found.path}: ${go.version}, version ${version}, to ${instances.map((i) => i.id).join(', ')}`);
-  return { hosts: hostsFor(deps, found.file, instances), plan, folder, go: go.path, version, release: core.releaseName(version) };
+  const traffic = await prepareTraffic(deps, found.file, plan, instances, options);
+  const hosts = { ...hostsFor(deps, found.file, instances), ...(traffic.hook ? { traffic: traffic.hook } : {}) };
+  return { hosts, plan, folder, go: go.path, version, release: core.releaseName(version), traffic: traffic.lines };
 }
 
 interface Reporter {
@@ -125,7 +133,7 @@ async function unitDecision(deps: Deps, hosts: Hosts, ids: readonly string[], ac
 }
 
 /** After a cancel: the instances already on the new release may go back to the release they ran before. */
-async function offerRollback(deps: Deps, executor: SshDeployExecutor, outcome: DeployOutcome, s: Survey): Promise<DeployOutcome> {
+async function offerRollback(deps: Deps, hosts: Hosts, executor: SshDeployExecutor, outcome: DeployOutcome, s: Survey): Promise<DeployOutcome> {
   const done = outcome.instances.filter((i) => i.state === 'deployed');
   if (done.length === 0) return outcome;
   const back = l('Roll Back');
@@ -141,7 +149,7 @@ async function offerRollback(deps: Deps, executor: SshDeployExecutor, outcome: D
       if (i.state !== 'deployed') return i;
       if (!previous) return { ...i, error: l('no previous release to go back to') };
       try {
-        await executor.rollback(i.instanceId, previous);
+        await outOfTrafficFor(hosts.traffic, i.instanceId, () => executor.rollback(i.instanceId, previous));
         deps.log.info(`[${i.instanceId}] rolled back to ${previous}`);
         return { instanceId: i.instanceId, state: 'rolledBack' as const, release: previous };
       } catch (err) {

@@ -12,7 +12,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Ec2Instance } from '../../core/aws/types';
 import type * as DeployModule from '../../core/deploy/index';
-import type { BuildDiagnostic, DeployEvent, DeployFile, DeployOutcome, DeployPlan, LayoutOptions, SshDeployExecutor } from '../../core/deploy/index';
+import type { BatchTraffic, BuildDiagnostic, DeployEvent, DeployFile, DeployOutcome, DeployPlan, LayoutOptions, SshDeployExecutor } from '../../core/deploy/index';
 import type { SshSession } from '../../core/instance/sshSession';
 import type { Cancellation } from '../../core/lifetime';
 
@@ -28,6 +28,8 @@ export interface Hosts {
   readonly restartCommand?: (instanceId: string) => string;
   /** The status command per instance (exits 0 while the service runs); default the deploy file's. */
   readonly statusCommand?: (instanceId: string) => string;
+  /** Drains each batch from the deploy file's load balancer and brings it back (commands/deploy/loadBalancer.ts). */
+  readonly traffic?: BatchTraffic;
 }
 
 /** What the instances said before anything changed. */
@@ -182,6 +184,7 @@ export async function execute(
   const outcome = await h.core.runDeploy(plan, executor, {
     release: o.release,
     ...(o.signal ? { signal: o.signal } : {}),
+    ...(h.traffic ? { traffic: h.traffic } : {}),
     onEvent: (e) => {
       h.log(e.kind === 'batch' ? `Batch ${e.batch.index + 1}/${e.of}: ${e.batch.instances.join(', ')}` : `[${e.instanceId}] ${e.step}${e.detail ? ` ${e.detail}` : ''}`);
       o.onEvent?.(e);

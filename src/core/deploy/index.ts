@@ -49,6 +49,9 @@ export { ReleaseLayout, envFileText, shellQuote, systemdUnitText, type LayoutOpt
 export {
   planDeploy,
   describePlan,
+  describeTraffic,
+  DEFAULT_DRAIN_SECONDS,
+  type TrafficPlan,
   resolveCount,
   runDeploy,
   rollbackSentence,

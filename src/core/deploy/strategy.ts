@@ -87,6 +87,37 @@ export function describePlan(plan: DeployPlan): string[] {
   );
 }
 
+/** What the plan says about the load balancer: its groups (and how long each drains), and where each instance is registered. */
+export interface TrafficPlan {
+  readonly groups: readonly { readonly name: string; readonly drainSeconds: number }[];
+  /** Instance id → the names of the groups it is registered in (absent: in none). */
+  readonly registeredIn: ReadonlyMap<string, readonly string[]>;
+}
+
+/** ELBv2's default deregistration delay. */
+export const DEFAULT_DRAIN_SECONDS = 300;
+
+/** What happens to traffic at each step of the plan, in lines for the plan view. */
+export function describeTraffic(plan: DeployPlan, lb: TrafficPlan | undefined): string[] {
+  const all = plan.batches.flatMap((b) => b.instances);
+  if (!lb) return [plan.strategy.kind === 'bigBang' ? t('Traffic: no load balancer is named; every instance restarts at once, so requests fail until they are back.') : t('Traffic: no load balancer is named in the deploy file; each restart drops the requests its instance is serving.')];
+  if (plan.strategy.kind === 'bigBang') return [t('Traffic: Big Bang leaves the load balancer as it is; every instance restarts at once, so requests fail until they are back.')];
+  const lines = plan.batches.map((b) => {
+    const others = all.filter((id) => !b.instances.includes(id) && lb.registeredIn.get(id)?.length).length;
+    const groups = [...new Set(b.instances.flatMap((id) => lb.registeredIn.get(id) ?? []))];
+    const drain = Math.max(0, ...lb.groups.filter((g) => groups.includes(g.name)).map((g) => g.drainSeconds));
+    if (groups.length === 0) return t('Traffic, batch {0}: in no target group; the restart drops the requests it serves.', b.index + 1);
+    return others
+      ? t('Traffic, batch {0}: uploads while serving, leaves {1} (draining up to {2} s), restarts and passes the health check, then serves again once in service; {3} other instance(s) serve meanwhile.', b.index + 1, groups.join(', '), drain, others)
+      : t('Traffic, batch {0}: uploads while serving, leaves {1} (draining up to {2} s), restarts and passes the health check, then serves again once in service; no other instance serves meanwhile, so the app does not answer during this batch.', b.index + 1, groups.join(', '), drain);
+  });
+  const outside = all.filter((id) => !lb.registeredIn.get(id)?.length);
+  if (outside.length) lines.push(t('Not in any of the target groups: {0}; their traffic is not moved.', outside.join(', ')));
+  for (const g of lb.groups.filter((x) => x.drainSeconds === DEFAULT_DRAIN_SECONDS)) lines.push(t('{0} drains for 300 s, the default: each batch waits that long for open requests.', g.name));
+  lines.push(t('A failed instance goes back to its old release before it rejoins the target group.'));
+  return lines;
+}
+
 export interface HealthResult {
   readonly healthy: boolean;
   /** "GET /healthz answered 200", "the service is not active", … */
