@@ -3,7 +3,7 @@ import { matchesInstance } from '../core/aws/filter';
 import type { Ec2Instance } from '../core/aws/types';
 import { ContextKeys } from '../ids';
 import { releaseOf } from '../core/aws/releaseTags';
-import { InstanceNode, ServiceNode, type InstanceLinks, type TreeNode } from './nodes';
+import { InstanceNode, ServiceNode, type InstanceLinks, type InstanceTargets, type TreeNode } from './nodes';
 import type { RegionResult, ResourceStore } from '../state/resourceStore';
 import { ViewProvider } from './viewProvider';
 
@@ -21,12 +21,14 @@ export class Ec2Provider extends ViewProvider<Ec2Instance> {
   }
 
   /**
-   * Each instance with its linked DBs: a service node per deployed service (by the instances'
+   * Each instance with its linked DBs and its target groups: a service node per deployed service (by the instances'
    * `rds-link:service` tag), in name order, then the instances no deploy has tagged.
    */
   protected nodesFor(region: string, items: readonly Ec2Instance[], parent: TreeNode | undefined): TreeNode[] {
     const links = this.store.links.get(region) ?? [];
     const linksOf: InstanceLinks = (i) => links.filter((link) => link.instance.id === i.id);
+    const targets = this.store.targets.get(region) ?? [];
+    const targetsOf: InstanceTargets = (i) => targets.filter((x) => x.instanceId === i.id);
     const services = new Map<string, Ec2Instance[]>();
     const untagged: Ec2Instance[] = [];
     for (const i of items) {
@@ -35,8 +37,8 @@ export class Ec2Provider extends ViewProvider<Ec2Instance> {
       else untagged.push(i);
     }
     return [
-      ...[...services].sort(([a], [b]) => a.localeCompare(b)).map(([name, members]) => new ServiceNode(region, name, members, linksOf, parent)),
-      ...untagged.map((i) => new InstanceNode(i, linksOf(i), parent)),
+      ...[...services].sort(([a], [b]) => a.localeCompare(b)).map(([name, members]) => new ServiceNode(region, name, members, linksOf, parent, targetsOf)),
+      ...untagged.map((i) => new InstanceNode(i, linksOf(i), parent, targetsOf(i))),
     ];
   }
 

@@ -16,6 +16,7 @@ import {
   waitDeregistered,
   waitInService,
 } from '../../../src/core/aws/elb';
+import { startRegionLoad } from '../../../src/core/aws/regionLoad';
 import { AwsSession, type CallInfo } from '../../../src/core/aws/session';
 import { startMoto, type MotoServer } from '../support';
 import { createMotoAlb, type MotoAlb } from '../support/albMoto';
@@ -100,5 +101,17 @@ describe('ELBv2 target groups (core/aws/elb.ts), against moto', function () {
     const back = await targetHealthOf(elb(), groups);
     assert.deepEqual(back.map((h) => [h.targetGroupName, h.instanceId, h.port]).sort(), [['goapp-blue', a, 8080], ['goapp-green', c, 9090]].sort());
     assert.ok(log.some((l) => l === `goapp-green: deregistering ${c}, draining up to 0 s`), log.join('\n'));
+  });
+
+  it('the EC2 view\'s region load reads every group\'s health in one call per group, however many instances', async () => {
+    calls.length = 0;
+    const load = startRegionLoad(session, REGION, ['ec2']);
+    const [targets, instances] = await Promise.all([load.targets, load.instances]);
+    assert.ok(targets?.ok && instances?.ok);
+    assert.ok(instances.value.length >= 3);
+    const byInstance = new Map(targets.value.map((x) => [`${x.instanceId}/${x.targetGroupName}`, x.state]));
+    assert.equal(byInstance.get(`${alb.instanceIds[0]}/goapp-blue`), 'healthy');
+    const elbCalls = calls.filter((c) => c.service === 'elasticloadbalancing').map((c) => c.operation).sort();
+    assert.deepEqual(elbCalls, ['DescribeTargetGroups', 'DescribeTargetHealth', 'DescribeTargetHealth']);
   });
 });
