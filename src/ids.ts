@@ -69,6 +69,8 @@ export const ContextValues = {
   linkedInstances: 'rdsLink.linkedInstances',
   /** The instances of one deployed service (their rds-link:service tag), in the EC2 view. */
   service: 'rdsLink.service',
+  /** A target group an instance is registered in (its health there), in the EC2 view. */
+  targetGroup: 'rdsLink.targetGroup',
   instance: {
     pending: 'rdsLink.instance.pending',
     running: 'rdsLink.instance.running',

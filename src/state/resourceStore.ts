@@ -5,7 +5,7 @@
  */
 import * as vscode from 'vscode';
 import type { AwsProblem, AwsSession, BlueGreenDeployment, CallerIdentity, LinkApi, LinkedPair, RegionLoad, Settled } from '../core/aws/index';
-import type { Ec2Instance, RdsDatabase, SecurityGroup } from '../core/aws/types';
+import type { Ec2Instance, RdsDatabase, SecurityGroup, TargetHealth } from '../core/aws/types';
 import { describeError } from '../core/errors';
 import { ContextKeys } from '../ids';
 import { loadAws } from '../lazy';
@@ -50,6 +50,7 @@ export class ResourceStore implements vscode.Disposable {
   private readonly databases = new Map<string, RegionResult<RdsDatabase>>();
   private readonly linkPairs = new Map<string, readonly LinkedPair[]>();
   private readonly deployments = new Map<string, readonly BlueGreenDeployment[]>();
+  private readonly targetHealth = new Map<string, readonly TargetHealth[]>();
 
   constructor(private readonly log: vscode.LogOutputChannel) {
     this.settings = readSessionSettings(log);
@@ -76,6 +77,11 @@ export class ResourceStore implements vscode.Disposable {
   /** Links found by the console's rules among a region's listed instances and DBs. */
   get links(): ReadonlyMap<string, readonly LinkedPair[]> {
     return this.linkPairs;
+  }
+
+  /** Per region, the instances' registrations in target groups and their health (loaded with the region's instances). */
+  get targets(): ReadonlyMap<string, readonly TargetHealth[]> {
+    return this.targetHealth;
   }
 
   /** Blue/Green deployments per region (loaded with the region's DBs). */
@@ -144,6 +150,7 @@ export class ResourceStore implements vscode.Disposable {
     this.databases.clear();
     this.linkPairs.clear();
     this.deployments.clear();
+    this.targetHealth.clear();
     this.changed.fire({});
 
     const session = this.getSession();
@@ -203,11 +210,22 @@ export class ResourceStore implements vscode.Disposable {
 
   /** Shows each service of a region as its answer arrives, then the links among them. */
   private async applyRegionLoad(region: string, load: RegionLoad, gen: number): Promise<void> {
-    await Promise.all([
+    const listings = Promise.all([
       load.instances && this.applyListing('ec2', region, gen, load.instances),
       load.databases && this.applyListing('rds', region, gen, load.databases, load.blueGreen && this.applyBlueGreen(region, gen, load.blueGreen)),
     ]);
-    await this.applyLinks(region, gen, load.linkGroups);
+    // Target groups are read at render time, so they need not wait for the listing (nor the links for them).
+    await Promise.all([listings.then(() => this.applyLinks(region, gen, load.linkGroups)), load.targets && this.applyTargets(region, gen, load.targets)]);
+  }
+
+  /** The instances show at once; their target groups join them when DescribeTargetHealth has answered. */
+  private async applyTargets(region: string, gen: number, answer: Promise<Settled<TargetHealth[]>>): Promise<void> {
+    const list = await answer;
+    if (gen !== this.generation) return;
+    // Without ELBv2 permissions (or without load balancers) the view shows no target groups; the log says why.
+    if (!list.ok) return void this.log.info(`Reading target groups in ${region} failed (the EC2 view shows none): ${describeError(list.error)}`);
+    this.targetHealth.set(region, list.value);
+    if (list.value.length) this.changed.fire({ service: 'ec2', region });
   }
 
   private async applyBlueGreen(region: string, gen: number, answer: Promise<Settled<BlueGreenDeployment[]>>): Promise<void> {

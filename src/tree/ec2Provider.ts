@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import { matchesInstance } from '../core/aws/filter';
 import type { Ec2Instance } from '../core/aws/types';
 import { ContextKeys } from '../ids';
-import { InstanceNode, ServiceNode, withRelease, type InstanceLinks, type ReleasedInstance, type TreeNode } from './nodes';
+import { InstanceNode, ServiceNode, withRelease, type InstanceLinks, type InstanceTargets, type ReleasedInstance, type TreeNode } from './nodes';
 import type { RegionResult, ResourceStore } from '../state/resourceStore';
 import { ViewProvider } from './viewProvider';
 
@@ -20,12 +20,14 @@ export class Ec2Provider extends ViewProvider<Ec2Instance> {
   }
 
   /**
-   * Each instance with its linked DBs: a service node per deployed service (by the instances'
+   * Each instance with its linked DBs and its target groups: a service node per deployed service (by the instances'
    * `rds-link:service` tag), in name order, then the instances no deploy has tagged.
    */
   protected nodesFor(region: string, items: readonly Ec2Instance[], parent: TreeNode | undefined): TreeNode[] {
     const links = this.store.links.get(region) ?? [];
     const linksOf: InstanceLinks = (i) => links.filter((link) => link.instance.id === i.id);
+    const targets = this.store.targets.get(region) ?? [];
+    const targetsOf: InstanceTargets = (i) => targets.filter((x) => x.instanceId === i.id);
     const services = new Map<string, ReleasedInstance[]>();
     const untagged: ReleasedInstance[] = [];
     // Each instance's tags are read once here; the nodes get what they said.
@@ -35,8 +37,8 @@ export class Ec2Provider extends ViewProvider<Ec2Instance> {
       else untagged.push(m);
     }
     return [
-      ...[...services].sort(([a], [b]) => a.localeCompare(b)).map(([name, members]) => new ServiceNode(region, name, members, linksOf, parent)),
-      ...untagged.map((m) => new InstanceNode(m.instance, linksOf(m.instance), parent, m.release)),
+      ...[...services].sort(([a], [b]) => a.localeCompare(b)).map(([name, members]) => new ServiceNode(region, name, members, linksOf, parent, targetsOf)),
+      ...untagged.map((m) => new InstanceNode(m.instance, linksOf(m.instance), parent, m.release, targetsOf(m.instance))),
     ];
   }
 

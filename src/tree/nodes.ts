@@ -7,7 +7,7 @@
 import * as vscode from 'vscode';
 import type { AwsProblem, BlueGreenDeployment, BlueGreenPhase, LinkedPair } from '../core/aws/index';
 import { releaseOf, type InstanceRelease } from '../core/aws/releaseTags';
-import { isMysqlFamily, type Ec2Instance, type InstanceState, type RdsDatabase } from '../core/aws/types';
+import { isMysqlFamily, type Ec2Instance, type InstanceState, type RdsDatabase, type TargetHealth } from '../core/aws/types';
 import { Commands, ContextValues } from '../ids';
 import type { Service } from '../state/resourceStore';
 
@@ -77,10 +77,13 @@ export interface ReleasedInstance {
 
 export const withRelease = (instance: Ec2Instance): ReleasedInstance => ({ instance, release: releaseOf(instance) });
 
-/** An instance; its links (as the DBs it reaches) are its children. Its release comes from its tags (read by the caller when it has them already). */
+/**
+ * An instance; its links (as the DBs it reaches) and its target groups (with its health in each)
+ * are its children. Its release comes from its tags (read by the caller when it has them already).
+ */
 export class InstanceNode extends TreeNode {
-  constructor(readonly instance: Ec2Instance, readonly links: readonly LinkedPair[] = [], parent?: TreeNode, release: InstanceRelease = releaseOf(instance)) {
-    super(instance.name ?? instance.id, links.length ? Collapsed : None, parent);
+  constructor(readonly instance: Ec2Instance, readonly links: readonly LinkedPair[] = [], parent?: TreeNode, release: InstanceRelease = releaseOf(instance), readonly targets: readonly TargetHealth[] = []) {
+    super(instance.name ?? instance.id, links.length || targets.length ? Collapsed : None, parent);
     const i = instance;
     this.id = `ec2/${i.region}/${i.id}`;
     const [icon, color] = stateIcons[i.state];
@@ -102,18 +105,47 @@ export class InstanceNode extends TreeNode {
       [l('Service'), release.service],
       [l('Release'), release.release],
       [l('Released'), release.releasedAt && formatUtc(release.releasedAt)],
+      ...targets.map((x): [string, string] => [l('Target group {0}', x.targetGroupName), x.state]),
     ];
     appendRows(md, rows);
     this.tooltip = md;
   }
 
   override getChildren(): TreeNode[] {
-    return this.links.map((link) => new LinkNode(link, 'instance', this));
+    return [...this.links.map((link) => new LinkNode(link, 'instance', this)), ...this.targets.map((x) => new TargetNode(x, this))];
   }
 }
 
 /** The links of an instance, as its region's listing has them. */
 export type InstanceLinks = (instance: Ec2Instance) => readonly LinkedPair[];
+/** The target-group registrations of an instance, as its region's load has them. */
+export type InstanceTargets = (instance: Ec2Instance) => readonly TargetHealth[];
+
+const targetIcons: Record<string, [string, string | undefined]> = {
+  healthy: ['pass', 'testing.iconPassed'],
+  unhealthy: ['error', 'testing.iconFailed'],
+  'unhealthy.draining': ['error', 'testing.iconFailed'],
+  initial: ['loading~spin', undefined],
+  draining: ['loading~spin', undefined],
+  unused: ['circle-outline', 'disabledForeground'],
+  unavailable: ['question', undefined],
+};
+
+/** One target group an instance is registered in, and the instance's health there (DescribeTargetHealth). */
+export class TargetNode extends TreeNode {
+  constructor(readonly target: TargetHealth, parent?: TreeNode) {
+    super(target.targetGroupName, None, parent);
+    this.id = `${parent?.id ?? target.instanceId}/target/${target.targetGroupArn}/${target.port ?? ''}`;
+    const [icon, color] = targetIcons[target.state] ?? ['question', undefined];
+    this.iconPath = new vscode.ThemeIcon(icon, color ? new vscode.ThemeColor(color) : undefined);
+    this.description = [target.state, target.port !== undefined ? l('port {0}', target.port) : undefined].filter(Boolean).join(' · ');
+    this.contextValue = ContextValues.targetGroup;
+    const md = new vscode.MarkdownString(undefined, true);
+    md.appendMarkdown(`**${escapeMd(target.targetGroupName)}** (${l('target group')})\n\n`);
+    appendRows(md, [[l('Health'), target.state], [l('Reason'), target.reason], [l('Detail'), target.description], ['ARN', target.targetGroupArn]]);
+    this.tooltip = md;
+  }
+}
 
 /**
  * The instances that run one service (their `rds-link:service` tag, left by a deploy), under the
@@ -123,9 +155,12 @@ export type InstanceLinks = (instance: Ec2Instance) => readonly LinkedPair[];
 export class ServiceNode extends TreeNode {
   readonly #linksOf: InstanceLinks;
 
-  constructor(readonly region: string, readonly serviceName: string, readonly members: readonly ReleasedInstance[], linksOf: InstanceLinks, parent?: TreeNode) {
+  readonly #targetsOf: InstanceTargets;
+
+  constructor(readonly region: string, readonly serviceName: string, readonly members: readonly ReleasedInstance[], linksOf: InstanceLinks, parent?: TreeNode, targetsOf: InstanceTargets = () => []) {
     super(serviceName, Expanded, parent);
     this.#linksOf = linksOf;
+    this.#targetsOf = targetsOf;
     this.id = `ec2/${region}/service/${serviceName}`;
     this.iconPath = new vscode.ThemeIcon('server-process');
     this.contextValue = ContextValues.service;
@@ -141,7 +176,7 @@ export class ServiceNode extends TreeNode {
   }
 
   override getChildren(): TreeNode[] {
-    return this.members.map((m) => new InstanceNode(m.instance, this.#linksOf(m.instance), this, m.release));
+    return this.members.map((m) => new InstanceNode(m.instance, this.#linksOf(m.instance), this, m.release, this.#targetsOf(m.instance)));
   }
 }
 

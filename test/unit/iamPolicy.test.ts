@@ -11,6 +11,7 @@ const prefixes: Record<string, string> = {
   '@aws-sdk/client-sts': 'sts',
   '@aws-sdk/client-secrets-manager': 'secretsmanager',
   '@aws-sdk/client-ec2-instance-connect': 'ec2-instance-connect',
+  '@aws-sdk/client-elastic-load-balancing-v2': 'elasticloadbalancing',
 };
 
 /**

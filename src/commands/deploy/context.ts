@@ -56,11 +56,12 @@ export async function dbEnv(deps: Pick<Deps, 'targets' | 'passwords' | 'log'>): 
 }
 
 /** The plan in a modal with its detail; resolves only when the person accepts it. */
-export async function confirmPlan(deps: Pick<Deps, 'ui' | 'core'>, what: { title: string; build: string; plan: DeployPlan; file: DeployFile; action: string }): Promise<void> {
+export async function confirmPlan(deps: Pick<Deps, 'ui' | 'core'>, what: { title: string; build: string; plan: DeployPlan; file: DeployFile; action: string; traffic?: readonly string[] }): Promise<void> {
   const h = what.file.health;
   const detail = [
     what.build,
     ...deps.core.deploy().describePlan(what.plan),
+    ...(what.traffic ?? []),
     l('Health check: the service is active and GET {0} on port {1} answers 2xx ({2} tries, {3} s apart).', h.path, what.file.port, h.retries, h.intervalSeconds),
     what.plan.rollback,
   ].join('\n');
@@ -77,10 +78,14 @@ function stepWord(step: Extract<DeployEvent, { kind: 'step' }>['step'], detail?:
   switch (step) {
     case 'upload':
       return l('uploading');
+    case 'drain':
+      return l('leaving the load balancer, draining');
     case 'activate':
       return l('switching and restarting');
     case 'health':
       return l('checking health');
+    case 'register':
+      return l('back in the load balancer, waiting until in service');
     case 'bake':
       return l('canary watched ({0})', detail ?? '');
     case 'rollback':

@@ -19,6 +19,7 @@ import { tagTouched } from './releaseTags';
 import { buildFolder, confirmPlan, dbEnv, type DeployResult, folderOf, hostsFor, reportEvent, showSummary, STATUS } from './context';
 import { deployFileOrGuide } from './deployFileFlow';
 import { resolveInstances, selectedInstances } from './instances';
+import { outOfTrafficFor, prepareTraffic } from './loadBalancer';
 import { buildBinaries, collectShipped, execute, installUnit, layoutOf, SessionPool, survey, type Hosts, type Survey } from './run';
 
 const l = vscode.l10n.t;
@@ -27,6 +28,8 @@ interface Options {
   readonly folder?: string;
   readonly confirmed: boolean;
   readonly acceptUnit?: boolean;
+  /** Set the load balancer's target groups' deregistration delay to this many seconds first. */
+  readonly drainSeconds?: number;
 }
 
 interface Prepared {
@@ -38,12 +41,14 @@ interface Prepared {
   readonly release: string;
   /** The deploy file's files, read before the plan is shown. */
   readonly shipped: ShippedFiles;
+  /** What happens to traffic at each step, for the plan. */
+  readonly traffic: readonly string[];
 }
 
 
 export async function deploy(deps: Deps, ...args: unknown[]): Promise<DeployResult> {
   const a = argsOf(Commands.deploy, args[0]);
-  const options: Options = { folder: a?.optionalString('folder'), confirmed: a?.optionalBoolean('confirmed') ?? false, acceptUnit: a?.optionalBoolean('acceptUnit') };
+  const options: Options = { folder: a?.optionalString('folder'), confirmed: a?.optionalBoolean('confirmed') ?? false, acceptUnit: a?.optionalBoolean('acceptUnit'), drainSeconds: a?.optionalNumber('drainSeconds') };
   const p = await prepare(deps, options, selectedInstances(args[0], args[1]));
   if (!options.confirmed) {
     await confirmPlan(deps, {
@@ -54,6 +59,7 @@ export async function deploy(deps: Deps, ...args: unknown[]): Promise<DeployResu
       ].join('\n'),
       plan: p.plan,
       file: p.hosts.file,
+      traffic: p.traffic,
       action: l('Deploy'),
     });
   }
@@ -62,7 +68,7 @@ export async function deploy(deps: Deps, ...args: unknown[]): Promise<DeployResu
     const run = await deps.ui.withProgress({ location: vscode.ProgressLocation.Notification, title: l('Deploying {0}', p.hosts.file.service), cancellable: true }, (progress, token) =>
       rollout(deps, p, pool, options, { report: (e) => reportEvent(progress, e), say: (m) => progress.report({ message: m }), token }),
     );
-    const outcome = run.outcome.result === 'cancelled' ? await offerRollback(deps, run.executor, run.outcome, run.survey) : run.outcome;
+    const outcome = run.outcome.result === 'cancelled' ? await offerRollback(deps, p.hosts, run.executor, run.outcome, run.survey) : run.outcome;
     await showSummary(deps, outcome.result === 'succeeded' ? l('Deployed {0} release {1}:', p.hosts.file.service, p.release) : l('The deploy of {0} release {1} did not finish:', p.hosts.file.service, p.release), outcome);
     return { status: STATUS[outcome.result], release: p.release, instances: outcome.instances };
   } finally {
@@ -87,7 +93,8 @@ async function prepare(deps: Deps, options: Options, selected: readonly Ec2Insta
   }
   const version = core.versionFrom(await gitDescribe(folder, core.GIT_DESCRIBE_ARGS));
   deps.log.info(`Deploy of ${found.file.service} from ${found.path}: ${go.version}, version ${version}, to ${instances.map((i) => i.id).join(', ')}`);
-  return { hosts, plan, folder, go: go.path, version, release: core.releaseName(version), shipped };
+  const traffic = await prepareTraffic(deps, found.file, plan, instances, options);
+  return { hosts: { ...hosts, ...(traffic.hook ? { traffic: traffic.hook } : {}) }, plan, folder, go: go.path, version, release: core.releaseName(version), shipped, traffic: traffic.lines };
 }
 
 interface Reporter {
@@ -132,7 +139,7 @@ async function unitDecision(deps: Deps, hosts: Hosts, ids: readonly string[], ac
 }
 
 /** After a cancel: the instances already on the new release may go back to the release they ran before. */
-async function offerRollback(deps: Deps, executor: SshDeployExecutor, outcome: DeployOutcome, s: Survey): Promise<DeployOutcome> {
+async function offerRollback(deps: Deps, hosts: Hosts, executor: SshDeployExecutor, outcome: DeployOutcome, s: Survey): Promise<DeployOutcome> {
   const done = outcome.instances.filter((i) => i.state === 'deployed');
   if (done.length === 0) return outcome;
   const back = l('Roll Back');
@@ -148,7 +155,7 @@ async function offerRollback(deps: Deps, executor: SshDeployExecutor, outcome: D
       if (i.state !== 'deployed') return i;
       if (!previous) return { ...i, error: l('no previous release to go back to') };
       try {
-        await executor.rollback(i.instanceId, previous);
+        await outOfTrafficFor(hosts.traffic, i.instanceId, () => executor.rollback(i.instanceId, previous));
         deps.log.info(`[${i.instanceId}] rolled back to ${previous}`);
         return { instanceId: i.instanceId, state: 'rolledBack' as const, release: previous };
       } catch (err) {

@@ -15,6 +15,7 @@ import { tagTouched } from './releaseTags';
 import { confirmPlan, type DeployResult, folderOf, hostsFor, reportEvent, showSummary, STATUS } from './context';
 import { readDeployFile } from './deployFileFlow';
 import { resolveInstances, selectedInstances } from './instances';
+import { prepareTraffic } from './loadBalancer';
 import { execute, keptReleases, SessionPool, type Hosts } from './run';
 
 const l = vscode.l10n.t;
@@ -42,22 +43,25 @@ export async function rollbackDeployment(deps: Deps, ...args: unknown[]): Promis
   const found = await readDeployFile(deps, folder);
   if (!found) throw new Error(l('There is no deploy file in {0} ({1}): deploy once first.', folder, deps.core.deploy().DEPLOY_FILE_NAMES.join(', ')));
   const selected = selectedInstances(args[0], args[1]);
-  const hosts = hostsFor(deps, found.file, selected.length ? selected : resolveInstances(deps, found.file));
+  const instances = selected.length ? selected : resolveInstances(deps, found.file);
+  const plan = deps.core.deploy().planDeploy(found.file.strategy, instances.map((i) => i.id));
+  const traffic = await prepareTraffic(deps, found.file, plan, instances, { confirmed });
+  const hosts = { ...hostsFor(deps, found.file, instances), ...(traffic.hook ? { traffic: traffic.hook } : {}) };
   const pool = new SessionPool(hosts);
   try {
     const release = await chooseRelease(deps, hosts, pool, given);
-    const plan = deps.core.deploy().planDeploy(found.file.strategy, hosts.instances.map((i) => i.id));
     if (!confirmed) {
       await confirmPlan(deps, {
         title: l('Roll {0} back to {1} on {2} instance(s)?', found.file.service, release, hosts.instances.length),
         build: l('Nothing is built or uploaded: each instance switches to {0}, kept in its releases folder, and restarts.', release),
         plan,
         file: found.file,
+        traffic: traffic.lines,
         action: l('Roll Back'),
       });
     }
     const run = await deps.ui.withProgress({ location: vscode.ProgressLocation.Notification, title: l('Rolling {0} back to {1}', found.file.service, release), cancellable: true }, (progress, token) =>
-      execute(hosts, pool, plan, { folder, release, rollbackTo: true, env: {}, signal: token, onEvent: (e) => reportEvent(progress, e) }),
+      execute(hosts, pool, plan, { folder, release, rollbackTo: true, shipped: hosts.core.NO_SHIPPED_FILES, env: {}, signal: token, onEvent: (e) => reportEvent(progress, e) }),
     );
     await tagTouched(deps, found.file.service, hosts.instances, run.outcome.instances);
     await showSummary(deps, run.outcome.result === 'succeeded' ? l('Rolled {0} back to {1}:', found.file.service, release) : l('The rollback of {0} to {1} did not finish:', found.file.service, release), run.outcome);

@@ -12,7 +12,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Ec2Instance } from '../../core/aws/types';
 import type * as DeployModule from '../../core/deploy/index';
-import type { BuildDiagnostic, DeployEvent, DeployFile, DeployOutcome, DeployPlan, LayoutOptions, ShippedFiles, SshDeployExecutor } from '../../core/deploy/index';
+import type { BatchTraffic, BuildDiagnostic, DeployEvent, DeployFile, DeployOutcome, DeployPlan, LayoutOptions, ShippedFiles, SshDeployExecutor } from '../../core/deploy/index';
 import type { SshSession } from '../../core/instance/sshSession';
 import type { Cancellation } from '../../core/lifetime';
 
@@ -28,6 +28,8 @@ export interface Hosts {
   readonly restartCommand?: (instanceId: string) => string;
   /** The status command per instance (exits 0 while the service runs); default the deploy file's. */
   readonly statusCommand?: (instanceId: string) => string;
+  /** Drains each batch from the deploy file's load balancer and brings it back (commands/deploy/loadBalancer.ts). */
+  readonly traffic?: BatchTraffic;
 }
 
 /** What the instances said before anything changed. */
@@ -165,8 +167,8 @@ export async function execute(
     readonly release: string;
     readonly rollbackTo?: boolean;
     readonly binaries?: ReadonlyMap<string, string>;
-    /** What collectShipped read before the build; none for a rollback. */
-    readonly shipped?: ShippedFiles;
+    /** What collectShipped read before the build; NO_SHIPPED_FILES for a rollback (its release has them). */
+    readonly shipped: ShippedFiles;
     readonly env: Readonly<Record<string, string>>;
     readonly signal?: Cancellation;
     readonly onEvent?: (e: DeployEvent) => void;
@@ -178,7 +180,7 @@ export async function execute(
     openSession: (id) => pool.get(id),
     layoutFor: (id) => layoutOf(h, id),
     binaryFor: (id) => o.binaries?.get(id) ?? '',
-    shipped: o.shipped ?? h.core.NO_SHIPPED_FILES,
+    shipped: o.shipped,
     env: o.env,
     restartCommand: (id) => h.restartCommand?.(id) ?? h.file.restartCommand,
     statusCommand: (id) => h.statusCommand?.(id) ?? h.file.statusCommand,
@@ -190,6 +192,7 @@ export async function execute(
   const outcome = await h.core.runDeploy(plan, executor, {
     release: o.release,
     ...(o.signal ? { signal: o.signal } : {}),
+    ...(h.traffic ? { traffic: h.traffic } : {}),
     onEvent: (e) => {
       h.log(e.kind === 'batch' ? `Batch ${e.batch.index + 1}/${e.of}: ${e.batch.instances.join(', ')}` : `[${e.instanceId}] ${e.step}${e.detail ? ` ${e.detail}` : ''}`);
       o.onEvent?.(e);

@@ -12,3 +12,21 @@ export { startRegionLoad, startSessionLoad, allSettled, linksOf, type RegionLoad
 export { assertUsable, blueGreenRefusal, dbRefusal, isModifiable, pairRefusal, type DbFeature, type PairRefusalCode } from './capabilities';
 export * as diagnosis from '../diagnose/index';
 export * from './create/index';
+export {
+  listTargetGroups,
+  resolveTargetGroups,
+  describeTargetHealth,
+  targetHealthOf,
+  registerTargets,
+  deregisterTargets,
+  deregistrationDelaySeconds,
+  setDeregistrationDelay,
+  waitDeregistered,
+  waitInService,
+  listenerForward,
+  DEFAULT_DEREGISTRATION_DELAY_SECONDS,
+  type InstanceTarget,
+  type WaitOptions,
+} from './elb';
+export { AlbTraffic, type AlbTrafficOptions } from './albTraffic';
+export { isTargetGroupArn, isTargetGroupName, isListenerArn, regionOfElbArn } from './elbArns';

@@ -8,13 +8,14 @@
 import type { BlueGreenDeployment } from './blueGreen/types';
 import { listBlueGreenDeployments } from './blueGreen/deployments';
 import { listInstances } from './ec2';
+import { listTargetGroups, targetHealthOf } from './elb';
 import { EC2_GROUP_PREFIX, RDS_GROUP_PREFIX } from './link/consoleRules';
 import { findLinks } from './link/links';
 import { createSdkLinkApi } from './link/sdkLinkApi';
 import type { LinkedPair } from './link/types';
 import { listDatabases } from './rds';
 import type { AwsSession, CallerIdentity } from './session';
-import type { Ec2Instance, RdsDatabase, SecurityGroup } from './types';
+import type { Ec2Instance, RdsDatabase, SecurityGroup, TargetHealth } from './types';
 
 /** A call's outcome, held so that a failure nobody has awaited yet is never an unhandled rejection. */
 export type Settled<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: unknown };
@@ -31,6 +32,11 @@ export interface RegionLoad {
   readonly databases?: Promise<Settled<RdsDatabase[]>>;
   /** Only with the DBs; a failure here leaves the DBs listed. */
   readonly blueGreen?: Promise<Settled<BlueGreenDeployment[]>>;
+  /**
+   * With the instances: where each instance is registered in the region's target groups, and its
+   * health (DescribeTargetGroups, then one DescribeTargetHealth per group, never one per instance).
+   */
+  readonly targets?: Promise<Settled<TargetHealth[]>>;
   /** The `ec2-rds-*` / `rds-ec2-*` groups, asked for beside the listings rather than after them. */
   readonly linkGroups: Promise<Settled<SecurityGroup[]>>;
 }
@@ -42,10 +48,14 @@ export function startRegionLoad(session: AwsSession, region: string, services: r
   const rds = clients.rds(region);
   const api = createSdkLinkApi(ec2, rds);
   return {
-    ...(services.includes('ec2') ? { instances: settle(listInstances(ec2, region)) } : {}),
+    ...(services.includes('ec2') ? { instances: settle(listInstances(ec2, region)), targets: settle(regionTargets(clients.elb(region))) } : {}),
     ...(services.includes('rds') ? { databases: settle(listDatabases(rds, region)), blueGreen: settle(listBlueGreenDeployments(rds, region)) } : {}),
     linkGroups: settle(api.describeSecurityGroups({ groupNames: [`${EC2_GROUP_PREFIX}*`, `${RDS_GROUP_PREFIX}*`] })),
   };
+}
+
+async function regionTargets(elb: ReturnType<AwsSession['elb']>): Promise<TargetHealth[]> {
+  return targetHealthOf(elb, await listTargetGroups(elb));
 }
 
 /** The links among a region's instances and DBs, from the groups that came with the load. */
@@ -68,5 +78,5 @@ export function startSessionLoad(session: AwsSession, regions: readonly string[]
 
 /** Every call of a load, answered (for a caller that only needs to know when all are done). */
 export function allSettled(load: SessionLoad): Promise<unknown> {
-  return Promise.all([load.identity, ...load.regions.flatMap(({ load: l }) => [l.instances, l.databases, l.blueGreen, l.linkGroups])]);
+  return Promise.all([load.identity, ...load.regions.flatMap(({ load: l }) => [l.instances, l.targets, l.databases, l.blueGreen, l.linkGroups])]);
 }

@@ -7,6 +7,7 @@
  */
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { EC2InstanceConnectClient } from '@aws-sdk/client-ec2-instance-connect';
+import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { RDSClient } from '@aws-sdk/client-rds';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
@@ -59,6 +60,8 @@ export interface AwsClients {
   sts(region: string): STSClient;
   secretsManager(region: string): SecretsManagerClient;
   instanceConnect(region: string): EC2InstanceConnectClient;
+  /** ELBv2: target groups behind an Application Load Balancer. */
+  elb(region: string): ElasticLoadBalancingV2Client;
 }
 
 /** A call that got no answer within the session's bounds. Named like the SDK's, so retries and classifyAwsError see a timeout. */
@@ -133,6 +136,10 @@ export class AwsSession implements AwsClients {
     return this.client('ec2-instance-connect', EC2InstanceConnectClient, region);
   }
 
+  elb(region: string): ElasticLoadBalancingV2Client {
+    return this.client('elasticloadbalancing', ElasticLoadBalancingV2Client, region);
+  }
+
   /** The same clients, with every call aborted by `signal` (the command's cancellation). */
   withSignal(signal: AbortSignal | undefined): AwsClients {
     if (!signal) return this;
@@ -142,6 +149,7 @@ export class AwsSession implements AwsClients {
       sts: (region) => abortable(this.sts(region), signal),
       secretsManager: (region) => abortable(this.secretsManager(region), signal),
       instanceConnect: (region) => abortable(this.instanceConnect(region), signal),
+      elb: (region) => abortable(this.elb(region), signal),
     };
   }
 

@@ -107,3 +107,30 @@ export interface RouteTableHead {
   readonly main: boolean;
   readonly subnetIds: readonly string[];
 }
+
+/** An ALB/NLB target group (ELBv2), as the deploy and the EC2 view need it. */
+export interface TargetGroup {
+  readonly arn: string;
+  readonly name: string;
+  /** "instance", "ip", "lambda", "alb": only instance groups hold EC2 instances by id. */
+  readonly targetType?: string;
+  readonly protocol?: string;
+  readonly port?: number;
+  readonly vpcId?: string;
+  readonly loadBalancerArns: readonly string[];
+}
+
+/** ELBv2's target states: initial, healthy, unhealthy, unused, draining, unavailable, unhealthy.draining. */
+export type TargetState = string;
+
+/** One registration of an instance in a target group, with its health. */
+export interface TargetHealth {
+  readonly targetGroupArn: string;
+  readonly targetGroupName: string;
+  readonly instanceId: string;
+  readonly port?: number;
+  readonly state: TargetState;
+  /** Elb.InitialHealthChecking, Target.FailedHealthChecks, …; absent when healthy. */
+  readonly reason?: string;
+  readonly description?: string;
+}

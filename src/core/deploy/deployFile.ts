@@ -10,6 +10,7 @@
  * parseDeployFile is pure: text in, a DeployFile or problems with line and column out.
  */
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
+import { isListenerArn, isTargetGroupArn, isTargetGroupName, regionOfElbArn } from '../aws/elbArns';
 import { t } from '../l10n';
 
 export const DEPLOY_FILE_NAMES = ['rds-link.deploy.yaml', 'rds-link.deploy.yml', 'rds-link.deploy.json'] as const;
@@ -30,6 +31,15 @@ export type Strategy =
 export type InstanceSelector =
   | { readonly region: string; readonly ids: readonly string[] }
   | { readonly region: string; readonly tag: { readonly key: string; readonly value: string } };
+
+/**
+ * An Application Load Balancer in front of the instances: one target group (Rolling drains each
+ * batch from it), or a listener with two target groups (the shape Blue/Green and weighted Canary
+ * use; Rolling drains from whichever of them holds the instance). Groups by ARN or by name.
+ */
+export type LoadBalancerRef =
+  | { readonly region: string; readonly targetGroup: string }
+  | { readonly region: string; readonly listener: string; readonly targetGroups: readonly [string, string] };
 
 export interface HealthCheck {
   /** Path of the GET on 127.0.0.1:<port> on the instance, e.g. /healthz. */
@@ -53,6 +63,8 @@ export interface DeployFile {
   /** Files and folders shipped beside the binary, relative to the deploy file. */
   readonly files: readonly string[];
   readonly strategy: Strategy;
+  /** The load balancer in front of the instances, when there is one. */
+  readonly loadBalancer?: LoadBalancerRef;
   /** Releases kept on each instance, the current one included. */
   readonly keepReleases: number;
   /** What restarts the service; `{service}` stands for the service name. */
@@ -97,7 +109,8 @@ const INSTANCE_ID = /^i-[0-9a-f]{8}([0-9a-f]{9})?$/;
 
 /** The keys each object may hold, for the unknown-key check (and the schema test). */
 export const KNOWN_KEYS: Readonly<Record<string, readonly string[]>> = {
-  '': ['version', 'service', 'build', 'port', 'health', 'instances', 'files', 'strategy', 'releases', 'restartCommand', 'statusCommand'],
+  '': ['version', 'service', 'build', 'port', 'health', 'instances', 'files', 'strategy', 'loadBalancer', 'releases', 'restartCommand', 'statusCommand'],
+  loadBalancer: ['targetGroup', 'listener', 'targetGroups', 'region'],
   build: ['package', 'versionVariable'],
   health: ['path', 'timeoutSeconds', 'retries', 'intervalSeconds'],
   'instances[]': ['region', 'ids', 'tag'],
@@ -259,6 +272,58 @@ function readInstances(value: unknown, r: Reader): InstanceSelector[] {
   return out;
 }
 
+function readTargetGroupRef(value: unknown, path: Path, r: Reader): string | undefined {
+  const ref = typeof value === 'string' ? value.trim() : '';
+  if (isTargetGroupArn(ref) || isTargetGroupName(ref)) return ref;
+  r.problem(path, t('"{0}" must be a target group\'s ARN (arn:aws:elasticloadbalancing:…:targetgroup/…) or its name (1 to 32 letters, digits and hyphens).', where(path)));
+  return undefined;
+}
+
+/** The region of the load balancer: from an ARN, else "region", else the one region of the instances. */
+function loadBalancerRegion(value: Record<string, unknown>, refs: readonly string[], instances: readonly InstanceSelector[], r: Reader): string | undefined {
+  const fromArns = [...new Set(refs.map(regionOfElbArn).filter((x): x is string => x !== undefined))];
+  const given = text(value.region, ['loadBalancer', 'region'], r);
+  if (given !== undefined && !REGION.test(given)) r.problem(['loadBalancer', 'region'], t('"{0}" is not an AWS region name (such as eu-west-1).', given));
+  const regions = [...new Set([...fromArns, ...(given ? [given] : [])])];
+  if (regions.length > 1) r.problem(['loadBalancer'], t('"loadBalancer" names more than one region ({0}): a load balancer and its target groups are in one region.', regions.join(', ')));
+  if (regions.length) return regions[0];
+  const ofInstances = [...new Set(instances.map((i) => i.region))];
+  if (ofInstances.length === 1) return ofInstances[0];
+  r.problem(['loadBalancer'], t('"loadBalancer" needs a "region": the instances are in more than one region.'));
+  return undefined;
+}
+
+function readLoadBalancer(value: unknown, instances: readonly InstanceSelector[], r: Reader): LoadBalancerRef | undefined {
+  if (value === undefined) return undefined;
+  if (!isObject(value)) {
+    r.problem(['loadBalancer'], t('"loadBalancer" must be a mapping with "targetGroup", or with "listener" and two "targetGroups".'));
+    return undefined;
+  }
+  unknownKeys(value, 'loadBalancer', ['loadBalancer'], r);
+  if ((value.targetGroup === undefined) === (value.listener === undefined)) {
+    r.problem(['loadBalancer'], t('"loadBalancer" needs either "targetGroup" or "listener" (with two "targetGroups"), not both.'));
+    return undefined;
+  }
+  if (value.targetGroup !== undefined) {
+    if (value.targetGroups !== undefined) r.problem(['loadBalancer', 'targetGroups'], t('"loadBalancer.targetGroups" goes with "listener"; beside "targetGroup" name one group.'));
+    const group = readTargetGroupRef(value.targetGroup, ['loadBalancer', 'targetGroup'], r);
+    const region = loadBalancerRegion(value, group ? [group] : [], instances, r);
+    return group && region ? { region, targetGroup: group } : undefined;
+  }
+  const listener = typeof value.listener === 'string' ? value.listener.trim() : '';
+  if (!isListenerArn(listener)) r.problem(['loadBalancer', 'listener'], t('"loadBalancer.listener" must be a listener\'s ARN (arn:aws:elasticloadbalancing:…:listener/app/…).'));
+  const list = Array.isArray(value.targetGroups) ? (value.targetGroups as unknown[]) : [];
+  if (list.length !== 2) {
+    r.problem(['loadBalancer', 'targetGroups'], t('"loadBalancer.targetGroups" must list the listener\'s two target groups (blue and green, or stable and canary).'));
+    return undefined;
+  }
+  const groups = list.map((g, i) => readTargetGroupRef(g, ['loadBalancer', 'targetGroups', i], r));
+  if (groups[0] !== undefined && groups[0] === groups[1]) r.problem(['loadBalancer', 'targetGroups', 1], t('"loadBalancer.targetGroups" must name two different groups.'));
+  const region = loadBalancerRegion(value, [listener, ...groups.filter((g): g is string => g !== undefined)], instances, r);
+  const [a, b] = groups;
+  return isListenerArn(listener) && a && b && region ? { region, listener, targetGroups: [a, b] } : undefined;
+}
+
 function readFiles(value: unknown, r: Reader): string[] {
   if (value === undefined) return [];
   if (!Array.isArray(value)) {
@@ -316,6 +381,8 @@ export function parseDeployFile(source: string): DeployFileResult {
   if (root.releases !== undefined && !isObject(root.releases)) r.problem(['releases'], t('"releases" must be a mapping with "keep".'));
   else unknownKeys(releases, 'releases', ['releases'], r);
 
+  const instances = readInstances(root.instances, r);
+  const loadBalancer = readLoadBalancer(root.loadBalancer, instances, r);
   const file: DeployFile = {
     version: 1,
     service: service ?? '',
@@ -327,9 +394,10 @@ export function parseDeployFile(source: string): DeployFileResult {
       retries: integer(health.retries, ['health', 'retries'], r, 1, 1000, DEFAULTS.retries),
       intervalSeconds: integer(health.intervalSeconds, ['health', 'intervalSeconds'], r, 0, 300, DEFAULTS.intervalSeconds),
     },
-    instances: readInstances(root.instances, r),
+    instances,
     files: readFiles(root.files, r),
     strategy: readStrategy(root.strategy, r),
+    ...(loadBalancer ? { loadBalancer } : {}),
     keepReleases: integer(releases.keep, ['releases', 'keep'], r, 2, 100, DEFAULTS.keepReleases),
     restartCommand: text(root.restartCommand, ['restartCommand'], r, DEFAULTS.restartCommand) ?? DEFAULTS.restartCommand,
     statusCommand: text(root.statusCommand, ['statusCommand'], r, DEFAULTS.statusCommand) ?? DEFAULTS.statusCommand,

@@ -19,6 +19,7 @@ export {
   type HealthCheck,
   type InstanceCount,
   type InstanceSelector,
+  type LoadBalancerRef,
   type OnFailure,
   type Strategy,
   type StrategyKind,
@@ -49,6 +50,9 @@ export { ReleaseLayout, envFileText, shellQuote, systemdUnitText, type LayoutOpt
 export {
   planDeploy,
   describePlan,
+  describeTraffic,
+  DEFAULT_DRAIN_SECONDS,
+  type TrafficPlan,
   resolveCount,
   runDeploy,
   rollbackSentence,
@@ -61,4 +65,5 @@ export {
   type InstanceState,
   type DeployEvent,
   type RunOptions,
+  type BatchTraffic,
 } from './strategy';

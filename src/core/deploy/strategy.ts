@@ -87,6 +87,37 @@ export function describePlan(plan: DeployPlan): string[] {
   );
 }
 
+/** What the plan says about the load balancer: its groups (and how long each drains), and where each instance is registered. */
+export interface TrafficPlan {
+  readonly groups: readonly { readonly name: string; readonly drainSeconds: number }[];
+  /** Instance id → the names of the groups it is registered in (absent: in none). */
+  readonly registeredIn: ReadonlyMap<string, readonly string[]>;
+}
+
+/** ELBv2's default deregistration delay. */
+export const DEFAULT_DRAIN_SECONDS = 300;
+
+/** What happens to traffic at each step of the plan, in lines for the plan view. */
+export function describeTraffic(plan: DeployPlan, lb: TrafficPlan | undefined): string[] {
+  const all = plan.batches.flatMap((b) => b.instances);
+  if (!lb) return [plan.strategy.kind === 'bigBang' ? t('Traffic: no load balancer is named; every instance restarts at once, so requests fail until they are back.') : t('Traffic: no load balancer is named in the deploy file; each restart drops the requests its instance is serving.')];
+  if (plan.strategy.kind === 'bigBang') return [t('Traffic: Big Bang leaves the load balancer as it is; every instance restarts at once, so requests fail until they are back.')];
+  const lines = plan.batches.map((b) => {
+    const others = all.filter((id) => !b.instances.includes(id) && lb.registeredIn.get(id)?.length).length;
+    const groups = [...new Set(b.instances.flatMap((id) => lb.registeredIn.get(id) ?? []))];
+    const drain = Math.max(0, ...lb.groups.filter((g) => groups.includes(g.name)).map((g) => g.drainSeconds));
+    if (groups.length === 0) return t('Traffic, batch {0}: in no target group; the restart drops the requests it serves.', b.index + 1);
+    return others
+      ? t('Traffic, batch {0}: uploads while serving, leaves {1} (draining up to {2} s), restarts and passes the health check, then serves again once in service; {3} other instance(s) serve meanwhile.', b.index + 1, groups.join(', '), drain, others)
+      : t('Traffic, batch {0}: uploads while serving, leaves {1} (draining up to {2} s), restarts and passes the health check, then serves again once in service; no other instance serves meanwhile, so the app does not answer during this batch.', b.index + 1, groups.join(', '), drain);
+  });
+  const outside = all.filter((id) => !lb.registeredIn.get(id)?.length);
+  if (outside.length) lines.push(t('Not in any of the target groups: {0}; their traffic is not moved.', outside.join(', ')));
+  for (const g of lb.groups.filter((x) => x.drainSeconds === DEFAULT_DRAIN_SECONDS)) lines.push(t('{0} drains for 300 s, the default: each batch waits that long for open requests.', g.name));
+  lines.push(t('A failed instance goes back to its old release before it rejoins the target group.'));
+  return lines;
+}
+
 export interface HealthResult {
   readonly healthy: boolean;
   /** "GET /healthz answered 200", "the service is not active", … */
@@ -137,7 +168,20 @@ export interface DeployOutcome {
 
 export type DeployEvent =
   | { readonly kind: 'batch'; readonly batch: PlannedBatch; readonly of: number }
-  | { readonly kind: 'step'; readonly instanceId: string; readonly step: 'upload' | 'activate' | 'health' | 'bake' | 'rollback'; readonly detail?: string };
+  | { readonly kind: 'step'; readonly instanceId: string; readonly step: 'upload' | 'drain' | 'activate' | 'health' | 'register' | 'bake' | 'rollback'; readonly detail?: string };
+
+/**
+ * Traffic around each batch, from a load balancer (core/aws/albTraffic.ts for an ALB target
+ * group): the batch's instances leave traffic after their upload and before their restart, and
+ * come back after the health gate (or after their rollback). Either may throw; the batch then fails.
+ * The runner never passes its cancel on: a batch that started ends with its instances back in traffic.
+ */
+export interface BatchTraffic {
+  /** Takes the instances out (DeregisterTargets) and resolves when they have drained. */
+  drain(instanceIds: readonly string[]): Promise<void>;
+  /** Puts back the instances drain took out (RegisterTargets) and resolves when they are in service. */
+  restore(instanceIds: readonly string[]): Promise<void>;
+}
 
 export interface RunOptions {
   readonly release: string;
@@ -145,6 +189,8 @@ export interface RunOptions {
   readonly onEvent?: (event: DeployEvent) => void;
   /** How often the canary's health is checked during the bake; default 5 s. */
   readonly bakeCheckMs?: number;
+  /** Drain and restore each batch through a load balancer; without it, restarts drop the requests in flight. */
+  readonly traffic?: BatchTraffic;
 }
 
 const message = (err: unknown): string => (err instanceof Error ? err.message : String(err));
@@ -158,6 +204,8 @@ export async function runDeploy(plan: DeployPlan, executor: DeployExecutor, opti
 class Run {
   private readonly state = new Map<string, { state: InstanceState; release?: string; previous?: string; error?: string }>();
   private failure: string | undefined;
+  /** Instances the traffic hook took out and has not put back yet. */
+  private readonly outOfTraffic = new Set<string>();
 
   constructor(
     private readonly plan: DeployPlan,
@@ -208,8 +256,39 @@ class Run {
     );
     // An upload that failed stops the batch before any restart: nobody in it has moved yet.
     if (uploads.includes(false)) return false;
+    // The uploads did not touch the running service: the instances leave traffic only now.
+    if (!(await this.trafficStep('drain', batch.instances))) {
+      await this.trafficStep('register', batch.instances);
+      return false;
+    }
     const results = await Promise.all(batch.instances.map((id) => this.activateOne(id)));
-    return results.every(Boolean);
+    // A failed instance is back on its old release (activateOne) before it is registered again.
+    const back = await this.trafficStep('register', batch.instances);
+    // Not in service on the new release (the load balancer's own health check, say): out, back to the old one, in again.
+    if (!back) await Promise.all(batch.instances.map((id) => this.rollBackOne(id)));
+    return results.every(Boolean) && back;
+  }
+
+  /** Drain or register the instances through the traffic hook; false (the failure recorded) when it threw. */
+  private async trafficStep(step: 'drain' | 'register', ids: readonly string[]): Promise<boolean> {
+    const traffic = this.options.traffic;
+    if (!traffic || ids.length === 0) return true;
+    for (const id of ids) this.emit({ kind: 'step', instanceId: id, step });
+    try {
+      if (step === 'drain') {
+        for (const id of ids) this.outOfTraffic.add(id);
+        await traffic.drain(ids);
+      } else {
+        await traffic.restore(ids);
+        for (const id of ids) this.outOfTraffic.delete(id);
+      }
+      return true;
+    } catch (err) {
+      for (const id of ids) this.fail(id, message(err));
+      // A registration that failed half-way may have reached the load balancer: count it as in traffic.
+      if (step === 'register') for (const id of ids) this.outOfTraffic.delete(id);
+      return false;
+    }
   }
 
   private async activateOne(id: string): Promise<boolean> {
@@ -255,6 +334,10 @@ class Run {
     return true;
   }
 
+  /**
+   * Back to the previous release. An instance in traffic (a canary during its bake, an earlier
+   * batch after a later one failed) leaves it for its restart and comes back on the old release.
+   */
   private async rollBackOne(id: string): Promise<void> {
     const s = this.state.get(id);
     if (!s || s.state !== 'deployed') return;
@@ -262,6 +345,17 @@ class Run {
       s.state = 'failed';
       return;
     }
+    const inTraffic = this.options.traffic !== undefined && !this.outOfTraffic.has(id);
+    if (inTraffic && !(await this.trafficStep('drain', [id]))) {
+      await this.trafficStep('register', [id]);
+      return;
+    }
+    await this.rollBackStep(id, s);
+    if (inTraffic) await this.trafficStep('register', [id]);
+  }
+
+  private async rollBackStep(id: string, s: { state: InstanceState; release?: string; previous?: string; error?: string }): Promise<void> {
+    if (!s.previous) return;
     this.emit({ kind: 'step', instanceId: id, step: 'rollback', detail: s.previous });
     try {
       await this.ex.rollback(id, s.previous);
@@ -273,9 +367,11 @@ class Run {
     }
   }
 
+  /** Behind a load balancer batch by batch, so that the others keep serving; else all at once. */
   private async rollBackDeployed(): Promise<void> {
-    const deployed = [...this.state].filter(([, s]) => s.state === 'deployed').map(([id]) => id);
-    await Promise.all(deployed.map((id) => this.rollBackOne(id)));
+    const deployed = (ids: readonly string[]) => ids.filter((id) => this.state.get(id)?.state === 'deployed');
+    const rounds = this.options.traffic ? this.plan.batches.map((b) => deployed(b.instances)) : [deployed([...this.state.keys()])];
+    for (const ids of rounds) await Promise.all(ids.map((id) => this.rollBackOne(id)));
   }
 
   private outcome(result: DeployOutcome['result']): DeployOutcome {

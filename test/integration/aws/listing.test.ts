@@ -99,9 +99,9 @@ describe('listing EC2 and RDS through the real SDK against moto', function () {
   });
 
   it('asks for the whole first load of four regions in one round: every call is out before any answer', async () => {
-    // 1 identity call + per region: instances, DB instances, clusters, Blue/Green, link groups.
+    // 1 identity call + per region: instances, target groups (no group here: no health call after it), DB instances, clusters, Blue/Green, link groups.
     const regions = ['us-east-1', 'eu-west-1', 'eu-west-2', 'eu-north-1'];
-    const expected = 1 + regions.length * 5;
+    const expected = 1 + regions.length * 6;
     const proxy = await startDelayProxy(moto.endpoint, 0, [], { holdUntil: expected, holdMs: 3000 });
     try {
       const calls: CallInfo[] = [];

@@ -115,10 +115,47 @@ describe('deploy file (rds-link.deploy.yaml)', () => {
     const schema = JSON.parse(fs.readFileSync(path.join(root, 'schemas/deploy.schema.json'), 'utf8'));
     const keysOf = (node: { properties?: object }) => Object.keys(node.properties ?? {}).sort();
     assert.deepEqual(keysOf(schema), [...KNOWN_KEYS['']].sort());
-    for (const section of ['build', 'health', 'strategy', 'releases']) assert.deepEqual(keysOf(schema.properties[section]), [...KNOWN_KEYS[section]].sort(), section);
+    for (const section of ['build', 'health', 'strategy', 'releases', 'loadBalancer']) assert.deepEqual(keysOf(schema.properties[section]), [...KNOWN_KEYS[section]].sort(), section);
     assert.deepEqual(keysOf(schema.properties.instances.items), [...KNOWN_KEYS['instances[]']].sort());
     assert.equal(schema.properties.releases.properties.keep.default, DEFAULTS.keepReleases);
     assert.equal(schema.properties.health.properties.path.default, DEFAULTS.healthPath);
     assert.equal(schema.properties.statusCommand.default, DEFAULTS.statusCommand);
+  });
+
+  describe('loadBalancer', () => {
+    const TG_ARN = 'arn:aws:elasticloadbalancing:eu-west-1:123456789012:targetgroup/goapp-blue/0123456789abcdef';
+    const TG2_ARN = 'arn:aws:elasticloadbalancing:eu-west-1:123456789012:targetgroup/goapp-green/fedcba9876543210';
+    const LISTENER = 'arn:aws:elasticloadbalancing:eu-west-1:123456789012:listener/app/goapp/0123456789abcdef/1111222233334444';
+
+    it('names one target group by name (region: the instances\') or by ARN (region: the ARN\'s)', () => {
+      assert.deepEqual(ok(`${minimal}loadBalancer:\n  targetGroup: goapp-tg\n`).loadBalancer, { region: 'eu-west-1', targetGroup: 'goapp-tg' });
+      const usEast = TG_ARN.replace('eu-west-1', 'us-east-1');
+      assert.deepEqual(ok(`${minimal}loadBalancer:\n  targetGroup: ${usEast}\n`).loadBalancer, { region: 'us-east-1', targetGroup: usEast });
+      assert.equal(ok(minimal).loadBalancer, undefined, 'no load balancer: none in the description');
+    });
+
+    it('names a listener with its two target groups (the Blue/Green and weighted Canary shape)', () => {
+      const f = ok(`${minimal}loadBalancer:\n  listener: ${LISTENER}\n  targetGroups: [${TG_ARN}, goapp-green]\n`);
+      assert.deepEqual(f.loadBalancer, { region: 'eu-west-1', listener: LISTENER, targetGroups: [TG_ARN, 'goapp-green'] });
+    });
+
+    it('says where a wrong load balancer is (line and column) and what would be right', () => {
+      const at = (text: string) => problems(`${minimal}${text}`).map((x) => `${x.line}:${x.column} ${x.message}`);
+      assert.match(at('loadBalancer:\n  targetGroup: -bad_name\n')[0], /^8:16 "loadBalancer\.targetGroup" must be a target group's ARN .* or its name/);
+      assert.match(at('loadBalancer:\n  listener: nope\n  targetGroups: [a]\n')[0], /^8:13 "loadBalancer\.listener" must be a listener's ARN/);
+      assert.match(at('loadBalancer:\n  listener: nope\n  targetGroups: [a]\n')[1], /^9:17 "loadBalancer\.targetGroups" must list the listener's two target groups/);
+      assert.match(at(`loadBalancer:\n  listener: ${LISTENER}\n  targetGroups: [a, a]\n`)[0], /^9:21 "loadBalancer\.targetGroups" must name two different groups/);
+      assert.match(at(`loadBalancer:\n  targetGroup: a\n  listener: ${LISTENER}\n`)[0], /^8:3 "loadBalancer" needs either "targetGroup" or "listener"/);
+      assert.match(at('loadBalancer:\n  targetGroup: a\n  weights: [1]\n')[0], /^9:12 Unknown key "loadBalancer\.weights"/);
+      assert.match(at(`loadBalancer:\n  targetGroup: ${TG_ARN.replace('eu-west-1', 'us-east-1')}\n  region: eu-west-1\n`)[0], /^8:3 "loadBalancer" names more than one region \(us-east-1, eu-west-1\)/);
+      assert.match(at('loadBalancer: goapp-tg\n')[0], /^7:15 "loadBalancer" must be a mapping/);
+      assert.deepEqual(ok(`${minimal}loadBalancer:\n  listener: ${LISTENER}\n  targetGroups: [${TG_ARN}, ${TG2_ARN}]\n`).loadBalancer?.region, 'eu-west-1', 'two ARNs of the listener\'s region');
+    });
+
+    it('with instances in two regions, a group by name needs a region', () => {
+      const two = `${minimal}  - region: us-east-1\n    ids: [i-0123456789abcdef0]\nloadBalancer:\n  targetGroup: goapp-tg\n`;
+      assert.match(problems(two)[0].message, /"loadBalancer" needs a "region": the instances are in more than one region/);
+      assert.deepEqual(ok(`${two}  region: us-east-1\n`).loadBalancer, { region: 'us-east-1', targetGroup: 'goapp-tg' });
+    });
   });
 });

@@ -9,7 +9,7 @@ import * as aws from '../../../src/core/aws/index';
 import * as db from '../../../src/core/db/index';
 import * as deploy from '../../../src/core/deploy/index';
 import * as goconfig from '../../../src/core/goconfig/index';
-import type { Ec2Instance, RdsDatabase } from '../../../src/core/aws/types';
+import type { Ec2Instance, RdsDatabase, TargetHealth } from '../../../src/core/aws/types';
 import type { BlueGreenDeployment, LinkApi, LinkedPair } from '../../../src/core/aws/index';
 import type { Deps } from '../../../src/commands/deps';
 import { HostKeyMemento } from '../../../src/state/hostKeys';
@@ -119,6 +119,8 @@ export interface StoreContents {
   readonly databases?: readonly RdsDatabase[];
   readonly links?: readonly LinkedPair[];
   readonly blueGreen?: readonly BlueGreenDeployment[];
+  /** Per region, the instances' target-group registrations (what the region load reads from ELBv2). */
+  readonly targets?: Readonly<Record<string, readonly TargetHealth[]>>;
   /** What `linkApi(region)` answers (e.g. test/unit/link/fakeAws.ts); the regions asked are kept in `linkApiRegions`. */
   readonly linkApi?: LinkApi;
 }
@@ -137,6 +139,7 @@ export class FakeStore {
   get ec2(): ReadonlyMap<string, RegionResult<Ec2Instance>> { return this.byRegion(this.contents.instances); }
   get rds(): ReadonlyMap<string, RegionResult<RdsDatabase>> { return this.byRegion(this.contents.databases); }
   get links(): ReadonlyMap<string, readonly LinkedPair[]> { return new Map(this.session.regions.map((r) => [r, (this.contents.links ?? []).filter((l) => l.region === r)])); }
+  get targets(): ReadonlyMap<string, readonly TargetHealth[]> { return new Map(this.session.regions.map((r) => [r, this.contents.targets?.[r] ?? []])); }
   get blueGreen(): ReadonlyMap<string, readonly BlueGreenDeployment[]> { return new Map(this.session.regions.map((r) => [r, (this.contents.blueGreen ?? []).filter((d) => d.region === r)])); }
   allInstances(): Ec2Instance[] { return [...(this.contents.instances ?? [])]; }
   allDatabases(): RdsDatabase[] { return [...(this.contents.databases ?? [])]; }

@@ -1,13 +1,13 @@
 // The node tree of both views, built from a fake store: every node kind's children know it as
 // their parent, and walking up from any node then down by ids finds it again (what reveal does).
 import * as assert from 'node:assert/strict';
-import { BlueGreenNode, DatabaseNode, DetailNode, ErrorNode, InstanceNode, LinkedInstancesNode, LinkNode, MessageNode, RegionNode, ServiceNode, withRelease, type TreeNode } from '../../../src/tree/nodes';
+import { BlueGreenNode, DatabaseNode, DetailNode, ErrorNode, InstanceNode, LinkedInstancesNode, LinkNode, MessageNode, RegionNode, ServiceNode, TargetNode, withRelease, type TreeNode } from '../../../src/tree/nodes';
 import type { RdsProvider } from '../../../src/tree/rdsProvider';
 import type { Ec2Provider } from '../../../src/tree/ec2Provider';
 import { db, instance } from '../link/builders';
 import { A, B, contents, deployed, ec2ViewOf, views, walk } from './world';
 
-const kinds = [RegionNode, ServiceNode, InstanceNode, LinkNode, MessageNode, ErrorNode, DatabaseNode, LinkedInstancesNode, BlueGreenNode, DetailNode];
+const kinds = [RegionNode, ServiceNode, InstanceNode, TargetNode, LinkNode, MessageNode, ErrorNode, DatabaseNode, LinkedInstancesNode, BlueGreenNode, DetailNode];
 
 function kindsIn(nodes: readonly TreeNode[]): Set<string> {
   return new Set(nodes.map((n) => n.constructor.name));
@@ -185,5 +185,20 @@ describe('tree: the EC2 view groups deployed instances by service and shows thei
     const [node] = api.getChildren();
     assert.ok(node instanceof InstanceNode);
     assert.deepEqual(node.getChildren().map((n) => [n.constructor.name, n.parent]), [['LinkNode', node]]);
+  });
+
+  it('shows under each instance its target groups and its health in each, from the region load (no call per instance)', () => {
+    const { ec2 } = views();
+    const byLabel = new Map(walk(ec2).map((e) => [`${e.node.parent?.label as string}/${e.node.label as string}`, e.node]));
+    const api1 = [...byLabel.values()].find((n) => n instanceof InstanceNode && n.instance.id === 'i-api-1');
+    assert.ok(api1 instanceof InstanceNode);
+    assert.deepEqual(api1.getChildren().map((n) => [n.label, n.description, (n.iconPath as { id: string }).id]), [['api-blue', 'healthy · port 8080', 'pass'], ['api-green', 'draining · port 8080', 'loading~spin']]);
+    const api2 = byLabel.get('api-2/api-blue');
+    assert.ok(api2 instanceof TargetNode);
+    assert.match((api2.tooltip as { value: string }).value, /Target\\\.FailedHealthChecks/);
+    assert.equal((api2.iconPath as { id: string }).id, 'error');
+    const plain = [...byLabel.values()].find((n) => n instanceof InstanceNode && n.instance.id === 'i-batch');
+    assert.ok(plain instanceof InstanceNode);
+    assert.deepEqual(plain.getChildren(), [], 'an instance in no target group has none under it');
   });
 });

@@ -49,7 +49,16 @@ export function contents(extra: readonly Ec2Instance[] = []): WorldContents {
   const links = aws.linksOf(instances, databases, [...baseGroups(), ...consolePair(1)]);
   const blueGreen = [deployment({ region: A, sourceArn: appArn, targetArn: `${appArn}-green`, switchoverDetails: [{ sourceMember: appArn, targetMember: `${appArn}-green`, status: 'AVAILABLE' }] })];
   const problem: aws.AwsProblem = { kind: 'other', message: 'rds is down', operation: 'rds:DescribeDBInstances' } as aws.AwsProblem;
-  return { instances, databases, links, blueGreen, results: { ec2: { [B]: { state: 'loading' } }, rds: { [B]: { state: 'error', problem } } } };
+  const tg = (name: string) => `arn:aws:elasticloadbalancing:${A}:123456789012:targetgroup/${name}/0123456789abcdef`;
+  // api-1 in two target groups (healthy in one, draining from the other), api-2 unhealthy in one.
+  const targets = {
+    [A]: [
+      { targetGroupArn: tg('api-blue'), targetGroupName: 'api-blue', instanceId: 'i-api-1', port: 8080, state: 'healthy' },
+      { targetGroupArn: tg('api-green'), targetGroupName: 'api-green', instanceId: 'i-api-1', port: 8080, state: 'draining', reason: 'Target.DeregistrationInProgress' },
+      { targetGroupArn: tg('api-blue'), targetGroupName: 'api-blue', instanceId: 'i-api-2', port: 8080, state: 'unhealthy', reason: 'Target.FailedHealthChecks', description: 'Health checks failed' },
+    ],
+  };
+  return { instances, databases, links, blueGreen, targets, results: { ec2: { [B]: { state: 'loading' } }, rds: { [B]: { state: 'error', problem } } } };
 }
 
 /** A FakeStore whose contents change, with the change event the views listen to. */
@@ -66,6 +75,7 @@ class ChangingStore {
   set session(s: SessionState) { this.inner.session = s; }
   get links() { return this.inner.links; }
   get blueGreen() { return this.inner.blueGreen; }
+  get targets() { return this.inner.targets; }
   get ec2(): ReadonlyMap<string, RegionResult<Ec2Instance>> { return withResults(this.inner.ec2, this.world.results.ec2); }
   get rds(): ReadonlyMap<string, RegionResult<RdsDatabase>> { return withResults(this.inner.rds, this.world.results.rds); }
 
