@@ -119,4 +119,6 @@ export const Settings = {
   sshOsUsers: 'ssh.osUsers',
   tlsExtraCaFile: 'tls.extraCaFile',
   configMaxFileSizeKb: 'config.maxFileSizeKb',
+  deploySsmThreshold: 'deploy.ssmThreshold',
+  deploySsmBucket: 'deploy.ssmBucket',
 } as const;
