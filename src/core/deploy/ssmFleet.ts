@@ -15,9 +15,10 @@
  *   whose health gate runs on the instance; progress from ListCommandInvocations, each finished
  *   instance's full output from GetCommandInvocation to the log; the result line decides.
  *
- * Not testable against moto: DescribeInstanceInformation (moto lacks it; the preflight is unit
- * tested with aws-sdk-client-mock), and anything a command does (moto records SendCommand as
- * Success and runs nothing): the script is run in a real shell on test hosts instead.
+ * Not testable against moto (5.2.1): DescribeInstanceInformation and ListCommandInvocations
+ * (moto serves neither; the preflight and waitForInvocations are unit tested with
+ * aws-sdk-client-mock), and anything a command does (moto records SendCommand as Success and runs
+ * nothing): the script is run in a real shell on test hosts instead.
  */
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
@@ -101,7 +102,7 @@ export function envParameterName(service: string): string {
 /** The env file's text as a SecureString parameter (replaced on each deploy). */
 export async function storeEnvParameter(ssm: SSMClient, service: string, env: Readonly<Record<string, string>>): Promise<string> {
   const name = envParameterName(service);
-  await ssm.send(new PutParameterCommand({ Name: name, Type: 'SecureString', Value: envFileText(env), Overwrite: true, Description: t('The environment file of {0}, written by RDS Link deploys', service) }));
+  await ssm.send(new PutParameterCommand({ Name: name, Type: 'SecureString', Value: envFileText(env), Overwrite: true, Description: `The environment file of ${service}, written by RDS Link deploys` }));
   return name;
 }
 
