@@ -122,4 +122,6 @@ export const Settings = {
   sshMaxTunnelDuration: 'ssh.maxTunnelDuration',
   tlsExtraCaFile: 'tls.extraCaFile',
   configMaxFileSizeKb: 'config.maxFileSizeKb',
+  deploySsmThreshold: 'deploy.ssmThreshold',
+  deploySsmBucket: 'deploy.ssmBucket',
 } as const;

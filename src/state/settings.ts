@@ -141,6 +141,23 @@ export function maxConfigFileKb(): number {
   return typeof kb === 'number' && kb >= 1 ? kb : 1024;
 }
 
+/** The fleet transport's settings: past `threshold` instances a deploy goes through SSM, its build through `bucket`. */
+export interface SsmDeploySettings {
+  readonly threshold: number;
+  /** '' when unset: an SSM deploy then asks for one (a missing bucket is never created). */
+  readonly bucket: string;
+}
+
+/** package.json's default (core/deploy/ssmPlan's DEFAULT_SSM_THRESHOLD; not imported, so the main bundle stays without deploy code). */
+const DEFAULT_SSM_THRESHOLD = 20;
+
+export function readSsmDeploySettings(): SsmDeploySettings {
+  const config = vscode.workspace.getConfiguration(Settings.section);
+  const threshold = config.get<number>(Settings.deploySsmThreshold, DEFAULT_SSM_THRESHOLD);
+  const bucket = config.get<string>(Settings.deploySsmBucket, '');
+  return { threshold: typeof threshold === 'number' && threshold >= 0 ? Math.floor(threshold) : DEFAULT_SSM_THRESHOLD, bucket: typeof bucket === 'string' ? bucket.trim() : '' };
+}
+
 /** The settings that decide how an instance is reached over SSH. */
 export interface SshSettings {
   readonly insideVpc: boolean;

@@ -12,6 +12,8 @@ const prefixes: Record<string, string> = {
   '@aws-sdk/client-secrets-manager': 'secretsmanager',
   '@aws-sdk/client-ec2-instance-connect': 'ec2-instance-connect',
   '@aws-sdk/client-elastic-load-balancing-v2': 'elasticloadbalancing',
+  '@aws-sdk/client-ssm': 'ssm',
+  '@aws-sdk/client-s3': 's3',
 };
 
 /**

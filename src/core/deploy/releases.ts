@@ -124,11 +124,20 @@ export class ReleaseLayout {
    * one (rename is atomic; `ln -sfn` alone unlinks first, and a restart in between finds nothing).
    */
   switchScript(release: string, tmpSuffix = randomBytes(4).toString('hex')): string {
+    this.releaseDir(release);
+    return this.switchToWordScript(shellQuote(release), tmpSuffix);
+  }
+
+  /**
+   * switchScript with the release as a shell word (`"$previous"`), for a script that learns the
+   * release on the instance (the SSM deploy script rolls itself back to what it found there).
+   */
+  switchToWordScript(releaseWord: string, tmpSuffix = randomBytes(4).toString('hex')): string {
     const tmp = shellQuote(`${this.base}/.current-${tmpSuffix}`);
     return [
       'set -eu',
-      `test -d ${shellQuote(this.releaseDir(release))} || { echo ${shellQuote(`release ${release} is not on this instance`)} >&2; exit 3; }`,
-      `ln -sfn ${shellQuote(`releases/${release}`)} ${tmp}`,
+      `test -d ${shellQuote(this.releasesDir)}/${releaseWord} || { echo "release "${releaseWord}" is not on this instance" >&2; exit 3; }`,
+      `ln -sfn releases/${releaseWord} ${tmp}`,
       `mv -T ${tmp} ${shellQuote(this.current)}`,
     ].join('\n');
   }
