@@ -16,9 +16,11 @@ function knownValues(): Set<string> {
     if (typeof v === 'string') values.add(v);
     else if (typeof v === 'object') for (const s of Object.values(v)) values.add(s);
   }
+  // What this product created ends in `.ours` (Delete… is offered on it).
+  for (const state of Object.keys(ContextValues.instance) as (keyof typeof ContextValues.instance)[]) values.add(ContextValues.instanceOf(state, true));
   const kinds: Record<RdsDatabase['kind'], true> = { instance: true, cluster: true };
   for (const kind of Object.keys(kinds) as RdsDatabase['kind'][]) {
-    for (const mysql of [true, false]) for (const available of [true, false]) for (const bg of [true, false]) values.add(ContextValues.database(kind, mysql, available, bg));
+    for (const mysql of [true, false]) for (const available of [true, false]) for (const bg of [true, false]) for (const ours of [true, false]) values.add(ContextValues.database(kind, mysql, available, bg, ours));
   }
   return values;
 }
