@@ -31,7 +31,14 @@ export async function deleteInstance(deps: Deps, node?: unknown): Promise<{ dele
     l('Terminate'),
     { destructive: true },
   );
-  const api = { ...linkApi, ...aws.createSdkEc2InstanceParts(session.ec2(i.region)) };
+  const ec2 = aws.createSdkEc2InstanceParts(session.ec2(i.region));
+  const api = {
+    describeSecurityGroups: linkApi.describeSecurityGroups.bind(linkApi),
+    describeInterfaces: linkApi.describeInterfaces.bind(linkApi),
+    deleteSecurityGroup: (groupId: string) => linkApi.deleteSecurityGroup(groupId),
+    terminateInstance: ec2.terminateInstance,
+    waitTerminated: ec2.waitTerminated,
+  };
   const result = await deps.ui.withProgress({ location: vscode.ProgressLocation.Notification, title: l('Terminating {0}', i.name ?? i.id) }, (progress) =>
     aws.applyDeleteInstance(i, api, {
       onProgress: (message) => {
