@@ -34,6 +34,9 @@ export const Commands = {
   forgetHostKey: 'rdsLink.forgetHostKey',
   diagnoseConnection: 'rdsLink.diagnoseConnection',
   createDatabase: 'rdsLink.createDatabase',
+  deleteDatabase: 'rdsLink.deleteDatabase',
+  createInstance: 'rdsLink.createInstance',
+  deleteInstance: 'rdsLink.deleteInstance',
   deploy: 'rdsLink.deploy',
   rollbackDeployment: 'rdsLink.rollbackDeployment',
 } as const;
@@ -53,6 +56,9 @@ export const ContextKeys = {
   ec2Filtered: 'rdsLink.ec2Filtered',
   rdsFiltered: 'rdsLink.rdsFiltered',
 } as const;
+
+/** The end of the contextValue of an instance or DB this product created (its tags say so). */
+const OURS = '.ours';
 
 /**
  * Every tree item's contextValue, spelled once. package.json's `viewItem` clauses match these
@@ -97,12 +103,16 @@ export const ContextValues = {
    * A DB: `rdsLink.db.<instance|cluster>.<mysql|unsupported>.<available|busy>`, then `.bg` when
    * Create Blue/Green is offered (only on an available MySQL-family DB).
    */
-  database(kind: 'instance' | 'cluster', mysql: boolean, available: boolean, blueGreen: boolean): DatabaseContextValue {
-    return `rdsLink.db.${kind}.${mysql ? 'mysql' : 'unsupported'}.${available ? 'available' : 'busy'}${mysql && available && blueGreen ? '.bg' : ''}`;
+  database(kind: 'instance' | 'cluster', mysql: boolean, available: boolean, blueGreen: boolean, ours = false): DatabaseContextValue {
+    return `rdsLink.db.${kind}.${mysql ? 'mysql' : 'unsupported'}.${available ? 'available' : 'busy'}${mysql && available && blueGreen ? '.bg' : ''}${ours ? OURS : ''}`;
+  },
+  /** An instance's value; `.ours` at the end when this product created it (its tags say so): Delete… is offered. */
+  instanceOf(state: InstanceState, ours: boolean): `rdsLink.instance.${InstanceState}${'' | typeof OURS}` {
+    return `${ContextValues.instance[state]}${ours ? OURS : ''}`;
   },
 } as const;
 type LinkOrigin = LinkedPair['createdBy'];
-export type DatabaseContextValue = `rdsLink.db.${'instance' | 'cluster'}.${'mysql' | 'unsupported'}.${'available' | 'busy'}${'' | '.bg'}`;
+export type DatabaseContextValue = `rdsLink.db.${'instance' | 'cluster'}.${'mysql' | 'unsupported'}.${'available' | 'busy'}${'' | '.bg'}${'' | typeof OURS}`;
 
 /** publisher.name from package.json: what `@ext:` filters and `extensions.getExtension` take. */
 export const EXTENSION_ID = 'rds-link.rds-link';

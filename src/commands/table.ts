@@ -24,6 +24,9 @@ import { unlink } from './link/unlink';
 import { patchConfig } from './config/patchConfig';
 import { useDatabaseInWorkspace } from './config/useDatabaseInWorkspace';
 import { createDatabase } from './database/createDatabase';
+import { deleteDatabase } from './database/deleteDatabase';
+import { createInstance } from './instance/createInstance';
+import { deleteInstance } from './instance/deleteInstance';
 import { createSchema } from './database/createSchema';
 import { forgetPassword } from './database/forgetPassword';
 import { openMysqlShell } from './database/openMysqlShell';
@@ -68,6 +71,9 @@ export const commandTable: Readonly<Record<CommandId, Handler>> = {
   [Commands.openMysqlShell]: openMysqlShell,
   [Commands.forgetPassword]: forgetPassword,
   [Commands.createDatabase]: createDatabase,
+  [Commands.deleteDatabase]: deleteDatabase,
+  [Commands.createInstance]: createInstance,
+  [Commands.deleteInstance]: deleteInstance,
   [Commands.useDatabaseInWorkspace]: useDatabaseInWorkspace,
   [Commands.patchConfig]: patchConfig,
   [Commands.deploy]: deploy,

@@ -6,6 +6,7 @@
  */
 import * as vscode from 'vscode';
 import type { AwsProblem, BlueGreenDeployment, BlueGreenPhase, LinkedPair } from '../core/aws/index';
+import { isCreatedHere } from '../core/aws/link/consoleRules';
 import { releaseOf, type InstanceRelease } from '../core/aws/releaseTags';
 import { isMysqlFamily, type Ec2Instance, type InstanceState, type RdsDatabase, type TargetHealth } from '../core/aws/types';
 import { Commands, ContextValues } from '../ids';
@@ -90,7 +91,7 @@ export class InstanceNode extends TreeNode {
     this.iconPath = new vscode.ThemeIcon(icon, color ? new vscode.ThemeColor(color) : undefined);
     // The release second: a narrow sidebar cuts the end of the description first.
     this.description = [i.state, release.release, i.type, i.publicIp ?? i.privateIp].filter(Boolean).join(' · ');
-    this.contextValue = ContextValues.instance[i.state];
+    this.contextValue = ContextValues.instanceOf(i.state, isCreatedHere(i.tags));
     const md = new vscode.MarkdownString(undefined, true);
     md.appendMarkdown(`**${escapeMd(i.name ?? i.id)}**\n\n`);
     const rows: [string, string | undefined][] = [
@@ -261,7 +262,7 @@ export class DatabaseNode extends TreeNode {
     const mysqlTools = supported ? undefined : l('MySQL tools unavailable');
     this.accessibilityInformation = { label: [db.id, green, version, db.status, mysqlTools].filter(Boolean).join(', ') };
     // ".bg": Create Blue/Green is offered (its preflight would not refuse at once).
-    this.contextValue = ContextValues.database(db.kind, supported, available, !blueGreen.createRefusal);
+    this.contextValue = ContextValues.database(db.kind, supported, available, !blueGreen.createRefusal, db.kind === 'instance' && isCreatedHere(db.tags));
     this.tooltip = dbTooltip(db, version, supported, blueGreen);
   }
 

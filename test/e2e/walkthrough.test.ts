@@ -44,7 +44,7 @@ describe('e2e: the walkthrough opens in the first window (sandbox account)', fun
     await waitFor(async () => (await steps.count()) === 8, 30_000, async () => `steps shown: ${JSON.stringify(await steps.allInnerTexts())}`);
     const titles = (await steps.locator('.step-title').allInnerTexts()).map((t) => t.trim());
     assert.deepEqual(titles, [
-      'Choose the AWS profile and regions', 'Pick the EC2 instance for the app', 'Create the RDS database', 'Link the instance to the database',
+      'Choose the AWS profile and regions', 'Create or pick the EC2 instance for the app', 'Create the RDS database', 'Link the instance to the database',
       'Create the database and the app user', 'Point the config at RDS', 'Deploy the app', 'When the app cannot connect',
     ]);
     // The expanded step's media: its markdown, rendered in the walkthrough's webview.

@@ -14,6 +14,7 @@ const prefixes: Record<string, string> = {
   '@aws-sdk/client-elastic-load-balancing-v2': 'elasticloadbalancing',
   '@aws-sdk/client-ssm': 'ssm',
   '@aws-sdk/client-s3': 's3',
+  '@aws-sdk/client-iam': 'iam',
 };
 
 /**
@@ -28,7 +29,9 @@ const notCommands = new Set([
   // What the SDK waiters poll: waitUntilInstanceStatusOk.
   'ec2:DescribeInstanceStatus',
   'rds:AddTagsToResource', 'rds:CreateDBInstanceReadReplica', 'rds:CreateDBCluster',
-  'rds:PromoteReadReplica', 'rds:PromoteReadReplicaDBCluster', 'rds:DeleteDBInstance', 'rds:DeleteDBCluster',
+  'rds:PromoteReadReplica', 'rds:PromoteReadReplicaDBCluster', 'rds:DeleteDBCluster',
+  // RunInstances with an instance profile passes its role; tags given at creation need the Tag* rights.
+  'iam:PassRole', 'iam:TagRole', 'iam:TagInstanceProfile',
   'tiros:CreateQuery', 'tiros:GetQueryAnswer', 'tiros:GetQueryExplanation',
   // The EICE tunnel is a presigned websocket (src/core/instance/eice/presign.ts), no SDK command.
   'ec2-instance-connect:OpenTunnel',

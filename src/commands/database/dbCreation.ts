@@ -27,11 +27,11 @@ export function prompterFor(ui: UserInput): Prompter {
 }
 
 /** The instance's region, the only one shown, else the one the person picks. */
-export async function pickRegion(deps: Pick<Deps, 'ui' | 'store'>, instance: Ec2Instance | undefined): Promise<string> {
+export async function pickRegion(deps: Pick<Deps, 'ui' | 'store'>, instance: Ec2Instance | undefined, title = l('Region of the new database')): Promise<string> {
   if (instance) return instance.region;
   const regions = deps.store.regions;
   if (regions.length === 1) return regions[0];
-  const picked = await deps.ui.showQuickPick(regions.map((label) => ({ label })), { title: l('Region of the new database'), ignoreFocusOut: true });
+  const picked = await deps.ui.showQuickPick(regions.map((label) => ({ label })), { title, ignoreFocusOut: true });
   if (!picked) throw new CancelledError();
   return picked.label;
 }

@@ -31,6 +31,8 @@ export function toDbInstance(d: DBInstance, region: string): RdsDatabase {
     instanceClass: d.DBInstanceClass,
     clusterId: d.DBClusterIdentifier || undefined,
     backupRetentionPeriod: d.BackupRetentionPeriod,
+    tags: Object.fromEntries((d.TagList ?? []).filter((x) => x.Key).map((x) => [x.Key ?? '', x.Value ?? ''])),
+    deletionProtection: d.DeletionProtection,
   };
 }
 

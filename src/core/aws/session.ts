@@ -8,8 +8,10 @@
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { EC2InstanceConnectClient } from '@aws-sdk/client-ec2-instance-connect';
 import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
+import { IAMClient } from '@aws-sdk/client-iam';
 import { RDSClient } from '@aws-sdk/client-rds';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { SSMClient } from '@aws-sdk/client-ssm';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { state as sdkWarningState } from '@aws-sdk/core/client';
 import { fromNodeProviderChain } from '@aws-sdk/credential-providers';
@@ -138,6 +140,16 @@ export class AwsSession implements AwsClients {
 
   elb(region: string): ElasticLoadBalancingV2Client {
     return this.client('elasticloadbalancing', ElasticLoadBalancingV2Client, region);
+  }
+
+  /** SSM: the public AMI parameters (and Run Command). */
+  ssm(region: string): SSMClient {
+    return this.client('ssm', SSMClient, region);
+  }
+
+  /** IAM is global; the region only picks the signing region of the call. */
+  iam(region: string): IAMClient {
+    return this.client('iam', IAMClient, region);
   }
 
   /** The same clients, with every call aborted by `signal` (the command's cancellation). */

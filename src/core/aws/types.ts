@@ -70,6 +70,9 @@ export interface RdsDatabase {
   /** For a cluster: its member instance ids. */
   readonly memberIds?: readonly string[];
   readonly backupRetentionPeriod?: number;
+  /** DB instances: their tags as DescribeDBInstances lists them (Delete… is offered on ours only). */
+  readonly tags?: Readonly<Record<string, string>>;
+  readonly deletionProtection?: boolean;
 }
 
 export interface SecurityGroupRule {

@@ -12,19 +12,23 @@ export type AwsModule = typeof aws;
 
 /** A client is only passed through by the handlers: the label says which service and region it was for. */
 export interface FakeClient {
-  readonly service: 'ec2' | 'rds';
+  readonly service: 'ec2' | 'rds' | 'ssm' | 'iam';
   readonly region: string;
 }
 
 interface FakeSession {
   ec2(region: string): FakeClient;
   rds(region: string): FakeClient;
+  ssm(region: string): FakeClient;
+  iam(region: string): FakeClient;
   withSignal(): FakeSession;
 }
 
 const session: FakeSession = {
   ec2: (region) => ({ service: 'ec2', region }),
   rds: (region) => ({ service: 'rds', region }),
+  ssm: (region) => ({ service: 'ssm', region }),
+  iam: (region) => ({ service: 'iam', region }),
   withSignal: () => session,
 };
 

@@ -10,6 +10,7 @@ import {
   type InstanceCreateApi,
   type InstanceCreateContext,
 } from '../../../src/core/aws/create';
+import { CancelledError } from '../../../src/core/errors';
 import { AwsError } from '../link/fakeAws';
 
 const VPC = 'vpc-1';
@@ -128,6 +129,7 @@ describe('create: applying an instance plan', () => {
       instanceId: 'i-new',
       imageId: 'ami-123',
       securityGroupId: 'sg-new',
+      statusOk: true,
       created: ['security group rds-link-web-2 (sg-new)', 'role rds-link-ec2-ssm', 'arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore attached to rds-link-ec2-ssm', 'instance profile rds-link-ec2-ssm', 'role rds-link-ec2-ssm in instance profile rds-link-ec2-ssm', 'instance web (i-new)'],
     });
     assert.equal(calls[0], 'readParameter(/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64)');
@@ -160,6 +162,31 @@ describe('create: applying an instance plan', () => {
     const wrong = fakeApi(undefined, 'arm64');
     await assert.rejects(applyCreateInstance(plan, wrong.api), /an arm64 image, not x86_64\. Nothing had been changed/);
     assert.ok(!wrong.calls.some((c) => c.startsWith('create')));
+  });
+
+  it('leaveWaitOnCancel: a cancel during the status wait leaves it, and the instance stays; before the launch it still rolls back', async () => {
+    const { api, calls } = fakeApi();
+    const controller = new AbortController();
+    api.waitStatusOk = () => {
+      controller.abort();
+      return Promise.reject(new CancelledError());
+    };
+    const result = await applyCreateInstance(plan, api, { signal: controller.signal, leaveWaitOnCancel: true });
+    assert.equal(result.statusOk, false);
+    assert.equal(result.instanceId, 'i-new');
+    assert.ok(!calls.some((c) => c.startsWith('terminate') || c.startsWith('delete')), calls.join());
+
+    const early = fakeApi();
+    const stop = new AbortController();
+    const createGroup = early.api.createSecurityGroup;
+    early.api.createSecurityGroup = async (input) => {
+      const id = await createGroup(input);
+      stop.abort();
+      return id;
+    };
+    await assert.rejects(applyCreateInstance(plan, early.api, { signal: stop.signal, leaveWaitOnCancel: true }), (err: unknown) => err instanceof InstanceCreateFailedError && err.cancelled);
+    assert.ok(early.calls.includes('deleteSecurityGroup(sg-new)'), early.calls.join());
+    assert.ok(!early.calls.some((c) => c.startsWith('runInstance')));
   });
 
   it('rolls back on cancel, as a cancellation', async () => {

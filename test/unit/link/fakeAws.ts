@@ -144,6 +144,12 @@ export class FakeAws implements LinkApi {
     }
   }
 
+  /** As TerminateInstances does once the instance is terminated: its interfaces are gone. */
+  terminate(instanceId: string): void {
+    this.instances.delete(instanceId);
+    for (const [id, n] of this.enis) if (n.instanceId === instanceId) this.enis.delete(id);
+  }
+
   /** An interface of some other service (Lambda, ECS…) holding groups. */
   addServiceInterface(id: string, groupIds: string[], description = 'AWS Lambda VPC ENI'): void {
     this.enis.set(id, { id, deviceIndex: 0, groupIds: [...groupIds], description });

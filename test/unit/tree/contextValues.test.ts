@@ -5,6 +5,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { RdsDatabase } from '../../../src/core/aws/types';
 import { ContextValues } from '../../../src/ids';
+import { InstanceNode } from '../../../src/tree/nodes';
 import { views, walk } from './world';
 
 const root = path.resolve(__dirname, '../../../..');
@@ -16,9 +17,11 @@ function knownValues(): Set<string> {
     if (typeof v === 'string') values.add(v);
     else if (typeof v === 'object') for (const s of Object.values(v)) values.add(s);
   }
+  // What this product created ends in `.ours` (Delete… is offered on it).
+  for (const state of Object.keys(ContextValues.instance) as (keyof typeof ContextValues.instance)[]) values.add(ContextValues.instanceOf(state, true));
   const kinds: Record<RdsDatabase['kind'], true> = { instance: true, cluster: true };
   for (const kind of Object.keys(kinds) as RdsDatabase['kind'][]) {
-    for (const mysql of [true, false]) for (const available of [true, false]) for (const bg of [true, false]) values.add(ContextValues.database(kind, mysql, available, bg));
+    for (const mysql of [true, false]) for (const available of [true, false]) for (const bg of [true, false]) for (const ours of [true, false]) values.add(ContextValues.database(kind, mysql, available, bg, ours));
   }
   return values;
 }
@@ -61,5 +64,24 @@ describe('tree: contextValue constants', () => {
     const { ec2, rds } = views();
     const nodes = [...walk(ec2), ...walk(rds)].map((e) => e.node);
     assert.deepEqual(nodes.filter((n) => !known.has(n.contextValue ?? '')).map((n) => `${n.id}: ${n.contextValue}`), []);
+  });
+
+  it('Delete… shows only on what this product made (its tag), and the other menus still show there', () => {
+    const manifest = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')) as { contributes: { menus: Record<string, Array<{ command: string; when?: string }>> } };
+    const items = manifest.contributes.menus['view/item/context'];
+    const shows = (command: string, value: string): boolean => items.filter((m) => m.command === command).some((m) => {
+      const re = /viewItem =~ \/((?:\\.|[^/\\])+)\//.exec(m.when ?? '');
+      return re ? new RegExp(re[1]).test(value) : (m.when ?? '').includes(`viewItem == ${value}`);
+    });
+    const tags = { 'rds-link:created-by': 'rds-link' };
+    const mine = new InstanceNode({ region: 'us-east-1', id: 'i-1', state: 'running', tags, networkInterfaces: [], securityGroupIds: [] });
+    const theirs = new InstanceNode({ region: 'us-east-1', id: 'i-2', state: 'running', tags: {}, networkInterfaces: [], securityGroupIds: [] });
+    assert.equal(mine.contextValue, 'rdsLink.instance.running.ours');
+    assert.equal(theirs.contextValue, 'rdsLink.instance.running');
+    assert.deepEqual([shows('rdsLink.deleteInstance', mine.contextValue), shows('rdsLink.deleteInstance', theirs.contextValue)], [true, false]);
+    assert.deepEqual([shows('rdsLink.stopInstance', mine.contextValue), shows('rdsLink.deploy', mine.contextValue), shows('rdsLink.createDatabase', mine.contextValue)], [true, true, true]);
+    const ourDb = ContextValues.database('instance', true, true, true, true);
+    assert.equal(ourDb, 'rdsLink.db.instance.mysql.available.bg.ours');
+    assert.deepEqual([shows('rdsLink.deleteDatabase', ourDb), shows('rdsLink.deleteDatabase', ContextValues.database('instance', true, true, true)), shows('rdsLink.createBlueGreen', ourDb)], [true, false, true]);
   });
 });

@@ -20,12 +20,19 @@ export interface ApplyInstanceOptions {
   /** Waits before retrying RunInstances while a new instance profile is not yet visible to EC2. */
   readonly profileRetryDelaysMs?: readonly number[];
   readonly sleep?: (ms: number) => Promise<void>;
+  /**
+   * A cancel during the status wait leaves the wait instead of rolling back: the instance is
+   * launched and stays (the result says `statusOk: false`). A cancel before that still rolls back.
+   */
+  readonly leaveWaitOnCancel?: boolean;
 }
 
 export interface InstanceCreateResult {
   readonly instanceId: string;
   readonly imageId: string;
   readonly securityGroupId: string;
+  /** False when the status wait was left (leaveWaitOnCancel). */
+  readonly statusOk: boolean;
   /** What this run made, as sentences. */
   readonly created: readonly string[];
 }
@@ -104,8 +111,14 @@ export async function applyCreateInstance(plan: InstanceCreatePlan, api: Instanc
         },
       },
     }));
-    await run.step(t('Waiting for the status checks of {0} (a few minutes on AWS)…', instanceId), () => api.waitStatusOk(instanceId, { ...options.wait, signal: options.signal }));
-    return { instanceId, imageId, securityGroupId: groupId, created: run.created };
+    let statusOk = true;
+    try {
+      await run.step(t('Waiting for the status checks of {0} (a few minutes on AWS)…', instanceId), () => api.waitStatusOk(instanceId, { ...options.wait, signal: options.signal }));
+    } catch (err) {
+      if (!options.leaveWaitOnCancel || !isCancellation(err)) throw err;
+      statusOk = false;
+    }
+    return { instanceId, imageId, securityGroupId: groupId, statusOk, created: run.created };
   } catch (err) {
     throw await rollBack(run, err);
   }

@@ -47,6 +47,11 @@ export function createdByTags(): Record<string, string> {
   return { [CREATED_BY_TAG]: CREATED_BY_VALUE };
 }
 
+/** Tags that say this product made the resource (a group, an instance, a DB). */
+export function isCreatedHere(tags: Readonly<Record<string, string>> | undefined): boolean {
+  return tags?.[CREATED_BY_TAG] === CREATED_BY_VALUE;
+}
+
 export function isCreatedByUs(group: SecurityGroup): boolean {
   return group.tags[CREATED_BY_TAG] === CREATED_BY_VALUE;
 }
