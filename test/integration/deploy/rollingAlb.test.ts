@@ -8,7 +8,7 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { execute, SessionPool, type Hosts } from '../../../src/commands/deploy/run';
+import { collectShipped, execute, SessionPool, type Hosts } from '../../../src/commands/deploy/run';
 import { AlbTraffic } from '../../../src/core/aws/albTraffic';
 import { registerTargets, resolveTargetGroups, setDeregistrationDelay, targetHealthOf } from '../../../src/core/aws/elb';
 import { AwsSession } from '../../../src/core/aws/session';
@@ -77,7 +77,8 @@ describe('rolling with draining behind an ALB target group (real test hosts, mot
     return hook;
   }
 
-  async function deploy(version: 'v1' | 'v2', snapshots: string[], onFailure: 'keep' | 'rollback' = 'keep') {
+  /** `release` defaults to a name made now; a test that plants a failure for a release passes the name it used. */
+  async function deploy(version: 'v1' | 'v2', snapshots: string[], onFailure: 'keep' | 'rollback' = 'keep', release = deployCore.releaseName(version)) {
     const text = deployCore.deployFileText({ service: 'goapp', port: 8080, instances: [{ region: REGION, tag: { key: 'App', value: 'goapp' } }], files: ['config.yaml'], strategy: { kind: 'rolling', batch: { count: 1 }, onFailure } });
     const parsed = deployCore.parseDeployFile(`${text}loadBalancer:\n  targetGroup: goapp-blue\n`);
     assert.ok(parsed.ok, parsed.ok ? '' : JSON.stringify(parsed.problems));
@@ -95,12 +96,11 @@ describe('rolling with draining behind an ALB target group (real test hosts, mot
     };
     const pool = new SessionPool(h);
     try {
-      const release = deployCore.releaseName(version);
       const { outcome } = await execute(h, pool, deployCore.planDeploy(parsed.file.strategy, alb.instanceIds), {
         folder: path.dirname(hosts.config),
         release,
         binaries: new Map(alb.instanceIds.map((id) => [id, binaries[version]])),
-        shipped: deployCore.NO_SHIPPED_FILES,
+        shipped: await collectShipped(h, path.dirname(hosts.config)),
         env: { DB_PASSWORD: PASSWORD },
       });
       return { outcome, release };
@@ -135,7 +135,7 @@ describe('rolling with draining behind an ALB target group (real test hosts, mot
     const release = deployCore.releaseName('v2');
     fs.writeFileSync(path.join(hosts.roots.get('i-host2') ?? '', `broken-${release}`), '');
     const snapshots: string[] = [];
-    const { outcome } = await deploy('v2', snapshots);
+    const { outcome } = await deploy('v2', snapshots, 'keep', release);
     assert.equal(outcome.result, 'failed');
     assert.match(outcome.failure ?? '', /GET \/healthz answered 503/);
     assert.deepEqual(outcome.instances.map((i) => [host(i.instanceId), i.state]), [['i-host1', 'deployed'], ['i-host2', 'rolledBack'], ['i-host3', 'untouched']]);
