@@ -29,6 +29,8 @@ export interface SessionOptions {
 /** Opens an SSH session to one instance. */
 export interface InstanceOpener {
   open(instance: Ec2Instance, options?: SessionOptions): Promise<SshSession>;
+  /** Why SSH has no way to the instance (the reach decision, nothing opened); undefined when it has one. */
+  sshProblem(instance: Ec2Instance): Promise<string | undefined>;
 }
 
 /** Opens SSH sessions to instances; one per window (deps.instanceSessions). */
@@ -108,17 +110,39 @@ export class VscodeInstanceSessions implements InstanceSessions {
     return this.forInstances([instance]).open(instance, options);
   }
 
+  sshProblem(instance: Ec2Instance): Promise<string | undefined> {
+    return this.forInstances([instance]).sshProblem(instance);
+  }
+
   forInstances(instances: readonly Ec2Instance[]): InstanceOpener {
     const lookupsOf = (set: readonly Ec2Instance[]) => new ReachLookups(set, { modules: this.modules, log: this.c.log }, (region) => this.c.store.getSession().ec2(region));
     const shared = lookupsOf(instances);
     // An instance outside the set gets lookups of its own (its image was not asked for).
-    return { open: (instance, options = {}) => this.openWith(instances.some((i) => i.id === instance.id) ? shared : lookupsOf([instance]), instance, options) };
+    const lookupsFor = (instance: Ec2Instance) => (instances.some((i) => i.id === instance.id) ? shared : lookupsOf([instance]));
+    return {
+      open: (instance, options = {}) => this.openWith(lookupsFor(instance), instance, options),
+      sshProblem: (instance) => this.reachOf(lookupsFor(instance), instance).then(() => undefined, (err: unknown) => describeError(err)),
+    };
   }
 
   private async openWith(lookups: ReachLookups, instance: Ec2Instance, options: SessionOptions): Promise<SshSession> {
     const db = this.modules.db();
-    const base = reachContext((this.c.sshSettings ?? readSshSettings)(), db.parseHostPort);
     const session = this.c.store.getSession();
+    const reach = await this.reachOf(lookups, instance);
+    options.log?.(`SSH to ${instance.id} through ${reach.via} as ${reach.access.ssh.username}`);
+    // A deploy can outlive an endpoint tunnel's maxTunnelDuration: the next step logs in again.
+    return db.openLongSshSession(reach.access, {
+      ...sshAccessOptions(this.c.globalState, this.c.log, session, instance.region, (this.c.eiceTunnel ?? readEiceTunnelSettings)()),
+      readyTimeoutMs: 20_000,
+      ...(options.signal ? { signal: options.signal } : {}),
+      ...(options.log ? { log: options.log } : {}),
+    });
+  }
+
+  /** The way SSH would take to the instance, from the settings and EC2's answers; nothing is opened. An error says why there is none. */
+  private async reachOf(lookups: ReachLookups, instance: Ec2Instance) {
+    const db = this.modules.db();
+    const base = reachContext((this.c.sshSettings ?? readSshSettings)(), db.parseHostPort);
     const imageNames = await lookups.imageNames(instance.region);
     const vpcId = instance.vpcId;
     const endpoint = !db.hostOverrideFor(base, instance.id) && !base.insideVpc && !instance.publicIp && vpcId ? await lookups.endpointFor({ ...instance, vpcId }) : undefined;
@@ -132,13 +156,6 @@ export class VscodeInstanceSessions implements InstanceSessions {
           : l('{0} has no public IP and its VPC has no EC2 Instance Connect Endpoint. Three ways on: create an EC2 Instance Connect Endpoint in its VPC; give it a public IP with port 22 open to you; or run VS Code inside the VPC and set rdsLink.ssh.insideVpc.', db.instanceLabel(instance)),
       );
     }
-    options.log?.(`SSH to ${instance.id} through ${reach.via} as ${reach.access.ssh.username}`);
-    // A deploy can outlive an endpoint tunnel's maxTunnelDuration: the next step logs in again.
-    return db.openLongSshSession(reach.access, {
-      ...sshAccessOptions(this.c.globalState, this.c.log, session, instance.region, (this.c.eiceTunnel ?? readEiceTunnelSettings)()),
-      readyTimeoutMs: 20_000,
-      ...(options.signal ? { signal: options.signal } : {}),
-      ...(options.log ? { log: options.log } : {}),
-    });
+    return reach;
   }
 }

@@ -229,6 +229,8 @@ export interface SettingsAccess {
   configMaxFileSizeKb(): number;
   /** How an EC2 Instance Connect Endpoint tunnel is dialled and how long it lives (see readEiceTunnelSettings). */
   eiceTunnel(): EiceTunnelSettings;
+  /** When a deploy goes through SSM Run Command, and its S3 bucket (see readSsmDeploySettings). */
+  ssmDeploy(): SsmDeploySettings;
 }
 
-export const vscodeSettings: SettingsAccess = { user: userSetting, write: writeSetting, configMaxFileSizeKb: maxConfigFileKb, eiceTunnel: readEiceTunnelSettings };
+export const vscodeSettings: SettingsAccess = { user: userSetting, write: writeSetting, configMaxFileSizeKb: maxConfigFileKb, eiceTunnel: readEiceTunnelSettings, ssmDeploy: readSsmDeploySettings };

@@ -66,6 +66,25 @@ describe('bundles in dist/', () => {
     assert.equal(fs.readFileSync(path.join(dist, 'deploy.js'), 'utf8').includes('CHANNEL_OPEN_CONFIRMATION'), false);
   });
 
+  it('aws.js carries the SSM fleet transport: its preflight pages with aws.js\'s own clients; extension.js and deploy.js carry none of it', async () => {
+    const aws = require(path.join(dist, 'aws.js')) as typeof import('../../src/core/aws/index');
+    // SSM speaks JSON (X-Amz-Target), EC2 the query protocol with XML answers.
+    const server = http.createServer((req, res) => {
+      if (String(req.headers['x-amz-target']).endsWith('DescribeInstanceInformation')) res.writeHead(200, { 'Content-Type': 'application/x-amz-json-1.1' }).end(JSON.stringify({ InstanceInformationList: [{ InstanceId: 'i-1', PingStatus: 'ConnectionLost' }] }));
+      else res.writeHead(200, { 'Content-Type': 'text/xml' }).end('<DescribeInstancesResponse><reservationSet><item><instancesSet><item><instanceId>i-1</instanceId></item></instancesSet></item></reservationSet></DescribeInstancesResponse>');
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+    const session = new aws.AwsSession({ endpointUrl: `http://127.0.0.1:${(server.address() as net.AddressInfo).port}`, credentials: async () => ({ accessKeyId: 'a', secretAccessKey: 'b' }) });
+    try {
+      const problems = await aws.ssmFleet.preflightSsm(session.ssm('us-east-1'), session.ec2('us-east-1'), ['i-1']);
+      assert.deepEqual(problems.map((p) => p.missing), ['online']);
+    } finally {
+      session.dispose();
+      server.close();
+    }
+    for (const name of ['extension.js', 'deploy.js']) assert.equal(fs.readFileSync(path.join(dist, name), 'utf8').includes('DescribeInstanceInformation'), false, name);
+  });
+
   it('aws.js builds a session and plans without the network', () => {
     const aws = require(path.join(dist, 'aws.js')) as typeof import('../../src/core/aws/index');
     const s = new aws.AwsSession({ endpointUrl: 'http://127.0.0.1:9', credentials: async () => ({ accessKeyId: 'a', secretAccessKey: 'b' }) });

@@ -11,7 +11,7 @@ import { endpointPasswordKey } from '../../state/passwords';
 import { confirmModal } from '../../ui/confirm';
 import type { Progress } from '../../ui/userInput';
 import type { Deps } from '../deps';
-import type { Hosts } from './run';
+import { buildBinaries, type Hosts, type Survey } from './run';
 
 const l = vscode.l10n.t;
 
@@ -120,3 +120,18 @@ export async function showSummary(deps: Pick<Deps, 'ui' | 'log'>, title: string,
 }
 
 export const buildFolder = (deps: Pick<Deps, 'paths'>, service: string): string => path.join(deps.paths.globalStorage, 'deploy', service);
+
+/** One go build per architecture; compiler errors go to the Problems view and stop the deploy before anything is touched. */
+export async function buildOrStop(
+  deps: Pick<Deps, 'problems' | 'paths'>,
+  hosts: Hosts,
+  s: Survey,
+  o: { readonly go: string; readonly folder: string; readonly version: string; readonly signal: vscode.CancellationToken },
+): Promise<ReadonlyMap<string, string>> {
+  deps.problems.clear();
+  const built = await buildBinaries(hosts, s, { ...o, outDir: buildFolder(deps, hosts.file.service) });
+  if (built.ok) return built.binaries;
+  deps.problems.set(built.diagnostics);
+  throw new Error(l('{0} Nothing was changed on the instances; the compiler\'s errors are in the Problems view.', built.message));
+}
+

@@ -16,11 +16,12 @@ import { gitDescribe } from '../../services/git';
 import { argsOf } from '../args';
 import type { Deps } from '../deps';
 import { tagTouched } from './releaseTags';
-import { buildFolder, confirmPlan, dbEnv, type DeployResult, folderOf, hostsFor, reportEvent, showSummary, STATUS } from './context';
+import { buildOrStop, confirmPlan, dbEnv, type DeployResult, folderOf, hostsFor, reportEvent, showSummary, STATUS } from './context';
 import { deployFileOrGuide } from './deployFileFlow';
 import { resolveInstances, selectedInstances } from './instances';
 import { outOfTrafficFor, prepareTraffic } from './loadBalancer';
-import { buildBinaries, collectShipped, execute, installUnit, layoutOf, SessionPool, survey, type Hosts, type Survey } from './run';
+import { collectShipped, execute, installUnit, layoutOf, SessionPool, survey, type Hosts, type Survey } from './run';
+import { chooseDeployTransport, deployThroughSsm, tagTarget, type DeployTransport } from './ssmTransport';
 
 const l = vscode.l10n.t;
 
@@ -43,6 +44,9 @@ interface Prepared {
   readonly shipped: ShippedFiles;
   /** What happens to traffic at each step, for the plan. */
   readonly traffic: readonly string[];
+  /** SSH or SSM Run Command, and why (ssmTransport.ts). */
+  readonly transport: DeployTransport;
+  readonly picked: boolean;
 }
 
 
@@ -62,6 +66,10 @@ export async function deploy(deps: Deps, ...args: unknown[]): Promise<DeployResu
       traffic: p.traffic,
       action: l('Deploy'),
     });
+  }
+  if (p.transport.bucket) {
+    const tag = tagTarget(p.hosts.file, p.picked);
+    return deployThroughSsm(deps, { ...p, bucket: p.transport.bucket, ...(tag ? { tag } : {}) });
   }
   const pool = new SessionPool(p.hosts);
   try {
@@ -93,8 +101,9 @@ async function prepare(deps: Deps, options: Options, selected: readonly Ec2Insta
   }
   const version = core.versionFrom(await gitDescribe(folder, core.GIT_DESCRIBE_ARGS));
   deps.log.info(`Deploy of ${found.file.service} from ${found.path}: ${go.version}, version ${version}, to ${instances.map((i) => i.id).join(', ')}`);
+  const transport = await chooseDeployTransport(deps, found.file, instances);
   const traffic = await prepareTraffic(deps, found.file, plan, instances, options);
-  return { hosts: { ...hosts, ...(traffic.hook ? { traffic: traffic.hook } : {}) }, plan, folder, go: go.path, version, release: core.releaseName(version), shipped, traffic: traffic.lines };
+  return { hosts: { ...hosts, ...(traffic.hook ? { traffic: traffic.hook } : {}) }, plan, folder, go: go.path, version, release: core.releaseName(version), shipped, traffic: [transport.choice.reason, ...traffic.lines], transport, picked: selected.length > 0 };
 }
 
 interface Reporter {
@@ -107,17 +116,12 @@ interface Reporter {
 async function rollout(deps: Deps, p: Prepared, pool: SessionPool, options: Options, r: Reporter): Promise<{ executor: SshDeployExecutor; outcome: DeployOutcome; survey: Survey }> {
   r.say(l('Looking at the instances…'));
   const s = await survey(p.hosts, pool);
-  deps.problems.clear();
   r.say(l('Building with go build…'));
-  const built = await buildBinaries(p.hosts, s, { go: p.go, folder: p.folder, outDir: buildFolder(deps, p.hosts.file.service), version: p.version, signal: r.token });
-  if (!built.ok) {
-    deps.problems.set(built.diagnostics);
-    throw new Error(l('{0} Nothing was changed on the instances; the compiler\'s errors are in the Problems view.', built.message));
-  }
+  const built = await buildOrStop(deps, p.hosts, s, { go: p.go, folder: p.folder, version: p.version, signal: r.token });
   const first = p.hosts.instances.map((i) => i.id).filter((id) => !s.current.has(id) && !s.unreachable.has(id));
   if (first.length && (await unitDecision(deps, p.hosts, first, options.acceptUnit))) await installUnit(p.hosts, pool, first);
   const env = await dbEnv(deps);
-  const run = await execute(p.hosts, pool, p.plan, { folder: p.folder, release: p.release, binaries: built.binaries, shipped: p.shipped, env, signal: r.token, ...(r.report ? { onEvent: r.report } : {}) });
+  const run = await execute(p.hosts, pool, p.plan, { folder: p.folder, release: p.release, binaries: built, shipped: p.shipped, env, signal: r.token, ...(r.report ? { onEvent: r.report } : {}) });
   await tagTouched(deps, p.hosts.file.service, p.hosts.instances, run.outcome.instances);
   return { ...run, survey: s };
 }

@@ -30,3 +30,5 @@ export {
 } from './elb';
 export { AlbTraffic, type AlbTrafficOptions } from './albTraffic';
 export { isTargetGroupArn, isTargetGroupName, isListenerArn, regionOfElbArn } from './elbArns';
+// The fleet transport's SDK calls live with the SDK: paginators bound to this bundle's clients.
+export * as ssmFleet from '../deploy/ssmFleet';

@@ -10,6 +10,7 @@ import { EC2InstanceConnectClient } from '@aws-sdk/client-ec2-instance-connect';
 import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { IAMClient } from '@aws-sdk/client-iam';
 import { RDSClient } from '@aws-sdk/client-rds';
+import { S3Client } from '@aws-sdk/client-s3';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
@@ -147,6 +148,14 @@ export class AwsSession implements AwsClients {
     return this.client('ssm', SSMClient, region);
   }
 
+  /**
+   * S3: the fleet deploy's artifacts (core/deploy/ssmFleet.ts). With an endpoint override (moto,
+   * LocalStack) buckets are addressed by path: a bucket name as a subdomain of 127.0.0.1 resolves nowhere.
+   */
+  s3(region: string): S3Client {
+    return this.client('s3', S3Client, region, this.config.endpointUrl ? { forcePathStyle: true } : {});
+  }
+
   /** IAM is global; the region only picks the signing region of the call. */
   iam(region: string): IAMClient {
     return this.client('iam', IAMClient, region);
@@ -175,7 +184,7 @@ export class AwsSession implements AwsClients {
     this.clients.clear();
   }
 
-  private client<C extends AnyClient>(service: string, ctor: ClientCtor<C>, region: string): C {
+  private client<C extends AnyClient>(service: string, ctor: ClientCtor<C>, region: string, extra: Record<string, unknown> = {}): C {
     const key = `${service}/${region}`;
     let c = this.clients.get(key) as C | undefined;
     if (!c) {
@@ -188,6 +197,7 @@ export class AwsSession implements AwsClients {
         requestHandler: { connectionTimeout, requestTimeout, throwOnRequestTimeout: true },
         ...(this.config.endpointUrl ? { endpoint: this.config.endpointUrl } : {}),
         ...(this.config.maxAttempts ? { maxAttempts: this.config.maxAttempts } : {}),
+        ...extra,
       });
       const onCall = this.config.onCall;
       (c.middlewareStack as MiddlewareAdder).add(

@@ -67,3 +67,4 @@ export {
   type RunOptions,
   type BatchTraffic,
 } from './strategy';
+export { chooseTransport, DEFAULT_SSM_THRESHOLD, type TransportChoice, type SsmProblem } from './ssmPlan';

@@ -28,6 +28,7 @@ import * as zlib from 'node:zlib';
 import { DescribeInstancesCommand, type EC2Client } from '@aws-sdk/client-ec2';
 import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import {
+  CancelCommandCommand,
   GetCommandInvocationCommand,
   ListCommandsCommand,
   PutParameterCommand,
@@ -41,7 +42,7 @@ import { isCancelled, type Cancellation } from '../lifetime';
 import { t } from '../l10n';
 import type { HealthCheck } from './deployFile';
 import { envFileText, shellQuote, type ReleaseLayout } from './releases';
-import { assessSsmReadiness, outcomeOf, planSsmCommands, type Invocation, type SsmCommandPlan, type SsmProblem, type SsmReadiness } from './ssmPlan';
+import { assessSsmReadiness, MAX_IDS_PER_COMMAND, outcomeOf, planSsmCommands, type Invocation, type SsmCommandPlan, type SsmProblem, type SsmReadiness } from './ssmPlan';
 import { parseScriptResult, ssmDeployScript, ssmRollbackScript, type ShippedObject } from './ssmScript';
 import type { DeployEvent, DeployOutcome, DeployPlan, InstanceOutcome } from './strategy';
 
@@ -138,17 +139,34 @@ export interface WaitOptions {
   /** Gives up after this long (the script's own timeout plus a margin). */
   readonly timeoutMs: number;
   readonly log?: (instanceId: string, line: string) => void;
+  /**
+   * A tag-wide command is the whole rollout: on a cancel, CancelCommand for the instances it has
+   * not started on yet, so it stops after the ones in progress (never killed mid-switch).
+   */
+  readonly cancel?: { readonly signal?: Cancellation; readonly instances: readonly string[] };
+}
+
+const NOT_STARTED = new Set(['Pending', 'Delayed']);
+
+/** CancelCommand for the instances the command has not started on; true once sent (or nothing was left to stop). */
+async function cancelNotStarted(ssm: SSMClient, commandId: string, listed: ReadonlyArray<{ id: string; status: string }>, instances: readonly string[]): Promise<boolean> {
+  const started = new Set(listed.filter((l) => !NOT_STARTED.has(l.status)).map((l) => l.id));
+  const pending = instances.filter((id) => !started.has(id));
+  for (let i = 0; i < pending.length; i += MAX_IDS_PER_COMMAND) await ssm.send(new CancelCommandCommand({ CommandId: commandId, InstanceIds: pending.slice(i, i + MAX_IDS_PER_COMMAND) }));
+  return true;
 }
 
 /** Polls until the command and each of its invocations are done; each one's full output goes to the log once. */
 export async function waitForInvocations(ssm: SSMClient, commandId: string, o: WaitOptions): Promise<Invocation[]> {
   const sleep = o.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
   const done = new Map<string, Invocation>();
+  let cancelSent = false;
   for (const deadline = Date.now() + o.timeoutMs; ; ) {
     const listed: Array<{ id: string; status: string }> = [];
     for await (const page of paginateListCommandInvocations({ client: ssm }, { CommandId: commandId })) {
       for (const inv of page.CommandInvocations ?? []) if (inv.InstanceId) listed.push({ id: inv.InstanceId, status: inv.Status ?? 'Pending' });
     }
+    if (o.cancel && !cancelSent && isCancelled(o.cancel.signal)) cancelSent = await cancelNotStarted(ssm, commandId, listed, o.cancel.instances);
     for (const { id, status } of listed) {
       if (!DONE.has(status) || done.has(id)) continue;
       const out = await ssm.send(new GetCommandInvocationCommand({ CommandId: commandId, InstanceId: id }));
@@ -211,7 +229,8 @@ export async function runSsmDeploy(plan: DeployPlan, o: SsmDeployOptions): Promi
     const script = ssmDeployScript({ ...o, objects, gzipped: [o.layout.binary] });
     const commandId = await sendScript(o.ssm, call, script, `RDS Link: ${o.layout.service} ${o.release}`, seconds);
     calls++;
-    const invocations = new Map((await waitForInvocations(o.ssm, commandId, { timeoutMs: (seconds + 120) * 1000, log: o.log, pollMs: o.pollMs, sleep: o.sleep })).map((i) => [i.instanceId, i]));
+    const cancel = 'tag' in call.target ? { cancel: { signal: o.signal, instances: call.instances } } : {};
+    const invocations = new Map((await waitForInvocations(o.ssm, commandId, { timeoutMs: (seconds + 120) * 1000, log: o.log, pollMs: o.pollMs, sleep: o.sleep, ...cancel })).map((i) => [i.instanceId, i]));
     for (const id of call.instances) {
       const inv = invocations.get(id);
       const outcome = outcomeOf(inv, inv && parseScriptResult(inv.stdout), id);
@@ -224,7 +243,8 @@ export async function runSsmDeploy(plan: DeployPlan, o: SsmDeployOptions): Promi
       return finish('failed');
     }
   }
-  return finish('succeeded');
+  // A cancel during a tag-wide command leaves the instances it had not started on untouched.
+  return finish(isCancelled(o.signal) && [...state.values()].some((s) => s.state === 'untouched') ? 'cancelled' : 'succeeded');
 }
 
 /** The instances on the new release go back to the one they ran before: one SendCommand per (previous release, 50 ids). */

@@ -85,7 +85,10 @@ function fetchAndVerify(o: SsmScriptOptions): string[] {
     ...o.objects.flatMap((obj) => {
       const file = shellQuote(`${staging}/${obj.name}`);
       if (!/^[0-9a-f]{64}$/.test(obj.sha256)) throw new Error(`Not a sha256: ${obj.sha256}`);
+      // A shipped folder's files come as names with slashes: their folders first.
+      const dir = obj.name.includes('/') ? [`mkdir -p ${shellQuote(`${staging}/${obj.name.slice(0, obj.name.lastIndexOf('/'))}`)} 2>"$err" || fail stage "$(why)"`] : [];
       return [
+        ...dir,
         `fetch ${shellQuote(obj.url)} ${file} 2>"$err" || fail fetch ${shellQuote(`${obj.name}: `)}"$(why)"`,
         `printf '%s  %s\\n' ${obj.sha256} ${file} | sha256sum -c - >/dev/null 2>"$err" || fail verify ${shellQuote(t('{0} does not match its sha256', obj.name))}`,
       ];

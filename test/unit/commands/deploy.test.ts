@@ -129,6 +129,7 @@ function world(answers: readonly Answer[], o: { file?: string; current?: string;
           sessions.set(i.id, s);
           return s as unknown as SshSession;
         },
+        sshProblem: async () => undefined,
       };
       return { ...opener, forInstances: () => opener };
     })(),

@@ -67,10 +67,14 @@ describe('the SSM deploy script (run by sh)', () => {
     const config = Buffer.from('server: {}\n');
     served.set(`/${release}/goapp.gz`, tamper ? Buffer.concat([binary, Buffer.from('x')]) : binary);
     served.set(`/${release}/config.yaml`, config);
+    // A shipped folder's file: its folders are made on the instance first.
+    const nav = Buffer.from('<nav/>\n');
+    served.set(`/${release}/nav.html`, nav);
     const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
     return [
       { name: 'goapp.gz', url: `http://127.0.0.1:${port}/${release}/goapp.gz?X-Amz-Signature=abc&x=1`, sha256: sha(binary) },
       { name: 'config.yaml', url: `http://127.0.0.1:${port}/${release}/config.yaml`, sha256: sha(config) },
+      { name: 'templates/partials/nav.html', url: `http://127.0.0.1:${port}/${release}/nav.html`, sha256: sha(nav) },
     ];
   }
 
@@ -102,6 +106,7 @@ describe('the SSM deploy script (run by sh)', () => {
     assert.equal(fs.readFileSync(layout.envFile, 'utf8'), 'DB_PASSWORD="s3cret"\n');
     assert.equal(fs.statSync(layout.envFile).mode & 0o777, 0o600);
     assert.ok(!r.stdout.includes('s3cret'));
+    assert.equal(fs.readFileSync(path.join(layout.releaseDir('20261202T000001Z-v1'), 'templates', 'partials', 'nav.html'), 'utf8'), '<nav/>\n', 'a file of a shipped folder lands in its folder');
   });
 
   it('a release that fails its gate puts current back on the previous one, restarts, and says rolledBack', async () => {

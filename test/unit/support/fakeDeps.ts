@@ -15,7 +15,7 @@ import type { Deps } from '../../../src/commands/deps';
 import { HostKeyMemento } from '../../../src/state/hostKeys';
 import { PasswordStore } from '../../../src/state/passwords';
 import type { RegionResult, ResourceStore, Service, SessionState } from '../../../src/state/resourceStore';
-import type { EiceTunnelSettings, SettingsAccess } from '../../../src/state/settings';
+import type { EiceTunnelSettings, SettingsAccess, SsmDeploySettings } from '../../../src/state/settings';
 import type { WorkspaceFiles } from '../../../src/services/workspaceFiles';
 import { TargetStore } from '../../../src/state/targets';
 import { TestUserInput } from './testUserInput';
@@ -78,6 +78,9 @@ export class MemorySettings implements SettingsAccess {
   }
   eiceTunnel(): EiceTunnelSettings {
     return (this.values.get('eiceTunnel') as EiceTunnelSettings | undefined) ?? { maxTunnelDurationSeconds: 3600 };
+  }
+  ssmDeploy(): SsmDeploySettings {
+    return (this.values.get('ssmDeploy') as SsmDeploySettings | undefined) ?? { threshold: 20, bucket: '' };
   }
 }
 
