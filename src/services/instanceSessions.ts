@@ -55,6 +55,9 @@ interface Context {
 
 type Ec2Client = ReturnType<AwsClients['ec2']>;
 
+/** The instance has no address SSH could use from here (no public IP, no endpoint, no override). */
+class NoSshWayError extends Error {}
+
 /**
  * What reaching a set of instances asks EC2, asked once: the AMI names (for the OS user) per
  * region, for all the set's images at once, and the endpoints of each VPC (a failed listing
@@ -121,7 +124,16 @@ export class VscodeInstanceSessions implements InstanceSessions {
     const lookupsFor = (instance: Ec2Instance) => (instances.some((i) => i.id === instance.id) ? shared : lookupsOf([instance]));
     return {
       open: (instance, options = {}) => this.openWith(lookupsFor(instance), instance, options),
-      sshProblem: (instance) => this.reachOf(lookupsFor(instance), instance).then(() => undefined, (err: unknown) => describeError(err)),
+      // Only "no way there" is a problem another transport solves; a failed read (EC2 throttled or
+      // denied) or a bad setting stays an error, and the deploy stops on it.
+      sshProblem: (instance) =>
+        this.reachOf(lookupsFor(instance), instance).then(
+          () => undefined,
+          (err: unknown) => {
+            if (err instanceof NoSshWayError) return err.message;
+            throw err;
+          },
+        ),
     };
   }
 
@@ -150,7 +162,7 @@ export class VscodeInstanceSessions implements InstanceSessions {
     const reach = db.chooseInstance([instance], ctx);
     if (reach.kind === 'noneRunning') throw new Error(l('{0} is not running ({1}).', db.instanceLabel(instance), reach.states));
     if (reach.kind === 'noAddress') {
-      throw new Error(
+      throw new NoSshWayError(
         reach.insideVpc
           ? l('{0} has no private IP.', db.instanceLabel(instance))
           : l('{0} has no public IP and its VPC has no EC2 Instance Connect Endpoint. Three ways on: create an EC2 Instance Connect Endpoint in its VPC; give it a public IP with port 22 open to you; or run VS Code inside the VPC and set rdsLink.ssh.insideVpc.', db.instanceLabel(instance)),

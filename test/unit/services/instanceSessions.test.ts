@@ -72,4 +72,13 @@ describe('services: instanceSessions for a deploy (forInstances)', () => {
     assert.equal(mock.commandCalls(DescribeInstanceConnectEndpointsCommand).length, 1);
     for (const r of all) assert.match(r.status === 'rejected' ? String(r.reason) : 'opened', /Listing the EC2 Instance Connect Endpoints of vpc-a failed: access denied/);
   });
+
+  it('sshProblem: "no way there" is the reason another transport is chosen; a failed listing is an error, not a reason', async () => {
+    mock.on(DescribeImagesCommand).resolves({ Images: [] });
+    mock.on(DescribeInstanceConnectEndpointsCommand).resolves({ InstanceConnectEndpoints: [] });
+    const opener = sessions([]).forInstances(fleet);
+    assert.match((await opener.sshProblem(fleet[0])) ?? '', /has no public IP and its VPC has no EC2 Instance Connect Endpoint/);
+    mock.on(DescribeInstanceConnectEndpointsCommand).rejects(Object.assign(new Error('not authorized'), { name: 'UnauthorizedOperation' }));
+    await assert.rejects(sessions([]).forInstances(fleet).sshProblem(fleet[3]), /Listing the EC2 Instance Connect Endpoints of vpc-b failed: access denied/);
+  });
 });
