@@ -37,6 +37,7 @@ export const Commands = {
   deleteDatabase: 'rdsLink.deleteDatabase',
   createInstance: 'rdsLink.createInstance',
   deleteInstance: 'rdsLink.deleteInstance',
+  deleteInstanceConnectEndpoint: 'rdsLink.deleteInstanceConnectEndpoint',
   deploy: 'rdsLink.deploy',
   rollbackDeployment: 'rdsLink.rollbackDeployment',
 } as const;

@@ -10,6 +10,7 @@ import * as vscode from 'vscode';
 import type { Ec2Instance, RdsDatabase } from '../core/aws/types';
 import { CancelledError } from '../core/errors';
 import type { GroupChoice, SubnetChoice } from '../core/instance/index';
+import { Commands } from '../ids';
 import { loadDb } from '../lazy';
 import type { ResourceStore } from '../state/resourceStore';
 import type { UserInput } from '../ui/userInput';
@@ -62,12 +63,27 @@ async function createEndpointFor(c: EndpointOfferContext, region: string, instan
       core.applyInstanceConnectEndpointPlan(ec2, plan, { signal: token, onProgress: (m) => progress.report({ message: m }), log: (line) => c.log.info(line) }),
     );
     c.log.info(`EC2 Instance Connect Endpoint ${endpoint.id} is ready in ${endpoint.subnetId}`);
+    offerUndo(c, region, endpoint.id, instance.id);
   } catch (err) {
     if (err instanceof core.EndpointWaitLeftError) {
       void c.ui.showInformationMessage(l('The EC2 Instance Connect Endpoint {0} is still being created. Run the command again once it is ready (a few minutes).', err.endpointId), {});
     }
     throw err;
   }
+}
+
+/**
+ * The message that the endpoint is ready, with Undo: the palette's Delete EC2 Instance Connect
+ * Endpoint… for this endpoint (its plan, progress and errors). Not awaited: the work that asked
+ * for the endpoint goes on through it meanwhile.
+ */
+function offerUndo(c: EndpointOfferContext, region: string, endpointId: string, instanceId: string): void {
+  const undo = l('Undo');
+  void c.ui
+    .showInformationMessage(l('The EC2 Instance Connect Endpoint {0} is ready; {1} is reached through it.', endpointId, instanceId), {}, undo)
+    .then((answer) => (answer === undo ? c.ui.executeCommand(Commands.deleteInstanceConnectEndpoint, { region, endpointId }) : undefined))
+    // The command shows its own errors; this only keeps the rejection from going unhandled.
+    .catch((err: unknown) => c.log.warn(`Undo of ${endpointId}: ${(err as Error).message}`));
 }
 
 async function pickSubnet(ui: UserInput, subnets: readonly SubnetChoice[], instanceSubnet: string | undefined): Promise<SubnetChoice> {

@@ -43,7 +43,8 @@ describe('e2e: the schema through an EC2 Instance Connect Endpoint, for an insta
     const { page } = wb;
     const eice = sandbox?.eice;
     const maria = sandbox?.databases?.maria;
-    assert.ok(sandbox && eice && maria);
+    const endpoint = eice?.endpoint;
+    assert.ok(sandbox && eice && endpoint && maria);
     await openViewContainer(page, 'RDS Link');
     await pane(page, 'EC2 Instances').getByRole('treeitem', { name: new RegExp(`^${SANDBOX_PRIVATE_INSTANCE}`) }).first().waitFor({ state: 'visible', timeout: 60_000 });
     const rds = pane(page, 'RDS Databases');
@@ -51,8 +52,8 @@ describe('e2e: the schema through an EC2 Instance Connect Endpoint, for an insta
     await createGoappSchema(page, rds, { rowTimeoutMs: 60_000, toastTimeoutMs: 90_000 });
 
     const log = extensionLog(sandbox.server.userDataDir);
-    assert.match(log, new RegExp(`Route to goapp-db: .*Tunnelling through ${SANDBOX_PRIVATE_INSTANCE} \\(${eice.instanceId}\\) over SSH \\(through EC2 Instance Connect Endpoint ${eice.endpoint.id} to its private IP ${eice.privateIp.replace(/\./g, '\\.')}`), log);
-    assert.ok(eice.standIn.events.some((e) => e.kind === 'tunnel' && e.detail === `${eice.endpoint.id} → ${eice.privateIp}:22`), 'the tunnel went through the endpoint');
+    assert.match(log, new RegExp(`Route to goapp-db: .*Tunnelling through ${SANDBOX_PRIVATE_INSTANCE} \\(${eice.instanceId}\\) over SSH \\(through EC2 Instance Connect Endpoint ${endpoint.id} to its private IP ${eice.privateIp.replace(/\./g, '\\.')}`), log);
+    assert.ok(eice.standIn.events.some((e) => e.kind === 'tunnel' && e.detail === `${endpoint.id} → ${eice.privateIp}:22`), 'the tunnel went through the endpoint');
     assert.ok(!eice.standIn.events.some((e) => e.kind === 'refused'), 'no signed URL was refused');
     assert.ok(eice.shim.answered.length > 0, 'the endpoint was looked up through the shim');
     const root = await mysql.createConnection({ socketPath: maria.socketPath, user: maria.user, password: maria.password });

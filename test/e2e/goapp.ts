@@ -19,6 +19,8 @@ export interface CreateSchemaOptions {
   readonly onOptions?: (widget: Locator) => Promise<void>;
   /** On the migration plan (its text), before Run. */
   readonly onPlan?: (plan: string) => Promise<void>;
+  /** After Run, while the work goes on (the route's own questions, such as the endpoint offer). */
+  readonly afterRun?: () => Promise<void>;
 }
 
 /**
@@ -71,6 +73,7 @@ export async function createGoappSchema(page: Page, rds: Locator, options: Creat
   assert.match(plan, /Run 2 SQL files on goapp-db\.goapp/);
   await options.onPlan?.(plan);
   await dialog.locator('.monaco-button', { hasText: /^Run$/ }).click();
+  await options.afterRun?.();
   const toast = page.locator('.notifications-toasts .notification-list-item').filter({ hasText: /Created goapp on goapp-db/ }).first();
   await toast.waitFor({ state: 'visible', timeout: options.toastTimeoutMs });
   const message = await toast.innerText();

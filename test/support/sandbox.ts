@@ -58,6 +58,8 @@ export interface SandboxOptions {
    * Needs `databases`. Default: no.
    */
   eice?: boolean;
+  /** With `eice`: goapp-vpc starts with no EC2 Instance Connect Endpoint (the offer creates one). */
+  eiceWithoutEndpoint?: boolean;
 }
 
 export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
@@ -72,7 +74,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     if (options.databases || options.instances) databases = await startSandboxDatabase(moto.endpoint);
     if (options.instances && databases) instances = await startSandboxInstances(ids, databases);
     if (options.eice && !databases) throw new Error('sandbox: eice needs databases (the SSH stand-in behind the endpoint)');
-    if (options.eice && databases) eice = await startSandboxEice({ motoEndpoint: moto.endpoint, ids, ssh: databases.ssh, credentials: { accessKeyId: 'sandbox', secretAccessKey: 'sandbox' } });
+    if (options.eice && databases) eice = await startSandboxEice({ motoEndpoint: moto.endpoint, ids, ssh: databases.ssh, credentials: { accessKeyId: 'sandbox', secretAccessKey: 'sandbox' }, withoutEndpoint: options.eiceWithoutEndpoint === true });
     const workspace = path.join(home, 'goapp');
     fs.cpSync(path.join(repoRoot, 'sandbox/goapp'), workspace, { recursive: true });
     fs.renameSync(path.join(workspace, 'dot.env'), path.join(workspace, '.env'));

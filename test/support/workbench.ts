@@ -92,22 +92,27 @@ export async function waitForNotification(page: Page, text: RegExp, timeoutMs = 
 }
 
 /**
- * Clicks "Use in This Workspace" on the notification that says `created` (from the notification
- * centre if the toast is gone).
+ * Clicks `button` on the notification that says `text` (from the notification centre if the toast
+ * is gone). `leaveCentreOpen`: for a button that opens a modal dialog, which an Escape would cancel.
  */
-export async function useInWorkspace(page: Page, created: RegExp = /Created goapp on goapp-db/): Promise<void> {
-  const button = (scope: string) =>
-    page.locator(`${scope} .notification-list-item`).filter({ hasText: created }).first().locator('.monaco-button', { hasText: 'Use in This Workspace' }).first();
-  const toast = button('.notifications-toasts');
+export async function clickNotificationButton(page: Page, text: RegExp, button: string, leaveCentreOpen = false): Promise<void> {
+  const locate = (scope: string) =>
+    page.locator(`${scope} .notification-list-item`).filter({ hasText: text }).first().locator('.monaco-button', { hasText: button }).first();
+  const toast = locate('.notifications-toasts');
   if (await toast.isVisible()) {
     await toast.click();
   } else {
     await runCommand(page, 'Notifications: Show Notifications');
-    const inCenter = button('.notifications-center');
+    const inCenter = locate('.notifications-center');
     await inCenter.waitFor({ state: 'visible', timeout: 10_000 });
     await inCenter.click();
-    await page.keyboard.press('Escape');
+    if (!leaveCentreOpen) await page.keyboard.press('Escape');
   }
+}
+
+/** Clicks "Use in This Workspace" on the notification that says `created`. */
+export async function useInWorkspace(page: Page, created: RegExp = /Created goapp on goapp-db/): Promise<void> {
+  await clickNotificationButton(page, created, 'Use in This Workspace');
 }
 
 /**

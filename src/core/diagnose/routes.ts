@@ -6,7 +6,8 @@
  */
 import { t } from '../l10n';
 import { coverage, parseRange, prefixLength, type AddressRange } from './addresses';
-import { sideRanges } from './sides';
+import type { Family } from './addresses';
+import { rangeOf, sharedFamilies, sideRanges } from './sides';
 import type { Check, CheckId, DiagnosisState, Route, RouteTable, SideLocation } from './types';
 import { checkTransitGatewayLeg } from './transitGateways';
 
@@ -21,10 +22,19 @@ export type RouteChoice =
   | { readonly kind: 'route'; readonly table: RouteTable; readonly target: AddressRange; readonly route: Route }
   | { readonly kind: 'unknown'; readonly evidence: string };
 
-export function chooseRoute(state: DiagnosisState, from: SideLocation, to: SideLocation): RouteChoice {
+/**
+ * The address families a route between the sides is checked in: those both sides have (a
+ * dual-stack pair both), IPv4 when they share none (the check then says what is missing).
+ */
+export function routeFamilies(state: DiagnosisState, from: SideLocation, to: SideLocation): Family[] {
+  const shared = sharedFamilies(sideRanges(state, from), sideRanges(state, to));
+  return shared.length ? shared : ['ipv4'];
+}
+
+export function chooseRoute(state: DiagnosisState, from: SideLocation, to: SideLocation, family: Family = 'ipv4'): RouteChoice {
   const table = routeTableOf(state, from);
   if (!table) return { kind: 'unknown', evidence: t('The route table of subnet {0} could not be read.', from.subnetId ?? '?') };
-  const target = sideRanges(state, to).ipv4;
+  const target = rangeOf(sideRanges(state, to), family);
   if (!target) return { kind: 'unknown', evidence: t('The other side\'s address is not known.') };
   let best: Route | undefined;
   let bestLength = -1;
@@ -50,15 +60,31 @@ export function transitGatewayLegs(state: DiagnosisState): { transitGatewayId: s
   if (instance.subnetId && instance.subnetId === db.subnetId) return [];
   const legs = [];
   for (const [from, to] of [[instance, db], [db, instance]] as const) {
-    const choice = chooseRoute(state, from, to);
-    const via = choice.kind === 'route' ? choice.route.target ?? '' : '';
-    if (choice.kind === 'route' && via.startsWith('tgw-') && choice.route.state !== 'blackhole') legs.push({ transitGatewayId: via, fromVpcId: from.vpcId, target: choice.target.text });
+    for (const family of routeFamilies(state, from, to)) {
+      const choice = chooseRoute(state, from, to, family);
+      const via = choice.kind === 'route' ? choice.route.target ?? '' : '';
+      if (choice.kind === 'route' && via.startsWith('tgw-') && choice.route.state !== 'blackhole') legs.push({ transitGatewayId: via, fromVpcId: from.vpcId, target: choice.target.text });
+    }
   }
   return legs;
 }
 
+/**
+ * The route check over every family both sides have: a dual-stack pair passes when one family
+ * routes (a client falls back to the other address), and the other family's finding is kept as
+ * evidence; when none routes, the IPv4 finding (with its fix) leads.
+ */
 function checkRoute(state: DiagnosisState, id: CheckId, title: string, from: SideLocation, to: SideLocation): Check {
-  const choice = chooseRoute(state, from, to);
+  const families = routeFamilies(state, from, to);
+  const checks = families.map((family) => checkRouteIn(state, id, title, from, to, family));
+  if (checks.length === 1) return checks[0];
+  const lead = checks.find((c) => c.status === 'pass') ?? checks[0];
+  const others = checks.filter((c) => c !== lead).map((c) => t('Over {0} ({1}): {2}', families[checks.indexOf(c)] === 'ipv6' ? 'IPv6' : 'IPv4', c.status, c.evidence.join(' ')));
+  return { ...lead, evidence: [...lead.evidence, ...others] };
+}
+
+function checkRouteIn(state: DiagnosisState, id: CheckId, title: string, from: SideLocation, to: SideLocation, family: Family): Check {
+  const choice = chooseRoute(state, from, to, family);
   if (choice.kind === 'unknown') return { id, title, status: 'unknown', evidence: [choice.evidence] };
   const { table, target } = choice;
   const sameVpc = !!from.vpcId && from.vpcId === to.vpcId;

@@ -75,7 +75,7 @@ describe('sandbox: the private instance through the EC2 Instance Connect Endpoin
       async () => false,
     );
     assert.ok(decision.kind === 'route' && decision.route.kind === 'sshTunnel', decision.message);
-    assert.equal(decision.route.eice?.endpoint.id, eice.endpoint.id);
+    assert.equal(decision.route.eice?.endpoint.id, eice.endpoint?.id);
     assert.match(decision.message, /through EC2 Instance Connect Endpoint eice-0a5a4db0c1e2f3a4b to its private IP/);
 
     const loginsBefore = dbs.ssh.events.filter((e) => e.kind === 'login').length;
@@ -90,7 +90,7 @@ describe('sandbox: the private instance through the EC2 Instance Connect Endpoin
     } finally {
       await s.close();
     }
-    assert.ok(eice.standIn.events.some((e) => e.kind === 'tunnel' && e.detail === `${eice?.endpoint.id} → ${eice?.privateIp}:22`), JSON.stringify(eice.standIn.events));
+    assert.ok(eice.standIn.events.some((e) => e.kind === 'tunnel' && e.detail === `${eice?.endpoint?.id} → ${eice?.privateIp}:22`), JSON.stringify(eice.standIn.events));
     assert.ok(dbs.ssh.events.filter((e) => e.kind === 'login').length > loginsBefore, 'the SSH stand-in got the login through the tunnel');
     assert.ok(eice.shim.answered.length > 0, 'the shim answered DescribeInstanceConnectEndpoints');
   });

@@ -11,6 +11,10 @@
  * - the EICE stand-in (support/eiceStandIn.ts) behind the shim checks the presigned URL with the
  *   sandbox's credentials and pipes the private IP's port 22 to the instances' SSH stand-in.
  *
+ * With `withoutEndpoint` the shim starts with no endpoint at all: goapp-vpc has none, so the route
+ * decision ends in the offer to create one (the e2e of the offer, test/e2e/eiceOffer.test.ts);
+ * the endpoint the shim then creates is mounted on the stand-in, which routes the same private IP.
+ *
  * The other instances keep rdsLink.ssh.hostOverride; goapp-private is listed in
  * rdsLink.ssh.hostOverrides with an empty value (no override: reached itself, so through the
  * endpoint).
@@ -32,7 +36,10 @@ export interface SandboxEice {
   readonly privateIp: string;
   /** The instance's own security group (22 from the endpoint's group). */
   readonly instanceGroupId: string;
-  readonly endpoint: ShimEndpoint;
+  /** The endpoint the sandbox seeds in private-a; absent with `withoutEndpoint`. */
+  readonly endpoint?: ShimEndpoint;
+  /** The endpoint's security group (goapp-eice; goapp-private allows 22 from it). */
+  readonly endpointGroupId: string;
   /** The user settings that route the extension through the shim (on top of the sandbox's). */
   settings(base: Readonly<Record<string, unknown>>): Record<string, unknown>;
   stop(): Promise<void>;
@@ -45,6 +52,8 @@ export interface SandboxEiceOptions {
   readonly ssh: { readonly host: string; readonly port: number };
   /** The keys the sandbox profile signs with (moto takes any; the stand-in checks these). */
   readonly credentials: { readonly accessKeyId: string; readonly secretAccessKey: string };
+  /** Seed no endpoint: goapp-vpc has none until one is created through the shim. */
+  readonly withoutEndpoint?: boolean;
 }
 
 /** goapp-private and the two groups, in moto. */
@@ -87,8 +96,9 @@ export async function startSandboxEice(options: SandboxEiceOptions): Promise<San
     availabilityZone: `${REGION}a`,
     securityGroupIds: [seeded.endpointGroupId],
   };
+  const seededEndpoints = options.withoutEndpoint ? [] : [endpoint];
   const standIn = await startEiceStandIn({
-    endpoints: [endpoint],
+    endpoints: seededEndpoints,
     credentials: options.credentials,
     region: REGION,
     // The endpoint's view of the VPC: the private instance's port 22 is the SSH stand-in.
@@ -96,7 +106,7 @@ export async function startSandboxEice(options: SandboxEiceOptions): Promise<San
   });
   let shim: Ec2Shim;
   try {
-    shim = await startEc2Shim({ moto: options.motoEndpoint, endpoints: [endpoint], tunnel: standIn });
+    shim = await startEc2Shim({ moto: options.motoEndpoint, endpoints: seededEndpoints, tunnel: standIn });
   } catch (err) {
     await standIn.stop();
     throw err;
@@ -108,7 +118,8 @@ export async function startSandboxEice(options: SandboxEiceOptions): Promise<San
     instanceId: seeded.instanceId,
     privateIp: seeded.privateIp,
     instanceGroupId: seeded.instanceGroupId,
-    endpoint,
+    endpointGroupId: seeded.endpointGroupId,
+    ...(options.withoutEndpoint ? {} : { endpoint }),
     settings: (base) => ({
       'rdsLink.endpointUrl': started.endpoint,
       'rdsLink.ssh.hostOverrides': { ...((base['rdsLink.ssh.hostOverrides'] as Record<string, string> | undefined) ?? {}), [seeded.instanceId]: '' },

@@ -9,6 +9,13 @@
 //     `create-complete` `createDelayMs` later (default 1500 ms; AWS takes minutes). The same
 //     ClientToken gives the same endpoint. The new endpoint is mounted on the EICE stand-in, so
 //     tunnels through it work once it is complete;
+//   - tags: CreateInstanceConnectEndpoint keeps the TagSpecification's tags, Describe… shows them
+//     in tagSet and honours `tag:KEY` filters;
+//   - `DeleteInstanceConnectEndpoint` (moto lacks it too): DryRun answers DryRunOperation; an
+//     unknown id InvalidInstanceConnectEndpointId.NotFound (HTTP 400); otherwise the endpoint turns
+//     `delete-in-progress`, is taken off the EICE stand-in at once (its tunnels end), and turns
+//     `delete-complete` `createDelayMs` later, then stays listed in that state, as AWS lists a
+//     deleted endpoint for a while;
 //   - every other request goes to moto unchanged (method, path, headers, body), and moto's
 //     answer comes back unchanged;
 //   - a websocket upgrade (the tunnel's `GET /openTunnel`) goes to an EICE stand-in when one is
@@ -28,6 +35,7 @@ export interface ShimEndpoint {
   readonly securityGroupIds: readonly string[];
   /** Default create-complete. */
   readonly state?: string;
+  readonly tags?: Readonly<Record<string, string>>;
 }
 
 export interface Ec2Shim {
@@ -40,6 +48,8 @@ export interface Ec2Shim {
   readonly forwarded: number;
   /** The endpoints CreateInstanceConnectEndpoint made, oldest first. */
   readonly created: readonly ShimEndpoint[];
+  /** The ids DeleteInstanceConnectEndpoint deleted, oldest first. */
+  readonly deleted: readonly string[];
   stop(): Promise<void>;
 }
 
@@ -80,8 +90,9 @@ function describe(endpoints: readonly ShimEndpoint[], params: Record<string, str
     'availability-zone': (e) => e.availabilityZone,
     'instance-connect-endpoint-id': (e) => e.id,
   };
+  const valueOf = (name: string, e: ShimEndpoint): string | undefined => (name.startsWith('tag:') ? e.tags?.[name.slice(4)] : field[name]?.(e));
   const matching = endpoints.filter(
-    (e) => (ids.length === 0 || ids.includes(e.id)) && [...filters].every(([name, values]) => (field[name] ? values.includes(field[name](e)) : true)),
+    (e) => (ids.length === 0 || ids.includes(e.id)) && [...filters].every(([name, values]) => (name.startsWith('tag:') || field[name] ? values.includes(valueOf(name, e) ?? '') : true)),
   );
   const start = Number(params.NextToken ?? 0);
   const size = Number(params.MaxResults ?? 1000);
@@ -101,7 +112,7 @@ function endpointXml(e: ShimEndpoint, accountId: string): string {
         `<state>${e.state ?? 'create-complete'}</state><stateMessage></stateMessage><dnsName>${xmlEscape(e.dnsName)}</dnsName>` +
         `${set('networkInterfaceIdSet', [`eni-${e.id.slice(5)}`])}<vpcId>${e.vpcId}</vpcId><availabilityZone>${e.availabilityZone}</availabilityZone>` +
         `<createdAt>2024-01-01T00:00:00.000Z</createdAt><subnetId>${e.subnetId}</subnetId><preserveClientIp>false</preserveClientIp>` +
-        `${set('securityGroupIdSet', e.securityGroupIds)}<tagSet/>`
+        `${set('securityGroupIdSet', e.securityGroupIds)}<tagSet>${Object.entries(e.tags ?? {}).map(([k, v]) => `<item><key>${xmlEscape(k)}</key><value>${xmlEscape(v)}</value></item>`).join('')}</tagSet>`
   );
 }
 
@@ -126,6 +137,18 @@ function askMoto(moto: URL, params: Record<string, string>, authorization: strin
   });
 }
 
+/** The tags of the TagSpecification for `resourceType` in a query request. */
+function tagsOf(form: Record<string, string>, resourceType: string): Record<string, string> {
+  const spec = Object.entries(form).find(([k, v]) => /^TagSpecification\.\d+\.ResourceType$/.test(k) && v === resourceType)?.[0].split('.')[1];
+  const tags: Record<string, string> = {};
+  if (!spec) return tags;
+  for (const [k, v] of Object.entries(form)) {
+    const m = new RegExp(`^TagSpecification\\.${spec}\\.Tag\\.(\\d+)\\.Key$`).exec(k);
+    if (m) tags[v] = form[`TagSpecification.${spec}.Tag.${m[1]}.Value`] ?? '';
+  }
+  return tags;
+}
+
 const firstTag = (xml: string, tag: string): string => new RegExp(`<${tag}>([^<]*)</${tag}>`).exec(xml)?.[1] ?? '';
 
 /** CreateInstanceConnectEndpoint as EC2 answers it (see the header); undefined for a subnet moto does not know. */
@@ -143,7 +166,8 @@ async function createEndpoint(moto: URL, form: Record<string, string>, authoriza
   }
   const id = `eice-0${randomBytes(8).toString('hex')}`;
   const az = firstTag(subnet, 'availabilityZone');
-  const endpoint: ShimEndpoint = { id, dnsName: `${id}.${randomBytes(4).toString('hex')}.ec2-instance-connect-endpoint.${az.slice(0, -1)}.amazonaws.com`, vpcId, subnetId: form.SubnetId ?? '', availabilityZone: az, securityGroupIds: groups, state: 'create-in-progress' };
+  const tags = tagsOf(form, 'instance-connect-endpoint');
+  const endpoint: ShimEndpoint = { tags, id, dnsName: `${id}.${randomBytes(4).toString('hex')}.ec2-instance-connect-endpoint.${az.slice(0, -1)}.amazonaws.com`, vpcId, subnetId: form.SubnetId ?? '', availabilityZone: az, securityGroupIds: groups, state: 'create-in-progress' };
   if (token) byToken.set(token, endpoint);
   return { endpoint, isNew: true };
 }
@@ -153,6 +177,7 @@ export async function startEc2Shim(options: Ec2ShimOptions): Promise<Ec2Shim> {
   const answered: Record<string, string>[] = [];
   const endpoints: ShimEndpoint[] = [...options.endpoints];
   const created: ShimEndpoint[] = [];
+  const deleted: string[] = [];
   const byToken = new Map<string, ShimEndpoint>();
   const timers = new Set<NodeJS.Timeout>();
   const accountId = options.accountId ?? '123456789012';
@@ -167,10 +192,9 @@ export async function startEc2Shim(options: Ec2ShimOptions): Promise<Ec2Shim> {
       created.push(endpoint);
       const timer = setTimeout(() => {
         timers.delete(timer);
-        const i = endpoints.indexOf(endpoint);
-        const complete = { ...endpoint, state: 'create-complete' };
-        endpoints[i] = complete;
-        created[created.indexOf(endpoint)] = complete;
+        // Deleted while being created: it stays deleted.
+        if (endpoints.find((e) => e.id === endpoint.id)?.state !== 'create-in-progress') return;
+        replace(endpoint.id, { state: 'create-complete' });
         options.tunnel?.addEndpoint({ id: endpoint.id, dnsName: endpoint.dnsName });
       }, options.createDelayMs ?? 1500);
       timers.add(timer);
@@ -179,6 +203,31 @@ export async function startEc2Shim(options: Ec2ShimOptions): Promise<Ec2Shim> {
     xmlAnswer(res, 200,
       '<?xml version="1.0" encoding="UTF-8"?>\n<CreateInstanceConnectEndpointResponse xmlns="http://ec2.amazonaws.com/doc/2016-11-15/">' +
       `<requestId>rds-link-shim-${Date.now()}</requestId><instanceConnectEndpoint>${endpointXml(current, accountId)}</instanceConnectEndpoint><clientToken>${xmlEscape(form.ClientToken ?? '')}</clientToken></CreateInstanceConnectEndpointResponse>`);
+  }
+  function replace(id: string, change: Partial<ShimEndpoint>): ShimEndpoint | undefined {
+    const i = endpoints.findIndex((e) => e.id === id);
+    if (i < 0) return undefined;
+    endpoints[i] = { ...endpoints[i], ...change };
+    const c = created.findIndex((e) => e.id === id);
+    if (c >= 0) created[c] = endpoints[i];
+    return endpoints[i];
+  }
+  function onDelete(form: Record<string, string>, res: http.ServerResponse): void {
+    if (form.DryRun === 'true') return xmlAnswer(res, 412, ec2Error('DryRunOperation', 'Request would have succeeded, but DryRun flag is set.'));
+    const id = form.InstanceConnectEndpointId ?? '';
+    const known = endpoints.find((e) => e.id === id);
+    if (!known || known.state === 'delete-complete') return xmlAnswer(res, 400, ec2Error('InvalidInstanceConnectEndpointId.NotFound', `The instanceConnectEndpoint ID '${id}' does not exist`));
+    const deleting = replace(id, { state: 'delete-in-progress' }) ?? known;
+    deleted.push(id);
+    options.tunnel?.removeEndpoint(id);
+    const timer = setTimeout(() => {
+      timers.delete(timer);
+      replace(id, { state: 'delete-complete' });
+    }, options.createDelayMs ?? 1500);
+    timers.add(timer);
+    xmlAnswer(res, 200,
+      '<?xml version="1.0" encoding="UTF-8"?>\n<DeleteInstanceConnectEndpointResponse xmlns="http://ec2.amazonaws.com/doc/2016-11-15/">' +
+      `<requestId>rds-link-shim-${Date.now()}</requestId><instanceConnectEndpoint>${endpointXml(deleting, accountId)}</instanceConnectEndpoint></DeleteInstanceConnectEndpointResponse>`);
   }
   const server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
@@ -194,6 +243,7 @@ export async function startEc2Shim(options: Ec2ShimOptions): Promise<Ec2Shim> {
         onCreate(form, req.headers.authorization ?? '', res).catch((err: Error) => xmlAnswer(res, 500, ec2Error('InternalError', err.message)));
         return;
       }
+      if (req.method === 'POST' && form.Action === 'DeleteInstanceConnectEndpoint') return onDelete(form, res);
       forwarded++;
       const upstream = http.request(
         { host: moto.hostname, port: moto.port, method: req.method, path: req.url, headers: { ...req.headers, host: moto.host } },
@@ -219,6 +269,7 @@ export async function startEc2Shim(options: Ec2ShimOptions): Promise<Ec2Shim> {
       return forwarded;
     },
     created,
+    deleted,
     stop: () =>
       new Promise<void>((resolve) => {
         for (const timer of timers) clearTimeout(timer);

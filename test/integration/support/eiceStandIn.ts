@@ -68,6 +68,8 @@ export interface EiceStandIn {
   openConnections(): number;
   /** Serves one more endpoint from now on (one the EC2 shim created). */
   addEndpoint(endpoint: EiceStandInEndpoint): void;
+  /** Serves that endpoint no more, and ends its open tunnels (one the EC2 shim deleted). */
+  removeEndpoint(endpointId: string): void;
   /** Serves an upgrade that reached another server (the EC2 shim mounts the stand-in). */
   handleUpgrade(req: http.IncomingMessage, socket: Duplex, head: Buffer): void;
   stop(): Promise<void>;
@@ -222,6 +224,10 @@ export async function startEiceStandIn(options: EiceStandInOptions): Promise<Eic
     openConnections: () => connections.size,
     handleUpgrade,
     addEndpoint: (e) => void byHost.set(e.dnsName.toLowerCase(), e),
+    removeEndpoint: (id) => {
+      for (const [host, e] of byHost) if (e.id === id) byHost.delete(host);
+      for (const ws of open.get(id) ?? []) ws.terminate();
+    },
     stop: () =>
       (stopped ??= new Promise<void>((resolve) => {
         for (const s of sockets) s.destroy();

@@ -4,7 +4,7 @@ import { diagnose } from '../../../src/core/diagnose/evaluate';
 import { evaluateNacl } from '../../../src/core/diagnose/nacls';
 import { formatReport } from '../../../src/core/diagnose/report';
 import { checkSecurityGroups } from '../../../src/core/diagnose/securityGroups';
-import type { Check, CheckId, DiagnosisState } from '../../../src/core/diagnose/types';
+import type { Check, CheckId, DiagnosisState, Route, RouteTable } from '../../../src/core/diagnose/types';
 import { ALL_OUT, acl, defaultEntries, entry, referencePair, sg, state, tcp } from './builders';
 
 function check(s: DiagnosisState, id: CheckId): Check {
@@ -219,6 +219,46 @@ describe('diagnose: routes, DNS, the DB and the whole', () => {
     const missing = check(none, 'routeToInstance');
     assert.equal(missing.status, 'fail');
     assert.match(missing.fix?.kind === 'text' ? missing.fix.message : '', /peering connection or the transit gateway/);
+  });
+
+  it('IPv6: a dual-stack pair has its routes checked in both families, by longest prefix; one family that routes is enough, the other\'s finding is kept', () => {
+    const base = state(referencePair());
+    const dual: DiagnosisState = {
+      ...base,
+      instance: { ...base.instance, ipv6: ['2600:1f18:1:100::10'] },
+      db: { ...base.db, vpcId: 'vpc-2', ipv6: ['2600:1f18:2:b00::20'] },
+      subnets: [...(base.subnets ?? []).slice(0, 1), { id: 'subnet-db', vpcId: 'vpc-2', cidr: '10.0.11.0/24', ipv6Cidrs: ['2600:1f18:2:b00::/64'] }],
+    };
+    const tables = (a: Route[], b: Route[]): RouteTable[] => [
+      { id: 'rtb-1', vpcId: 'vpc-1', main: true, subnetIds: [], routes: [{ destination: '10.0.0.0/20', target: 'local' }, { destination: '2600:1f18:1::/48', target: 'local' }, { destination: '::/0', target: 'igw-1', state: 'active' }, ...a] },
+      { id: 'rtb-2', vpcId: 'vpc-2', main: false, subnetIds: ['subnet-db'], routes: [{ destination: '10.0.8.0/21', target: 'local' }, { destination: '2600:1f18:2::/48', target: 'local' }, ...b] },
+    ];
+    const v4 = (target: string): Route[] => [{ destination: target === 'db' ? '10.0.8.0/21' : '10.0.1.0/24', target: 'pcx-1', state: 'active' }];
+    const v6 = (target: string): Route[] => [{ destination: target === 'db' ? '2600:1f18:2::/48' : '2600:1f18:1::/48', target: 'pcx-1', state: 'active' }];
+
+    // Both families peered: pass, the IPv6 route named too (the /56, not the wider ::/0).
+    const both = { ...dual, routeTables: tables([...v4('db'), ...v6('db')], [...v4('app'), ...v6('app')]) };
+    const bothTo = check(both, 'routeToDb');
+    assert.equal(bothTo.status, 'pass');
+    assert.match(bothTo.evidence.join('\n'), /Over IPv6 \(pass\): rtb-1: 2600:1f18:2::\/48 → pcx-1/);
+    // IPv4 only: still a pass, with the missing IPv6 route said.
+    const v4only = check({ ...dual, routeTables: tables(v4('db'), v4('app')) }, 'routeToDb');
+    assert.equal(v4only.status, 'pass');
+    assert.match(v4only.evidence[0], /10\.0\.8\.0\/21 → pcx-1/);
+    assert.match(v4only.evidence.join('\n'), /Over IPv6 \(unknown\): rtb-1: ::\/0 → igw-1 does not lead to a private address/);
+    // IPv6 only: a pass led by the IPv6 route, the IPv4 gap kept.
+    const v6only = check({ ...dual, routeTables: tables(v6('db'), v6('app')) }, 'routeToInstance');
+    assert.equal(v6only.status, 'pass');
+    assert.match(v6only.evidence[0], /rtb-2: 2600:1f18:1::\/48 → pcx-1/);
+    assert.match(v6only.evidence.join('\n'), /Over IPv4 \(fail\): rtb-2 has no route to 10\.0\.1\.10/);
+    // Neither: the IPv4 finding and its fix lead.
+    const neither = check({ ...dual, routeTables: tables([], []) }, 'routeToInstance');
+    assert.equal(neither.status, 'fail');
+    assert.match(neither.fix?.kind === 'text' ? neither.fix.message : '', /Add a route to 10\.0\.1\.10/);
+    assert.match(neither.evidence.join('\n'), /Over IPv6 \(fail\): rtb-2 has no route to 2600:1f18:1:100::10/);
+    // Only one side with IPv6: IPv4 alone is checked, as before.
+    const single = check({ ...dual, db: { ...dual.db, ipv6: [] }, routeTables: tables(v4('db'), v4('app')) }, 'routeToDb');
+    assert.ok(!single.evidence.some((e) => /IPv6/.test(e)), single.evidence.join('\n'));
   });
 
   it('DNS: resolution off fails; hostnames off fails only for a publicly accessible DB', () => {

@@ -59,6 +59,15 @@ describe('services: the offer to create an EC2 Instance Connect Endpoint', () =>
     assert.ok(log.lines.some((l) => /eice-new is ready in subnet-a/.test(l)), log.lines.join('\n'));
   });
 
+  it('the ready message offers Undo: it runs Delete EC2 Instance Connect Endpoint… for that endpoint (its plan and progress)', async () => {
+    const { ui, offer } = setup([create, pick('private-a'), pick('default'), press('Create'), press('Undo')], () => 'create-complete');
+    assert.equal(await offer(), true);
+    await new Promise((resolve) => setImmediate(resolve));
+    ui.assertDone();
+    assert.ok(ui.shown.some((s) => s.kind === 'info' && !s.modal && /eice-new is ready; i-priv is reached through it/.test(s.text) && s.items?.includes('Undo')), JSON.stringify(ui.shown));
+    assert.deepEqual(ui.executed, [{ command: 'rdsLink.deleteInstanceConnectEndpoint', args: [{ region: 'eu-west-1', endpointId: 'eice-new' }] }]);
+  });
+
   it('a local port instead: nothing is read or created; Escape, or no at the plan, is a cancel that changes nothing', async () => {
     const local = setup([pick(/^Give a local host:port/)], () => 'create-complete');
     assert.equal(await local.offer(), false);

@@ -26,7 +26,8 @@ import type { Ec2Instance } from '../../aws/types';
 import { CancelledError } from '../../errors';
 import { isCancelled, type Cancellation } from '../../lifetime';
 import { t } from '../../l10n';
-import type { InstanceConnectEndpoint } from './endpoints';
+import { createdByTags } from '../../aws/link/consoleRules';
+import { toEndpoint, type InstanceConnectEndpoint } from './endpoints';
 
 /** The instance the endpoint is for, as DescribeInstances has it. */
 export interface EndpointTarget {
@@ -89,6 +90,17 @@ export interface EndpointPlan {
 
 const SSH = 22;
 export const ENDPOINT_RULE_DESCRIPTION = 'SSH from the EC2 Instance Connect Endpoint (RDS Link)';
+/**
+ * On an endpoint RDS Link created: the rule it added for it, `<group id> <rule id>`, so that
+ * deleting the endpoint takes back exactly that rule (and no rule someone else added).
+ */
+export const ENDPOINT_RULE_TAG = 'rds-link:ssh-rule';
+
+/** The tags of a new endpoint: made by RDS Link, and the rule added for it when there is one. */
+export function endpointTags(rule: { readonly groupId: string; readonly ruleId: string } | undefined): { Key: string; Value: string }[] {
+  const tags: Record<string, string> = { ...createdByTags(), ...(rule ? { [ENDPOINT_RULE_TAG]: `${rule.groupId} ${rule.ruleId}` } : {}) };
+  return Object.entries(tags).map(([Key, Value]) => ({ Key, Value }));
+}
 
 function allowsSshFrom(rule: IngressFromGroups, groupId: string): boolean {
   const anyPort = rule.protocol === '-1';
@@ -174,7 +186,8 @@ export class EndpointWaitLeftError extends CancelledError {
   }
 }
 
-function sleep(ms: number, signal: Cancellation | undefined): Promise<void> {
+/** Waits `ms`, or less when `signal` is cancelled. */
+export function sleep(ms: number, signal: Cancellation | undefined): Promise<void> {
   return new Promise((resolve) => {
     const step = Math.min(ms, 100);
     let waited = 0;
@@ -188,20 +201,22 @@ function sleep(ms: number, signal: Cancellation | undefined): Promise<void> {
   });
 }
 
+/** A DryRun of `what`: EC2 answers DryRunOperation when the permission is there; anything else is the reason it would fail. */
+export async function proveByDryRun(what: string, send: () => Promise<unknown>): Promise<void> {
+  try {
+    await send();
+  } catch (err) {
+    if (awsErrorCode(err) === 'DryRunOperation') return;
+    const why = isAccessDenied(err) ? t('access denied') : (err as Error).message;
+    throw new Error(t('{0} would fail: {1}', what, why), { cause: err });
+  }
+}
+
 /** The permissions first: a DryRun of the create (and of the rule) answers DryRunOperation when they are there. */
 async function proveWithDryRun(ec2: EC2Client, plan: EndpointPlan): Promise<void> {
-  const dry = async (what: string, send: () => Promise<unknown>): Promise<void> => {
-    try {
-      await send();
-    } catch (err) {
-      if (awsErrorCode(err) === 'DryRunOperation') return;
-      const why = isAccessDenied(err) ? t('access denied') : (err as Error).message;
-      throw new Error(t('{0} would fail: {1}', what, why), { cause: err });
-    }
-  };
-  await dry('CreateInstanceConnectEndpoint', () => ec2.send(new CreateInstanceConnectEndpointCommand({ DryRun: true, SubnetId: plan.subnet.id, SecurityGroupIds: [plan.securityGroupId] })));
+  await proveByDryRun('CreateInstanceConnectEndpoint', () => ec2.send(new CreateInstanceConnectEndpointCommand({ DryRun: true, SubnetId: plan.subnet.id, SecurityGroupIds: [plan.securityGroupId] })));
   const rule = plan.addRule;
-  if (rule) await dry('AuthorizeSecurityGroupIngress', () => ec2.send(new AuthorizeSecurityGroupIngressCommand({ DryRun: true, GroupId: rule.groupId, IpPermissions: [sshFrom(rule.fromGroupId)] })));
+  if (rule) await proveByDryRun('AuthorizeSecurityGroupIngress', () => ec2.send(new AuthorizeSecurityGroupIngressCommand({ DryRun: true, GroupId: rule.groupId, IpPermissions: [sshFrom(rule.fromGroupId)] })));
 }
 
 function sshFrom(groupId: string): IpPermission {
@@ -213,13 +228,18 @@ export async function applyInstanceConnectEndpointPlan(ec2: EC2Client, plan: End
   const { log } = options;
   await proveWithDryRun(ec2, plan);
   const rule = plan.addRule;
+  let added: { groupId: string; ruleId: string } | undefined;
   if (rule) {
-    await ec2.send(new AuthorizeSecurityGroupIngressCommand({ GroupId: rule.groupId, IpPermissions: [sshFrom(rule.fromGroupId)] }));
-    log?.(`eice: ${rule.groupId} allows TCP 22 from ${rule.fromGroupId}`);
+    const out = await ec2.send(new AuthorizeSecurityGroupIngressCommand({ GroupId: rule.groupId, IpPermissions: [sshFrom(rule.fromGroupId)] }));
+    added = { groupId: rule.groupId, ruleId: out.SecurityGroupRules?.[0]?.SecurityGroupRuleId ?? '' };
+    log?.(`eice: ${rule.groupId} allows TCP 22 from ${rule.fromGroupId} (rule ${added.ruleId || '?'})`);
   }
   let id: string;
   try {
-    const out = await ec2.send(new CreateInstanceConnectEndpointCommand({ SubnetId: plan.subnet.id, SecurityGroupIds: [plan.securityGroupId], ClientToken: randomUUID() }));
+    const out = await ec2.send(new CreateInstanceConnectEndpointCommand({
+      SubnetId: plan.subnet.id, SecurityGroupIds: [plan.securityGroupId], ClientToken: randomUUID(),
+      TagSpecifications: [{ ResourceType: 'instance-connect-endpoint', Tags: endpointTags(added?.ruleId ? added : undefined) }],
+    }));
     id = out.InstanceConnectEndpoint?.InstanceConnectEndpointId ?? '';
     if (!id) throw new Error(t('EC2 answered without an endpoint id.'));
   } catch (err) {
@@ -240,9 +260,8 @@ async function waitForEndpoint(ec2: EC2Client, id: string, options: ApplyEndpoin
     const out = await ec2.send(new DescribeInstanceConnectEndpointsCommand({ InstanceConnectEndpointIds: [id] }));
     const e = out.InstanceConnectEndpoints?.[0];
     const state = e?.State ?? '';
-    if (state === 'create-complete' && e?.DnsName && e.VpcId && e.SubnetId) {
-      return { id, dnsName: e.DnsName, vpcId: e.VpcId, subnetId: e.SubnetId, ...(e.AvailabilityZone ? { availabilityZone: e.AvailabilityZone } : {}), securityGroupIds: e.SecurityGroupIds ?? [], state };
-    }
+    const ready = state === 'create-complete' && e ? toEndpoint(e) : undefined;
+    if (ready) return ready;
     if (state === 'create-failed') throw new Error(t('The EC2 Instance Connect Endpoint {0} could not be created: {1}', id, e?.StateMessage || state));
     const minutes = Math.floor((Date.now() - started) / 60_000);
     if (Date.now() - started > timeoutMs) throw new Error(t('The EC2 Instance Connect Endpoint {0} is still {1} after {2} min; it is used once it is ready.', id, state, minutes));

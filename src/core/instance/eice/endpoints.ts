@@ -3,7 +3,7 @@
  * the instance's subnet first, then one in its AZ, then any in the VPC (an endpoint reaches the
  * whole VPC; the same subnet or AZ keeps the traffic out of other zones).
  */
-import { DescribeInstanceConnectEndpointsCommand, type EC2Client, type Ec2InstanceConnectEndpoint } from '@aws-sdk/client-ec2';
+import { DescribeInstanceConnectEndpointsCommand, type EC2Client, type Ec2InstanceConnectEndpoint, type Filter } from '@aws-sdk/client-ec2';
 import { isAccessDenied } from '../../aws/awsErrors';
 import { t } from '../../l10n';
 
@@ -22,6 +22,8 @@ export interface InstanceConnectEndpoint {
   readonly availabilityZone?: string;
   readonly securityGroupIds: readonly string[];
   readonly state: string;
+  /** The endpoint's tags (RDS Link's own say it made the endpoint, and which rule it added). */
+  readonly tags?: Readonly<Record<string, string>>;
 }
 
 /** Where the instance is, as DescribeInstances says. */
@@ -37,7 +39,8 @@ export interface EndpointChoice {
   readonly match: 'subnet' | 'availabilityZone' | 'vpc';
 }
 
-function toEndpoint(e: Ec2InstanceConnectEndpoint): InstanceConnectEndpoint | undefined {
+/** The endpoint as the product takes it; undefined for an answer without its id, DNS name, VPC or subnet. */
+export function toEndpoint(e: Ec2InstanceConnectEndpoint): InstanceConnectEndpoint | undefined {
   if (!e.InstanceConnectEndpointId || !e.DnsName || !e.VpcId || !e.SubnetId) return undefined;
   return {
     id: e.InstanceConnectEndpointId,
@@ -48,31 +51,37 @@ function toEndpoint(e: Ec2InstanceConnectEndpoint): InstanceConnectEndpoint | un
     ...(e.AvailabilityZone ? { availabilityZone: e.AvailabilityZone } : {}),
     securityGroupIds: e.SecurityGroupIds ?? [],
     state: e.State ?? '',
+    tags: Object.fromEntries((e.Tags ?? []).map((tag) => [tag.Key ?? '', tag.Value ?? ''])),
   };
+}
+
+/** Every endpoint DescribeInstanceConnectEndpoints gives for `filters`, all pages. */
+export async function describeInstanceConnectEndpoints(ec2: EC2Client, filters: readonly Filter[]): Promise<InstanceConnectEndpoint[]> {
+  const out: InstanceConnectEndpoint[] = [];
+  // Pages by hand: this module ships in dist/db.js, and an SDK paginator there checks that the
+  // client is an instance of its own bundle's EC2Client, which dist/aws.js's client is not.
+  let token: string | undefined;
+  do {
+    const page = await ec2.send(new DescribeInstanceConnectEndpointsCommand({ Filters: [...filters], ...(token ? { NextToken: token } : {}) }));
+    for (const e of page.InstanceConnectEndpoints ?? []) {
+      const endpoint = toEndpoint(e);
+      if (endpoint) out.push(endpoint);
+    }
+    token = page.NextToken;
+  } while (token);
+  return out;
 }
 
 /** The VPC's endpoints that open tunnels now. */
 export async function listInstanceConnectEndpoints(ec2: EC2Client, vpcId: string): Promise<InstanceConnectEndpoint[]> {
-  const out: InstanceConnectEndpoint[] = [];
   try {
-    // Pages by hand: this module ships in dist/db.js, and an SDK paginator there checks that the
-    // client is an instance of its own bundle's EC2Client, which dist/aws.js's client is not.
-    const filters = [{ Name: 'vpc-id', Values: [vpcId] }, { Name: 'state', Values: [...USABLE_ENDPOINT_STATES] }];
-    let token: string | undefined;
-    do {
-      const page = await ec2.send(new DescribeInstanceConnectEndpointsCommand({ Filters: filters, ...(token ? { NextToken: token } : {}) }));
-      for (const e of page.InstanceConnectEndpoints ?? []) {
-        const endpoint = toEndpoint(e);
-        // The filter is the server's; a stand-in (or an old answer) may ignore it.
-        if (endpoint && endpoint.vpcId === vpcId && USABLE_ENDPOINT_STATES.includes(endpoint.state)) out.push(endpoint);
-      }
-      token = page.NextToken;
-    } while (token);
+    const all = await describeInstanceConnectEndpoints(ec2, [{ Name: 'vpc-id', Values: [vpcId] }, { Name: 'state', Values: [...USABLE_ENDPOINT_STATES] }]);
+    // The filter is the server's; a stand-in (or an old answer) may ignore it.
+    return all.filter((e) => e.vpcId === vpcId && USABLE_ENDPOINT_STATES.includes(e.state));
   } catch (err) {
     const why = isAccessDenied(err) ? t('access denied: it needs ec2:DescribeInstanceConnectEndpoints') : (err as Error).message;
     throw new Error(t('Listing the EC2 Instance Connect Endpoints of {0} failed: {1}', vpcId, why), { cause: err });
   }
-  return out;
 }
 
 /** Pure: the best endpoint for the placement, or undefined when the list has none of its VPC. */

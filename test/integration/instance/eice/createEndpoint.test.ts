@@ -1,14 +1,20 @@
 // Creating an EC2 Instance Connect Endpoint for an instance without a public IP, against moto
 // behind the EC2 shim (moto lacks CreateInstanceConnectEndpoint; the shim answers it, DryRun
 // included, create-in-progress then create-complete): the choices read from moto, the plan, the
-// rule in moto afterwards, and the route decision finding the new endpoint. What moto cannot show
+// rule in moto afterwards, and the route decision finding the new endpoint; then the undo
+// (DeleteInstanceConnectEndpoint, answered by the shim too) taking the endpoint and exactly its
+// rule (by id, RevokeSecurityGroupIngress in moto) back. What moto cannot show
 // (a failed create, a left wait) is in test/unit/instance/eice/create.test.ts.
 import * as assert from 'node:assert/strict';
-import { AuthorizeSecurityGroupIngressCommand, CreateSecurityGroupCommand, CreateSubnetCommand, CreateVpcCommand, DescribeImagesCommand, DescribeSecurityGroupsCommand, EC2Client, RunInstancesCommand } from '@aws-sdk/client-ec2';
+import {
+  AuthorizeSecurityGroupIngressCommand, CreateSecurityGroupCommand, CreateSubnetCommand, CreateVpcCommand, DeleteInstanceConnectEndpointCommand, DescribeImagesCommand, DescribeInstanceConnectEndpointsCommand,
+  DescribeSecurityGroupRulesCommand, DescribeSecurityGroupsCommand, EC2Client, RunInstancesCommand,
+} from '@aws-sdk/client-ec2';
 import { listInstances } from '../../../../src/core/aws/ec2';
 import { AwsSession } from '../../../../src/core/aws/session';
 import { applyInstanceConnectEndpointPlan, ENDPOINT_RULE_DESCRIPTION, endpointTargetOf, planInstanceConnectEndpoint, readEndpointChoices } from '../../../../src/core/instance/eice/create';
 import { findInstanceConnectEndpoint } from '../../../../src/core/instance/eice/endpoints';
+import { applyInstanceConnectEndpointRemoval, endpointRuleOf, isRulePresent, listInstanceConnectEndpointsCreatedHere, planInstanceConnectEndpointRemoval } from '../../../../src/core/instance/eice/remove';
 import { startEc2Shim, startEiceStandIn, startMoto, type Ec2Shim, type EiceStandIn, type MotoServer } from '../../support';
 import { clientConfig } from '../../aws/sandbox';
 
@@ -90,6 +96,40 @@ describe('EICE: creating an endpoint for an instance without a public IP (moto b
     const again = planInstanceConnectEndpoint(target, choices.subnets[0], choices.groups[0].id, await readEndpointChoices(ec2, target));
     assert.equal(again.addRule, undefined);
     assert.equal(again.ruleExists, ids.appGroup);
+  });
+
+  it('the undo: lists it as RDS Link\'s, deletes it (delete-in-progress, then delete-complete) and revokes exactly its rule, by id, in moto', async () => {
+    assert.ok(session && shim && moto);
+    const ec2 = session.ec2(REGION);
+    const listed = await listInstanceConnectEndpointsCreatedHere(ec2);
+    assert.equal(listed.length, 1);
+    const [endpoint] = listed;
+    const rule = endpointRuleOf(endpoint);
+    assert.equal(rule?.groupId, ids.appGroup);
+    const raw = new EC2Client(clientConfig(moto.endpoint, REGION));
+    try {
+      const rulesOfApp = async () => (await raw.send(new DescribeSecurityGroupRulesCommand({ Filters: [{ Name: 'group-id', Values: [ids.appGroup] }] }))).SecurityGroupRules ?? [];
+      assert.ok((await rulesOfApp()).some((r) => r.SecurityGroupRuleId === rule?.ruleId && r.FromPort === 22 && !r.IsEgress), 'the tag names the rule moto holds');
+      const before = (await rulesOfApp()).length;
+      assert.ok(rule && (await isRulePresent(ec2, rule)));
+      const plan = planInstanceConnectEndpointRemoval(endpoint, true);
+      const progress: string[] = [];
+      const removal = await applyInstanceConnectEndpointRemoval(ec2, plan, { pollMs: 200, onProgress: (m) => progress.push(m) });
+      assert.deepEqual(removal, { revoked: rule, gone: true });
+      assert.ok(progress.some((m) => /delete-in-progress/.test(m)), progress.join('\n'));
+      assert.deepEqual(shim.deleted, [endpoint.id]);
+      const after = await rulesOfApp();
+      assert.equal(after.length, before - 1, 'one rule went');
+      assert.ok(!after.some((r) => r.SecurityGroupRuleId === rule.ruleId));
+      assert.equal(await isRulePresent(ec2, rule), false);
+    } finally {
+      raw.destroy();
+    }
+    const state = (await ec2.send(new DescribeInstanceConnectEndpointsCommand({ InstanceConnectEndpointIds: [endpoint.id] }))).InstanceConnectEndpoints?.[0]?.State;
+    assert.equal(state, 'delete-complete');
+    assert.deepEqual(await listInstanceConnectEndpointsCreatedHere(ec2), []);
+    assert.equal(await findInstanceConnectEndpoint(ec2, { vpcId: ids.vpcId, subnetId: ids.subnetId }), undefined, 'the route no longer finds it');
+    await assert.rejects(ec2.send(new DeleteInstanceConnectEndpointCommand({ InstanceConnectEndpointId: endpoint.id })), (e: Error) => e.name === 'InvalidInstanceConnectEndpointId.NotFound');
   });
 
   it('a DryRun that the shim answers like EC2 (DryRunOperation) lets nothing be created', async () => {

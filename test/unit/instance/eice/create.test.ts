@@ -6,6 +6,7 @@ import * as assert from 'node:assert/strict';
 import { CancelledError } from '../../../../src/core/errors';
 import {
   applyInstanceConnectEndpointPlan,
+  endpointTags,
   EndpointWaitLeftError,
   planInstanceConnectEndpoint,
   type EndpointTarget,
@@ -81,6 +82,22 @@ describe('EICE: creating the endpoint (scripted EC2)', () => {
     assert.equal(endpoint.state, 'create-complete');
     assert.equal(progress.length, 2);
     assert.match(progress[0], /Waiting for the EC2 Instance Connect Endpoint eice-new \(create-in-progress.*Cancel leaves the wait, not the creation/);
+  });
+
+  it('tags the endpoint as RDS Link\'s, with the id of the rule it added (what its undo revokes)', async () => {
+    const inputs: Record<string, unknown>[] = [];
+    const { ec2 } = fakeEc2((name, input) => {
+      if (input.DryRun) return dryRunOk();
+      if (name === 'AuthorizeSecurityGroupIngress') return { Return: true, SecurityGroupRules: [{ SecurityGroupRuleId: 'sgr-0123', GroupId: 'sg-app' }] };
+      if (name === 'CreateInstanceConnectEndpoint') return (inputs.push(input), { InstanceConnectEndpoint: { InstanceConnectEndpointId: 'eice-new' } });
+      if (name === 'DescribeInstanceConnectEndpoints') return described('create-complete', { Tags: [{ Key: 'rds-link:created-by', Value: 'rds-link' }, { Key: 'rds-link:ssh-rule', Value: 'sg-app sgr-0123' }] });
+      return {};
+    });
+    const endpoint = await applyInstanceConnectEndpointPlan(ec2, plan, { pollMs: 1 });
+    assert.deepEqual(inputs[0]?.TagSpecifications, [{ ResourceType: 'instance-connect-endpoint', Tags: [{ Key: 'rds-link:created-by', Value: 'rds-link' }, { Key: 'rds-link:ssh-rule', Value: 'sg-app sgr-0123' }] }]);
+    assert.deepEqual(endpoint.tags, { 'rds-link:created-by': 'rds-link', 'rds-link:ssh-rule': 'sg-app sgr-0123' });
+    // No rule added (one of the groups allowed it already): only the created-by tag.
+    assert.deepEqual(endpointTags(undefined), [{ Key: 'rds-link:created-by', Value: 'rds-link' }]);
   });
 
   it('a DryRun refusal stops before anything changes, naming the call', async () => {
