@@ -27,6 +27,7 @@ import { createDatabase } from './database/createDatabase';
 import { deleteDatabase } from './database/deleteDatabase';
 import { createInstance } from './instance/createInstance';
 import { deleteInstance } from './instance/deleteInstance';
+import { waitForInstance } from './instance/waitForInstance';
 import { createSchema } from './database/createSchema';
 import { forgetPassword } from './database/forgetPassword';
 import { openMysqlShell } from './database/openMysqlShell';
@@ -74,6 +75,7 @@ export const commandTable: Readonly<Record<CommandId, Handler>> = {
   [Commands.deleteDatabase]: deleteDatabase,
   [Commands.createInstance]: createInstance,
   [Commands.deleteInstance]: deleteInstance,
+  [Commands.waitForInstance]: waitForInstance,
   [Commands.useDatabaseInWorkspace]: useDatabaseInWorkspace,
   [Commands.patchConfig]: patchConfig,
   [Commands.deploy]: deploy,
