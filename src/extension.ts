@@ -21,6 +21,7 @@ import { HostKeyMemento } from './state/hostKeys';
 import { leftWorkIn } from './state/leftWork';
 import { PasswordStore } from './state/passwords';
 import { ResourceStore } from './state/resourceStore';
+import { trackRunningInstance } from './state/runningInstanceKey';
 import { affectsSession, transitionalPollMs, vscodeSettings } from './state/settings';
 import { TargetStore } from './state/targets';
 import { TransitionPoller } from './state/transitionPoller';
@@ -81,6 +82,7 @@ export function activate(context: vscode.ExtensionContext): void {
     log, store, leftWork.databases, leftWork.instanceWaits, ec2, rds, ec2View, rdsView, targets, keyMaps, sql, diagnosis, deployProblems,
     new TransitionPoller(store, log, transitionalPollMs),
     createSessionStatusBar(store),
+    trackRunningInstance(store, (key, value) => vscode.commands.executeCommand('setContext', key, value)),
     vscode.workspace.registerTextDocumentContentProvider(SQL_PREVIEW_SCHEME, sql),
     vscode.workspace.registerTextDocumentContentProvider(DIAGNOSIS_SCHEME, diagnosis),
     vscode.workspace.onDidChangeConfiguration((e) => {

@@ -56,6 +56,8 @@ export const ContextKeys = {
   ssoExpired: 'rdsLink.ssoExpired',
   ec2Filtered: 'rdsLink.ec2Filtered',
   rdsFiltered: 'rdsLink.rdsFiltered',
+  /** Some listed instance runs: the walkthrough's instance step is done (one was created, or there is one to pick). */
+  hasRunningInstance: 'rdsLink.hasRunningInstance',
 } as const;
 
 /** The end of the contextValue of an instance or DB this product created (its tags say so). */
