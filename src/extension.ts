@@ -18,8 +18,10 @@ import { Connections } from './services/connections';
 import { VscodeInstanceSessions } from './services/instanceSessions';
 import { vscodeWorkspace, vscodeWorkspaceFiles } from './services/workspaceFiles';
 import { HostKeyMemento } from './state/hostKeys';
+import { leftWorkIn } from './state/leftWork';
 import { PasswordStore } from './state/passwords';
 import { ResourceStore } from './state/resourceStore';
+import { trackRunningInstance } from './state/runningInstanceKey';
 import { affectsSession, transitionalPollMs, vscodeSettings } from './state/settings';
 import { TargetStore } from './state/targets';
 import { TransitionPoller } from './state/transitionPoller';
@@ -32,7 +34,8 @@ import { vscodeUserInput } from './ui/userInput';
 export function activate(context: vscode.ExtensionContext): void {
   const log = createLog();
   const store = new ResourceStore(log);
-  const ec2 = new Ec2Provider(store);
+  const leftWork = leftWorkIn(context.globalState);
+  const ec2 = new Ec2Provider(store, leftWork.instanceWaits);
   const rds = new RdsProvider(store);
   const ec2View = vscode.window.createTreeView(Views.ec2, { treeDataProvider: ec2, showCollapseAll: true, canSelectMany: true });
   const rdsView = vscode.window.createTreeView(Views.rds, { treeDataProvider: rds, showCollapseAll: true });
@@ -55,6 +58,7 @@ export function activate(context: vscode.ExtensionContext): void {
     passwords,
     hostKeys: new HostKeyMemento(context.globalState),
     globalState: context.globalState,
+    leftWork,
     connections: new Connections({ log, store, passwords, state: context.globalState, ui }),
     keyMaps,
     views: { ec2, rds },
@@ -75,9 +79,10 @@ export function activate(context: vscode.ExtensionContext): void {
   };
 
   context.subscriptions.push(
-    log, store, ec2, rds, ec2View, rdsView, targets, keyMaps, sql, diagnosis, deployProblems,
+    log, store, leftWork.databases, leftWork.instanceWaits, ec2, rds, ec2View, rdsView, targets, keyMaps, sql, diagnosis, deployProblems,
     new TransitionPoller(store, log, transitionalPollMs),
     createSessionStatusBar(store),
+    trackRunningInstance(store, (key, value) => vscode.commands.executeCommand('setContext', key, value)),
     vscode.workspace.registerTextDocumentContentProvider(SQL_PREVIEW_SCHEME, sql),
     vscode.workspace.registerTextDocumentContentProvider(DIAGNOSIS_SCHEME, diagnosis),
     vscode.workspace.onDidChangeConfiguration((e) => {

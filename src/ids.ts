@@ -38,6 +38,7 @@ export const Commands = {
   createInstance: 'rdsLink.createInstance',
   deleteInstance: 'rdsLink.deleteInstance',
   deleteInstanceConnectEndpoint: 'rdsLink.deleteInstanceConnectEndpoint',
+  waitForInstance: 'rdsLink.waitForInstance',
   deploy: 'rdsLink.deploy',
   rollbackDeployment: 'rdsLink.rollbackDeployment',
 } as const;
@@ -56,10 +57,14 @@ export const ContextKeys = {
   ssoExpired: 'rdsLink.ssoExpired',
   ec2Filtered: 'rdsLink.ec2Filtered',
   rdsFiltered: 'rdsLink.rdsFiltered',
+  /** Some listed instance runs: the walkthrough's instance step is done (one was created, or there is one to pick). */
+  hasRunningInstance: 'rdsLink.hasRunningInstance',
 } as const;
 
 /** The end of the contextValue of an instance or DB this product created (its tags say so). */
 const OURS = '.ours';
+/** The end of an instance's contextValue when its status checks were not waited for: Wait Again is offered. */
+const WAITING = '.waiting';
 
 /**
  * Every tree item's contextValue, spelled once. package.json's `viewItem` clauses match these
@@ -107,9 +112,12 @@ export const ContextValues = {
   database(kind: 'instance' | 'cluster', mysql: boolean, available: boolean, blueGreen: boolean, ours = false): DatabaseContextValue {
     return `rdsLink.db.${kind}.${mysql ? 'mysql' : 'unsupported'}.${available ? 'available' : 'busy'}${mysql && available && blueGreen ? '.bg' : ''}${ours ? OURS : ''}`;
   },
-  /** An instance's value; `.ours` at the end when this product created it (its tags say so): Delete… is offered. */
-  instanceOf(state: InstanceState, ours: boolean): `rdsLink.instance.${InstanceState}${'' | typeof OURS}` {
-    return `${ContextValues.instance[state]}${ours ? OURS : ''}`;
+  /**
+   * An instance's value; `.ours` when this product created it (its tags say so): Delete… is
+   * offered; then `.waiting` when its status-check wait was left: Wait Again is offered.
+   */
+  instanceOf(state: InstanceState, ours: boolean, waiting = false): `rdsLink.instance.${InstanceState}${'' | typeof OURS}${'' | typeof WAITING}` {
+    return `${ContextValues.instance[state]}${ours ? OURS : ''}${waiting ? WAITING : ''}`;
   },
 } as const;
 type LinkOrigin = LinkedPair['createdBy'];

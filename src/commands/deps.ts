@@ -15,6 +15,7 @@ import type { SqlPreviews } from '../documents/sqlPreview';
 import type { Connections } from '../services/connections';
 import type { InstanceSessions } from '../services/instanceSessions';
 import type { HostKeyMemento } from '../state/hostKeys';
+import type { LeftWork } from '../state/leftWork';
 import type { PasswordStore } from '../state/passwords';
 import type { ResourceStore } from '../state/resourceStore';
 import type { SettingsAccess } from '../state/settings';
@@ -34,6 +35,8 @@ export interface Deps {
   readonly hostKeys: HostKeyMemento;
   /** globalState: what is remembered across workspaces (host keys, the credential source that worked per DB). */
   readonly globalState: vscode.Memento;
+  /** Creations whose wait was left, to pick up again (in globalState). */
+  readonly leftWork: LeftWork;
   readonly connections: Connections;
   readonly keyMaps: WorkspaceKeyMap;
   readonly views: { readonly ec2: ViewProvider<unknown>; readonly rds: ViewProvider<unknown> };

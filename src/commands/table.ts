@@ -28,6 +28,7 @@ import { deleteDatabase } from './database/deleteDatabase';
 import { createInstance } from './instance/createInstance';
 import { deleteInstance } from './instance/deleteInstance';
 import { deleteInstanceConnectEndpoint } from './instance/deleteInstanceConnectEndpoint';
+import { waitForInstance } from './instance/waitForInstance';
 import { createSchema } from './database/createSchema';
 import { forgetPassword } from './database/forgetPassword';
 import { openMysqlShell } from './database/openMysqlShell';
@@ -76,6 +77,7 @@ export const commandTable: Readonly<Record<CommandId, Handler>> = {
   [Commands.createInstance]: createInstance,
   [Commands.deleteInstance]: deleteInstance,
   [Commands.deleteInstanceConnectEndpoint]: deleteInstanceConnectEndpoint,
+  [Commands.waitForInstance]: waitForInstance,
   [Commands.useDatabaseInWorkspace]: useDatabaseInWorkspace,
   [Commands.patchConfig]: patchConfig,
   [Commands.deploy]: deploy,

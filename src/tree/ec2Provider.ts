@@ -3,12 +3,25 @@ import { matchesInstance } from '../core/aws/filter';
 import type { Ec2Instance } from '../core/aws/types';
 import { ContextKeys } from '../ids';
 import { InstanceNode, ServiceNode, withRelease, type InstanceLinks, type InstanceTargets, type ReleasedInstance, type TreeNode } from './nodes';
+import type { LeftInstanceWait, RememberedList } from '../state/leftWork';
 import type { RegionResult, ResourceStore } from '../state/resourceStore';
 import { ViewProvider } from './viewProvider';
 
 export class Ec2Provider extends ViewProvider<Ec2Instance> {
-  constructor(store: ResourceStore) {
+  /** The instances whose status checks were not waited for: their nodes say so and offer Wait Again. */
+  private readonly waits: Pick<RememberedList<LeftInstanceWait>, 'all'>;
+
+  private readonly waitsChanged: vscode.Disposable;
+
+  constructor(store: ResourceStore, waits: Pick<RememberedList<LeftInstanceWait>, 'all' | 'onDidChange'> = { all: () => [], onDidChange: () => ({ dispose() {} }) }) {
     super(store, 'ec2', ContextKeys.ec2Filtered);
+    this.waits = waits;
+    this.waitsChanged = waits.onDidChange(() => this.refresh());
+  }
+
+  override dispose(): void {
+    this.waitsChanged.dispose();
+    super.dispose();
   }
 
   protected results(): ReadonlyMap<string, RegionResult<Ec2Instance>> {
@@ -28,6 +41,7 @@ export class Ec2Provider extends ViewProvider<Ec2Instance> {
     const linksOf: InstanceLinks = (i) => links.filter((link) => link.instance.id === i.id);
     const targets = this.store.targets.get(region) ?? [];
     const targetsOf: InstanceTargets = (i) => targets.filter((x) => x.instanceId === i.id);
+    const waiting = new Set(this.waits.all().filter((w) => w.region === region).map((w) => w.instanceId));
     const services = new Map<string, ReleasedInstance[]>();
     const untagged: ReleasedInstance[] = [];
     // Each instance's tags are read once here; the nodes get what they said.
@@ -38,7 +52,7 @@ export class Ec2Provider extends ViewProvider<Ec2Instance> {
     }
     return [
       ...[...services].sort(([a], [b]) => a.localeCompare(b)).map(([name, members]) => new ServiceNode(region, name, members, linksOf, parent, targetsOf)),
-      ...untagged.map((m) => new InstanceNode(m.instance, linksOf(m.instance), parent, m.release, targetsOf(m.instance))),
+      ...untagged.map((m) => new InstanceNode(m.instance, linksOf(m.instance), parent, m.release, targetsOf(m.instance), waiting.has(m.instance.id) && m.instance.state !== 'terminated')),
     ];
   }
 

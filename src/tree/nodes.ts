@@ -83,15 +83,16 @@ export const withRelease = (instance: Ec2Instance): ReleasedInstance => ({ insta
  * are its children. Its release comes from its tags (read by the caller when it has them already).
  */
 export class InstanceNode extends TreeNode {
-  constructor(readonly instance: Ec2Instance, readonly links: readonly LinkedPair[] = [], parent?: TreeNode, release: InstanceRelease = releaseOf(instance), readonly targets: readonly TargetHealth[] = []) {
+  constructor(readonly instance: Ec2Instance, readonly links: readonly LinkedPair[] = [], parent?: TreeNode, release: InstanceRelease = releaseOf(instance), readonly targets: readonly TargetHealth[] = [], waiting = false) {
     super(instance.name ?? instance.id, links.length || targets.length ? Collapsed : None, parent);
     const i = instance;
     this.id = `ec2/${i.region}/${i.id}`;
     const [icon, color] = stateIcons[i.state];
     this.iconPath = new vscode.ThemeIcon(icon, color ? new vscode.ThemeColor(color) : undefined);
     // The release second: a narrow sidebar cuts the end of the description first.
-    this.description = [i.state, release.release, i.type, i.publicIp ?? i.privateIp].filter(Boolean).join(' · ');
-    this.contextValue = ContextValues.instanceOf(i.state, isCreatedHere(i.tags));
+    const waitLeft = waiting ? l('status checks not waited for') : undefined;
+    this.description = [i.state, waitLeft, release.release, i.type, i.publicIp ?? i.privateIp].filter(Boolean).join(' · ');
+    this.contextValue = ContextValues.instanceOf(i.state, isCreatedHere(i.tags), waiting);
     const md = new vscode.MarkdownString(undefined, true);
     md.appendMarkdown(`**${escapeMd(i.name ?? i.id)}**\n\n`);
     const rows: [string, string | undefined][] = [
@@ -103,6 +104,7 @@ export class InstanceNode extends TreeNode {
       [l('VPC'), i.vpcId],
       [l('Platform'), i.platform],
       [l('Region'), i.region],
+      [l('Status checks'), waitLeft && l('not waited for: Wait Again for Status Checks')],
       [l('Service'), release.service],
       [l('Release'), release.release],
       [l('Released'), release.releasedAt && formatUtc(release.releasedAt)],

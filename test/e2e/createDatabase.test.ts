@@ -4,55 +4,15 @@
 // on what RDS Link made), through the deletion protection question, checked in moto.
 import * as assert from 'node:assert/strict';
 import { DescribeDBInstancesCommand, DescribeDBSnapshotsCommand, RDSClient } from '@aws-sdk/client-rds';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { clientConfig } from '../integration/aws/sandbox';
 import { closeBrowser, launchBrowser, openViewContainer, openWorkbench, pane, type Workbench } from '../support/browser';
 import { ensureCodeServer } from '../support/codeServer';
 import { startSandbox, type Sandbox } from '../support/sandbox';
-import { contextMenu, expandRow, reportFailure, waitFor, waitForNotification } from '../support/workbench';
+import { answerQuickInput, contextMenu, expandRow, pressDialogButton, reportFailure, waitFor, waitForNotification } from '../support/workbench';
 
 const REGION = 'us-east-1';
 const DB_ID = 'goapp-new-db';
-
-/** Answers the quick input open now by its title: `answers` maps a title pattern to the row (or the text) to give. */
-async function answerQuickInput(page: Page, answers: ReadonlyArray<[RegExp, { pick: RegExp } | { type: string }]>, until: () => Promise<boolean>): Promise<string[]> {
-  const widget = page.locator('.quick-input-widget');
-  const asked: string[] = [];
-  const deadline = Date.now() + 90_000;
-  while (!(await until())) {
-    if (Date.now() > deadline) throw new Error(`the wizard did not finish; asked: ${asked.join(' | ')}`);
-    if (!(await widget.isVisible())) {
-      await page.waitForTimeout(200);
-      continue;
-    }
-    const title = (await widget.locator('.quick-input-title').innerText().catch(() => '')).trim();
-    const answer = answers.find(([re]) => re.test(title))?.[1];
-    if (!title || asked.at(-1) === title) {
-      await page.waitForTimeout(200);
-      continue;
-    }
-    if (!answer) throw new Error(`no scripted answer for "${title}"`);
-    asked.push(title);
-    if ('type' in answer) {
-      await widget.locator('.quick-input-box input').fill(answer.type);
-      await page.keyboard.press('Enter');
-    } else {
-      const row = widget.locator('.monaco-list-row').filter({ hasText: answer.pick }).first();
-      await row.waitFor({ state: 'visible', timeout: 30_000 });
-      await row.click();
-    }
-    await page.waitForTimeout(300);
-  }
-  return asked;
-}
-
-/** Presses a dialog's button from the keyboard: a long plan can push the buttons below the viewport. */
-async function pressDialogButton(page: Page, label: RegExp): Promise<void> {
-  const button = page.locator('.monaco-dialog-box .monaco-button', { hasText: label }).first();
-  await button.waitFor({ state: 'attached', timeout: 30_000 });
-  await button.focus();
-  await page.keyboard.press('Enter');
-}
 
 describe('e2e: Create RDS Database… linked to goapp-web from the tree, and Delete Database… (sandbox account)', function () {
   let sandbox: Sandbox | undefined;

@@ -157,12 +157,16 @@ describe('e2e: the full flow on the sandbox — profile, trees, link, schema thr
     });
     await shot('fullflow-09-schema-created');
 
-    // It went through the tunnel: the SSH stand-in logged in the Amazon Linux user and forwarded
-    // to goapp-db's endpoint name; MariaDB saw TLS (verified on the client with the sandbox CA).
-    const events = sandbox?.databases?.ssh.events.map((e) => `${e.kind} ${e.detail}`) ?? [];
-    assert.ok(events.includes('login ec2-user ssh-ed25519'), events.join('\n'));
-    assert.ok(events.includes(`forward ${ENDPOINT}:3306`), events.join('\n'));
-    assert.deepEqual(events.filter((e) => /Refused/.test(e)), []);
+    // It went through the tunnel on goapp-web itself: rdsLink.ssh.hostOverrides sends goapp-web's
+    // SSH, the DB route's included, to its sandbox host, whose OpenSSH let the Amazon Linux user in
+    // with the sandbox key; the one-for-all SSH stand-in saw no login. MariaDB saw TLS (verified on
+    // the client with the sandbox CA).
+    const web = sandbox?.instances?.hosts.find((h) => h.name === 'goapp-web');
+    assert.ok(web, 'the sandbox host of goapp-web');
+    const sshdLog = fs.readFileSync(path.join(web.dir, 'sshd.log'), 'utf8');
+    assert.match(sshdLog, /Accepted publickey for ec2-user from 127\.0\.0\.1/);
+    const standIn = sandbox?.databases?.ssh.events.map((e) => `${e.kind} ${e.detail}`) ?? [];
+    assert.deepEqual(standIn.filter((e) => e.startsWith('login')), [], 'the SSH stand-in is not on goapp-web\'s route');
     const conn = await root();
     try {
       const [ssl] = await conn.query<mysql.RowDataPacket[]>("SHOW GLOBAL STATUS LIKE 'Ssl_accepts'");

@@ -6,7 +6,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Browser } from 'playwright-core';
-import { closeBrowser, launchBrowser, openWorkbench, type Workbench } from '../support/browser';
+import { closeBrowser, launchBrowser, openViewContainer, openWorkbench, pane, type Workbench } from '../support/browser';
 import { codeServerModule, ensureCodeServer, layoutExtension } from '../support/codeServer';
 import { startSandbox, type Sandbox } from '../support/sandbox';
 import { pickInQuickInput, reportFailure, waitFor } from '../support/workbench';
@@ -58,5 +58,15 @@ describe('e2e: the walkthrough opens in the first window (sandbox account)', fun
     await first.getByRole('button', { name: 'Select AWS Profile' }).click();
     await pickInQuickInput(page, 'sandbox');
     await waitFor(checkedOff, 30_000, async () => `the profile step after its command: ${await first.evaluate((e) => e.outerHTML.slice(0, 1500))}`);
+  });
+
+  it('checks the instance step off once the views list a running instance (the context key rdsLink.hasRunningInstance works in VS Code 1.96)', async function () {
+    const page = wb.page;
+    const step = page.locator('.gettingStartedContainer .getting-started-step').nth(1);
+    const checkedOff = async (): Promise<boolean> => /\bcomplete\b/.test((await step.locator('.getting-started-step-checkbox, .codicon').first().getAttribute('class')) ?? '');
+    // The sandbox's goapp-web runs: once the EC2 view has loaded it, rdsLink.hasRunningInstance is set.
+    await openViewContainer(page, 'RDS Link');
+    await pane(page, 'EC2 Instances').getByRole('treeitem', { name: /^goapp-web/ }).first().waitFor({ state: 'visible', timeout: 60_000 });
+    await waitFor(checkedOff, 30_000, async () => `the instance step with goapp-web running: ${await step.evaluate((e) => e.outerHTML.slice(0, 1500))}`);
   });
 });

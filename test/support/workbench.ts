@@ -157,3 +157,53 @@ export function extensionLog(userDataDir: string): string {
   const found = (fs.readdirSync(logs, { recursive: true }) as string[]).filter((f) => /RDS Link\.log$/.test(f));
   return found.map((f) => fs.readFileSync(path.join(logs, f), 'utf8')).join('\n');
 }
+
+/**
+ * How to answer one question: the row to pick, the text to type, or what the box (or the pick's
+ * first row) offers (`accept`), with `accept`'s text typed when the box is empty.
+ */
+export type QuickInputAnswer = { pick: RegExp } | { type: string } | { accept: true | string };
+
+/** Answers the quick inputs as they open, by title, until `until` holds; returns the titles asked, in order. */
+export async function answerQuickInput(page: Page, answers: ReadonlyArray<[RegExp, QuickInputAnswer]>, until: () => Promise<boolean>): Promise<string[]> {
+  const widget = page.locator('.quick-input-widget');
+  const asked: string[] = [];
+  const deadline = Date.now() + 90_000;
+  while (!(await until())) {
+    if (Date.now() > deadline) throw new Error(`the wizard did not finish; asked: ${asked.join(' | ')}`);
+    if (!(await widget.isVisible())) {
+      await page.waitForTimeout(200);
+      continue;
+    }
+    const title = (await widget.locator('.quick-input-title').innerText().catch(() => '')).trim();
+    const answer = answers.find(([re]) => re.test(title))?.[1];
+    if (!title || asked.at(-1) === title) {
+      await page.waitForTimeout(200);
+      continue;
+    }
+    if (!answer) throw new Error(`no scripted answer for "${title}"`);
+    asked.push(title);
+    if ('type' in answer) {
+      await widget.locator('.quick-input-box input').fill(answer.type);
+      await page.keyboard.press('Enter');
+    } else if ('accept' in answer) {
+      const input = widget.locator('.quick-input-box input');
+      if (typeof answer.accept === 'string' && !(await input.inputValue())) await input.fill(answer.accept);
+      await page.keyboard.press('Enter');
+    } else {
+      const row = widget.locator('.monaco-list-row').filter({ hasText: answer.pick }).first();
+      await row.waitFor({ state: 'visible', timeout: 30_000 });
+      await row.click();
+    }
+    await page.waitForTimeout(300);
+  }
+  return asked;
+}
+
+/** Presses a dialog's button from the keyboard: a long plan can push the buttons below the viewport. */
+export async function pressDialogButton(page: Page, label: RegExp): Promise<void> {
+  const button = page.locator('.monaco-dialog-box .monaco-button', { hasText: label }).first();
+  await button.waitFor({ state: 'attached', timeout: 30_000 });
+  await button.focus();
+  await page.keyboard.press('Enter');
+}

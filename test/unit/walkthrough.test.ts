@@ -6,6 +6,10 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { minimatch } from 'minimatch';
+import type { Ec2Instance } from '../../src/core/aws/types';
+import { ContextKeys } from '../../src/ids';
+import { trackRunningInstance } from '../../src/state/runningInstanceKey';
+import { EventEmitter } from './support/vscodeModule';
 
 const root = path.resolve(__dirname, '../../..');
 const readJson = (f: string): Record<string, unknown> => JSON.parse(fs.readFileSync(path.join(root, f), 'utf8')) as Record<string, unknown>;
@@ -58,15 +62,38 @@ describe('walkthrough: from nothing to a running app on RDS', () => {
     assert.match(fs.readFileSync(path.join(root, 'scripts', 'start.mjs'), 'utf8'), /runAtFirstWindow\(.*'workbench\.action\.openWalkthrough', \[startWalkthrough/);
   });
 
-  it('every step completes on an event of a command or view we contribute', () => {
+  it('every step completes on an event of a command, view or context key we contribute', () => {
+    const keys = new Set<string>(Object.values(ContextKeys));
     for (const step of declared[0].steps) {
       const events = step.completionEvents ?? [];
       assert.ok(events.length > 0, `${step.id} has no completionEvents`);
       for (const e of events) {
-        const [, kind, id] = /^(onCommand|onView):(.+)$/.exec(e) ?? [];
-        assert.ok(kind === 'onCommand' ? commands.has(id) : kind === 'onView' && views.has(id), `${step.id}: ${e} names nothing we contribute`);
+        const [, kind, id] = /^(onCommand|onView|onContext):(.+)$/.exec(e) ?? [];
+        const ours = kind === 'onCommand' ? commands.has(id) : kind === 'onView' ? views.has(id) : kind === 'onContext' && keys.has(id);
+        assert.ok(ours, `${step.id}: ${e} names nothing we contribute`);
       }
     }
+  });
+
+  it('the instance step is done when an instance runs (created or there to pick), not when the command merely ran or the view opened', () => {
+    const step = declared[0].steps.find((s) => s.id === 'instance');
+    assert.deepEqual(step?.completionEvents, [`onContext:${ContextKeys.hasRunningInstance}`]);
+    assert.deepEqual(commandLinks(resolve(step, languages.en)?.description ?? ''), ['rdsLink.createInstance']);
+    const changed = new EventEmitter<unknown>();
+    let instances: Ec2Instance[] = [];
+    const set: Array<[string, boolean]> = [];
+    const tracking = trackRunningInstance({ onDidChange: changed.event as never, allInstances: () => instances }, (key, value) => set.push([key, value]));
+    const one = (state: Ec2Instance['state']): Ec2Instance => ({ region: 'us-east-1', id: 'i-1', state, tags: {}, networkInterfaces: [], securityGroupIds: [] });
+    instances = [one('pending')];
+    changed.fire(undefined);
+    instances = [one('running')];
+    changed.fire(undefined);
+    changed.fire(undefined);
+    instances = [one('terminated')];
+    changed.fire(undefined);
+    tracking.dispose();
+    changed.fire(undefined);
+    assert.deepEqual(set, [[ContextKeys.hasRunningInstance, false], [ContextKeys.hasRunningInstance, true], [ContextKeys.hasRunningInstance, false]]);
   });
 
   for (const [language, nls] of Object.entries(languages)) {

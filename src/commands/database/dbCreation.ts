@@ -1,7 +1,7 @@
 /**
  * createDatabase's parts: the wizard's questions as QuickPicks, the region and password prompts,
  * the run under progress, the outcome's report (with "Wait Again"/"Link Again"), and the plans
- * left waiting (ids and names only, never a password) in globalState.
+ * left waiting (state/leftWork.ts).
  */
 import * as vscode from 'vscode';
 import type { DbCreateOutcome, DbCreatePlan, Prompter } from '../../core/aws/index';
@@ -51,21 +51,17 @@ export async function askOwnPassword(ui: UserInput): Promise<string> {
   return first;
 }
 
-const PENDING_KEY = 'rdsLink.pendingDatabaseCreates';
-const samePlan = (a: DbCreatePlan, b: DbCreatePlan): boolean => a.region === b.region && a.identifier === b.identifier;
-
 /** The plans whose wait was left or whose link failed, to pick up again. */
-export function pendingCreates(deps: Pick<Deps, 'globalState'>): DbCreatePlan[] {
-  return deps.globalState.get<DbCreatePlan[]>(PENDING_KEY, []);
+export function pendingCreates(deps: Pick<Deps, 'leftWork'>): DbCreatePlan[] {
+  return deps.leftWork.databases.all();
 }
 
-export async function forgetPending(deps: Pick<Deps, 'globalState'>, plan: DbCreatePlan): Promise<void> {
-  await deps.globalState.update(PENDING_KEY, pendingCreates(deps).filter((p) => p !== plan && !samePlan(p, plan)));
+export function forgetPending(deps: Pick<Deps, 'leftWork'>, plan: DbCreatePlan): Promise<void> {
+  return deps.leftWork.databases.forget(plan);
 }
 
-async function rememberOutcome(deps: Pick<Deps, 'globalState'>, plan: DbCreatePlan, outcome: DbCreateOutcome): Promise<void> {
-  const others = pendingCreates(deps).filter((p) => !samePlan(p, plan));
-  await deps.globalState.update(PENDING_KEY, outcome.status === 'ready' ? others : [...others, plan]);
+function rememberOutcome(deps: Pick<Deps, 'leftWork'>, plan: DbCreatePlan, outcome: DbCreateOutcome): Promise<void> {
+  return outcome.status === 'ready' ? forgetPending(deps, plan) : deps.leftWork.databases.remember(plan);
 }
 
 /** Creates (or, resuming, waits for and links) the DB under a cancellable progress; the views reload after. */

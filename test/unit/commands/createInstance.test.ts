@@ -4,6 +4,9 @@
 import * as assert from 'node:assert/strict';
 import type { InstanceCreateApi, InstanceCreateReads, PublicIpLookup } from '../../../src/core/aws/index';
 import { createInstance } from '../../../src/commands/instance/createInstance';
+import { waitForInstance } from '../../../src/commands/instance/waitForInstance';
+import type { LeftInstanceWait } from '../../../src/state/leftWork';
+import { InstanceNode } from '../../../src/tree/nodes';
 import { Commands } from '../../../src/ids';
 import { CancelledError, isCancellation, type CancelSignal } from '../../../src/core/errors';
 import { fakeDeps } from '../support/fakeDeps';
@@ -62,10 +65,10 @@ function fakeAws(options: { lookup: PublicIpLookup; hangWait?: boolean }) {
   return { calls, core: stubs.core, stubCalls: stubs.calls };
 }
 
-function run(answers: readonly Answer[], options: { lookup: PublicIpLookup; hangWait?: boolean }) {
+function run(answers: readonly Answer[], options: { lookup: PublicIpLookup; hangWait?: boolean; instances?: Parameters<typeof storeWithSession>[0]['instances'] }) {
   const aws = fakeAws(options);
   const ui = new TestUserInput(answers);
-  const store = storeWithSession({});
+  const store = storeWithSession({ instances: options.instances });
   const deps = fakeDeps({ ui, store, core: aws.core });
   return { deps, ui, store, ...aws };
 }
@@ -124,5 +127,47 @@ describe('commands: createInstance (scripted answers over the real wizard)', () 
     assert.ok(!calls.some((c) => c.startsWith('terminate') || c.startsWith('delete')), calls.join());
     const warning = ui.shown.at(-1);
     assert.deepEqual([warning?.kind, warning?.text, warning?.items], ['warning', 'web-1 (i-new) is launched; its status checks were not waited for.', ['Wait Again']]);
+    assert.match(warning?.detail ?? '', /Wait Again for Status Checks .* picks the wait up later/);
+    const left = deps.leftWork.instanceWaits.all();
+    assert.deepEqual(left.map((w) => [w.region, w.instanceId, w.name, w.osUser]), [[REGION, 'i-new', 'web-1', 'ec2-user']]);
+    assert.ok(left[0].created.length > 0, 'what was made is remembered with the wait');
+    assert.deepEqual(Object.keys(deps.globalState.get<object[]>('rdsLink.leftInstanceWaits')?.[0] ?? {}).sort(), ['created', 'instanceId', 'name', 'osUser', 'region'], 'ids and names only');
+  });
+});
+
+describe('commands: waitForInstance (a left status-check wait picked up later)', () => {
+  const wait: LeftInstanceWait = { region: REGION, instanceId: 'i-new', name: 'web-1', osUser: 'ec2-user', created: ['instance i-new'] };
+  const launched = { region: REGION, id: 'i-new', name: 'web-1', state: 'running' as const, tags: { 'rds-link:created-by': 'rds-link' }, networkInterfaces: [], securityGroupIds: [] };
+
+  it('from the node: waits, forgets the left wait at status OK, and offers a DB linked to the instance', async () => {
+    const { deps, ui, calls } = run([press('Create RDS Database…')], { lookup: { ip: '198.51.100.9' }, instances: [launched] });
+    await deps.leftWork.instanceWaits.remember(wait);
+    assert.equal(await waitForInstance(deps, new InstanceNode(launched)), true);
+    assert.ok(calls.includes('waitStatusOk(i-new)'), calls.join());
+    assert.deepEqual(deps.leftWork.instanceWaits.all(), []);
+    assert.equal(ui.shown.at(-1)?.text, 'web-1 (i-new) is running and its status checks passed. Log in as ec2-user.');
+    assert.equal(ui.executed[0]?.command, Commands.createDatabase);
+    assert.ok(ui.executed[0]?.args[0] instanceof InstanceNode && ui.executed[0].args[0].instance.id === 'i-new');
+    ui.assertDone();
+  });
+
+  it('from the palette: picks among the left waits; left again, it stays remembered', async () => {
+    const { deps, ui } = run([pick('web-1'), escape], { lookup: { ip: '198.51.100.9' }, instances: [launched], hangWait: true });
+    await deps.leftWork.instanceWaits.remember(wait);
+    const pending = waitForInstance(deps);
+    await new Promise((r) => setTimeout(r, 10));
+    ui.cancelProgress();
+    assert.equal(await pending, false);
+    assert.equal(ui.shown.find((s) => s.kind === 'pick')?.text, 'Wait Again for Status Checks');
+    assert.deepEqual(deps.leftWork.instanceWaits.all(), [wait]);
+  });
+
+  it('says so when nothing is left waiting, and forgets a wait whose instance is gone', async () => {
+    const none = run([], { lookup: { ip: '198.51.100.9' } });
+    await assert.rejects(waitForInstance(none.deps), /No instance launched here is waiting for its status checks/);
+    const gone = run([pick('web-1')], { lookup: { ip: '198.51.100.9' }, instances: [{ ...launched, state: 'terminated' }] });
+    await gone.deps.leftWork.instanceWaits.remember(wait);
+    await assert.rejects(waitForInstance(gone.deps), /web-1 \(i-new\) no longer runs in us-east-1/);
+    assert.deepEqual(gone.deps.leftWork.instanceWaits.all(), []);
   });
 });

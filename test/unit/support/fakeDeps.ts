@@ -17,6 +17,7 @@ import { PasswordStore } from '../../../src/state/passwords';
 import type { RegionResult, ResourceStore, Service, SessionState } from '../../../src/state/resourceStore';
 import type { EiceTunnelSettings, SettingsAccess, SsmDeploySettings } from '../../../src/state/settings';
 import type { WorkspaceFiles } from '../../../src/services/workspaceFiles';
+import { leftWorkIn } from '../../../src/state/leftWork';
 import { TargetStore } from '../../../src/state/targets';
 import { TestUserInput } from './testUserInput';
 import { EventEmitter, Uri } from './vscodeModule';
@@ -195,6 +196,7 @@ export function fakeDeps(options: { ui?: TestUserInput; store?: StoreContents | 
     passwords: new PasswordStore(secrets as unknown as vscode.SecretStorage),
     hostKeys: new HostKeyMemento(globalState),
     globalState,
+    leftWork: leftWorkIn(globalState),
     connections: missing('connections') as Deps['connections'],
     keyMaps: missing('keyMaps') as Deps['keyMaps'],
     views: missing('views') as Deps['views'],

@@ -18,7 +18,10 @@ function knownValues(): Set<string> {
     else if (typeof v === 'object') for (const s of Object.values(v)) values.add(s);
   }
   // What this product created ends in `.ours` (Delete… is offered on it).
-  for (const state of Object.keys(ContextValues.instance) as (keyof typeof ContextValues.instance)[]) values.add(ContextValues.instanceOf(state, true));
+  // Then `.waiting` when its status-check wait was left (Wait Again is offered).
+  for (const state of Object.keys(ContextValues.instance) as (keyof typeof ContextValues.instance)[]) {
+    for (const ours of [true, false]) for (const waiting of [true, false]) values.add(ContextValues.instanceOf(state, ours, waiting));
+  }
   const kinds: Record<RdsDatabase['kind'], true> = { instance: true, cluster: true };
   for (const kind of Object.keys(kinds) as RdsDatabase['kind'][]) {
     for (const mysql of [true, false]) for (const available of [true, false]) for (const bg of [true, false]) for (const ours of [true, false]) values.add(ContextValues.database(kind, mysql, available, bg, ours));
@@ -80,6 +83,11 @@ describe('tree: contextValue constants', () => {
     assert.equal(theirs.contextValue, 'rdsLink.instance.running');
     assert.deepEqual([shows('rdsLink.deleteInstance', mine.contextValue), shows('rdsLink.deleteInstance', theirs.contextValue)], [true, false]);
     assert.deepEqual([shows('rdsLink.stopInstance', mine.contextValue), shows('rdsLink.deploy', mine.contextValue), shows('rdsLink.createDatabase', mine.contextValue)], [true, true, true]);
+    const waiting = new InstanceNode({ region: 'us-east-1', id: 'i-3', state: 'running', tags, networkInterfaces: [], securityGroupIds: [] }, [], undefined, undefined, [], true);
+    assert.equal(waiting.contextValue, 'rdsLink.instance.running.ours.waiting');
+    assert.match(String(waiting.description), /^running · status checks not waited for/);
+    assert.deepEqual(['rdsLink.waitForInstance', 'rdsLink.deleteInstance', 'rdsLink.stopInstance', 'rdsLink.deploy', 'rdsLink.createDatabase'].map((c) => shows(c, waiting.contextValue ?? '')), [true, true, true, true, true]);
+    assert.deepEqual([shows('rdsLink.waitForInstance', mine.contextValue), shows('rdsLink.waitForInstance', 'rdsLink.instance.stopped.ours.waiting')], [false, false]);
     const ourDb = ContextValues.database('instance', true, true, true, true);
     assert.equal(ourDb, 'rdsLink.db.instance.mysql.available.bg.ours');
     assert.deepEqual([shows('rdsLink.deleteDatabase', ourDb), shows('rdsLink.deleteDatabase', ContextValues.database('instance', true, true, true)), shows('rdsLink.createBlueGreen', ourDb)], [true, false, true]);

@@ -5,6 +5,8 @@ import { BlueGreenNode, DatabaseNode, DetailNode, ErrorNode, InstanceNode, Linke
 import type { RdsProvider } from '../../../src/tree/rdsProvider';
 import type { Ec2Provider } from '../../../src/tree/ec2Provider';
 import { db, instance } from '../link/builders';
+import { leftWorkIn } from '../../../src/state/leftWork';
+import { MemoryMemento } from '../support/fakeDeps';
 import { A, B, contents, deployed, ec2ViewOf, views, walk } from './world';
 
 const kinds = [RegionNode, ServiceNode, InstanceNode, TargetNode, LinkNode, MessageNode, ErrorNode, DatabaseNode, LinkedInstancesNode, BlueGreenNode, DetailNode];
@@ -122,6 +124,20 @@ describe('tree: the EC2 view groups deployed instances by service and shows thei
       assert.deepEqual(members.map((n) => [n.constructor.name, n.id, n.parent]), [['InstanceNode', `ec2/${A}/i-api-1`, api], ['InstanceNode', `ec2/${A}/i-api-2`, api]]);
       assert.equal(region?.description, regions.length > 1 ? '4' : undefined, 'the region counts instances, not service nodes');
     }
+  });
+
+  it('marks an instance whose status-check wait was left (remembered, after a reload too), and re-renders when the wait is picked up', async () => {
+    const waits = leftWorkIn(new MemoryMemento()).instanceWaits;
+    await waits.remember({ region: A, instanceId: 'i-batch', name: 'batch', osUser: 'ec2-user', created: [] });
+    const ec2 = ec2ViewOf([instance(), instance({ id: 'i-batch', name: 'batch' })], waits);
+    let fired = 0;
+    ec2.onDidChangeTreeData(() => fired++);
+    const [web, batch] = ec2.getChildren();
+    assert.deepEqual([web.contextValue, batch.contextValue], ['rdsLink.instance.running', 'rdsLink.instance.running.waiting']);
+    assert.match(String(batch.description), /status checks not waited for/);
+    await waits.forget({ region: A, instanceId: 'i-batch', name: 'batch', osUser: 'ec2-user', created: [] });
+    assert.equal(fired, 1);
+    assert.equal(ec2.getChildren()[1].contextValue, 'rdsLink.instance.running');
   });
 
   it('keeps the view as it was when no instance has a service tag', () => {

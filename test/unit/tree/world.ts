@@ -111,9 +111,9 @@ export function views(regions: readonly string[] = [A, B]): Views {
 }
 
 /** The EC2 view of region A alone, over just these instances (no links). */
-export function ec2ViewOf(instances: readonly Ec2Instance[]): Ec2Provider {
+export function ec2ViewOf(instances: readonly Ec2Instance[], waits?: ConstructorParameters<typeof Ec2Provider>[1]): Ec2Provider {
   const store = new ChangingStore({ instances, results: { ec2: {}, rds: {} } }, session([A]));
-  return new Ec2Provider(store as unknown as ResourceStore);
+  return new Ec2Provider(store as unknown as ResourceStore, waits);
 }
 
 /** Every node of a view, parents before children, with its parent as the walk found it. */
