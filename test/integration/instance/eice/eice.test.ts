@@ -115,7 +115,7 @@ describe('EICE tunnel: ssh2 through the EICE stand-in to OpenSSH and MariaDB', (
     const vpcs = await session.ec2(REGION).send(new DescribeVpcsCommand({ VpcIds: [vpcId] }));
     assert.equal(vpcs.Vpcs?.[0]?.VpcId, vpcId);
     assert.ok(shim.forwarded > forwardedBefore);
-    assert.deepEqual(choice?.endpoint, endpoint);
+    assert.deepEqual(choice?.endpoint, { ...endpoint, tags: {} }, 'as seeded, with the (no) tags the shim read back');
   });
 
   it('ssh2 logs in to OpenSSH through the tunnel, forwards to MariaDB and creates a database', async () => {
