@@ -19,7 +19,7 @@ import {
 import { startRegionLoad } from '../../../src/core/aws/regionLoad';
 import { AwsSession, type CallInfo } from '../../../src/core/aws/session';
 import { startMoto, type MotoServer } from '../support';
-import { createMotoAlb, type MotoAlb } from '../support/albMoto';
+import { createMotoAlb, type MotoAlb } from '../support/motoAlb';
 
 const REGION = 'eu-west-1';
 
@@ -32,11 +32,12 @@ describe('ELBv2 target groups (core/aws/elb.ts), against moto', function () {
 
   before(async () => {
     moto = await startMoto();
-    alb = await createMotoAlb(moto.endpoint, REGION, { name: 'goapp', instances: 3 });
+    alb = await createMotoAlb(moto.endpoint, { region: REGION, instances: 3, groups: ['goapp-blue', 'goapp-green'] });
     session = new AwsSession({ endpointUrl: moto.endpoint, credentials: async () => ({ accessKeyId: 'test', secretAccessKey: 'test' }), onCall: (c) => calls.push(c), maxAttempts: 1 });
   });
   after(async () => {
     session?.dispose();
+    alb?.close();
     await moto?.stop();
   });
 
