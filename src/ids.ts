@@ -39,6 +39,7 @@ export const Commands = {
   deleteInstance: 'rdsLink.deleteInstance',
   deploy: 'rdsLink.deploy',
   rollbackDeployment: 'rdsLink.rollbackDeployment',
+  switchBack: 'rdsLink.switchBack',
 } as const;
 export type CommandId = (typeof Commands)[keyof typeof Commands];
 

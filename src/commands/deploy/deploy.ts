@@ -19,7 +19,7 @@ import { tagTouched } from './releaseTags';
 import { buildFolder, confirmPlan, dbEnv, type DeployResult, folderOf, hostsFor, reportEvent, showSummary, STATUS } from './context';
 import { deployFileOrGuide } from './deployFileFlow';
 import { resolveInstances, selectedInstances } from './instances';
-import { outOfTrafficFor, prepareTraffic } from './loadBalancer';
+import { outOfTrafficFor, prepareTraffic, type WeightedRunner } from './loadBalancer';
 import { buildBinaries, collectShipped, execute, installUnit, layoutOf, SessionPool, survey, type Hosts, type Survey } from './run';
 
 const l = vscode.l10n.t;
@@ -43,6 +43,8 @@ interface Prepared {
   readonly shipped: ShippedFiles;
   /** What happens to traffic at each step, for the plan. */
   readonly traffic: readonly string[];
+  /** Blue/Green, weighted Canary: the runner that moves the listener's weights. */
+  readonly runner?: WeightedRunner;
 }
 
 
@@ -94,7 +96,7 @@ async function prepare(deps: Deps, options: Options, selected: readonly Ec2Insta
   const version = core.versionFrom(await gitDescribe(folder, core.GIT_DESCRIBE_ARGS));
   deps.log.info(`Deploy of ${found.file.service} from ${found.path}: ${go.version}, version ${version}, to ${instances.map((i) => i.id).join(', ')}`);
   const traffic = await prepareTraffic(deps, found.file, plan, instances, options);
-  return { hosts: { ...hosts, ...(traffic.hook ? { traffic: traffic.hook } : {}) }, plan, folder, go: go.path, version, release: core.releaseName(version), shipped, traffic: traffic.lines };
+  return { hosts: { ...hosts, ...(traffic.hook ? { traffic: traffic.hook } : {}) }, plan: traffic.plan ?? plan, ...(traffic.runner ? { runner: traffic.runner } : {}), folder, go: go.path, version, release: core.releaseName(version), shipped, traffic: traffic.lines };
 }
 
 interface Reporter {
@@ -117,7 +119,7 @@ async function rollout(deps: Deps, p: Prepared, pool: SessionPool, options: Opti
   const first = p.hosts.instances.map((i) => i.id).filter((id) => !s.current.has(id) && !s.unreachable.has(id));
   if (first.length && (await unitDecision(deps, p.hosts, first, options.acceptUnit))) await installUnit(p.hosts, pool, first);
   const env = await dbEnv(deps);
-  const run = await execute(p.hosts, pool, p.plan, { folder: p.folder, release: p.release, binaries: built.binaries, shipped: p.shipped, env, signal: r.token, ...(r.report ? { onEvent: r.report } : {}) });
+  const run = await execute(p.hosts, pool, p.plan, { folder: p.folder, release: p.release, binaries: built.binaries, shipped: p.shipped, env, signal: r.token, ...(r.report ? { onEvent: r.report } : {}), ...(p.runner ? { runner: p.runner } : {}) });
   await tagTouched(deps, p.hosts.file.service, p.hosts.instances, run.outcome.instances);
   return { ...run, survey: s };
 }

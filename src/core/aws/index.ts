@@ -29,4 +29,5 @@ export {
   type WaitOptions,
 } from './elb';
 export { AlbTraffic, type AlbTrafficOptions } from './albTraffic';
-export { isTargetGroupArn, isTargetGroupName, isListenerArn, regionOfElbArn } from './elbArns';
+export { ListenerWeights, readForward, weightedGroups, withWeights, type Forward, type ForwardRef, type ListenerWeightsOptions } from './albWeights';
+export { isTargetGroupArn, isTargetGroupName, isListenerArn, isListenerRuleArn, regionOfElbArn } from './elbArns';
