@@ -3,7 +3,8 @@
  * app on 4 real test hosts (network namespaces, support/deployHosts.ts), moto's ELBv2 control
  * plane with a listener over two target groups (blue: hosts 1–2, green: hosts 3–4) and the ALB
  * data-plane stand-in (support/albStandIn.ts), with 8 clients sending GET /healthz back to back.
- * Deregistration delay 1 s on both groups.
+ * Deregistration delay 1 s on both groups. A drain ends once the stand-in routes by it (moto
+ * drops a deregistered target at once; on AWS the waiter returns only after the ALB drained it).
  *
  * - alb_idle_failed_requests: the same load for 3 s with no deploy (the control: 0).
  * - rolling_alb_failed_requests: Rolling, one host per batch, each drained from its group first (expected 0).
@@ -17,7 +18,7 @@ import { ListenerWeights, readForward, weightedGroups } from '../../src/core/aws
 import { registerTargets, resolveTargetGroups, setDeregistrationDelay, targetHealthOf } from '../../src/core/aws/elb';
 import { releaseName } from '../../src/core/deploy/build';
 import type { Strategy } from '../../src/core/deploy/deployFile';
-import { planDeploy, runDeploy, type DeployExecutor, type DeployOutcome, type RunOptions } from '../../src/core/deploy/strategy';
+import { planDeploy, runDeploy, type BatchTraffic, type DeployExecutor, type DeployOutcome, type RunOptions } from '../../src/core/deploy/strategy';
 import { planBlueGreen, runBlueGreen, type WeightedTraffic } from '../../src/core/deploy/weighted';
 import { startAlbDeployWorld } from '../integration/support/albDeploy';
 import { buildSandboxApp } from '../integration/support/goapp';
@@ -69,7 +70,17 @@ export async function run(): Promise<Array<{ name: string; value: number; unit: 
 
     const groups = await resolveTargetGroups(elb, GROUPS);
     const drainSeconds = new Map(groups.map((g) => [g.arn, 1]));
-    const rollingTraffic = new AlbTraffic({ client: elb, groups, registrations: await targetHealthOf(elb, groups), drainSeconds, pollSeconds: 1, inServiceSeconds: 30, log: () => undefined });
+    const hook = new AlbTraffic({ client: elb, groups, registrations: await targetHealthOf(elb, groups), drainSeconds, pollSeconds: 1, inServiceSeconds: 30, log: () => undefined });
+    // moto drops a deregistered target at once, so waitUntilTargetDeregistered returns before the
+    // stand-in has read the change (on AWS the waiter returns only once the ALB has drained it):
+    // the drain ends when the data plane routes by it, as it does on AWS.
+    const rollingTraffic: BatchTraffic = {
+      drain: async (x) => {
+        await hook.drain(x);
+        await w.stand.refresh();
+      },
+      restore: (x) => hook.restore(x),
+    };
     const rolling = await underLoad(() => plain({ kind: 'rolling', batch: { count: 1 }, onFailure: 'rollback' }, { traffic: rollingTraffic }));
 
     const ref = { listenerArn: w.alb.listenerArn };

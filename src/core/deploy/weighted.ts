@@ -9,9 +9,10 @@
  *   (DescribeTargetHealth), plus those of the file in neither group, which are registered into
  *   the idle group after their health gate. Blue, the file's instances in the live group, is not
  *   touched;
- * - green is deployed (one batch: no traffic reaches it), then waited for until in service, then
- *   ONE weight call switches live/idle from 100/0 to 0/100. Blue keeps its release for the keep
- *   time, so that a switch back is one more weight call, with no redeploy;
+ * - green is deployed (all at once unless strategy.batch says less: no traffic reaches it), then
+ *   waited for until in service, then ONE weight call switches live/idle from 100/0 to 0/100.
+ *   Blue keeps its release for the keep time, so that a switch back is one more weight call,
+ *   with no redeploy;
  * - a failure before the switch leaves blue serving and green back on its old release; a switch
  *   that fails puts the weights back (and green back, as before the switch).
  *
