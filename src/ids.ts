@@ -41,6 +41,7 @@ export const Commands = {
   waitForInstance: 'rdsLink.waitForInstance',
   deploy: 'rdsLink.deploy',
   rollbackDeployment: 'rdsLink.rollbackDeployment',
+  switchBack: 'rdsLink.switchBack',
 } as const;
 export type CommandId = (typeof Commands)[keyof typeof Commands];
 

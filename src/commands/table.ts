@@ -12,6 +12,7 @@ import { openDbInConsole } from './database/openDbInConsole';
 import type { Handler } from './deps';
 import { deploy } from './deploy/deploy';
 import { rollbackDeployment } from './deploy/rollbackDeployment';
+import { switchBack } from './deploy/switchBack';
 import { diagnoseConnection } from './diagnose/diagnoseConnection';
 import { copyInstanceId } from './instance/copyInstanceId';
 import { copyInstanceIp } from './instance/copyInstanceIp';
@@ -82,4 +83,5 @@ export const commandTable: Readonly<Record<CommandId, Handler>> = {
   [Commands.patchConfig]: patchConfig,
   [Commands.deploy]: deploy,
   [Commands.rollbackDeployment]: rollbackDeployment,
+  [Commands.switchBack]: switchBack,
 };

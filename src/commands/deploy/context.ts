@@ -71,6 +71,7 @@ export async function confirmPlan(deps: Pick<Deps, 'ui' | 'core'>, what: { title
 /** Progress words for a runner event: the batch, then the instance and its step. */
 export function reportEvent(progress: Progress, e: DeployEvent): void {
   if (e.kind === 'batch') progress.report({ message: l('Batch {0} of {1}: {2}', e.batch.index + 1, e.of, e.batch.instances.join(', ')) });
+  else if (e.kind === 'traffic') progress.report({ message: e.detail });
   else progress.report({ message: l('{0}: {1}', e.instanceId, stepWord(e.step, e.detail)) });
 }
 

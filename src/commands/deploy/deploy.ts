@@ -19,7 +19,7 @@ import { tagTouched } from './releaseTags';
 import { buildOrStop, confirmPlan, dbEnv, type DeployResult, folderOf, hostsFor, reportEvent, showSummary, STATUS } from './context';
 import { deployFileOrGuide } from './deployFileFlow';
 import { resolveInstances, selectedInstances } from './instances';
-import { outOfTrafficFor, prepareTraffic } from './loadBalancer';
+import { outOfTrafficFor, prepareTraffic, type WeightedRunner } from './loadBalancer';
 import { collectShipped, execute, installUnit, layoutOf, SessionPool, survey, type Hosts, type Survey } from './run';
 import { chooseDeployTransport, deployThroughSsm, tagTarget, type DeployTransport } from './ssmTransport';
 
@@ -47,6 +47,8 @@ interface Prepared {
   /** SSH or SSM Run Command, and why (ssmTransport.ts). */
   readonly transport: DeployTransport;
   readonly picked: boolean;
+  /** Blue/Green, weighted Canary: the runner that moves the listener's weights. */
+  readonly runner?: WeightedRunner;
 }
 
 
@@ -103,7 +105,7 @@ async function prepare(deps: Deps, options: Options, selected: readonly Ec2Insta
   deps.log.info(`Deploy of ${found.file.service} from ${found.path}: ${go.version}, version ${version}, to ${instances.map((i) => i.id).join(', ')}`);
   const transport = await chooseDeployTransport(deps, found.file, instances);
   const traffic = await prepareTraffic(deps, found.file, plan, instances, options);
-  return { hosts: { ...hosts, ...(traffic.hook ? { traffic: traffic.hook } : {}) }, plan, folder, go: go.path, version, release: core.releaseName(version), shipped, traffic: [transport.choice.reason, ...traffic.lines], transport, picked: selected.length > 0 };
+  return { hosts: { ...hosts, ...(traffic.hook ? { traffic: traffic.hook } : {}) }, plan: traffic.plan ?? plan, ...(traffic.runner ? { runner: traffic.runner } : {}), folder, go: go.path, version, release: core.releaseName(version), shipped, traffic: [transport.choice.reason, ...traffic.lines], transport, picked: selected.length > 0 };
 }
 
 interface Reporter {
@@ -121,7 +123,7 @@ async function rollout(deps: Deps, p: Prepared, pool: SessionPool, options: Opti
   const first = p.hosts.instances.map((i) => i.id).filter((id) => !s.current.has(id) && !s.unreachable.has(id));
   if (first.length && (await unitDecision(deps, p.hosts, first, options.acceptUnit))) await installUnit(p.hosts, pool, first);
   const env = await dbEnv(deps);
-  const run = await execute(p.hosts, pool, p.plan, { folder: p.folder, release: p.release, binaries: built, shipped: p.shipped, env, signal: r.token, ...(r.report ? { onEvent: r.report } : {}) });
+  const run = await execute(p.hosts, pool, p.plan, { folder: p.folder, release: p.release, binaries: built, shipped: p.shipped, env, signal: r.token, ...(r.report ? { onEvent: r.report } : {}), ...(p.runner ? { runner: p.runner } : {}) });
   await tagTouched(deps, p.hosts.file.service, p.hosts.instances, run.outcome.instances);
   return { ...run, survey: s };
 }

@@ -9,8 +9,9 @@
  */
 import * as vscode from 'vscode';
 import type { Ec2Instance } from '../../core/aws/types';
-import type { BatchTraffic, DeployFile, DeployPlan } from '../../core/deploy/index';
+import type { BatchTraffic, DeployExecutor, DeployFile, DeployOutcome, DeployPlan, WeightedRunOptions } from '../../core/deploy/index';
 import { CancelledError } from '../../core/errors';
+import { SwitchRecords } from '../../state/switches';
 import type { Deps } from '../deps';
 
 const l = vscode.l10n.t;
@@ -18,10 +19,16 @@ const l = vscode.l10n.t;
 /** What a person picks when the delay is the default: short enough for a deploy, long enough for most requests. */
 export const LOWERED_DRAIN_SECONDS = 30;
 
+/** Carries the plan out in place of runDeploy (Blue/Green, weighted Canary). */
+export type WeightedRunner = (executor: DeployExecutor, o: WeightedRunOptions) => Promise<DeployOutcome>;
+
 export interface TrafficSetup {
   readonly hook?: BatchTraffic;
   /** For the plan: what happens to traffic at each step. */
   readonly lines: readonly string[];
+  /** Blue/Green: the plan is green's only. */
+  readonly plan?: DeployPlan;
+  readonly runner?: WeightedRunner;
 }
 
 export interface TrafficOptions {
@@ -31,7 +38,7 @@ export interface TrafficOptions {
   readonly confirmed: boolean;
 }
 
-export async function prepareTraffic(deps: Pick<Deps, 'core' | 'store' | 'ui' | 'log'>, file: DeployFile, plan: DeployPlan, instances: readonly Ec2Instance[], o: TrafficOptions): Promise<TrafficSetup> {
+export async function prepareTraffic(deps: Pick<Deps, 'core' | 'store' | 'ui' | 'log' | 'globalState'>, file: DeployFile, plan: DeployPlan, instances: readonly Ec2Instance[], o: TrafficOptions): Promise<TrafficSetup> {
   const core = deps.core.deploy();
   const lb = file.loadBalancer;
   if (!lb) return { lines: core.describeTraffic(plan, undefined) };
@@ -55,10 +62,46 @@ export async function prepareTraffic(deps: Pick<Deps, 'core' | 'store' | 'ui' | 
   for (const g of groups) deps.log.info(`${g.name} (${g.arn}): drains ${drainSeconds.get(g.arn)} s; ${mine.filter((r) => r.targetGroupArn === g.arn).map((r) => `${r.instanceId} ${r.state}`).join(', ') || 'none of the instances'}`);
   const registeredIn = new Map<string, string[]>();
   for (const r of mine) registeredIn.set(r.instanceId, [...(registeredIn.get(r.instanceId) ?? []), r.targetGroupName]);
+  const hook = new aws.AlbTraffic({ client, groups, registrations: mine, drainSeconds, log: (line) => deps.log.info(line) });
+  if ('listener' in lb && (plan.strategy.kind === 'blueGreen' || plan.strategy.kind === 'canary')) return weightedSetup(deps, file, plan, [groups[0], groups[1]], { drainSeconds, hook });
   const lines = core.describeTraffic(plan, { groups: groups.map((g) => ({ name: g.name, drainSeconds: drainSeconds.get(g.arn) ?? core.DEFAULT_DRAIN_SECONDS })), registeredIn });
   if (plan.strategy.kind === 'bigBang') return { lines };
-  const hook = new aws.AlbTraffic({ client, groups, registrations: mine, drainSeconds, log: (line) => deps.log.info(line) });
   return { hook, lines };
+}
+
+type Groups = Parameters<ReturnType<Deps['core']['aws']>['weightedGroups']>[2];
+
+/**
+ * Blue/Green and weighted Canary: the listener's (or rule's) forward action read once, the
+ * groups' weights and members, and the runner that moves the weights. A Blue/Green switch is
+ * remembered for Switch Back while blue is kept.
+ */
+async function weightedSetup(deps: Pick<Deps, 'core' | 'store' | 'log' | 'globalState'>, file: DeployFile, plan: DeployPlan, groups: Groups, o: { readonly drainSeconds: ReadonlyMap<string, number>; readonly hook: BatchTraffic }): Promise<TrafficSetup> {
+  const lb = file.loadBalancer;
+  if (!lb || !('listener' in lb)) throw new Error('weightedSetup needs a listener');
+  const aws = deps.core.aws();
+  const core = deps.core.deploy();
+  const client = deps.store.getSession().elb(lb.region);
+  const ref = { listenerArn: lb.listener, ...(lb.rule ? { ruleArn: lb.rule } : {}) };
+  const forward = await aws.readForward(client, ref);
+  const weighted = await aws.weightedGroups(client, forward, groups);
+  const traffic = new aws.ListenerWeights({ client, ref, actions: forward.actions, drainSeconds: o.drainSeconds, log: (line) => deps.log.info(line) });
+  const ids = plan.batches.flatMap((b) => b.instances);
+  const strategy = plan.strategy;
+  if (strategy.kind === 'canary') {
+    const p = core.planWeightedCanary(strategy, weighted, ids);
+    return { lines: core.describeWeightedCanary(p), hook: o.hook, runner: (ex, ro) => core.runWeightedCanary(p, ex, traffic, o.hook, ro) };
+  }
+  if (strategy.kind !== 'blueGreen') throw new Error('weightedSetup takes Blue/Green or Canary');
+  const p = core.planBlueGreen(strategy, weighted, ids);
+  const runner: WeightedRunner = async (ex, ro) => {
+    const out = await core.runBlueGreen(p, ex, traffic, ro);
+    if (out.switched && out.switchedAt !== undefined) {
+      await new SwitchRecords(deps.globalState).add({ region: lb.region, ...ref, service: file.service, blue: p.live.name, green: p.idle.name, before: out.before, after: core.weightsFor(p.groups, p.idle.arn, 100), switchedAt: out.switchedAt, keepSeconds: p.keepSeconds });
+    }
+    return out;
+  };
+  return { lines: core.describeBlueGreen(p), plan: p.deploy, runner };
 }
 
 /** The group drains for the 300 s default: lower it for this group, or keep it. */

@@ -157,6 +157,13 @@ export interface Execution {
   readonly outcome: DeployOutcome;
 }
 
+/** A runner event as a log line. */
+export function eventLine(e: DeployEvent): string {
+  if (e.kind === 'batch') return `Batch ${e.batch.index + 1}/${e.of}: ${e.batch.instances.join(', ')}`;
+  if (e.kind === 'traffic') return `Traffic: ${e.detail}`;
+  return `[${e.instanceId}] ${e.step}${e.detail ? ` ${e.detail}` : ''}`;
+}
+
 /** Carries out the plan through the SSH executor; the executor stays open (for a rollback offer) until the caller closes it. */
 export async function execute(
   h: Hosts,
@@ -172,6 +179,8 @@ export async function execute(
     readonly env: Readonly<Record<string, string>>;
     readonly signal?: Cancellation;
     readonly onEvent?: (e: DeployEvent) => void;
+    /** Carries the plan out in place of runDeploy (Blue/Green, weighted Canary: commands/deploy/loadBalancer.ts). */
+    readonly runner?: (executor: SshDeployExecutor, options: { readonly release: string; readonly signal?: Cancellation; readonly onEvent: (e: DeployEvent) => void }) => Promise<DeployOutcome>;
   },
 ): Promise<Execution> {
   const executor = new h.core.SshDeployExecutor({
@@ -189,15 +198,12 @@ export async function execute(
     keepReleases: h.file.keepReleases,
     log: (id, line) => h.log(`[${id}] ${line}`),
   });
-  const outcome = await h.core.runDeploy(plan, executor, {
-    release: o.release,
-    ...(o.signal ? { signal: o.signal } : {}),
-    ...(h.traffic ? { traffic: h.traffic } : {}),
-    onEvent: (e) => {
-      h.log(e.kind === 'batch' ? `Batch ${e.batch.index + 1}/${e.of}: ${e.batch.instances.join(', ')}` : `[${e.instanceId}] ${e.step}${e.detail ? ` ${e.detail}` : ''}`);
-      o.onEvent?.(e);
-    },
-  });
+  const onEvent = (e: DeployEvent) => {
+    h.log(eventLine(e));
+    o.onEvent?.(e);
+  };
+  const base = { release: o.release, ...(o.signal ? { signal: o.signal } : {}), onEvent };
+  const outcome = o.runner ? await o.runner(executor, base) : await h.core.runDeploy(plan, executor, { ...base, ...(h.traffic ? { traffic: h.traffic } : {}) });
   for (const i of outcome.instances) h.log(`[${i.instanceId}] ${i.state}${i.release ? `, runs ${i.release}` : ''}${i.error ? `: ${i.error}` : ''}`);
   return { executor, outcome };
 }

@@ -16,7 +16,7 @@ import type { DeployFile, DeployOutcome, DeployPlan, ShippedFiles, TransportChoi
 import type { Deps } from '../deps';
 import { buildOrStop, dbEnv, type DeployResult, reportEvent, showSummary, STATUS } from './context';
 import { tagTouched } from './releaseTags';
-import { layoutOf, type Hosts, type Survey } from './run';
+import { eventLine, layoutOf, type Hosts, type Survey } from './run';
 
 const l = vscode.l10n.t;
 
@@ -142,7 +142,7 @@ async function rolloutSsm(deps: Deps, p: SsmDeployInput, r: Reporter): Promise<D
     ...(p.tag ? { tag: p.tag } : {}),
     signal: r.token,
     onEvent: (e) => {
-      deps.log.info(e.kind === 'batch' ? `Batch ${e.batch.index + 1}/${e.of}: ${e.batch.instances.join(', ')}` : `[${e.instanceId}] ${e.step}${e.detail ? ` ${e.detail}` : ''}`);
+      deps.log.info(eventLine(e));
       r.report(e);
     },
     log: (id, line) => deps.log.info(`[${id}] ${line}`),

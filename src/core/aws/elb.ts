@@ -15,6 +15,7 @@ import {
   RegisterTargetsCommand,
   waitUntilTargetDeregistered,
   waitUntilTargetInService,
+  type Action,
   type ElasticLoadBalancingV2Client,
   type TargetDescription,
   type TargetGroup as SdkTargetGroup,
@@ -168,7 +169,12 @@ export async function waitInService(client: ElasticLoadBalancingV2Client, groupA
 /** A listener's forward action: its target groups and their weights (ForwardConfig, or the plain TargetGroupArn as weight 1). */
 export async function listenerForward(client: ElasticLoadBalancingV2Client, listenerArn: string): Promise<{ readonly targetGroupArn: string; readonly weight: number }[]> {
   const out = await client.send(new DescribeListenersCommand({ ListenerArns: [listenerArn] }));
-  const forward = out.Listeners?.[0]?.DefaultActions?.find((a) => a.Type === 'forward');
+  return forwardWeights(out.Listeners?.[0]?.DefaultActions ?? []);
+}
+
+/** The forward action's groups and weights among these actions. */
+export function forwardWeights(actions: readonly Action[]): { readonly targetGroupArn: string; readonly weight: number }[] {
+  const forward = actions.find((a) => a.Type === 'forward');
   if (!forward) return [];
   const groups = forward.ForwardConfig?.TargetGroups ?? (forward.TargetGroupArn ? [{ TargetGroupArn: forward.TargetGroupArn, Weight: 1 }] : []);
   return groups.flatMap((g) => (g.TargetGroupArn ? [{ targetGroupArn: g.TargetGroupArn, weight: g.Weight ?? 1 }] : []));

@@ -29,6 +29,7 @@ export {
   type WaitOptions,
 } from './elb';
 export { AlbTraffic, type AlbTrafficOptions } from './albTraffic';
-export { isTargetGroupArn, isTargetGroupName, isListenerArn, regionOfElbArn } from './elbArns';
+export { ListenerWeights, readForward, weightedGroups, withWeights, type Forward, type ForwardRef, type ListenerWeightsOptions } from './albWeights';
+export { isTargetGroupArn, isTargetGroupName, isListenerArn, isListenerRuleArn, regionOfElbArn } from './elbArns';
 // The fleet transport's SDK calls live with the SDK: paginators bound to this bundle's clients.
 export * as ssmFleet from '../deploy/ssmFleet';

@@ -10,13 +10,13 @@
  * parseDeployFile is pure: text in, a DeployFile or problems with line and column out.
  */
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
-import { isListenerArn, isTargetGroupArn, isTargetGroupName, regionOfElbArn } from '../aws/elbArns';
+import { isListenerArn, isListenerRuleArn, isTargetGroupArn, isTargetGroupName, regionOfElbArn } from '../aws/elbArns';
 import { t } from '../l10n';
 
 export const DEPLOY_FILE_NAMES = ['rds-link.deploy.yaml', 'rds-link.deploy.yml', 'rds-link.deploy.json'] as const;
 export const DEPLOY_FILE_VERSION = 1;
 
-export type StrategyKind = 'bigBang' | 'rolling' | 'canary';
+export type StrategyKind = 'bigBang' | 'rolling' | 'canary' | 'blueGreen';
 /** A count of instances, or a share of them ("25%"). */
 export type InstanceCount = { readonly count: number } | { readonly percent: number };
 /** After a failure, the instances already on the new release: back to the old one, or stay. */
@@ -25,7 +25,24 @@ export type OnFailure = 'rollback' | 'keep';
 export type Strategy =
   | { readonly kind: 'bigBang'; readonly onFailure: OnFailure }
   | { readonly kind: 'rolling'; readonly batch: InstanceCount; readonly onFailure: OnFailure }
-  | { readonly kind: 'canary'; readonly canary: InstanceCount; readonly bakeSeconds: number; readonly batch: InstanceCount; readonly onFailure: OnFailure };
+  | {
+      readonly kind: 'canary';
+      readonly canary: InstanceCount;
+      /** Behind a listener with two groups: per step of `steps`. Else: once, before the rest. */
+      readonly bakeSeconds: number;
+      readonly batch: InstanceCount;
+      readonly onFailure: OnFailure;
+      /** Behind a listener with two groups: the canary group's share of traffic, step by step (percent, rising); default 10, 50, 100. */
+      readonly steps?: readonly number[];
+    }
+  /** Behind a listener with two groups: deploy to the idle one, then switch every request to it in one call; the old set is kept `keepSeconds` for a switch back. */
+  | {
+      readonly kind: 'blueGreen';
+      readonly keepSeconds: number;
+      /** Green instances deployed at once (no traffic reaches them); default all ("100%"). */
+      readonly batch: InstanceCount;
+      readonly onFailure: OnFailure;
+    };
 
 /** Which instances: ids, or all running instances with a tag, in one region. */
 export type InstanceSelector =
@@ -39,7 +56,7 @@ export type InstanceSelector =
  */
 export type LoadBalancerRef =
   | { readonly region: string; readonly targetGroup: string }
-  | { readonly region: string; readonly listener: string; readonly targetGroups: readonly [string, string] };
+  | { readonly region: string; readonly listener: string; readonly targetGroups: readonly [string, string]; readonly rule?: string };
 
 export interface HealthCheck {
   /** Path of the GET on 127.0.0.1:<port> on the instance, e.g. /healthz. */
@@ -93,6 +110,8 @@ export const DEFAULTS = {
   intervalSeconds: 1,
   keepReleases: 5,
   bakeSeconds: 60,
+  keepSeconds: 3600,
+  canarySteps: [10, 50, 100] as readonly number[],
   restartCommand: 'systemctl restart {service}',
   statusCommand: 'systemctl is-active {service}',
   onFailure: 'rollback' as OnFailure,
@@ -110,11 +129,11 @@ const INSTANCE_ID = /^i-[0-9a-f]{8}([0-9a-f]{9})?$/;
 /** The keys each object may hold, for the unknown-key check (and the schema test). */
 export const KNOWN_KEYS: Readonly<Record<string, readonly string[]>> = {
   '': ['version', 'service', 'build', 'port', 'health', 'instances', 'files', 'strategy', 'loadBalancer', 'releases', 'restartCommand', 'statusCommand'],
-  loadBalancer: ['targetGroup', 'listener', 'targetGroups', 'region'],
+  loadBalancer: ['targetGroup', 'listener', 'targetGroups', 'rule', 'region'],
   build: ['package', 'versionVariable'],
   health: ['path', 'timeoutSeconds', 'retries', 'intervalSeconds'],
   'instances[]': ['region', 'ids', 'tag'],
-  strategy: ['kind', 'batch', 'canary', 'bakeSeconds', 'onFailure'],
+  strategy: ['kind', 'batch', 'canary', 'bakeSeconds', 'steps', 'keepSeconds', 'onFailure'],
   releases: ['keep'],
 };
 
@@ -219,7 +238,7 @@ function readStrategy(value: unknown, r: Reader): Strategy {
   }
   const kind = value.kind;
   const only = (allowed: string[]) => {
-    for (const key of ['batch', 'canary', 'bakeSeconds']) {
+    for (const key of ['batch', 'canary', 'bakeSeconds', 'steps', 'keepSeconds']) {
       if (value[key] !== undefined && !allowed.includes(key)) r.problem(['strategy', key], t('"strategy.{0}" does not apply to the {1} strategy.', key, String(kind)));
     }
   };
@@ -230,18 +249,35 @@ function readStrategy(value: unknown, r: Reader): Strategy {
     case 'rolling':
       only(['batch']);
       return { kind, batch: count(value.batch, ['strategy', 'batch'], r, { count: 1 }), onFailure };
-    case 'canary':
+    case 'canary': {
+      only(['batch', 'canary', 'bakeSeconds', 'steps']);
+      const steps = readSteps(value.steps, r);
       return {
         kind,
         canary: count(value.canary, ['strategy', 'canary'], r, { count: 1 }),
         bakeSeconds: integer(value.bakeSeconds, ['strategy', 'bakeSeconds'], r, 0, 3600, DEFAULTS.bakeSeconds),
         batch: count(value.batch, ['strategy', 'batch'], r, { count: 1 }),
         onFailure,
+        ...(steps ? { steps } : {}),
       };
+    }
+    case 'blueGreen':
+      only(['keepSeconds', 'batch']);
+      return { kind, keepSeconds: integer(value.keepSeconds, ['strategy', 'keepSeconds'], r, 0, 86_400, DEFAULTS.keepSeconds), batch: count(value.batch, ['strategy', 'batch'], r, { percent: 100 }), onFailure };
     default:
-      r.problem(['strategy', 'kind'], t('"strategy.kind" must be one of: bigBang, rolling, canary.'));
+      r.problem(['strategy', 'kind'], t('"strategy.kind" must be one of: bigBang, rolling, canary, blueGreen.'));
       return fallback;
   }
+}
+
+/** The canary group's shares, in percent: 1 to 100, each above the one before. */
+function readSteps(value: unknown, r: Reader): number[] | undefined {
+  if (value === undefined) return undefined;
+  const list = Array.isArray(value) ? value : [];
+  const ok = list.length > 0 && list.every((x, i) => typeof x === 'number' && Number.isInteger(x) && x >= 1 && x <= 100 && (i === 0 || x > (list[i - 1] as number)));
+  if (ok) return list as number[];
+  r.problem(['strategy', 'steps'], t('"strategy.steps" must list the canary group\'s share of traffic in percent, rising, from 1 to 100 (such as [10, 50, 100]).'));
+  return undefined;
 }
 
 function readInstances(value: unknown, r: Reader): InstanceSelector[] {
@@ -306,6 +342,7 @@ function readLoadBalancer(value: unknown, instances: readonly InstanceSelector[]
   }
   if (value.targetGroup !== undefined) {
     if (value.targetGroups !== undefined) r.problem(['loadBalancer', 'targetGroups'], t('"loadBalancer.targetGroups" goes with "listener"; beside "targetGroup" name one group.'));
+    if (value.rule !== undefined) r.problem(['loadBalancer', 'rule'], t('"loadBalancer.rule" goes with "listener" and two "targetGroups".'));
     const group = readTargetGroupRef(value.targetGroup, ['loadBalancer', 'targetGroup'], r);
     const region = loadBalancerRegion(value, group ? [group] : [], instances, r);
     return group && region ? { region, targetGroup: group } : undefined;
@@ -320,8 +357,10 @@ function readLoadBalancer(value: unknown, instances: readonly InstanceSelector[]
   const groups = list.map((g, i) => readTargetGroupRef(g, ['loadBalancer', 'targetGroups', i], r));
   if (groups[0] !== undefined && groups[0] === groups[1]) r.problem(['loadBalancer', 'targetGroups', 1], t('"loadBalancer.targetGroups" must name two different groups.'));
   const region = loadBalancerRegion(value, [listener, ...groups.filter((g): g is string => g !== undefined)], instances, r);
+  const rule = value.rule === undefined ? undefined : typeof value.rule === 'string' ? value.rule.trim() : '';
+  if (rule !== undefined && !isListenerRuleArn(rule)) r.problem(['loadBalancer', 'rule'], t('"loadBalancer.rule" must be a listener rule\'s ARN (arn:aws:elasticloadbalancing:…:listener-rule/app/…): the rule whose forward action holds the two groups.'));
   const [a, b] = groups;
-  return isListenerArn(listener) && a && b && region ? { region, listener, targetGroups: [a, b] } : undefined;
+  return isListenerArn(listener) && a && b && region ? { region, listener, targetGroups: [a, b], ...(rule && isListenerRuleArn(rule) ? { rule } : {}) } : undefined;
 }
 
 function readFiles(value: unknown, r: Reader): string[] {
@@ -406,6 +445,9 @@ export function parseDeployFile(source: string): DeployFileResult {
   if (root.statusCommand === undefined && !/\bsystemctl\b/.test(file.restartCommand)) {
     r.problem(['restartCommand'], t('"restartCommand" does not use systemctl: set "statusCommand" too, a command that exits 0 while the service runs (the health check needs it).'));
   }
+  if (file.strategy.kind === 'blueGreen' && !(loadBalancer && 'listener' in loadBalancer)) {
+    r.problem(['strategy', 'kind'], t('Blue/Green switches a listener between two target groups: "loadBalancer" needs "listener" and two "targetGroups".'));
+  }
   if (r.problems.length) return { ok: false, problems: r.problems.sort((a, b) => a.line - b.line || a.column - b.column) };
   return { ok: true, file };
 }
@@ -429,6 +471,8 @@ export function deployFileText(f: Pick<DeployFile, 'service' | 'port' | 'instanc
     `  kind: ${f.strategy.kind}`,
     ...(f.strategy.kind === 'rolling' ? [`  batch: ${count(f.strategy.batch)}`] : []),
     ...(f.strategy.kind === 'canary' ? [`  canary: ${count(f.strategy.canary)}`, `  bakeSeconds: ${f.strategy.bakeSeconds}`, `  batch: ${count(f.strategy.batch)}`] : []),
+    ...(f.strategy.kind === 'canary' && f.strategy.steps ? [`  steps: [${f.strategy.steps.join(', ')}]`] : []),
+    ...(f.strategy.kind === 'blueGreen' ? [`  keepSeconds: ${f.strategy.keepSeconds}`] : []),
     `  onFailure: ${f.strategy.onFailure}`,
     '',
   ];

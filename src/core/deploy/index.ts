@@ -68,3 +68,24 @@ export {
   type BatchTraffic,
 } from './strategy';
 export { chooseTransport, DEFAULT_SSM_THRESHOLD, type TransportChoice, type SsmProblem } from './ssmPlan';
+export {
+  sidesOf,
+  weightsFor,
+  liveOrIdle,
+  planBlueGreen,
+  describeBlueGreen,
+  runBlueGreen,
+  canSwitchBack,
+  planWeightedCanary,
+  describeWeightedCanary,
+  runWeightedCanary,
+  DEFAULT_CANARY_STEPS,
+  type GroupWeight,
+  type WeightedGroup,
+  type WeightedTraffic,
+  type Sides,
+  type BlueGreenPlan,
+  type BlueGreenOutcome,
+  type WeightedCanaryPlan,
+  type WeightedRunOptions,
+} from './weighted';

@@ -5,7 +5,9 @@
  * order, and what rollback will do; the plan is shown before anything changes.
  * - Big Bang: one batch, every instance (uploads in parallel, then every restart);
  * - Rolling: batches of N or N%, each batch healthy before the next starts;
- * - Canary: N or N% first, a bake time while their health is watched, then the rest, rolling.
+ * - Canary: N or N% first, a bake time while their health is watched, then the rest, rolling;
+ * - Blue/Green: the idle set's instances, in batches (all at once by default); weighted.ts picks
+ *   them from the listener and switches the traffic after the last batch.
  *
  * runDeploy walks the batches through a DeployExecutor (the per-instance steps over SSH in the
  * product, a fake in the unit tests). The rules (issue 14):
@@ -63,6 +65,7 @@ export function planDeploy(strategy: Strategy, instanceIds: readonly string[]): 
       batches = [{ index: 0, instances: ids, role: 'rollout' }];
       break;
     case 'rolling':
+    case 'blueGreen':
       batches = chunk(ids, resolveCount(strategy.batch, ids.length)).map((instances, index) => ({ index, instances, role: 'rollout' }));
       break;
     case 'canary': {
@@ -168,7 +171,9 @@ export interface DeployOutcome {
 
 export type DeployEvent =
   | { readonly kind: 'batch'; readonly batch: PlannedBatch; readonly of: number }
-  | { readonly kind: 'step'; readonly instanceId: string; readonly step: 'upload' | 'drain' | 'activate' | 'health' | 'register' | 'bake' | 'rollback'; readonly detail?: string };
+  | { readonly kind: 'step'; readonly instanceId: string; readonly step: 'upload' | 'drain' | 'activate' | 'health' | 'register' | 'bake' | 'rollback'; readonly detail?: string }
+  /** The listener's weights changed (Blue/Green's switch, a weighted canary's step): a sentence. */
+  | { readonly kind: 'traffic'; readonly detail: string };
 
 /**
  * Traffic around each batch, from a load balancer (core/aws/albTraffic.ts for an ALB target

@@ -2,7 +2,8 @@
 // plane: target groups, registrations, attributes, listeners; moto answers every registered
 // target "healthy", so the health states other than that are the unit tests' part).
 import * as assert from 'node:assert/strict';
-import { DescribeTargetHealthCommand } from '@aws-sdk/client-elastic-load-balancing-v2';
+import { CreateRuleCommand, DescribeListenersCommand, DescribeRulesCommand, DescribeTargetHealthCommand } from '@aws-sdk/client-elastic-load-balancing-v2';
+import { ListenerWeights, readForward } from '../../../src/core/aws/albWeights';
 import { AlbTraffic } from '../../../src/core/aws/albTraffic';
 import {
   deregisterTargets,
@@ -19,7 +20,7 @@ import {
 import { startRegionLoad } from '../../../src/core/aws/regionLoad';
 import { AwsSession, type CallInfo } from '../../../src/core/aws/session';
 import { startMoto, type MotoServer } from '../support';
-import { createMotoAlb, type MotoAlb } from '../support/albMoto';
+import { createMotoAlb, type MotoAlb } from '../support/motoAlb';
 
 const REGION = 'eu-west-1';
 
@@ -32,11 +33,12 @@ describe('ELBv2 target groups (core/aws/elb.ts), against moto', function () {
 
   before(async () => {
     moto = await startMoto();
-    alb = await createMotoAlb(moto.endpoint, REGION, { name: 'goapp', instances: 3 });
+    alb = await createMotoAlb(moto.endpoint, { region: REGION, instances: 3, groups: ['goapp-blue', 'goapp-green'] });
     session = new AwsSession({ endpointUrl: moto.endpoint, credentials: async () => ({ accessKeyId: 'test', secretAccessKey: 'test' }), onCall: (c) => calls.push(c), maxAttempts: 1 });
   });
   after(async () => {
     session?.dispose();
+    alb?.close();
     await moto?.stop();
   });
 
@@ -87,6 +89,32 @@ describe('ELBv2 target groups (core/aws/elb.ts), against moto', function () {
 
   it('reads the listener\'s weighted forward (100/0 to blue and green)', async () => {
     assert.deepEqual(await listenerForward(elb(), alb.listenerArn), [{ targetGroupArn: blue().arn, weight: 100 }, { targetGroupArn: green().arn, weight: 0 }]);
+  });
+
+  it('switches a listener\'s weights and a rule\'s in ONE Modify call each, stickiness off (albWeights.ts)', async () => {
+    const rule = await elb().send(new CreateRuleCommand({
+      ListenerArn: alb.listenerArn,
+      Priority: 10,
+      Conditions: [{ Field: 'path-pattern', Values: ['/api/*'] }],
+      Actions: [{ Type: 'forward', ForwardConfig: { TargetGroups: [{ TargetGroupArn: blue().arn, Weight: 100 }, { TargetGroupArn: green().arn, Weight: 0 }] } }],
+    }));
+    const ruleArn = rule.Rules?.[0]?.RuleArn ?? '';
+    for (const ref of [{ listenerArn: alb.listenerArn, ruleArn }, { listenerArn: alb.listenerArn }]) {
+      const forward = await readForward(elb(), ref);
+      assert.deepEqual(forward.weights, [{ targetGroupArn: blue().arn, weight: 100 }, { targetGroupArn: green().arn, weight: 0 }]);
+      const weights = new ListenerWeights({ client: elb(), ref, actions: forward.actions, drainSeconds: new Map(), log: () => undefined });
+      calls.length = 0;
+      await weights.setWeights([{ targetGroupArn: blue().arn, weight: 0 }, { targetGroupArn: green().arn, weight: 100 }]);
+      assert.deepEqual(calls.map((c) => c.operation), [ref.ruleArn ? 'ModifyRule' : 'ModifyListener'], 'one call');
+      const after = await readForward(elb(), ref);
+      assert.deepEqual(after.weights, [{ targetGroupArn: blue().arn, weight: 0 }, { targetGroupArn: green().arn, weight: 100 }]);
+      assert.equal(after.actions.find((x) => x.Type === 'forward')?.ForwardConfig?.TargetGroupStickinessConfig?.Enabled ?? false, false);
+      await weights.setWeights(forward.weights);
+    }
+    const rules = await elb().send(new DescribeRulesCommand({ RuleArns: [ruleArn] }));
+    assert.deepEqual(rules.Rules?.[0]?.Conditions?.[0]?.Values, ['/api/*'], 'the rule keeps its condition');
+    const listener = await elb().send(new DescribeListenersCommand({ ListenerArns: [alb.listenerArn] }));
+    assert.equal(listener.Listeners?.[0]?.DefaultActions?.[0]?.ForwardConfig?.TargetGroups?.[0]?.Weight, 100, 'weights back');
   });
 
   it('the traffic hook drains a batch from the groups that hold it and registers it back with its port', async () => {

@@ -16,7 +16,7 @@ import type { Ec2Instance } from '../../../src/core/aws/types';
 import * as deployCore from '../../../src/core/deploy/index';
 import { openSshSession } from '../../../src/core/instance/sshSession';
 import { accessTo, startMoto, type MotoServer } from '../support';
-import { createMotoAlb, type MotoAlb } from '../support/albMoto';
+import { createMotoAlb, type MotoAlb } from '../support/motoAlb';
 import { startDeployHosts, type DeployHosts } from '../support/deployHosts';
 import { buildSandboxApp } from '../support/goapp';
 
@@ -40,7 +40,7 @@ describe('rolling with draining behind an ALB target group (real test hosts, mot
     if (m.status === 'fulfilled') moto = m.value;
     for (const r of [h, m, b1, b2]) if (r.status === 'rejected') throw r.reason;
     binaries = { v1: (b1 as PromiseFulfilledResult<string>).value, v2: (b2 as PromiseFulfilledResult<string>).value };
-    alb = await createMotoAlb(moto.endpoint, REGION, { name: 'goapp', instances: 3 });
+    alb = await createMotoAlb(moto.endpoint, { region: REGION, instances: 3, groups: ['goapp-blue', 'goapp-green'] });
     alb.instanceIds.forEach((id, i) => hostName.set(id, `i-host${i + 1}`));
     session = new AwsSession({ endpointUrl: moto.endpoint, credentials: async () => ({ accessKeyId: 'test', secretAccessKey: 'test' }), maxAttempts: 1 });
     await registerTargets(session.elb(REGION), alb.targetGroups[0].arn, alb.instanceIds.map((instanceId) => ({ instanceId })));
@@ -49,6 +49,7 @@ describe('rolling with draining behind an ALB target group (real test hosts, mot
 
   after(async () => {
     session?.dispose();
+    alb?.close();
     await moto?.stop();
     await hosts?.stop();
   });

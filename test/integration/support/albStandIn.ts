@@ -118,7 +118,12 @@ export async function startAlbStandIn(options: AlbStandInOptions): Promise<AlbSt
   let failed = 0;
   const byTarget = new Map<string, number>();
 
+  // Reads overlap when moto is slow: a read that started earlier never replaces a later one.
+  let started = 0;
+  let applied = 0;
+  let ticking = false;
   const refresh = async () => {
+    const mine = ++started;
     const listener = (await client.send(new DescribeListenersCommand({ ListenerArns: [options.listenerArn] }))).Listeners?.[0];
     const wanted = forwardedGroups(listener?.DefaultActions);
     const fresh = await Promise.all(wanted.map(async ({ arn, weight }) => {
@@ -130,6 +135,8 @@ export async function startAlbStandIn(options: AlbStandInOptions): Promise<AlbSt
       if (!kept) turns.set(arn, (kept = { current: 0, next: 0 }));
       return { arn, weight, targets, turns: kept };
     }));
+    if (mine < applied) return;
+    applied = mine;
     groups = fresh;
   };
 
@@ -175,7 +182,11 @@ export async function startAlbStandIn(options: AlbStandInOptions): Promise<AlbSt
 
   await refresh();
   const timer = setInterval(() => {
-    refresh().catch(() => undefined); // moto is local; a missed read is retried on the next tick
+    if (ticking) return; // one periodic read at a time; the next tick reads again
+    ticking = true;
+    refresh()
+      .catch(() => undefined) // moto is local; a missed read is retried on the next tick
+      .finally(() => (ticking = false));
   }, options.refreshMs ?? 100);
   const port = await listenOn(server, options.port);
   return {
