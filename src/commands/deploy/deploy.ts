@@ -9,7 +9,7 @@
  */
 import * as vscode from 'vscode';
 import type { Ec2Instance } from '../../core/aws/types';
-import type { DeployOutcome, DeployPlan, ShippedFiles, SshDeployExecutor } from '../../core/deploy/index';
+import type { DeployOutcome, SshDeployExecutor } from '../../core/deploy/index';
 import { CancelledError, describeError } from '../../core/errors';
 import { Commands } from '../../ids';
 import { gitDescribe } from '../../services/git';
@@ -20,7 +20,7 @@ import { buildOrStop, confirmPlan, dbEnv, type DeployResult, folderOf, hostsFor,
 import { deployFileOrGuide } from './deployFileFlow';
 import { resolveInstances, selectedInstances } from './instances';
 import { outOfTrafficFor, prepareTraffic, type WeightedRunner } from './loadBalancer';
-import { collectShipped, execute, installUnit, layoutOf, SessionPool, survey, type Hosts, type Survey } from './run';
+import { collectShipped, execute, installUnit, layoutOf, SessionPool, survey, type Hosts, type PreparedDeploy, type Survey } from './run';
 import { chooseDeployTransport, deployThroughSsm, tagTarget, type DeployTransport } from './ssmTransport';
 
 const l = vscode.l10n.t;
@@ -33,15 +33,7 @@ interface Options {
   readonly drainSeconds?: number;
 }
 
-interface Prepared {
-  readonly hosts: Hosts;
-  readonly plan: DeployPlan;
-  readonly folder: string;
-  readonly go: string;
-  readonly version: string;
-  readonly release: string;
-  /** The deploy file's files, read before the plan is shown. */
-  readonly shipped: ShippedFiles;
+interface Prepared extends PreparedDeploy {
   /** What happens to traffic at each step, for the plan. */
   readonly traffic: readonly string[];
   /** SSH or SSM Run Command, and why (ssmTransport.ts). */

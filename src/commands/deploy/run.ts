@@ -152,6 +152,18 @@ export async function installUnit(h: Hosts, pool: SessionPool, instanceIds: read
   );
 }
 
+/** A deploy made ready before its plan is shown: what either transport (SSH, SSM) carries out. */
+export interface PreparedDeploy {
+  readonly hosts: Hosts;
+  readonly plan: DeployPlan;
+  readonly folder: string;
+  readonly go: string;
+  readonly version: string;
+  readonly release: string;
+  /** The deploy file's files, read before the plan is shown. */
+  readonly shipped: ShippedFiles;
+}
+
 export interface Execution {
   readonly executor: SshDeployExecutor;
   readonly outcome: DeployOutcome;

@@ -12,11 +12,11 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { Ec2Instance } from '../../core/aws/types';
-import type { DeployFile, DeployOutcome, DeployPlan, ShippedFiles, TransportChoice } from '../../core/deploy/index';
+import type { DeployFile, DeployOutcome, TransportChoice } from '../../core/deploy/index';
 import type { Deps } from '../deps';
 import { buildOrStop, dbEnv, type DeployResult, reportEvent, showSummary, STATUS } from './context';
 import { tagTouched } from './releaseTags';
-import { eventLine, layoutOf, type Hosts, type Survey } from './run';
+import { eventLine, layoutOf, type PreparedDeploy, type Survey } from './run';
 
 const l = vscode.l10n.t;
 
@@ -27,14 +27,7 @@ export interface DeployTransport {
 }
 
 /** What the SSM rollout needs of the prepared deploy (deploy.ts' Prepared has it all). */
-export interface SsmDeployInput {
-  readonly hosts: Hosts;
-  readonly plan: DeployPlan;
-  readonly folder: string;
-  readonly go: string;
-  readonly version: string;
-  readonly release: string;
-  readonly shipped: ShippedFiles;
+export interface SsmDeployInput extends PreparedDeploy {
   readonly bucket: string;
   /** Targets by tag: the deploy file's one tag selector, when no instances were picked in the view. */
   readonly tag?: { readonly key: string; readonly value: string };

@@ -41,9 +41,9 @@ import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { isCancelled, type Cancellation } from '../lifetime';
 import { t } from '../l10n';
 import type { HealthCheck } from './deployFile';
-import { envFileText, shellQuote, type ReleaseLayout } from './releases';
+import { envFileText, shellQuote } from './releases';
 import { assessSsmReadiness, MAX_IDS_PER_COMMAND, outcomeOf, planSsmCommands, type Invocation, type SsmCommandPlan, type SsmProblem, type SsmReadiness } from './ssmPlan';
-import { parseScriptResult, ssmDeployScript, ssmRollbackScript, type ShippedObject } from './ssmScript';
+import { parseScriptResult, ssmDeployScript, ssmRollbackScript, type ShippedObject, type SsmScriptOptions } from './ssmScript';
 import type { DeployEvent, DeployOutcome, DeployPlan, InstanceOutcome } from './strategy';
 
 const gzip = promisify(zlib.gzip);
@@ -181,21 +181,13 @@ export async function waitForInvocations(ssm: SSMClient, commandId: string, o: W
   }
 }
 
-export interface SsmDeployOptions {
+/** The script's options but its objects (presigned per batch here), and the fleet's own. */
+export interface SsmDeployOptions extends Omit<SsmScriptOptions, 'objects' | 'gzipped'> {
   readonly ssm: SSMClient;
   /** Signs the presigned URLs: an S3 client for the endpoint the instances reach (the URL is signed for its host). */
   readonly presignS3: S3Client;
   readonly bucket: string;
   readonly stored: readonly StoredObject[];
-  readonly layout: ReleaseLayout;
-  readonly release: string;
-  /** Prints the env file's text on the instance (readSecretCommandFor); absent: the env file stays. */
-  readonly readSecretCommand?: string;
-  readonly restartCommand: string;
-  readonly statusCommand: string;
-  readonly port: number;
-  readonly health: HealthCheck;
-  readonly keepReleases: number;
   /** Targets by tag (one SendCommand for Big Bang and Rolling); else instance ids. */
   readonly tag?: { readonly key: string; readonly value: string };
   readonly signal?: Cancellation;
