@@ -51,6 +51,8 @@ interface Context {
   readonly sshSettings?: () => SshSettings;
   /** The EICE tunnel's length and dial URL (default: read from settings). */
   readonly eiceTunnel?: () => EiceTunnelSettings;
+  /** Whether a public IP answers on port 22 (default: a short TCP probe); unit tests pass their own. */
+  readonly probeSsh?: (target: { host: string; port: number }) => Promise<boolean>;
 }
 
 type Ec2Client = ReturnType<AwsClients['ec2']>;
@@ -157,8 +159,11 @@ export class VscodeInstanceSessions implements InstanceSessions {
     const base = reachContext((this.c.sshSettings ?? readSshSettings)(), db.parseHostPort);
     const imageNames = await lookups.imageNames(instance.region);
     const vpcId = instance.vpcId;
-    const endpoint = !db.hostOverrideFor(base, instance.id) && !base.insideVpc && !instance.publicIp && vpcId ? await lookups.endpointFor({ ...instance, vpcId }) : undefined;
-    const ctx: ReachContext = { ...base, imageNames, ...(endpoint ? { instanceConnectEndpoints: new Map([[instance.id, endpoint]]) } : {}) };
+    const byAddress = !db.hostOverrideFor(base, instance.id) && !base.insideVpc;
+    // A public IP whose port 22 does not answer gives way to the VPC's endpoint, as for the DB route.
+    const silent = byAddress && instance.publicIp && instance.privateIp ? !(await (this.c.probeSsh ?? db.probeTcp)({ host: instance.publicIp, port: 22 })) : false;
+    const endpoint = byAddress && (!instance.publicIp || silent) && vpcId ? await lookups.endpointFor({ ...instance, vpcId }) : undefined;
+    const ctx: ReachContext = { ...base, imageNames, ...(endpoint ? { instanceConnectEndpoints: new Map([[instance.id, endpoint]]) } : {}), ...(silent ? { silentPublicIps: new Set([instance.id]) } : {}) };
     const reach = db.chooseInstance([instance], ctx);
     if (reach.kind === 'noneRunning') throw new Error(l('{0} is not running ({1}).', db.instanceLabel(instance), reach.states));
     if (reach.kind === 'noAddress') {

@@ -86,6 +86,11 @@ export interface RouteContext extends ReachContext {
    * instances without a public IP; without it, no endpoint is used.
    */
   readonly findInstanceConnectEndpoint?: (placement: EndpointPlacement) => Promise<EndpointChoice | undefined>;
+  /**
+   * Whether an instance's public IP answers on the SSH port (default: a short TCP probe). Asked
+   * only where an endpoint could be used instead, so a closed port 22 falls back to EICE.
+   */
+  readonly probeSsh?: (target: HostPort) => Promise<boolean>;
 }
 
 export type RouteDecision =
@@ -161,22 +166,36 @@ export async function decideRoute(ctx: RouteContext, probe: (target: Endpoint) =
   const pref = ctx.preference?.kind ?? 'auto';
   const answers = pref === 'auto' && ctx.db.endpoint ? await probe(ctx.db.endpoint) : false;
   const wantsSsh = pref === 'sshTunnel' || (pref === 'auto' && !answers);
-  const instanceConnectEndpoints = wantsSsh ? await endpointsFor(ctx) : undefined;
-  return chooseRoute(instanceConnectEndpoints ? { ...ctx, instanceConnectEndpoints } : ctx, answers);
+  if (!wantsSsh) return chooseRoute(ctx, answers);
+  const silentPublicIps = await silentPublicIpsOf(ctx);
+  const instanceConnectEndpoints = await endpointsFor(ctx, silentPublicIps);
+  return chooseRoute({ ...ctx, ...(instanceConnectEndpoints ? { instanceConnectEndpoints } : {}), ...(silentPublicIps.size ? { silentPublicIps } : {}) }, answers);
+}
+
+/** Running linked instances SSH would reach by address (no override, not inside the VPC). */
+const reachedByAddress = (ctx: RouteContext): Ec2Instance[] => (ctx.insideVpc ? [] : ctx.linkedInstances.filter((i) => i.state === 'running' && !hostOverrideFor(ctx, i.id)));
+
+/** The linked instances whose public IP does not answer on the SSH port, probed in parallel; only when an endpoint could stand in. */
+async function silentPublicIpsOf(ctx: RouteContext): Promise<ReadonlySet<string>> {
+  if (!ctx.findInstanceConnectEndpoint) return new Set();
+  const probe = ctx.probeSsh ?? ((target: HostPort) => probeTcp(target));
+  const withPublic = reachedByAddress(ctx).filter((i) => i.publicIp && i.privateIp && i.vpcId);
+  const answered = await Promise.all(withPublic.map((i) => probe({ host: i.publicIp as string, port: ctx.sshPort ?? 22 })));
+  return new Set(withPublic.filter((_, n) => !answered[n]).map((i) => i.id));
 }
 
 /**
  * The endpoint for each running linked instance SSH cannot get to by address (no override, not
  * inside the VPC, no public IP), one lookup per VPC and subnet.
  */
-async function endpointsFor(ctx: RouteContext): Promise<ReadonlyMap<string, InstanceConnectEndpoint> | undefined> {
+async function endpointsFor(ctx: RouteContext, silentPublicIps: ReadonlySet<string>): Promise<ReadonlyMap<string, InstanceConnectEndpoint> | undefined> {
   const find = ctx.findInstanceConnectEndpoint;
   if (!find || ctx.insideVpc) return undefined;
   const lookups = new Map<string, Promise<EndpointChoice | undefined>>();
   const found = new Map<string, InstanceConnectEndpoint>();
   await Promise.all(
-    ctx.linkedInstances
-      .filter((i) => i.state === 'running' && !i.publicIp && i.privateIp && i.vpcId && !hostOverrideFor(ctx, i.id))
+    reachedByAddress(ctx)
+      .filter((i) => (!i.publicIp || silentPublicIps.has(i.id)) && i.privateIp && i.vpcId)
       .map(async (i) => {
         const placement: EndpointPlacement = { vpcId: i.vpcId as string, subnetId: i.subnetId };
         const key = `${placement.vpcId}/${placement.subnetId ?? ''}`;

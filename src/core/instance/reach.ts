@@ -75,6 +75,8 @@ export interface ReachContext {
   readonly sshHostOverrides?: ReadonlyMap<string, SshHostOverride | null>;
   /** The usable EC2 Instance Connect Endpoint of each instance's VPC, by instance id (looked up by the caller). */
   readonly instanceConnectEndpoints?: ReadonlyMap<string, InstanceConnectEndpoint>;
+  /** Instances whose public IP did not answer on the SSH port (probed by the caller): an endpoint goes first. */
+  readonly silentPublicIps?: ReadonlySet<string>;
 }
 
 export type ReachDecision =
@@ -108,9 +110,11 @@ function wayTo(instance: Ec2Instance, ctx: ReachContext): Way | undefined {
   const override = hostOverrideFor(ctx, instance.id);
   if (override) return { kind: 'override', address: override.host };
   if (ctx.insideVpc) return instance.privateIp ? { kind: 'private', address: instance.privateIp } : undefined;
-  if (instance.publicIp) return { kind: 'public', address: instance.publicIp };
   const endpoint = ctx.instanceConnectEndpoints?.get(instance.id);
-  return endpoint && instance.privateIp ? { kind: 'eice', address: instance.privateIp, endpoint } : undefined;
+  const viaEndpoint: Way | undefined = endpoint && instance.privateIp ? { kind: 'eice', address: instance.privateIp, endpoint } : undefined;
+  // A public IP whose SSH port did not answer gives way to the VPC's endpoint, when there is one.
+  if (instance.publicIp && !(viaEndpoint && ctx.silentPublicIps?.has(instance.id))) return { kind: 'public', address: instance.publicIp };
+  return viaEndpoint;
 }
 
 export function instanceLabel(i: Pick<Ec2Instance, 'id' | 'name'>): string {

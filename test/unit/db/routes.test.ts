@@ -21,8 +21,9 @@ function instance(over: Partial<Ec2Instance> & { id: string }): Ec2Instance {
 
 const db = { id: 'appdb', region: 'eu-west-1', endpoint: { address: 'appdb.abc123.eu-west-1.rds.amazonaws.com', port: 3306 } };
 
+/** Public IPs answer on port 22 unless a test says otherwise (no real probe in a unit test). */
 function ctx(over: Partial<RouteContext> = {}): RouteContext {
-  return { db, linkedInstances: [instance({ id: 'i-web', name: 'web' })], ...over };
+  return { db, linkedInstances: [instance({ id: 'i-web', name: 'web' })], probeSsh: async () => true, ...over };
 }
 
 function tunnel(d: RouteDecision): SshTunnelRoute {
@@ -255,6 +256,23 @@ describe('db routes: the way to the instance (public IP, EC2 Instance Connect En
     assert.equal(tunnel(d).eice?.endpoint.id, 'eice-0abc');
     assert.deepEqual(asked, [{ vpcId: 'vpc-1', subnetId: 'subnet-1' }]);
     assert.match(d.kind === 'route' ? d.message : '', /EC2 Instance Connect Endpoint eice-0abc/);
+  });
+
+  it('decideRoute: a public IP whose port 22 does not answer gives way to its VPC\'s endpoint; with none, the public IP stays', async () => {
+    const pub = instance({ id: 'i-pub', name: 'pub', vpcId: 'vpc-1', subnetId: 'subnet-1', privateIp: '10.0.1.7' });
+    const probed: string[] = [];
+    const silent = async (t: { host: string; port: number }) => (probed.push(`${t.host}:${t.port}`), false);
+    const viaEndpoint = tunnel(await decideRoute(ctx({ linkedInstances: [pub], findInstanceConnectEndpoint: finder(eice), probeSsh: silent }), async () => false));
+    assert.deepEqual([viaEndpoint.eice?.endpoint.id, viaEndpoint.ssh.host, viaEndpoint.eice?.privateIpAddress], ['eice-0abc', '10.0.1.7', '10.0.1.7']);
+    assert.deepEqual(probed, [`${pub.publicIp}:22`]);
+    const noEndpoint = tunnel(await decideRoute(ctx({ linkedInstances: [pub], findInstanceConnectEndpoint: finder(undefined), probeSsh: silent }), async () => false));
+    assert.deepEqual([noEndpoint.ssh.host, noEndpoint.eice], [pub.publicIp, undefined], 'nothing better: the public IP, and SSH says what fails');
+    probed.length = 0;
+    const answering = tunnel(await decideRoute(ctx({ linkedInstances: [pub], findInstanceConnectEndpoint: finder(eice) }), async () => false));
+    assert.equal(answering.ssh.host, pub.publicIp);
+    const noFinder = tunnel(await decideRoute(ctx({ linkedInstances: [pub], probeSsh: silent }), async () => false));
+    assert.equal(noFinder.ssh.host, pub.publicIp);
+    assert.deepEqual(probed, [], 'no probe where no endpoint could stand in');
   });
 
   it('per-instance host overrides (rdsLink.ssh.hostOverrides) win over the one for all; an instance without one goes through the endpoint', async () => {

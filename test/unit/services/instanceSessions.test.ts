@@ -28,10 +28,10 @@ describe('services: instanceSessions for a deploy (forInstances)', () => {
     instance({ id: 'i-4', privateIp: '10.1.0.4', vpcId: 'vpc-b', subnetId: 'subnet-b1', imageId: 'ami-ubuntu' }),
   ];
 
-  function sessions(opened: InstanceAccess[]): VscodeInstanceSessions {
+  function sessions(opened: InstanceAccess[], probeSsh: (t: { host: string; port: number }) => Promise<boolean> = async () => true): VscodeInstanceSessions {
     const db = { ...dbCore, openLongSshSession: async (access: InstanceAccess) => (opened.push(access), {}) } as unknown as typeof dbCore;
     const store = { getSession: () => ({ ec2: () => ec2, instanceConnect: () => ({}) }) } as unknown as ResourceStore;
-    return new VscodeInstanceSessions({ log: new MemoryLog() as never, store, globalState: new MemoryMemento(), modules: { aws: () => awsCore, db: () => db }, sshSettings: () => ssh(), eiceTunnel: () => ({ maxTunnelDurationSeconds: 3600 }) });
+    return new VscodeInstanceSessions({ log: new MemoryLog() as never, store, globalState: new MemoryMemento(), modules: { aws: () => awsCore, db: () => db }, sshSettings: () => ssh(), eiceTunnel: () => ({ maxTunnelDurationSeconds: 3600 }), probeSsh });
   }
 
   const endpoint = (id: string, vpc: string, subnet: string) => ({ InstanceConnectEndpointId: id, DnsName: `${id}.ec2-instance-connect-endpoint.eu-west-1.amazonaws.com`, VpcId: vpc, SubnetId: subnet, State: 'create-complete' as const, SecurityGroupIds: ['sg-eice'] });
@@ -80,5 +80,16 @@ describe('services: instanceSessions for a deploy (forInstances)', () => {
     assert.match((await opener.sshProblem(fleet[0])) ?? '', /has no public IP and its VPC has no EC2 Instance Connect Endpoint/);
     mock.on(DescribeInstanceConnectEndpointsCommand).rejects(Object.assign(new Error('not authorized'), { name: 'UnauthorizedOperation' }));
     await assert.rejects(sessions([]).forInstances(fleet).sshProblem(fleet[3]), /Listing the EC2 Instance Connect Endpoints of vpc-b failed: access denied/);
+  });
+
+  it('a public IP whose port 22 does not answer is reached through its VPC\'s endpoint instead; one that answers is used', async () => {
+    mock.on(DescribeImagesCommand).resolves({ Images: [] });
+    mock.on(DescribeInstanceConnectEndpointsCommand).resolves({ InstanceConnectEndpoints: [endpoint('eice-a1', 'vpc-a', 'subnet-a1')] });
+    const pub = instance({ id: 'i-pub', publicIp: '203.0.113.9', privateIp: '10.0.0.9', vpcId: 'vpc-a', subnetId: 'subnet-a1', imageId: 'ami-al' });
+    const opened: InstanceAccess[] = [];
+    await sessions(opened, async () => false).open(pub);
+    assert.deepEqual([opened[0].ssh.host, opened[0].eice?.endpoint.id], ['10.0.0.9', 'eice-a1']);
+    await sessions(opened).open(pub);
+    assert.deepEqual([opened[1].ssh.host, opened[1].eice], ['203.0.113.9', undefined]);
   });
 });
