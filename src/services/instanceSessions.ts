@@ -68,12 +68,20 @@ class NoSshWayError extends Error {}
 class ReachLookups {
   private readonly images = new Map<string, Promise<ReadonlyMap<string, string>>>();
   private readonly endpoints = new Map<string, Promise<readonly InstanceConnectEndpoint[]>>();
+  /** Whether each public address answered on port 22: asked once per deploy (the transport decision, then the session). */
+  private readonly answers = new Map<string, Promise<boolean>>();
 
   constructor(
     private readonly instances: readonly Ec2Instance[],
-    private readonly c: Required<Pick<Context, 'modules'>> & Pick<Context, 'log'>,
+    private readonly c: Required<Pick<Context, 'modules'>> & Pick<Context, 'log' | 'probeSsh'>,
     private readonly ec2: (region: string) => Ec2Client,
   ) {}
+
+  answersSsh(host: string): Promise<boolean> {
+    let answer = this.answers.get(host);
+    if (!answer) this.answers.set(host, (answer = (this.c.probeSsh ?? this.c.modules.db().probeTcp)({ host, port: 22 })));
+    return answer;
+  }
 
   imageNames(region: string): Promise<ReadonlyMap<string, string>> {
     let names = this.images.get(region);
@@ -120,7 +128,7 @@ export class VscodeInstanceSessions implements InstanceSessions {
   }
 
   forInstances(instances: readonly Ec2Instance[]): InstanceOpener {
-    const lookupsOf = (set: readonly Ec2Instance[]) => new ReachLookups(set, { modules: this.modules, log: this.c.log }, (region) => this.c.store.getSession().ec2(region));
+    const lookupsOf = (set: readonly Ec2Instance[]) => new ReachLookups(set, { modules: this.modules, log: this.c.log, ...(this.c.probeSsh ? { probeSsh: this.c.probeSsh } : {}) }, (region) => this.c.store.getSession().ec2(region));
     const shared = lookupsOf(instances);
     // An instance outside the set gets lookups of its own (its image was not asked for).
     const lookupsFor = (instance: Ec2Instance) => (instances.some((i) => i.id === instance.id) ? shared : lookupsOf([instance]));
@@ -161,7 +169,7 @@ export class VscodeInstanceSessions implements InstanceSessions {
     const vpcId = instance.vpcId;
     const byAddress = !db.hostOverrideFor(base, instance.id) && !base.insideVpc;
     // A public IP whose port 22 does not answer gives way to the VPC's endpoint, as for the DB route.
-    const silent = byAddress && instance.publicIp && instance.privateIp ? !(await (this.c.probeSsh ?? db.probeTcp)({ host: instance.publicIp, port: 22 })) : false;
+    const silent = byAddress && instance.publicIp && instance.privateIp ? !(await lookups.answersSsh(instance.publicIp)) : false;
     const endpoint = byAddress && (!instance.publicIp || silent) && vpcId ? await lookups.endpointFor({ ...instance, vpcId }) : undefined;
     const ctx: ReachContext = { ...base, imageNames, ...(endpoint ? { instanceConnectEndpoints: new Map([[instance.id, endpoint]]) } : {}), ...(silent ? { silentPublicIps: new Set([instance.id]) } : {}) };
     const reach = db.chooseInstance([instance], ctx);

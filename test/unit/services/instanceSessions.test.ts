@@ -87,8 +87,12 @@ describe('services: instanceSessions for a deploy (forInstances)', () => {
     mock.on(DescribeInstanceConnectEndpointsCommand).resolves({ InstanceConnectEndpoints: [endpoint('eice-a1', 'vpc-a', 'subnet-a1')] });
     const pub = instance({ id: 'i-pub', publicIp: '203.0.113.9', privateIp: '10.0.0.9', vpcId: 'vpc-a', subnetId: 'subnet-a1', imageId: 'ami-al' });
     const opened: InstanceAccess[] = [];
-    await sessions(opened, async () => false).open(pub);
+    let probes = 0;
+    const opener = sessions(opened, async () => (probes++, false)).forInstances([pub]);
+    assert.equal(await opener.sshProblem(pub), undefined, 'the endpoint is a way there');
+    await opener.open(pub);
     assert.deepEqual([opened[0].ssh.host, opened[0].eice?.endpoint.id], ['10.0.0.9', 'eice-a1']);
+    assert.equal(probes, 1, 'one probe per deploy: the transport decision and the session share it');
     await sessions(opened).open(pub);
     assert.deepEqual([opened[1].ssh.host, opened[1].eice], ['203.0.113.9', undefined]);
   });
