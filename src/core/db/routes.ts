@@ -83,7 +83,7 @@ export interface RouteContext extends ReachContext {
   /**
    * Looks up the usable EC2 Instance Connect Endpoint for an instance's placement
    * (findInstanceConnectEndpoint on the region's EC2 client). decideRoute asks it for linked
-   * instances without a public IP; without it, no endpoint is used.
+   * instances without a public IP, or with one whose port 22 is silent; without it, no endpoint is used.
    */
   readonly findInstanceConnectEndpoint?: (placement: EndpointPlacement) => Promise<EndpointChoice | undefined>;
   /**
@@ -186,7 +186,7 @@ async function silentPublicIpsOf(ctx: RouteContext): Promise<ReadonlySet<string>
 
 /**
  * The endpoint for each running linked instance SSH cannot get to by address (no override, not
- * inside the VPC, no public IP), one lookup per VPC and subnet.
+ * inside the VPC, no public IP or one whose port 22 is silent), one lookup per VPC and subnet.
  */
 async function endpointsFor(ctx: RouteContext, silentPublicIps: ReadonlySet<string>): Promise<ReadonlyMap<string, InstanceConnectEndpoint> | undefined> {
   const find = ctx.findInstanceConnectEndpoint;
