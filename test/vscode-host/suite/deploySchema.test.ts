@@ -15,7 +15,7 @@ const WRONG = `{
   "service": "goapp",
   "port": "eighty",
   "instances": [{ "region": "eu-west-1", "tag": "App=goapp" }],
-  "strategy": { "kind": "blueGreen" }
+  "strategy": { "kind": "redBlack" }
 }
 `;
 
@@ -86,7 +86,7 @@ describe('deploy file: VS Code applies the contributed JSON schema', function ()
     const wrong = await diagnosticsWhen(doc.uri, (d) => d.length >= 2);
     const at = (line: number) => wrong.filter((d) => d.range.start.line === line).map((d) => d.message);
     assert.ok(at(lineOf(WRONG, '"port"')).some((m) => /Incorrect type\. Expected "integer"/.test(m)), JSON.stringify(wrong.map((d) => [d.range.start.line, d.message])));
-    assert.ok(at(lineOf(WRONG, '"strategy"')).some((m) => /Value is not accepted\. Valid values: "bigBang", "rolling", "canary"/.test(m)), JSON.stringify(wrong.map((d) => [d.range.start.line, d.message])));
+    assert.ok(at(lineOf(WRONG, '"strategy"')).some((m) => /Value is not accepted\. Valid values: "bigBang", "rolling", "canary", "blueGreen"/.test(m)), JSON.stringify(wrong.map((d) => [d.range.start.line, d.message])));
     for (const d of wrong) assert.equal(d.severity, vscode.DiagnosticSeverity.Warning, `${d.message}: schema problems are warnings in VS Code`);
 
     // The same document, corrected: the language service validates it again and clears them.
