@@ -9,7 +9,7 @@
  */
 import type { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
 import type { BatchTraffic } from '../deploy/strategy';
-import { deregisterTargets, registerTargets, waitDeregistered, waitInService, type InstanceTarget } from './elb';
+import { drainTargets, registerInService, type InstanceTarget } from './elb';
 import type { TargetGroup, TargetHealth } from './types';
 
 export interface AlbTrafficOptions {
@@ -26,9 +26,6 @@ export interface AlbTrafficOptions {
   readonly log: (line: string) => void;
 }
 
-/** Beyond the delay: ELBv2 reports the end of a drain on its next health round. */
-const DRAIN_SLACK_SECONDS = 60;
-const DEFAULT_IN_SERVICE_SECONDS = 300;
 
 /** Registrations still in traffic (or on their way in): not the ones already leaving or gone. */
 const IN_TRAFFIC = new Set(['initial', 'healthy', 'unhealthy', 'unavailable']);
@@ -59,23 +56,20 @@ export class AlbTraffic implements BatchTraffic {
         this.o.log(`${g.name}: deregistering ${ts.map((x) => x.instanceId).join(', ')}, draining up to ${delay} s`);
         const taken = this.out.get(g.arn) ?? [];
         this.out.set(g.arn, [...taken, ...ts.filter((x) => !taken.some((y) => y.instanceId === x.instanceId && y.port === x.port))]);
-        await deregisterTargets(this.o.client, g.arn, ts);
-        await waitDeregistered(this.o.client, g.arn, ts, { maxWaitSeconds: delay + DRAIN_SLACK_SECONDS, pollSeconds: this.o.pollSeconds ?? 5 });
+        await drainTargets(this.o.client, g.arn, ts, { delaySeconds: delay, pollSeconds: this.o.pollSeconds ?? 5 });
         this.o.log(`${g.name}: ${ts.map((x) => x.instanceId).join(', ')} drained`);
       }),
     );
   }
 
   async restore(instanceIds: readonly string[]): Promise<void> {
-    const maxWaitSeconds = this.o.inServiceSeconds ?? DEFAULT_IN_SERVICE_SECONDS;
     await Promise.all(
       this.o.groups.map(async (g) => {
         const taken = this.out.get(g.arn) ?? [];
         const ts = taken.filter((x) => instanceIds.includes(x.instanceId));
         if (ts.length === 0) return;
         this.o.log(`${g.name}: registering ${ts.map((x) => x.instanceId).join(', ')}`);
-        await registerTargets(this.o.client, g.arn, ts);
-        await waitInService(this.o.client, g.arn, ts, { maxWaitSeconds, pollSeconds: this.o.pollSeconds ?? 5 });
+        await registerInService(this.o.client, g.arn, ts, { maxWaitSeconds: this.o.inServiceSeconds, pollSeconds: this.o.pollSeconds ?? 5 });
         this.out.set(g.arn, taken.filter((x) => !ts.includes(x)));
         this.o.log(`${g.name}: ${ts.map((x) => x.instanceId).join(', ')} in service`);
       }),

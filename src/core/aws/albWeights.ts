@@ -18,7 +18,7 @@ import {
 import type { GroupWeight, WeightedGroup, WeightedTraffic } from '../deploy/weighted';
 import type { HealthResult } from '../deploy/strategy';
 import { t } from '../l10n';
-import { deregisterTargets, describeTargetHealth, forwardWeights, registerTargets, waitDeregistered, waitInService } from './elb';
+import { describeTargetHealth, drainTargets, forwardWeights, registerInService, waitInService } from './elb';
 import type { TargetGroup } from './types';
 
 /** The listener, or one of its rules. */
@@ -84,13 +84,11 @@ export interface ListenerWeightsOptions {
   readonly log: (line: string) => void;
 }
 
-const DRAIN_SLACK_SECONDS = 60;
-
 export class ListenerWeights implements WeightedTraffic {
   constructor(private readonly o: ListenerWeightsOptions) {}
 
-  private wait(maxWaitSeconds: number) {
-    return { maxWaitSeconds, pollSeconds: this.o.pollSeconds ?? 5 };
+  private get poll() {
+    return { pollSeconds: this.o.pollSeconds ?? 5 };
   }
 
   async setWeights(weights: readonly GroupWeight[]): Promise<void> {
@@ -103,20 +101,18 @@ export class ListenerWeights implements WeightedTraffic {
   async register(groupArn: string, ids: readonly string[]): Promise<void> {
     const ts = ids.map((instanceId) => ({ instanceId }));
     this.o.log(`${groupArn}: registering ${ids.join(', ')}`);
-    await registerTargets(this.o.client, groupArn, ts);
-    await this.waitInService(groupArn, ids);
+    await registerInService(this.o.client, groupArn, ts, { maxWaitSeconds: this.o.inServiceSeconds, ...this.poll });
   }
 
   async deregister(groupArn: string, ids: readonly string[]): Promise<void> {
     const ts = ids.map((instanceId) => ({ instanceId }));
     const delay = this.o.drainSeconds.get(groupArn) ?? 300;
     this.o.log(`${groupArn}: deregistering ${ids.join(', ')}, draining up to ${delay} s`);
-    await deregisterTargets(this.o.client, groupArn, ts);
-    await waitDeregistered(this.o.client, groupArn, ts, this.wait(delay + DRAIN_SLACK_SECONDS));
+    await drainTargets(this.o.client, groupArn, ts, { delaySeconds: delay, ...this.poll });
   }
 
   waitInService(groupArn: string, ids: readonly string[]): Promise<void> {
-    return waitInService(this.o.client, groupArn, ids.map((instanceId) => ({ instanceId })), this.wait(this.o.inServiceSeconds ?? 300));
+    return waitInService(this.o.client, groupArn, ids.map((instanceId) => ({ instanceId })), { maxWaitSeconds: this.o.inServiceSeconds ?? 300, ...this.poll });
   }
 
   async groupHealth(groupArn: string, ids: readonly string[]): Promise<HealthResult> {

@@ -166,6 +166,23 @@ export async function waitInService(client: ElasticLoadBalancingV2Client, groupA
   }
 }
 
+/** Beyond the delay: ELBv2 reports the end of a drain on its next health round. */
+const DRAIN_SLACK_SECONDS = 60;
+/** How long a registered target may take to pass the load balancer's health check, unless told. */
+const DEFAULT_IN_SERVICE_SECONDS = 300;
+
+/** Takes the targets out of the group and waits until they have drained: the group's delay (default 300 s) plus slack. */
+export async function drainTargets(client: ElasticLoadBalancingV2Client, groupArn: string, ts: readonly InstanceTarget[], o: { readonly delaySeconds?: number; readonly pollSeconds?: number }): Promise<void> {
+  await deregisterTargets(client, groupArn, ts);
+  await waitDeregistered(client, groupArn, ts, { maxWaitSeconds: (o.delaySeconds ?? DEFAULT_DEREGISTRATION_DELAY_SECONDS) + DRAIN_SLACK_SECONDS, pollSeconds: o.pollSeconds });
+}
+
+/** Puts the targets (back) in the group and waits until every one is in service. */
+export async function registerInService(client: ElasticLoadBalancingV2Client, groupArn: string, ts: readonly InstanceTarget[], o: { readonly maxWaitSeconds?: number; readonly pollSeconds?: number }): Promise<void> {
+  await registerTargets(client, groupArn, ts);
+  await waitInService(client, groupArn, ts, { maxWaitSeconds: o.maxWaitSeconds ?? DEFAULT_IN_SERVICE_SECONDS, pollSeconds: o.pollSeconds });
+}
+
 /** A listener's forward action: its target groups and their weights (ForwardConfig, or the plain TargetGroupArn as weight 1). */
 export async function listenerForward(client: ElasticLoadBalancingV2Client, listenerArn: string): Promise<{ readonly targetGroupArn: string; readonly weight: number }[]> {
   const out = await client.send(new DescribeListenersCommand({ ListenerArns: [listenerArn] }));
