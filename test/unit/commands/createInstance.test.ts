@@ -12,40 +12,23 @@ import { CancelledError, isCancellation, type CancelSignal } from '../../../src/
 import { fakeDeps } from '../support/fakeDeps';
 import { escape, pick, press, type, TestUserInput, type Answer } from '../support/testUserInput';
 import { storeWithSession, stubAws } from './awsStubs';
+import { recordingInstanceCreateApi } from '../support/fakeInstanceCreateApi';
 
 const REGION = 'us-east-1';
 
 function fakeAws(options: { lookup: PublicIpLookup; hangWait?: boolean }) {
-  const calls: string[] = [];
-  const rec = (name: string, value?: unknown) => async (...args: unknown[]) => {
-    calls.push(`${name}(${args.filter((a) => typeof a === 'string').join(',')})`);
-    return value;
-  };
+  const { api: recorded, calls } = recordingInstanceCreateApi({ amiId: 'ami-al2023' });
   const api = {
+    ...recorded,
     listVpcs: async () => [{ id: 'vpc-1', name: 'main', isDefault: true }, { id: 'vpc-2', isDefault: false }],
     listFreeTierTypes: async () => [{ type: 't3.micro', architectures: ['x86_64'], freeTierEligible: true, vcpus: 2, memoryMiB: 1024 }],
     listGroupNames: async () => ['default'],
     readProfileState: async () => ({ roleExists: true, policyAttached: true, profileExists: false, roleInProfile: false }),
-    readParameter: rec('readParameter', 'ami-al2023'),
-    describeImageArchitecture: rec('describeImageArchitecture', 'x86_64'),
-    createSecurityGroup: rec('createSecurityGroup', 'sg-new'),
     authorizeSshIngress: async (groupId: string, cidrs: readonly string[]) => void calls.push(`authorizeSshIngress(${groupId},${cidrs.join()})`),
-    deleteSecurityGroup: rec('deleteSecurityGroup'),
-    createRole: rec('createRole'),
-    attachRolePolicy: rec('attachRolePolicy'),
-    createInstanceProfile: rec('createInstanceProfile'),
-    addRoleToInstanceProfile: rec('addRoleToInstanceProfile'),
-    removeRoleFromInstanceProfile: rec('removeRoleFromInstanceProfile'),
-    deleteInstanceProfile: rec('deleteInstanceProfile'),
-    detachRolePolicy: rec('detachRolePolicy'),
-    deleteRole: rec('deleteRole'),
-    runInstance: rec('runInstance', 'i-new'),
     // As the SDK waiter: until the signal fires (Cancel), then a CancelledError.
-    waitStatusOk: options.hangWait
-      ? (_id: string, o: { signal?: CancelSignal }): Promise<void> => new Promise((_resolve, reject) => o.signal?.onCancellationRequested?.(() => reject(new CancelledError())))
-      : rec('waitStatusOk'),
-    terminateInstance: rec('terminateInstance'),
-    waitTerminated: rec('waitTerminated'),
+    ...(options.hangWait
+      ? { waitStatusOk: (_id: string, o: { signal?: CancelSignal }): Promise<void> => new Promise((_resolve, reject) => o.signal?.onCancellationRequested?.(() => reject(new CancelledError()))) }
+      : {}),
   } as unknown as InstanceCreateApi & InstanceCreateReads;
   const network = {
     describeSubnets: async () => [

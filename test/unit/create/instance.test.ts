@@ -11,7 +11,7 @@ import {
   type InstanceCreateContext,
 } from '../../../src/core/aws/create';
 import { CancelledError } from '../../../src/core/errors';
-import { AwsError } from '../link/fakeAws';
+import { recordingInstanceCreateApi } from '../support/fakeInstanceCreateApi';
 
 const VPC = 'vpc-1';
 const types = [
@@ -90,34 +90,7 @@ describe('create: the plan of a new instance', () => {
 });
 
 /** An InstanceCreateApi that records calls and fails where told. */
-function fakeApi(failAt?: keyof InstanceCreateApi, arch: 'x86_64' | 'arm64' = 'x86_64'): { api: InstanceCreateApi; calls: string[] } {
-  const calls: string[] = [];
-  const rec = <T = void>(name: keyof InstanceCreateApi, value?: T) => async (...args: unknown[]): Promise<T> => {
-    calls.push(`${name}(${args.filter((a) => typeof a === 'string').join(',')})`);
-    if (name === failAt) throw new AwsError('InsufficientInstanceCapacity', `${name} failed`, 400);
-    return value as T;
-  };
-  const api: InstanceCreateApi = {
-    readParameter: rec('readParameter', 'ami-123'),
-    describeImageArchitecture: rec('describeImageArchitecture', arch),
-    createSecurityGroup: rec('createSecurityGroup', 'sg-new'),
-    authorizeSshIngress: rec('authorizeSshIngress'),
-    deleteSecurityGroup: rec('deleteSecurityGroup'),
-    createRole: rec('createRole'),
-    attachRolePolicy: rec('attachRolePolicy'),
-    createInstanceProfile: rec('createInstanceProfile'),
-    addRoleToInstanceProfile: rec('addRoleToInstanceProfile'),
-    removeRoleFromInstanceProfile: rec('removeRoleFromInstanceProfile'),
-    deleteInstanceProfile: rec('deleteInstanceProfile'),
-    detachRolePolicy: rec('detachRolePolicy'),
-    deleteRole: rec('deleteRole'),
-    runInstance: rec('runInstance', 'i-new'),
-    waitStatusOk: rec('waitStatusOk'),
-    terminateInstance: rec('terminateInstance'),
-    waitTerminated: rec('waitTerminated'),
-  };
-  return { api, calls };
-}
+const fakeApi = (failAt?: keyof InstanceCreateApi, arch: 'x86_64' | 'arm64' = 'x86_64') => recordingInstanceCreateApi({ ...(failAt ? { failAt } : {}), arch });
 
 describe('create: applying an instance plan', () => {
   const plan = planCreateInstance(context(), { name: 'web', os: 'al2023', architecture: 'x86_64', inbound: ssh, ssmProfile: true });
