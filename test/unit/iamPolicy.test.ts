@@ -15,6 +15,7 @@ const prefixes: Record<string, string> = {
   '@aws-sdk/client-ssm': 'ssm',
   '@aws-sdk/client-s3': 's3',
   '@aws-sdk/client-iam': 'iam',
+  '@aws-sdk/client-cloudwatch': 'cloudwatch',
 };
 
 /**

@@ -85,9 +85,10 @@ async function weightedSetup(deps: Pick<Deps, 'core' | 'store' | 'log' | 'global
   const ref = { listenerArn: lb.listener, ...(lb.rule ? { ruleArn: lb.rule } : {}) };
   const forward = await aws.readForward(client, ref);
   const weighted = await aws.weightedGroups(client, forward, groups);
-  const traffic = new aws.ListenerWeights({ client, ref, actions: forward.actions, drainSeconds: o.drainSeconds, log: (line) => deps.log.info(line) });
-  const ids = plan.batches.flatMap((b) => b.instances);
   const strategy = plan.strategy;
+  const cloudWatch = strategy.kind === 'canary' && strategy.max5xx !== undefined ? { cloudWatch: deps.store.getSession().cloudWatch(lb.region) } : {};
+  const traffic = new aws.ListenerWeights({ client, ref, actions: forward.actions, drainSeconds: o.drainSeconds, log: (line) => deps.log.info(line), ...cloudWatch });
+  const ids = plan.batches.flatMap((b) => b.instances);
   if (strategy.kind === 'canary') {
     const p = core.planWeightedCanary(strategy, weighted, ids);
     return { lines: core.describeWeightedCanary(p), hook: o.hook, runner: (ex, ro) => core.runWeightedCanary(p, ex, traffic, o.hook, ro) };

@@ -7,6 +7,7 @@
  * (an authenticate action before the forward, say) and turns group stickiness off, so that a
  * weight applies to every new request at once.
  */
+import type { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import {
   DescribeListenersCommand,
   DescribeRulesCommand,
@@ -18,6 +19,7 @@ import {
 import type { GroupWeight, WeightedGroup, WeightedTraffic } from '../deploy/weighted';
 import type { HealthResult } from '../deploy/strategy';
 import { t } from '../l10n';
+import { target5xxCount } from './cloudWatch';
 import { describeTargetHealth, drainTargets, forwardWeights, registerInService, waitInService } from './elb';
 import type { TargetGroup } from './types';
 
@@ -82,6 +84,8 @@ export interface ListenerWeightsOptions {
   readonly inServiceSeconds?: number;
   readonly pollSeconds?: number;
   readonly log: (line: string) => void;
+  /** Given when the deploy file sets strategy.max5xx: the groups' 5xx counts come from it. */
+  readonly cloudWatch?: CloudWatchClient;
 }
 
 export class ListenerWeights implements WeightedTraffic {
@@ -120,5 +124,11 @@ export class ListenerWeights implements WeightedTraffic {
     const sick = ids.map((id) => ({ id, h: health.find((x) => x.instanceId === id) })).find(({ h }) => h?.state !== 'healthy');
     if (!sick) return { healthy: true, detail: t('every target is healthy in the group') };
     return { healthy: false, detail: t('{0} is {1} in the target group{2}', sick.id, sick.h?.state ?? t('not registered'), sick.h?.reason ? ` (${sick.h.reason})` : '') };
+  }
+
+  /** HTTPCode_Target_5XX_Count of the group from the minute of `sinceMs` until now (GetMetricData); only with the cloudWatch option. */
+  async group5xx(groupArn: string, sinceMs: number): Promise<number> {
+    if (!this.o.cloudWatch) throw new Error('ListenerWeights.group5xx needs the cloudWatch option');
+    return target5xxCount(this.o.cloudWatch, { targetGroupArn: groupArn, listenerArn: this.o.ref.listenerArn, start: new Date(sinceMs), end: new Date() });
   }
 }

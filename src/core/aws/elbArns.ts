@@ -11,3 +11,14 @@ export const isListenerArn = (ref: string): boolean => LISTENER_ARN.test(ref);
 export const isListenerRuleArn = (ref: string): boolean => LISTENER_RULE_ARN.test(ref);
 /** The region in a target group's or listener's ARN. */
 export const regionOfElbArn = (arn: string): string | undefined => (TARGET_GROUP_ARN.exec(arn) ?? LISTENER_ARN.exec(arn) ?? LISTENER_RULE_ARN.exec(arn))?.[1];
+
+/** A target group's CloudWatch dimension (AWS/ApplicationELB TargetGroup): the ARN's part from "targetgroup/". */
+export function targetGroupDimension(arn: string): string | undefined {
+  return TARGET_GROUP_ARN.test(arn) ? arn.slice(arn.indexOf(':targetgroup/') + 1) : undefined;
+}
+
+/** The load balancer's CloudWatch dimension (AWS/ApplicationELB LoadBalancer, "app/NAME/ID") from one of its listeners' or rules' ARNs. */
+export function loadBalancerDimension(listenerOrRuleArn: string): string | undefined {
+  if (!LISTENER_ARN.test(listenerOrRuleArn) && !LISTENER_RULE_ARN.test(listenerOrRuleArn)) return undefined;
+  return /:listener(?:-rule)?\/((?:app|net)\/[\w-]+\/[0-9a-f]{16})\//.exec(listenerOrRuleArn)?.[1];
+}

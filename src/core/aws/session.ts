@@ -5,6 +5,7 @@
  * duration, outcome) for the log and the benchmarks, and turns an abort into a CancelledError
  * and a timeout into an error that says which call got no answer.
  */
+import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { EC2InstanceConnectClient } from '@aws-sdk/client-ec2-instance-connect';
 import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
@@ -154,6 +155,11 @@ export class AwsSession implements AwsClients {
    */
   s3(region: string): S3Client {
     return this.client('s3', S3Client, region, this.config.endpointUrl ? { forcePathStyle: true } : {});
+  }
+
+  /** CloudWatch: a target group's 5xx count during a weighted Canary's bake (strategy.max5xx). */
+  cloudWatch(region: string): CloudWatchClient {
+    return this.client('monitoring', CloudWatchClient, region);
   }
 
   /** IAM is global; the region only picks the signing region of the call. */

@@ -34,6 +34,12 @@ export type Strategy =
       readonly onFailure: OnFailure;
       /** Behind a listener with two groups: the canary group's share of traffic, step by step (percent, rising); default 10, 50, 100. */
       readonly steps?: readonly number[];
+      /**
+       * Behind a listener with two groups: also fail a step when the canary group's
+       * HTTPCode_Target_5XX_Count in CloudWatch (Sum since the step began) is above this. Unset:
+       * no CloudWatch call; target health and the instances' check only.
+       */
+      readonly max5xx?: number;
     }
   /** Behind a listener with two groups: deploy to the idle one, then switch every request to it in one call; the old set is kept `keepSeconds` for a switch back. */
   | {
@@ -133,7 +139,7 @@ export const KNOWN_KEYS: Readonly<Record<string, readonly string[]>> = {
   build: ['package', 'versionVariable'],
   health: ['path', 'timeoutSeconds', 'retries', 'intervalSeconds'],
   'instances[]': ['region', 'ids', 'tag'],
-  strategy: ['kind', 'batch', 'canary', 'bakeSeconds', 'steps', 'keepSeconds', 'onFailure'],
+  strategy: ['kind', 'batch', 'canary', 'bakeSeconds', 'steps', 'max5xx', 'keepSeconds', 'onFailure'],
   releases: ['keep'],
 };
 
@@ -238,7 +244,7 @@ function readStrategy(value: unknown, r: Reader): Strategy {
   }
   const kind = value.kind;
   const only = (allowed: string[]) => {
-    for (const key of ['batch', 'canary', 'bakeSeconds', 'steps', 'keepSeconds']) {
+    for (const key of ['batch', 'canary', 'bakeSeconds', 'steps', 'max5xx', 'keepSeconds']) {
       if (value[key] !== undefined && !allowed.includes(key)) r.problem(['strategy', key], t('"strategy.{0}" does not apply to the {1} strategy.', key, String(kind)));
     }
   };
@@ -250,8 +256,9 @@ function readStrategy(value: unknown, r: Reader): Strategy {
       only(['batch']);
       return { kind, batch: count(value.batch, ['strategy', 'batch'], r, { count: 1 }), onFailure };
     case 'canary': {
-      only(['batch', 'canary', 'bakeSeconds', 'steps']);
+      only(['batch', 'canary', 'bakeSeconds', 'steps', 'max5xx']);
       const steps = readSteps(value.steps, r);
+      const max5xx = value.max5xx === undefined ? undefined : integer(value.max5xx, ['strategy', 'max5xx'], r, 0, 1_000_000, 0);
       return {
         kind,
         canary: count(value.canary, ['strategy', 'canary'], r, { count: 1 }),
@@ -259,6 +266,7 @@ function readStrategy(value: unknown, r: Reader): Strategy {
         batch: count(value.batch, ['strategy', 'batch'], r, { count: 1 }),
         onFailure,
         ...(steps ? { steps } : {}),
+        ...(max5xx !== undefined ? { max5xx } : {}),
       };
     }
     case 'blueGreen':
@@ -448,6 +456,9 @@ export function parseDeployFile(source: string): DeployFileResult {
   if (file.strategy.kind === 'blueGreen' && !(loadBalancer && 'listener' in loadBalancer)) {
     r.problem(['strategy', 'kind'], t('Blue/Green switches a listener between two target groups: "loadBalancer" needs "listener" and two "targetGroups".'));
   }
+  if (file.strategy.kind === 'canary' && file.strategy.max5xx !== undefined && !(loadBalancer && 'listener' in loadBalancer)) {
+    r.problem(['strategy', 'max5xx'], t('"strategy.max5xx" reads the canary target group\'s 5xx count from CloudWatch: "loadBalancer" needs "listener" and two "targetGroups".'));
+  }
   if (r.problems.length) return { ok: false, problems: r.problems.sort((a, b) => a.line - b.line || a.column - b.column) };
   return { ok: true, file };
 }
@@ -472,6 +483,7 @@ export function deployFileText(f: Pick<DeployFile, 'service' | 'port' | 'instanc
     ...(f.strategy.kind === 'rolling' ? [`  batch: ${count(f.strategy.batch)}`] : []),
     ...(f.strategy.kind === 'canary' ? [`  canary: ${count(f.strategy.canary)}`, `  bakeSeconds: ${f.strategy.bakeSeconds}`, `  batch: ${count(f.strategy.batch)}`] : []),
     ...(f.strategy.kind === 'canary' && f.strategy.steps ? [`  steps: [${f.strategy.steps.join(', ')}]`] : []),
+    ...(f.strategy.kind === 'canary' && f.strategy.max5xx !== undefined ? [`  max5xx: ${f.strategy.max5xx}`] : []),
     ...(f.strategy.kind === 'blueGreen' ? [`  keepSeconds: ${f.strategy.keepSeconds}`] : []),
     `  onFailure: ${f.strategy.onFailure}`,
     '',

@@ -19,8 +19,8 @@
  * Weighted Canary (runWeightedCanary):
  * - the canary instances leave the stable group, are deployed and health-gated, and join the
  *   canary group (weight 0); the canary group then gets each share of `steps` in turn, its
- *   health watched for the bake time at each step (the instance's gate and the group's target
- *   health);
+ *   health watched for the bake time at each step (the instance's gate, the group's target
+ *   health, and with strategy.max5xx the group's 5xx count in CloudWatch since the step began);
  * - on success the canaries rejoin the stable group, the weights go back to 100/0, and the rest
  *   rolls out with draining from the stable group; on failure the weights go back to 100/0 at
  *   once, then the canaries go back to their old release and rejoin the stable group.
@@ -58,6 +58,8 @@ export interface WeightedTraffic {
   waitInService(groupArn: string, instanceIds: readonly string[]): Promise<void>;
   /** The group's target health for these instances (DescribeTargetHealth): healthy when every one is. */
   groupHealth(groupArn: string, instanceIds: readonly string[]): Promise<HealthResult>;
+  /** The group's HTTPCode_Target_5XX_Count since `sinceMs` (CloudWatch); asked only when strategy.max5xx is set. */
+  group5xx?(groupArn: string, sinceMs: number): Promise<number>;
 }
 
 export interface Sides {
@@ -244,7 +246,7 @@ export function describeWeightedCanary(p: WeightedCanaryPlan): string[] {
   return [
     t('Traffic: {0} is stable (weight {1}), {2} takes the canary (weight 0).', p.stable.name, p.stable.weight, p.canary.name),
     t('1. The canaries ({0}) leave {1} (draining), are deployed and pass the health check, then join {2} and wait until in service.', p.canaries.join(', '), p.stable.name, p.canary.name),
-    ...p.steps.map((share, i) => t('{0}. {1} gets {2}% of the requests, {3} gets {4}%; health watched for {5} s (the canaries\' health check and {1}\'s target health).', i + 2, p.canary.name, share, p.stable.name, 100 - share, p.strategy.bakeSeconds)),
+    ...p.steps.map((share, i) => t('{0}. {1} gets {2}% of the requests, {3} gets {4}%; health watched for {5} s (the canaries\' health check and {1}\'s target health{6}).', i + 2, p.canary.name, share, p.stable.name, 100 - share, p.strategy.bakeSeconds, p.strategy.max5xx !== undefined ? t(', and at most {0} 5xx responses in CloudWatch', p.strategy.max5xx) : '')),
     t('{0}. The canaries rejoin {1}, the weights go back to 100/0, and {2}', p.steps.length + 2, p.stable.name, p.rest ? t('the rest ({0}) rolls out batch by batch, each drained from {1} first.', p.rest.batches.flatMap((b) => b.instances).join(', '), p.stable.name) : t('the deploy is done.')),
     t('On a failure the weights go back to 100/0 at once; the canaries go back to their old release and rejoin {0}.', p.stable.name),
   ];
@@ -347,10 +349,12 @@ async function stepUp(p: WeightedCanaryPlan, ex: DeployExecutor, traffic: Weight
 async function bake(p: WeightedCanaryPlan, ex: DeployExecutor, traffic: WeightedTraffic, o: WeightedRunOptions, share: number): Promise<{ failure: string; ids: string[] } | undefined> {
   const total = p.strategy.bakeSeconds * 1000;
   const slice = o.bakeCheckMs ?? 5000;
+  const since = (o.now ?? Date.now)();
   for (let waited = 0; ; ) {
     const checks = await Promise.all([
       traffic.groupHealth(p.canary.arn, p.canaries).catch((err: unknown) => ({ healthy: false, detail: message(err) })),
       ...p.canaries.map((id) => ex.health(id).then((h) => ({ ...h, detail: `${id}: ${h.detail}` }), (err: unknown) => ({ healthy: false, detail: `${id}: ${message(err)}` }))),
+      ...(p.strategy.max5xx !== undefined ? [errorCount(p, traffic, since, p.strategy.max5xx)] : []),
     ]);
     const sick = checks.find((h) => !h.healthy);
     if (sick) return { failure: t('At {0}%: {1}', share, sick.detail), ids: [...p.canaries] };
@@ -359,5 +363,16 @@ async function bake(p: WeightedCanaryPlan, ex: DeployExecutor, traffic: Weighted
     await ex.sleep(step);
     waited += step;
     for (const id of p.canaries) o.onEvent?.({ kind: 'step', instanceId: id, step: 'bake', detail: `${share}% ${Math.round(waited / 1000)}/${p.strategy.bakeSeconds} s` });
+  }
+}
+
+/** The canary group's 5xx count since the step began against strategy.max5xx; a count that cannot be read fails the step. */
+async function errorCount(p: WeightedCanaryPlan, traffic: WeightedTraffic, since: number, max: number): Promise<HealthResult> {
+  if (!traffic.group5xx) return { healthy: false, detail: t('strategy.max5xx is set, but this load balancer gives no 5xx count') };
+  try {
+    const n = await traffic.group5xx(p.canary.arn, since);
+    return n > max ? { healthy: false, detail: t('{0} answered {1} 5xx responses since this step began (HTTPCode_Target_5XX_Count in CloudWatch), more than strategy.max5xx {2}', p.canary.name, n, max) } : { healthy: true, detail: '' };
+  } catch (err) {
+    return { healthy: false, detail: t('Reading the 5xx count of {0} from CloudWatch failed: {1}', p.canary.name, message(err)) };
   }
 }

@@ -152,6 +152,19 @@ describe('deploy file (rds-link.deploy.yaml)', () => {
       assert.deepEqual(ok(`${minimal}loadBalancer:\n  listener: ${LISTENER}\n  targetGroups: [${TG_ARN}, ${TG2_ARN}]\n`).loadBalancer?.region, 'eu-west-1', 'two ARNs of the listener\'s region');
     });
 
+    it('strategy.max5xx: the weighted Canary\'s CloudWatch 5xx limit, only behind a listener, a whole number', () => {
+      const lb = `loadBalancer:\n  listener: ${LISTENER}\n  targetGroups: [goapp-blue, goapp-green]\n`;
+      const canary = (extra: string) => `${minimal}strategy:\n  kind: canary\n  bakeSeconds: 120\n${extra}`;
+      const f = ok(canary(`  max5xx: 3\n${lb}`));
+      assert.equal(f.strategy.kind === 'canary' ? f.strategy.max5xx : -1, 3);
+      const unset = ok(canary(lb));
+      assert.equal(unset.strategy.kind === 'canary' && 'max5xx' in unset.strategy, false, 'unset: no CloudWatch check');
+      assert.match(problems(canary('  max5xx: 3\n'))[0].message, /"strategy\.max5xx" reads the canary target group's 5xx count from CloudWatch: "loadBalancer" needs "listener"/);
+      assert.match(problems(canary(`  max5xx: -1\n${lb}`))[0].message, /"strategy\.max5xx" must be a whole number from 0 to 1000000/);
+      assert.match(problems(`${minimal}strategy:\n  kind: rolling\n  max5xx: 0\n${lb}`)[0].message, /"strategy\.max5xx" does not apply to the rolling strategy/);
+      assert.match(deployFileText({ ...f, buildPackage: '.' }), /\n  max5xx: 3\n/, 'the written file keeps it');
+    });
+
     it('with instances in two regions, a group by name needs a region', () => {
       const two = `${minimal}  - region: us-east-1\n    ids: [i-0123456789abcdef0]\nloadBalancer:\n  targetGroup: goapp-tg\n`;
       assert.match(problems(two)[0].message, /"loadBalancer" needs a "region": the instances are in more than one region/);

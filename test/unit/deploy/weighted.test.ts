@@ -33,6 +33,7 @@ class World implements DeployExecutor, WeightedTraffic, BatchTraffic {
   readonly sickInGroup = new Set<string>();
   failSwitch = false;
   failInService = false;
+  group5xx?: (arn: string, since: number) => Promise<number>;
 
   constructor(ids: readonly string[], private readonly next = 'r-new') {
     for (const id of ids) this.release.set(id, 'r-old');
@@ -211,6 +212,55 @@ describe('weighted deploys: Blue/Green and weighted Canary (core/deploy/weighted
     assert.deepEqual(w.weights, [{ targetGroupArn: BLUE, weight: 100 }, { targetGroupArn: GREEN, weight: 0 }]);
     assert.equal(w.release.get('i-2'), 'r-old');
     assert.equal(w.log.some((l) => l.endsWith(' i-2')), false, 'the rest untouched');
+  });
+
+  it('weighted Canary with strategy.max5xx: the canary group\'s 5xx count since each step began is read at every check; above the limit the weights go back first', async () => {
+    const w = new World(['i-1']);
+    const asked: Array<{ arn: string; since: number }> = [];
+    let errors = 0;
+    w.group5xx = async (arn: string, since: number) => {
+      asked.push({ arn, since });
+      return errors;
+    };
+    const clock = { now: 1_000_000 };
+    const strategy = { ...canary(10, [10, 50]), max5xx: 2 };
+    const p = planWeightedCanary(strategy, [group(BLUE, 100, ['i-1']), group(GREEN, 0, [])], ['i-1']);
+    assert.match(describeWeightedCanary(p).join('\n'), /and at most 2 5xx responses in CloudWatch/);
+    const original = w.setWeights.bind(w);
+    w.setWeights = async (x) => {
+      await original(x);
+      clock.now += 60_000;
+      if (x.some((g) => g.targetGroupArn === GREEN && g.weight === 50)) errors = 3;
+    };
+    const out = await runWeightedCanary(p, w, w, w, { release: 'r-new', bakeCheckMs: 5000, now: () => clock.now });
+    assert.equal(out.result, 'failed');
+    assert.match(out.failure ?? '', /At 50%: green answered 3 5xx responses since this step began \(HTTPCode_Target_5XX_Count in CloudWatch\), more than strategy\.max5xx 2/);
+    assert.ok(asked.every((a) => a.arn === GREEN), 'only the canary group is asked');
+    assert.deepEqual([...new Set(asked.map((a) => a.since))], [1_060_000, 1_120_000], 'each step counts from its own start');
+    assert.equal(asked.filter((a) => a.since === 1_060_000).length, 3, 'the 10% step: at its start and after each 5 s slice of 10 s');
+    const tail = w.log.slice(w.log.indexOf('weights blue=50 green=50') + 1);
+    assert.deepEqual(tail, ['weights blue=100 green=0', 'rollback i-1', 'register blue i-1 on r-old', 'deregister green i-1']);
+  });
+
+  it('weighted Canary: 5xx within max5xx passes; an unreadable count fails the step; without max5xx CloudWatch is never asked', async () => {
+    const within = new World(['i-1']);
+    within.group5xx = async () => 2;
+    const limit = (max5xx: number) => planWeightedCanary({ ...canary(5, [100]), max5xx }, [group(BLUE, 100, ['i-1']), group(GREEN, 0, [])], ['i-1']);
+    assert.equal((await runWeightedCanary(limit(2), within, within, within, { release: 'r-new' })).result, 'succeeded');
+    const denied = new World(['i-1']);
+    denied.group5xx = async () => {
+      throw new Error('AccessDenied: cloudwatch:GetMetricData');
+    };
+    const out = await runWeightedCanary(limit(0), denied, denied, denied, { release: 'r-new' });
+    assert.equal(out.result, 'failed');
+    assert.match(out.failure ?? '', /At 100%: Reading the 5xx count of green from CloudWatch failed: AccessDenied: cloudwatch:GetMetricData/);
+    assert.equal(denied.weights.find((x) => x.targetGroupArn === GREEN)?.weight, 0);
+    const none = new World(['i-1']);
+    let calls = 0;
+    none.group5xx = async () => (calls++, 99);
+    const plain = planWeightedCanary(canary(5, [100]), [group(BLUE, 100, ['i-1']), group(GREEN, 0, [])], ['i-1']);
+    assert.equal((await runWeightedCanary(plain, none, none, none, { release: 'r-new' })).result, 'succeeded');
+    assert.equal(calls, 0);
   });
 
   it('the deploy file takes blueGreen (keepSeconds, batch), canary steps and a listener rule; Blue/Green without a listener is refused', () => {
