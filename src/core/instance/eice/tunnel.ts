@@ -210,9 +210,10 @@ function dialUrl(signed: string, connectUrl: string | undefined): string {
  * Settles when the websocket is open; on a refusal, an error or a cancel (whatever state the
  * handshake is in) the websocket is terminated and the promise rejects.
  */
-function handshake(ws: WebSocket, target: EiceTunnelTarget, url: string, signal: Cancellation | undefined): Promise<void> {
-  return new Promise<void>((resolve, reject) => {
+function handshake<S>(ws: WebSocket, target: EiceTunnelTarget, url: string, signal: Cancellation | undefined, onOpen: () => S): Promise<S> {
+  return new Promise<S>((resolve, reject) => {
     let settled = false;
+    let opened: S | undefined;
     let unwatch: () => void = () => undefined;
     const settle = (err?: Error) => {
       if (settled) return;
@@ -223,12 +224,18 @@ function handshake(ws: WebSocket, target: EiceTunnelTarget, url: string, signal:
         ws.on('error', () => undefined);
         ws.terminate();
         reject(err);
-      } else resolve();
+      } else resolve(opened as S);
     };
     unwatch = watchCancel(signal, () => settle(new CancelledError()));
     // Cancelled already: settle ran before there was a watch to undo.
     if (settled) unwatch();
-    ws.once('open', () => settle());
+    // Bytes that came in the same read as the 101 are handed on just after 'open' (next tick),
+    // before an await could resume us: the stream that listens for them is made here, not later
+    // (sshd's banner is in them; dropped, ssh2 never handshakes).
+    ws.once('open', () => {
+      opened = onOpen();
+      settle();
+    });
     ws.once('unexpected-response', (req, res) => {
       void readBody(res).then((body) => {
         req.destroy();
@@ -272,27 +279,28 @@ export async function openEiceTunnel(target: EiceTunnelTarget, options: EiceConn
   };
   const ws: WebSocket = new Ws(url, wsOptions);
 
-  await handshake(ws, target, url, options.signal);
-
-  const timing = { openedAt: Date.now(), maxTunnelDurationSeconds };
-  const stream = new EiceTunnelStream(
-    ws,
-    {
-      explainClose: (close) => {
-        if (close.code === 1000 || close.code === 1005) return undefined;
-        if (/connect to target/i.test(close.reason)) return new EiceTunnelError(unreachableTargetMessage(target, close.reason), 'unreachableTarget');
-        if (reachedMaxDuration(timing, close)) return undefined;
-        return new EiceTunnelError(
-          t('The EC2 Instance Connect Endpoint {0} closed the tunnel to {1} (code {2}{3}).', target.endpoint.id, targetName(target), close.code, close.reason ? `: ${close.reason}` : ''),
-          'closed',
-        );
+  const timing = { openedAt: 0, maxTunnelDurationSeconds };
+  const stream = await handshake(ws, target, url, options.signal, () => {
+    timing.openedAt = Date.now();
+    return new EiceTunnelStream(
+      ws,
+      {
+        explainClose: (close) => {
+          if (close.code === 1000 || close.code === 1005) return undefined;
+          if (/connect to target/i.test(close.reason)) return new EiceTunnelError(unreachableTargetMessage(target, close.reason), 'unreachableTarget');
+          if (reachedMaxDuration(timing, close)) return undefined;
+          return new EiceTunnelError(
+            t('The EC2 Instance Connect Endpoint {0} closed the tunnel to {1} (code {2}{3}).', target.endpoint.id, targetName(target), close.code, close.reason ? `: ${close.reason}` : ''),
+            'closed',
+          );
+        },
       },
-    },
-    target.endpoint.id,
-    maxTunnelDurationSeconds,
-    timing.openedAt,
-    target,
-  );
+      target.endpoint.id,
+      maxTunnelDurationSeconds,
+      timing.openedAt,
+      target,
+    );
+  });
   void stream.ended.then(({ kind }) => {
     if (kind === 'expired') options.log?.(`eice: ${target.endpoint.id} closed the tunnel to ${targetName(target)} at its maximum duration (${maxTunnelDurationSeconds} s)`);
   });

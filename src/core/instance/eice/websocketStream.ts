@@ -6,8 +6,9 @@
  *   its TCP socket, so the sender is slowed by TCP) until the reader asks for more.
  * - Writing: a write's callback waits until ws has handed the frame to its socket, so the stream's
  *   writable buffer fills — and `write()` returns false — while the network is slower than the writer.
- * - Closing: ending the stream closes the websocket (1000); destroying it terminates the
- *   websocket; the websocket's close ends the stream (or destroys it with `explainClose`'s error).
+ * - Closing: ending the stream closes the websocket (1000) and reads on to the other side's close;
+ *   destroying it with an error terminates the websocket; the websocket's close ends the stream
+ *   (or destroys it with `explainClose`'s error).
  */
 import { Duplex } from 'node:stream';
 import type { RawData, WebSocket } from 'ws';
@@ -50,6 +51,8 @@ export class WebSocketStream extends Duplex {
         this.destroy(new Error(t('The tunnel sent text instead of the instance\'s bytes; closing it.')));
         return;
       }
+      // Read on after our close, so that ws sees the other side's close: nobody wants the bytes.
+      if (this.destroyed) return;
       this.received += (data as Buffer).length;
       if (!this.push(data as Buffer)) ws.pause();
     });
@@ -99,7 +102,7 @@ export class WebSocketStream extends Duplex {
 
   override _final(callback: (error?: Error | null) => void): void {
     this.closedByUs = true;
-    if (this.ws.readyState === OPEN) this.ws.close(1000);
+    if (this.ws.readyState === OPEN) this.closeReading();
     callback();
   }
 
@@ -107,8 +110,17 @@ export class WebSocketStream extends Duplex {
     if (this.ws.readyState === OPEN || this.ws.readyState === CONNECTING) {
       this.closedByUs = true;
       if (error) this.ws.terminate();
-      else this.ws.close(1000);
+      else this.closeReading();
     }
     callback(error);
+  }
+
+  /**
+   * Closes with 1000 and reads on: a websocket paused for a full reader would never read the other
+   * side's close, and would hold the connection until ws's own close timeout (30 s).
+   */
+  private closeReading(): void {
+    this.ws.close(1000);
+    if (this.ws.isPaused) this.ws.resume();
   }
 }
