@@ -309,8 +309,7 @@ describe('e2e: the full flow on the sandbox — profile, trees, link, schema thr
       const plan = await modal(/Deploy goapp to 3 instance\(s\)\?/, 'Deploy');
       assert.match(plan, /GET \/healthz on port 8080/);
       await modal(/First deploy of goapp on .+: install this systemd unit/, 'Install the Unit');
-      await waitForNotification(page, /Deployed goapp release \S+:/, 300_000);
-      const toast = await page.locator('.notification-list-item').filter({ hasText: /Deployed goapp release/ }).first().innerText();
+      const toast = await waitForNotification(page, /Deployed goapp release \S+:/, 300_000);
       release = /Deployed goapp release (\S+):/.exec(toast)?.[1] ?? '';
       for (const name of SANDBOX_APP_INSTANCES) assert.match(toast, new RegExp(`${sandbox?.ids.instances[name]}: deployed, runs ${release.replace(/[.+]/g, '\\$&')}`));
     });

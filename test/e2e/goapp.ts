@@ -74,9 +74,7 @@ export async function createGoappSchema(page: Page, rds: Locator, options: Creat
   await options.onPlan?.(plan);
   await dialog.locator('.monaco-button', { hasText: /^Run$/ }).click();
   await options.afterRun?.();
-  const toast = page.locator('.notifications-toasts .notification-list-item').filter({ hasText: /Created goapp on goapp-db/ }).first();
-  await toast.waitFor({ state: 'visible', timeout: options.toastTimeoutMs });
-  const message = await toast.innerText();
+  const message = await waitForNotification(page, /Created goapp on goapp-db/, options.toastTimeoutMs);
   assert.match(message, /User goapp_app can use it\./);
   assert.match(message, /2 migration files applied\./);
 }

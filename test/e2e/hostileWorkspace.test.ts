@@ -11,11 +11,11 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { closeBrowser, launchBrowser, openViewContainer, openWorkbench, pane, resultsDir, runCommand, type Workbench } from '../support/browser';
 import { ensureCodeServer } from '../support/codeServer';
 import { startSandbox, type Sandbox } from '../support/sandbox';
-import { contextMenu, extensionLog, reportFailure, waitForFile } from '../support/workbench';
+import { contextMenu, extensionLog, reportFailure, waitForFile, waitForNotification } from '../support/workbench';
 import { createGoappSchema, GOAPP_DB_ENDPOINT, linkGoappWeb } from './goapp';
 
 /** A listener that accepts anything and counts what arrives. */
@@ -47,22 +47,6 @@ async function startRecorder(): Promise<Recorder> {
       server.close(() => resolve());
     }),
   };
-}
-
-/** The message of the notification that matches `text`, from the toasts or the notification centre. */
-async function notificationText(page: Page, text: RegExp): Promise<string> {
-  const toast = page.locator('.notifications-toasts .notification-list-item').filter({ hasText: text }).first();
-  try {
-    await toast.waitFor({ state: 'visible', timeout: 60_000 });
-    return await toast.innerText();
-  } catch {
-    await runCommand(page, 'Notifications: Show Notifications');
-    const inCenter = page.locator('.notifications-center .notification-list-item').filter({ hasText: text }).first();
-    await inCenter.waitFor({ state: 'visible', timeout: 10_000 });
-    const message = await inCenter.innerText();
-    await page.keyboard.press('Escape');
-    return message;
-  }
 }
 
 describe('e2e: a hostile workspace cannot redirect credentials', function () {
@@ -124,7 +108,7 @@ describe('e2e: a hostile workspace cannot redirect credentials', function () {
   });
 
   it('tells the user which workspace values were ignored and why (notification and log)', async function () {
-    const message = await notificationText(wb.page, /RDS Link ignored these settings of this workspace/);
+    const message = await waitForNotification(wb.page, /RDS Link ignored these settings of this workspace/);
     for (const key of ['rdsLink.profile', 'rdsLink.endpointUrl', 'rdsLink.ssh.hostOverride', 'rdsLink.ssh.identityFile', 'rdsLink.tls.extraCaFile']) {
       assert.ok(message.includes(`${key} (only user settings can set it`), `${key} is not named with its reason:\n${message}`);
     }
@@ -157,7 +141,7 @@ describe('e2e: a hostile workspace cannot redirect credentials', function () {
     await waitForFile(sandbox?.userSettingsFile ?? '', (t) => t.includes('"rdsLink.tls.extraCaFile": ".vscode/hostile-ca.pem"'), 30_000);
     await page.keyboard.press('Control+W');
     await contextMenu(page, pane(page, 'RDS Databases'), /^goapp-db/, 'Open MySQL Shell');
-    const message = await notificationText(page, /rdsLink\.tls\.extraCaFile is "\.vscode\/hostile-ca\.pem"/);
+    const message = await waitForNotification(page, /rdsLink\.tls\.extraCaFile is "\.vscode\/hostile-ca\.pem"/);
     assert.match(message, /give an absolute path or one that starts with ~\/ \(a relative path is refused, so that it never points into the workspace\)/);
   });
 

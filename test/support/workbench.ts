@@ -71,21 +71,24 @@ export async function pickInQuickInput(page: Page, text: string): Promise<void> 
 }
 
 /**
- * Waits until a notification says `text`: as a toast, or, since a toast hides itself after a
- * while (sooner than a slow step on a loaded machine ends), in the notification centre.
+ * Waits until a notification says `text`, and gives its whole message (buttons included): from
+ * the toast, or, since a toast hides itself after a while (sooner than a slow step on a loaded
+ * machine ends, and it may hide between being seen and being read), from the notification centre.
  */
-export async function waitForNotification(page: Page, text: RegExp, timeoutMs = 90_000): Promise<void> {
+export async function waitForNotification(page: Page, text: RegExp, timeoutMs = 90_000): Promise<string> {
   const deadline = Date.now() + timeoutMs;
-  const toast = page.locator('.notifications-toasts').getByText(text).first();
+  const item = (scope: string) => page.locator(`${scope} .notification-list-item`).filter({ has: page.getByText(text) }).first();
   for (let round = 1; ; round++) {
     try {
+      const toast = item('.notifications-toasts');
       await toast.waitFor({ state: 'visible', timeout: Math.max(1, Math.min(3_000, deadline - Date.now())) });
-      return;
+      return await toast.innerText({ timeout: 2_000 });
     } catch (err) {
       await runCommand(page, 'Notifications: Show Notifications');
-      const inCenter = await page.locator('.notifications-center').getByText(text).first().isVisible();
+      const inCenter = item('.notifications-center');
+      const message = (await inCenter.isVisible()) ? await inCenter.innerText({ timeout: 5_000 }).catch(() => undefined) : undefined;
       await page.keyboard.press('Escape');
-      if (inCenter) return;
+      if (message !== undefined) return message;
       if (Date.now() >= deadline) throw new Error(`no notification matched ${text} within ${timeoutMs / 1000} s (${round} looks)`, { cause: err });
     }
   }
