@@ -96,6 +96,7 @@ try {
   const sandboxDatabase = require(path.join(root, 'out/test/integration/aws/sandboxDatabase.js'));
   const sandboxInstances = require(path.join(root, 'out/test/integration/aws/sandboxInstances.js'));
   const sandboxEice = require(path.join(root, 'out/test/integration/aws/sandboxEice.js'));
+  const sandboxAlb = require(path.join(root, 'out/test/integration/aws/sandboxAlb.js'));
   preflight(support);
 
   say('starting moto (fake AWS)…');
@@ -118,6 +119,17 @@ try {
   if (hosts) {
     cleanups.push(() => hosts.stop());
     say(`instances to deploy to: ${hosts.hosts.map((h) => `${h.name} (${h.instanceId}) at ${h.hostOverride}`).join(', ')}: OpenSSH as ec2-user with the sandbox key, systemctl and sudo stand-ins (no systemd here)`);
+  }
+  // The load balancer in front of them: goapp-alb in moto, and the ALB stand-in that moves the traffic.
+  const lb = hosts
+    ? await sandboxAlb.startSandboxAlb(moto.endpoint, ids, hosts).catch((err) => {
+        say(`the load balancer did not start (deploys without loadBalancer still run): ${err.message.split('\n')[0]}`);
+        return undefined;
+      })
+    : undefined;
+  if (lb) {
+    cleanups.push(() => lb.stop());
+    say(`load balancer ${sandboxAlb.SANDBOX_ALB_NAME} at ${lb.url}: ${sandboxAlb.SANDBOX_BLUE} (goapp-web, goapp-2; weight 100) and ${sandboxAlb.SANDBOX_GREEN} (goapp-3; weight 0) behind its listener, ${sandboxAlb.SANDBOX_DRAIN_SECONDS} s drain`);
   }
   // The sandbox app builds offline from Debian's Go libraries in GOPATH mode (no module proxy needed).
   const gopath = '/usr/share/gocode';
@@ -181,6 +193,15 @@ try {
     '       → EC2 Instances title bar → Deploy… (tag app=goapp, Rolling): the app goes to goapp-web, goapp-2 and goapp-3,',
     '         each healthy against goapp-db before the next; the EC2 view then shows the release on each instance.',
     `  Or link ${sandboxEice.SANDBOX_PRIVATE_INSTANCE} instead: it has no public IP, so the schema goes through the EC2 Instance Connect Endpoint.`,
+    ...(lb
+      ? [
+          '',
+          `  Behind the load balancer ${sandboxAlb.SANDBOX_ALB_NAME} (${lb.url}; each answer names its instance in x-rds-link-target):`,
+          '  after the first deploy, add this to rds-link.deploy.yaml and set strategy.kind to blueGreen (goapp-3 is green, then live;',
+          '  Switch Back (Blue/Green) undoes it), canary (a share of the traffic first), or rolling (each batch drained first):',
+          ...lb.deployFileSection.split('\n').map((l) => `    ${l}`),
+        ]
+      : []),
     '',
     '  Press Ctrl-C to stop everything.',
     '',

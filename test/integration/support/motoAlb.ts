@@ -33,7 +33,10 @@ export interface MotoAlb {
 }
 
 export interface MotoAlbOptions {
+  /** How many instances to run in a VPC of its own; or `existing`. */
   readonly instances: number;
+  /** Instead: a VPC, two subnets in two zones and instances that exist already (the sandbox's). */
+  readonly existing?: { readonly vpcId: string; readonly subnetIds: readonly [string, string]; readonly instanceIds: readonly string[] };
   readonly groups: readonly string[];
   /** Default us-east-1. */
   readonly region?: string;
@@ -46,17 +49,22 @@ function defaultAction(arns: readonly string[]): Action[] {
   return [{ Type: 'forward', ForwardConfig: { TargetGroups: arns.map((TargetGroupArn, i) => ({ TargetGroupArn, Weight: i === 0 ? 100 : 0 })) } }];
 }
 
+/** A VPC of its own with two subnets in two zones and `count` running instances in the first. */
+async function network(ec2: EC2Client, region: string, count: number): Promise<{ vpcId: string; subnets: string[]; instanceIds: string[] }> {
+  const vpcId = (await ec2.send(new CreateVpcCommand({ CidrBlock: '10.30.0.0/16' }))).Vpc?.VpcId ?? '';
+  const subnets = await Promise.all(['a', 'b'].map(async (az, i) => (await ec2.send(new CreateSubnetCommand({ VpcId: vpcId, CidrBlock: `10.30.${i}.0/24`, AvailabilityZone: `${region}${az}` }))).Subnet?.SubnetId ?? ''));
+  const image = (await ec2.send(new DescribeImagesCommand({}))).Images?.[0]?.ImageId ?? '';
+  const run = await ec2.send(new RunInstancesCommand({ ImageId: image, MinCount: count, MaxCount: count, SubnetId: subnets[0] }));
+  return { vpcId, subnets, instanceIds: (run.Instances ?? []).map((i) => i.InstanceId ?? '') };
+}
+
 export async function createMotoAlb(endpoint: string, options: MotoAlbOptions): Promise<MotoAlb> {
   const region = options.region ?? 'us-east-1';
   const config = { endpoint, region, credentials: { accessKeyId: 'test', secretAccessKey: 'test' } };
   const ec2 = new EC2Client(config);
   const elb = new ElasticLoadBalancingV2Client(config);
   try {
-    const vpcId = (await ec2.send(new CreateVpcCommand({ CidrBlock: '10.30.0.0/16' }))).Vpc?.VpcId ?? '';
-    const subnets = await Promise.all(['a', 'b'].map(async (az, i) => (await ec2.send(new CreateSubnetCommand({ VpcId: vpcId, CidrBlock: `10.30.${i}.0/24`, AvailabilityZone: `${region}${az}` }))).Subnet?.SubnetId ?? ''));
-    const image = (await ec2.send(new DescribeImagesCommand({}))).Images?.[0]?.ImageId ?? '';
-    const run = await ec2.send(new RunInstancesCommand({ ImageId: image, MinCount: options.instances, MaxCount: options.instances, SubnetId: subnets[0] }));
-    const instanceIds = (run.Instances ?? []).map((i) => i.InstanceId ?? '');
+    const { vpcId, subnets, instanceIds } = options.existing ? { ...options.existing, subnets: [...options.existing.subnetIds], instanceIds: [...options.existing.instanceIds] } : await network(ec2, region, options.instances);
     const lb = (await elb.send(new CreateLoadBalancerCommand({ Name: options.name ?? 'goapp-alb', Subnets: subnets, Type: 'application', Scheme: 'internet-facing' }))).LoadBalancers?.[0];
     const targetGroups: { arn: string; name: string }[] = [];
     for (const name of options.groups) {

@@ -14,7 +14,8 @@ import * as net from 'node:net';
 interface AgentConfig {
   readonly sshd: readonly string[];
   readonly sshdLog: string;
-  readonly in: ReadonlyArray<{ readonly socket: string; readonly port: number }>;
+  /** `wait: false`: not waited for before "ready" (the app's port, up only after a deploy). */
+  readonly in: ReadonlyArray<{ readonly socket: string; readonly port: number; readonly wait?: boolean }>;
   readonly out: ReadonlyArray<{ readonly port: number; readonly socket: string }>;
 }
 
@@ -64,7 +65,7 @@ async function main(config: AgentConfig): Promise<void> {
     await listen(net.createServer((c) => pipeTo(c, () => net.connect({ host: '127.0.0.1', port: f.port }))), f.socket);
   }
   for (const f of config.out) await listen(net.createServer((c) => pipeTo(c, () => net.connect(f.socket))), f.port);
-  for (const port of config.in.map((f) => f.port)) {
+  for (const port of config.in.filter((f) => f.wait !== false).map((f) => f.port)) {
     for (let i = 0; !(await answers(port)); i++) {
       if (i > 200) throw new Error(`sshd does not answer on 127.0.0.1:${port}`);
       await new Promise((r) => setTimeout(r, 50));

@@ -36,6 +36,8 @@ import { readsBanner, SSHD_TEST_OPTIONS } from './sshd';
 
 /** The login users of the AMIs (Amazon Linux, Ubuntu): one uid, as sshd runs as it. */
 export const SANDBOX_HOST_USERS = ['ec2-user', 'ubuntu'] as const;
+/** The port the sample app listens on inside each host (sandbox/goapp/config.yaml server.addr). */
+export const SANDBOX_APP_PORT = 8080;
 const LOGIN_UID = 1000;
 
 export interface SandboxHostSpec {
@@ -64,6 +66,8 @@ export interface SandboxHost extends SandboxHostSpec {
   readonly hostOverride: string;
   /** The host's folder: the upper layer of its /etc (etc/), its /opt, /tmp, /run, sshd.log. */
   readonly dir: string;
+  /** A unix socket outside the host whose connections reach the host's 127.0.0.1:SANDBOX_APP_PORT (the load balancer's way to the app). */
+  readonly appSocket: string;
   /** Runs a program inside the host (its network, its files, its processes) as its root, outside SSH. */
   run(file: string, args: readonly string[], options?: { input?: string; timeoutMs?: number }): Promise<{ stdout: string; stderr: string }>;
 }
@@ -235,7 +239,7 @@ async function startHost(
   const agentConfig = {
     sshd: [t.sshd, '-D', '-e', '-f', '/etc/ssh/sshd_config'],
     sshdLog: 'sshd.log',
-    in: [{ socket: 'ssh.sock', port: 22 }],
+    in: [{ socket: 'ssh.sock', port: 22 }, { socket: 'app.sock', port: SANDBOX_APP_PORT, wait: false }],
     out: [...new Set(options.endpoints.map((e) => e.port))].map((port) => ({ port, socket: `../db-${port}.sock` })),
   };
   const args = ['--user', '--map-root-user', '--net', '--mount', '--uts', '--pid', '--fork', '--kill-child', '--mount-proc', 'sh', '-c', SETUP, 'sh', dir, spec.name];
@@ -259,6 +263,7 @@ async function startHost(
     port,
     hostOverride: `127.0.0.1:${port}`,
     dir,
+    appSocket: path.join(dir, 'app.sock'),
     run: (file, argv, o = {}) => {
       const pid = initPid(unsharePid);
       if (!pid) return Promise.reject(new Error(`sandbox host ${spec.name} is not running`));
