@@ -8,7 +8,7 @@ import * as vscode from 'vscode';
 import type { AwsProblem, BlueGreenDeployment, BlueGreenPhase, LinkedPair } from '../core/aws/index';
 import { isCreatedHere } from '../core/aws/link/consoleRules';
 import { releaseOf, type InstanceRelease } from '../core/aws/releaseTags';
-import { isMysqlFamily, type Ec2Instance, type InstanceState, type RdsDatabase, type TargetHealth } from '../core/aws/types';
+import { isMysqlFamily, type Ec2Instance, type ForwardShare, type InstanceState, type RdsDatabase, type TargetHealth } from '../core/aws/types';
 import { Commands, ContextValues } from '../ids';
 import type { Service } from '../state/resourceStore';
 
@@ -134,18 +134,36 @@ const targetIcons: Record<string, [string, string | undefined]> = {
   unavailable: ['question', undefined],
 };
 
-/** One target group an instance is registered in, and the instance's health there (DescribeTargetHealth). */
+/** What a weighted listener does with a group: live (all of it), idle (none) or a canary's share. */
+export function trafficLabel(share: ForwardShare): string {
+  if (share.weight === 0) return l('idle (weight 0)');
+  if (share.weight === share.totalWeight) return l('live (weight {0})', share.weight);
+  return l('{0}% of the traffic (weight {1})', Math.round((100 * share.weight) / share.totalWeight), share.weight);
+}
+
+/**
+ * One target group an instance is registered in, and the instance's health there
+ * (DescribeTargetHealth); when a listener splits its traffic between groups, the group's part
+ * (live or idle for Blue/Green, the canary's share), from the listener's weights.
+ */
 export class TargetNode extends TreeNode {
   constructor(readonly target: TargetHealth, parent?: TreeNode) {
     super(target.targetGroupName, None, parent);
     this.id = `${parent?.id ?? target.instanceId}/target/${target.targetGroupArn}/${target.port ?? ''}`;
     const [icon, color] = targetIcons[target.state] ?? ['question', undefined];
     this.iconPath = new vscode.ThemeIcon(icon, color ? new vscode.ThemeColor(color) : undefined);
-    this.description = [target.state, target.port !== undefined ? l('port {0}', target.port) : undefined].filter(Boolean).join(' · ');
+    const shares = target.shares ?? [];
+    this.description = [target.state, target.port !== undefined ? l('port {0}', target.port) : undefined, shares[0] && trafficLabel(shares[0])].filter(Boolean).join(' · ');
     this.contextValue = ContextValues.targetGroup;
     const md = new vscode.MarkdownString(undefined, true);
     md.appendMarkdown(`**${escapeMd(target.targetGroupName)}** (${l('target group')})\n\n`);
-    appendRows(md, [[l('Health'), target.state], [l('Reason'), target.reason], [l('Detail'), target.description], ['ARN', target.targetGroupArn]]);
+    appendRows(md, [
+      [l('Health'), target.state],
+      [l('Reason'), target.reason],
+      [l('Detail'), target.description],
+      ...shares.map((x): [string, string] => [x.listenerPort !== undefined ? l('Listener on port {0}', x.listenerPort) : l('Listener'), trafficLabel(x)]),
+      ['ARN', target.targetGroupArn],
+    ]);
     this.tooltip = md;
   }
 }

@@ -75,6 +75,8 @@ export async function deploy(deps: Deps, ...args: unknown[]): Promise<DeployResu
     return { status: STATUS[outcome.result], release: p.release, instances: outcome.instances };
   } finally {
     await pool.close();
+    // Registrations and weights moved: the EC2 view's target groups (health, live or idle) read again.
+    if (p.hosts.traffic || p.runner) for (const region of new Set(p.hosts.instances.map((i) => i.region))) void deps.store.reloadRegion(region, ['ec2']);
   }
 }
 

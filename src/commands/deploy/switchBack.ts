@@ -53,6 +53,8 @@ export async function switchBack(deps: Deps, ...args: unknown[]): Promise<{ stat
   const traffic = new aws.ListenerWeights({ client, ref, actions: forward.actions, drainSeconds: new Map(), log: (line) => deps.log.info(line) });
   await traffic.setWeights(record.before);
   await records.remove(record);
+  // The EC2 view marks the groups live and idle from the listener: read it again.
+  void deps.store.reloadRegion(record.region, ['ec2']);
   deps.log.info(`Switched ${record.service} back: ${record.blue} is live, ${record.green} idle`);
   void deps.ui.showInformationMessage(l('{0} is live again; {1} gets no new request.', record.blue, record.green), {});
   return { status: 'switched', live: record.blue };

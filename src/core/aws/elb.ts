@@ -11,6 +11,7 @@ import {
   DescribeTargetGroupAttributesCommand,
   DescribeTargetHealthCommand,
   ModifyTargetGroupAttributesCommand,
+  paginateDescribeListeners,
   paginateDescribeTargetGroups,
   RegisterTargetsCommand,
   waitUntilTargetDeregistered,
@@ -22,7 +23,7 @@ import {
 } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { t } from '../l10n';
 import { isTargetGroupArn } from './elbArns';
-import type { TargetGroup, TargetHealth } from './types';
+import type { ForwardShare, TargetGroup, TargetHealth } from './types';
 
 /** ELBv2's default `deregistration_delay.timeout_seconds`. */
 export const DEFAULT_DEREGISTRATION_DELAY_SECONDS = 300;
@@ -195,4 +196,33 @@ export function forwardWeights(actions: readonly Action[]): { readonly targetGro
   if (!forward) return [];
   const groups = forward.ForwardConfig?.TargetGroups ?? (forward.TargetGroupArn ? [{ TargetGroupArn: forward.TargetGroupArn, Weight: 1 }] : []);
   return groups.flatMap((g) => (g.TargetGroupArn ? [{ targetGroupArn: g.TargetGroupArn, weight: g.Weight ?? 1 }] : []));
+}
+
+/**
+ * Each target group's weight in the forward actions that split between two or more groups, among
+ * the default actions of these load balancers' listeners (one DescribeListeners per load balancer,
+ * in parallel): the live and the idle set of a Blue/Green, a canary's share. Listener rules are
+ * not read (that is one DescribeRules per listener), so a group forwarded by a rule alone is not
+ * in the map. Keyed by target group ARN; a group in several such listeners has one share each.
+ */
+export async function forwardSharesOf(client: ElasticLoadBalancingV2Client, loadBalancerArns: readonly string[]): Promise<Map<string, ForwardShare[]>> {
+  const listeners = await Promise.all(
+    loadBalancerArns.map(async (LoadBalancerArn) => {
+      const out = [];
+      for await (const page of paginateDescribeListeners({ client }, { LoadBalancerArn })) out.push(...(page.Listeners ?? []));
+      return out;
+    }),
+  );
+  const shares = new Map<string, ForwardShare[]>();
+  for (const listener of listeners.flat()) {
+    const weights = forwardWeights(listener.DefaultActions ?? []);
+    if (weights.length < 2) continue;
+    const total = weights.reduce((sum, w) => sum + w.weight, 0);
+    for (const w of weights) {
+      const list = shares.get(w.targetGroupArn) ?? [];
+      list.push({ listenerArn: listener.ListenerArn ?? '', ...(listener.Port !== undefined ? { listenerPort: listener.Port } : {}), weight: w.weight, totalWeight: total });
+      shares.set(w.targetGroupArn, list);
+    }
+  }
+  return shares;
 }

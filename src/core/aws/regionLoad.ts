@@ -8,14 +8,14 @@
 import type { BlueGreenDeployment } from './blueGreen/types';
 import { listBlueGreenDeployments } from './blueGreen/deployments';
 import { listInstances } from './ec2';
-import { listTargetGroups, targetHealthOf } from './elb';
+import { forwardSharesOf, listTargetGroups, targetHealthOf } from './elb';
 import { EC2_GROUP_PREFIX, RDS_GROUP_PREFIX } from './link/consoleRules';
 import { findLinks } from './link/links';
 import { createSdkLinkApi } from './link/sdkLinkApi';
 import type { LinkedPair } from './link/types';
 import { listDatabases } from './rds';
 import type { AwsSession, CallerIdentity } from './session';
-import type { Ec2Instance, RdsDatabase, SecurityGroup, TargetHealth } from './types';
+import type { Ec2Instance, ForwardShare, RdsDatabase, SecurityGroup, TargetHealth } from './types';
 
 /** A call's outcome, held so that a failure nobody has awaited yet is never an unhandled rejection. */
 export type Settled<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: unknown };
@@ -34,7 +34,8 @@ export interface RegionLoad {
   readonly blueGreen?: Promise<Settled<BlueGreenDeployment[]>>;
   /**
    * With the instances: where each instance is registered in the region's target groups, and its
-   * health (DescribeTargetGroups, then one DescribeTargetHealth per group, never one per instance).
+   * health (DescribeTargetGroups, then one DescribeTargetHealth per group, never one per instance),
+   * and beside those one DescribeListeners per load balancer for the groups' weights.
    */
   readonly targets?: Promise<Settled<TargetHealth[]>>;
   /** The `ec2-rds-*` / `rds-ec2-*` groups, asked for beside the listings rather than after them. */
@@ -55,7 +56,14 @@ export function startRegionLoad(session: AwsSession, region: string, services: r
 }
 
 async function regionTargets(elb: ReturnType<AwsSession['elb']>): Promise<TargetHealth[]> {
-  return targetHealthOf(elb, await listTargetGroups(elb));
+  const groups = await listTargetGroups(elb);
+  const loadBalancers = [...new Set(groups.flatMap((g) => g.loadBalancerArns))];
+  // The weights only mark a group live or idle: without DescribeListeners the groups show unmarked.
+  const [health, shares] = await Promise.all([targetHealthOf(elb, groups), forwardSharesOf(elb, loadBalancers).catch(() => new Map<string, ForwardShare[]>())]);
+  return health.map((h) => {
+    const s = shares.get(h.targetGroupArn);
+    return s ? { ...h, shares: s } : h;
+  });
 }
 
 /** The links among a region's instances and DBs, from the groups that came with the load. */

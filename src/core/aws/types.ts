@@ -136,4 +136,16 @@ export interface TargetHealth {
   /** Elb.InitialHealthChecking, Target.FailedHealthChecks, …; absent when healthy. */
   readonly reason?: string;
   readonly description?: string;
+  /** The group's weight in each listener that splits its traffic between groups (absent: none, or not read). */
+  readonly shares?: readonly ForwardShare[];
+}
+
+/** A target group's weight in one listener's forward to two or more groups. */
+export interface ForwardShare {
+  readonly listenerArn: string;
+  readonly listenerPort?: number;
+  /** 0–999. */
+  readonly weight: number;
+  /** The forward's weights summed: the group's share of the traffic is weight / totalWeight. */
+  readonly totalWeight: number;
 }

@@ -131,7 +131,7 @@ describe('ELBv2 target groups (core/aws/elb.ts), against moto', function () {
     assert.ok(log.some((l) => l === `goapp-green: deregistering ${c}, draining up to 0 s`), log.join('\n'));
   });
 
-  it('the EC2 view\'s region load reads every group\'s health in one call per group, however many instances', async () => {
+  it('the EC2 view\'s region load reads every group\'s health in one call per group, however many instances, and the listener\'s weights in one call per load balancer', async () => {
     calls.length = 0;
     const load = startRegionLoad(session, REGION, ['ec2']);
     const [targets, instances] = await Promise.all([load.targets, load.instances]);
@@ -140,6 +140,10 @@ describe('ELBv2 target groups (core/aws/elb.ts), against moto', function () {
     const byInstance = new Map(targets.value.map((x) => [`${x.instanceId}/${x.targetGroupName}`, x.state]));
     assert.equal(byInstance.get(`${alb.instanceIds[0]}/goapp-blue`), 'healthy');
     const elbCalls = calls.filter((c) => c.service === 'elasticloadbalancing').map((c) => c.operation).sort();
-    assert.deepEqual(elbCalls, ['DescribeTargetGroups', 'DescribeTargetHealth', 'DescribeTargetHealth']);
+    assert.deepEqual(elbCalls, ['DescribeListeners', 'DescribeTargetGroups', 'DescribeTargetHealth', 'DescribeTargetHealth']);
+    // The listener forwards 100/0: blue is live, green idle (what the tree marks).
+    const shares = new Map(targets.value.map((x) => [x.targetGroupName, x.shares?.map((s) => [s.listenerArn, s.listenerPort, s.weight, s.totalWeight])]));
+    assert.deepEqual(shares.get('goapp-blue'), [[alb.listenerArn, 80, 100, 100]]);
+    assert.deepEqual(shares.get('goapp-green'), [[alb.listenerArn, 80, 0, 100]]);
   });
 });

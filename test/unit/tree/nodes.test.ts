@@ -217,4 +217,21 @@ describe('tree: the EC2 view groups deployed instances by service and shows thei
     assert.ok(plain instanceof InstanceNode);
     assert.deepEqual(plain.getChildren(), [], 'an instance in no target group has none under it');
   });
+
+  it('marks a group live, idle or a canary\'s share from the listener\'s weights, with each listener in the tooltip', () => {
+    const base = { targetGroupName: 'goapp-blue', targetGroupArn: 'arn:tg/goapp-blue', instanceId: 'i-1', port: 8080, state: 'healthy' as const };
+    const node = (shares: { weight: number; totalWeight: number; listenerPort?: number }[]) => new TargetNode({ ...base, shares: shares.map((x) => ({ listenerArn: 'arn:listener/app/goapp-alb/1/2', ...x })) });
+    assert.equal(node([{ weight: 100, totalWeight: 100, listenerPort: 80 }]).description, 'healthy · port 8080 · live (weight 100)');
+    assert.equal(node([{ weight: 0, totalWeight: 100 }]).description, 'healthy · port 8080 · idle (weight 0)');
+    assert.equal(node([{ weight: 10, totalWeight: 100 }]).description, 'healthy · port 8080 · 10% of the traffic (weight 10)');
+    const two = node([
+      { weight: 0, totalWeight: 100, listenerPort: 80 },
+      { weight: 1, totalWeight: 1, listenerPort: 443 },
+    ]);
+    assert.equal(two.description, 'healthy · port 8080 · idle (weight 0)', 'the first listener in the description');
+    const tip = (two.tooltip as { value: string }).value;
+    assert.match(tip, /Listener on port 80: idle \\\(weight 0\\\)/);
+    assert.match(tip, /Listener on port 443: live \\\(weight 1\\\)/);
+    assert.equal(new TargetNode(base).description, 'healthy · port 8080', 'no weighted listener: no mark');
+  });
 });
