@@ -32,6 +32,8 @@ describe('the canary group\'s 5xx count from CloudWatch (core/aws/cloudWatch.ts)
   });
 
   const [stable, canary] = [0, 1].map((i) => () => alb.targetGroups[i]);
+  /** When the step began, for the datapoints' test and the one after it. */
+  let start = new Date();
   const datum = (groupArn: string, value: number, at: Date, lb = loadBalancerDimension(alb.listenerArn) ?? ''): MetricDatum => ({
     MetricName: 'HTTPCode_Target_5XX_Count',
     Dimensions: [{ Name: 'TargetGroup', Value: targetGroupDimension(groupArn) ?? '' }, { Name: 'LoadBalancer', Value: lb }],
@@ -46,7 +48,9 @@ describe('the canary group\'s 5xx count from CloudWatch (core/aws/cloudWatch.ts)
   });
 
   it('no datapoint is 0; then sums the group\'s own datapoints since the step\'s minute, not another group\'s, another load balancer\'s or older ones', async () => {
-    const start = new Date();
+    // Both datapoints in the past (a query ends now: moto leaves out a later one), and the next
+    // test's query starts where this one does, so a minute turning in between changes nothing.
+    start = new Date(Date.now() - 2000);
     const cw = session.cloudWatch(REGION);
     const q = { targetGroupArn: canary().arn, listenerArn: alb.listenerArn, start, end: new Date(start.getTime() + 60_000) };
     assert.equal(await target5xxCount(cw, q), 0);
@@ -70,7 +74,7 @@ describe('the canary group\'s 5xx count from CloudWatch (core/aws/cloudWatch.ts)
   it('ListenerWeights.group5xx reads it for the listener\'s load balancer; without the cloudWatch option it refuses', async () => {
     const forward = await readForward(session.elb(REGION), { listenerArn: alb.listenerArn });
     const base = { client: session.elb(REGION), ref: { listenerArn: alb.listenerArn }, actions: forward.actions, drainSeconds: new Map<string, number>(), log: () => undefined };
-    const since = Date.now() - 1000;
+    const since = start.getTime();
     assert.equal(await new ListenerWeights({ ...base, cloudWatch: session.cloudWatch(REGION) }).group5xx(canary().arn, since), 7);
     await assert.rejects(new ListenerWeights(base).group5xx(canary().arn, since), /needs the cloudWatch option/);
   });
