@@ -94,9 +94,12 @@ async function weightedSetup(deps: Pick<Deps, 'core' | 'store' | 'log' | 'global
     return { lines: core.describeWeightedCanary(p), hook: o.hook, runner: (ex, ro) => core.runWeightedCanary(p, ex, traffic, o.hook, ro) };
   }
   if (strategy.kind !== 'blueGreen') throw new Error('weightedSetup takes Blue/Green or Canary');
-  const p = core.planBlueGreen(strategy, weighted, ids);
+  // The database first, then the app: its switchover is checked now, and runs once green is in service.
+  const db = strategy.rdsBlueGreen ? await aws.prepareDatabaseSwitchover(deps.store.getSession().rds(lb.region), lb.region, strategy.rdsBlueGreen, { log: (line) => deps.log.info(line) }) : undefined;
+  const switchover = db && (() => db.switchover().finally(() => void deps.store.reloadRegion(lb.region, ['rds'])));
+  const p = core.planBlueGreen(strategy, weighted, ids, db?.database);
   const runner: WeightedRunner = async (ex, ro) => {
-    const out = await core.runBlueGreen(p, ex, traffic, ro);
+    const out = await core.runBlueGreen(p, ex, traffic, ro, switchover);
     if (out.switched && out.switchedAt !== undefined) {
       await new SwitchRecords(deps.globalState).add({ region: lb.region, ...ref, service: file.service, blue: p.live.name, green: p.idle.name, before: out.before, after: core.weightsFor(p.groups, p.idle.arn, 100), switchedAt: out.switchedAt, keepSeconds: p.keepSeconds });
     }

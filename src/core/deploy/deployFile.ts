@@ -45,6 +45,11 @@ export type Strategy =
   | {
       readonly kind: 'blueGreen';
       readonly keepSeconds: number;
+      /**
+       * An RDS Blue/Green deployment (its id, bgd-…) in the load balancer's region, switched over
+       * in the same plan: the database first, then the app's listener once it has completed.
+       */
+      readonly rdsBlueGreen?: string;
       /** Green instances deployed at once (no traffic reaches them); default all ("100%"). */
       readonly batch: InstanceCount;
       readonly onFailure: OnFailure;
@@ -139,7 +144,7 @@ export const KNOWN_KEYS: Readonly<Record<string, readonly string[]>> = {
   build: ['package', 'versionVariable'],
   health: ['path', 'timeoutSeconds', 'retries', 'intervalSeconds'],
   'instances[]': ['region', 'ids', 'tag'],
-  strategy: ['kind', 'batch', 'canary', 'bakeSeconds', 'steps', 'max5xx', 'keepSeconds', 'onFailure'],
+  strategy: ['kind', 'batch', 'canary', 'bakeSeconds', 'steps', 'max5xx', 'keepSeconds', 'rdsBlueGreen', 'onFailure'],
   releases: ['keep'],
 };
 
@@ -244,7 +249,7 @@ function readStrategy(value: unknown, r: Reader): Strategy {
   }
   const kind = value.kind;
   const only = (allowed: string[]) => {
-    for (const key of ['batch', 'canary', 'bakeSeconds', 'steps', 'max5xx', 'keepSeconds']) {
+    for (const key of ['batch', 'canary', 'bakeSeconds', 'steps', 'max5xx', 'keepSeconds', 'rdsBlueGreen']) {
       if (value[key] !== undefined && !allowed.includes(key)) r.problem(['strategy', key], t('"strategy.{0}" does not apply to the {1} strategy.', key, String(kind)));
     }
   };
@@ -269,9 +274,17 @@ function readStrategy(value: unknown, r: Reader): Strategy {
         ...(max5xx !== undefined ? { max5xx } : {}),
       };
     }
-    case 'blueGreen':
-      only(['keepSeconds', 'batch']);
-      return { kind, keepSeconds: integer(value.keepSeconds, ['strategy', 'keepSeconds'], r, 0, 86_400, DEFAULTS.keepSeconds), batch: count(value.batch, ['strategy', 'batch'], r, { percent: 100 }), onFailure };
+    case 'blueGreen': {
+      only(['keepSeconds', 'batch', 'rdsBlueGreen']);
+      const rdsBlueGreen = value.rdsBlueGreen === undefined ? undefined : text(value.rdsBlueGreen, ['strategy', 'rdsBlueGreen'], r);
+      return {
+        kind,
+        keepSeconds: integer(value.keepSeconds, ['strategy', 'keepSeconds'], r, 0, 86_400, DEFAULTS.keepSeconds),
+        batch: count(value.batch, ['strategy', 'batch'], r, { percent: 100 }),
+        onFailure,
+        ...(rdsBlueGreen ? { rdsBlueGreen } : {}),
+      };
+    }
     default:
       r.problem(['strategy', 'kind'], t('"strategy.kind" must be one of: bigBang, rolling, canary, blueGreen.'));
       return fallback;
@@ -485,6 +498,7 @@ export function deployFileText(f: Pick<DeployFile, 'service' | 'port' | 'instanc
     ...(f.strategy.kind === 'canary' && f.strategy.steps ? [`  steps: [${f.strategy.steps.join(', ')}]`] : []),
     ...(f.strategy.kind === 'canary' && f.strategy.max5xx !== undefined ? [`  max5xx: ${f.strategy.max5xx}`] : []),
     ...(f.strategy.kind === 'blueGreen' ? [`  keepSeconds: ${f.strategy.keepSeconds}`] : []),
+    ...(f.strategy.kind === 'blueGreen' && f.strategy.rdsBlueGreen ? [`  rdsBlueGreen: ${JSON.stringify(f.strategy.rdsBlueGreen)}`] : []),
     `  onFailure: ${f.strategy.onFailure}`,
     '',
   ];

@@ -86,6 +86,7 @@ export {
   type Sides,
   type BlueGreenPlan,
   type BlueGreenOutcome,
+  type DatabaseSwitchover,
   type WeightedCanaryPlan,
   type WeightedRunOptions,
 } from './weighted';

@@ -101,16 +101,35 @@ export interface BlueGreenPlan {
   /** Blue: the file's instances in the live group, untouched. */
   readonly blue: readonly string[];
   readonly keepSeconds: number;
+  /** The RDS Blue/Green deployment switched over before the listener (the deploy file's strategy.rdsBlueGreen). */
+  readonly database?: { readonly id: string; readonly name: string; readonly timeoutSeconds: number };
 }
 
+/** The database's switchover, carried out (and waited for) by the caller; it throws when it did not complete. */
+export type DatabaseSwitchover = () => Promise<void>;
+
 /** Blue/Green from the listener's groups and the deploy file's instances (pure). */
-export function planBlueGreen(strategy: Extract<Strategy, { kind: 'blueGreen' }>, groups: readonly [WeightedGroup, WeightedGroup], fileInstances: readonly string[]): BlueGreenPlan {
+export function planBlueGreen(
+  strategy: Extract<Strategy, { kind: 'blueGreen' }>,
+  groups: readonly [WeightedGroup, WeightedGroup],
+  fileInstances: readonly string[],
+  database?: BlueGreenPlan['database'],
+): BlueGreenPlan {
   const { live, idle } = sidesOf(groups);
   const inIdle = fileInstances.filter((id) => idle.instances.includes(id) && !live.instances.includes(id));
   const inNeither = fileInstances.filter((id) => !idle.instances.includes(id) && !live.instances.includes(id));
   const green = [...inIdle, ...inNeither];
   if (green.length === 0) throw new Error(t('Blue/Green needs instances for the idle group {0}: none of the deploy file\'s instances is in it or free (all are in the live group {1}).', idle.name, live.name));
-  return { deploy: planDeploy(strategy, green), groups, live, idle, toRegister: inNeither, blue: fileInstances.filter((id) => live.instances.includes(id)), keepSeconds: strategy.keepSeconds };
+  return {
+    deploy: planDeploy(strategy, green),
+    groups,
+    live,
+    idle,
+    toRegister: inNeither,
+    blue: fileInstances.filter((id) => live.instances.includes(id)),
+    keepSeconds: strategy.keepSeconds,
+    ...(database ? { database } : {}),
+  };
 }
 
 /** What happens to traffic at each step of a Blue/Green deploy, for the plan view. */
@@ -120,9 +139,18 @@ export function describeBlueGreen(p: BlueGreenPlan): string[] {
     t('Traffic: {0} is live (weight {1}), {2} is idle (weight 0).', p.live.name, p.live.weight, p.idle.name),
     t('1. Deploy to green ({0}: {1}) while blue ({2}) serves every request; green gets none.', p.idle.name, green.join(', '), p.blue.join(', ') || t('no instance of the deploy file')),
     ...(p.toRegister.length ? [t('2. Register {0} in {1} and wait until every green instance is in service.', p.toRegister.join(', '), p.idle.name)] : [t('2. Wait until every green instance is in service in {0}.', p.idle.name)]),
-    t('3. Switch in one call: {0} 100 → 0, {1} 0 → 100 (stickiness off); requests already sent to blue finish there.', p.live.name, p.idle.name),
-    t('4. Blue stays on its release for {0} s: Switch Back is one more weight switch, with no redeploy.', p.keepSeconds),
-    t('A failure before the switch leaves blue serving and green on its old release; a failed switch puts the weights back.'),
+    ...(p.database
+      ? [
+          t('3. The database first: switch over the RDS Blue/Green deployment {0} ({1}; up to {2} s, after which AWS rolls it back) and wait until it has completed. Its endpoints then lead to its green database, under the same names.', p.database.name, p.database.id, p.database.timeoutSeconds),
+          t('4. Then the app: switch in one call: {0} 100 → 0, {1} 0 → 100 (stickiness off); requests already sent to blue finish there.', p.live.name, p.idle.name),
+          t('5. Blue stays on its release for {0} s: Switch Back is one more weight switch, with no redeploy (the database stays switched over).', p.keepSeconds),
+          t('If green does not come in service, or the switchover does not complete, the app is not switched: blue stays live and green goes back to its old release.'),
+        ]
+      : [
+          t('3. Switch in one call: {0} 100 → 0, {1} 0 → 100 (stickiness off); requests already sent to blue finish there.', p.live.name, p.idle.name),
+          t('4. Blue stays on its release for {0} s: Switch Back is one more weight switch, with no redeploy.', p.keepSeconds),
+          t('A failure before the switch leaves blue serving and green on its old release; a failed switch puts the weights back.'),
+        ]),
   ];
 }
 
@@ -182,7 +210,8 @@ async function rollBackAll(ex: Remembering, outcomes: readonly InstanceOutcome[]
 const weightsNow = (groups: readonly WeightedGroup[]): GroupWeight[] => groups.map((g) => ({ targetGroupArn: g.arn, weight: g.weight }));
 
 /** Blue/Green: green deployed and in service, then one switch; see the file's comment. */
-export async function runBlueGreen(plan: BlueGreenPlan, executor: DeployExecutor, traffic: WeightedTraffic, o: WeightedRunOptions): Promise<BlueGreenOutcome> {
+export async function runBlueGreen(plan: BlueGreenPlan, executor: DeployExecutor, traffic: WeightedTraffic, o: WeightedRunOptions, switchDatabase?: DatabaseSwitchover): Promise<BlueGreenOutcome> {
+  if (plan.database && !switchDatabase) throw new Error('runBlueGreen: the plan switches a database over, and no switchover was given');
   const ex = new Remembering(executor);
   const before = weightsNow(plan.groups);
   const green = plan.deploy.batches.flatMap((b) => b.instances);
@@ -199,6 +228,17 @@ export async function runBlueGreen(plan: BlueGreenPlan, executor: DeployExecutor
     return failed(t('Green ({0}) did not come in service: {1}', plan.idle.name, message(err)));
   }
   if (isCancelled(o.signal)) return { ...deployed, result: 'cancelled', switched: false, before };
+  if (plan.database && switchDatabase) {
+    // Not cancellable once asked for: AWS completes the switchover, or rolls it back at its timeout.
+    o.onEvent?.({ kind: 'traffic', detail: t('Switching over the database {0} (RDS Blue/Green)', plan.database.name) });
+    try {
+      await switchDatabase();
+    } catch (err) {
+      // The weights are not touched: blue keeps serving; green goes back as onFailure says.
+      return failed(t('The RDS Blue/Green switchover of {0} did not complete: {1}. The app was not switched: {2} stays live.', plan.database.name, message(err), plan.live.name));
+    }
+    o.onEvent?.({ kind: 'traffic', detail: t('The database {0} is switched over', plan.database.name) });
+  }
   o.onEvent?.({ kind: 'traffic', detail: t('Switching {0} → {1}', plan.live.name, plan.idle.name) });
   try {
     await traffic.setWeights(weightsFor(plan.groups, plan.idle.arn, 100));

@@ -157,6 +157,39 @@ describe('weighted deploys: Blue/Green and weighted Canary (core/deploy/weighted
     assert.deepEqual(refused.log.slice(-3), ['switch refused', 'weights blue=100 green=0', 'rollback i-3']);
   });
 
+  it('Blue/Green with strategy.rdsBlueGreen: ONE ordered plan, the database switched over after green is in service and before the app\'s weight call', async () => {
+    const database = { id: 'bgd-abc123', name: 'goapp-db-upgrade', timeoutSeconds: 300 };
+    const plan = () => planBlueGreen(blueGreen, [group(BLUE, 100, ['i-1']), group(GREEN, 0, ['i-3'])], ['i-1', 'i-3'], database);
+    const lines = describeBlueGreen(plan()).join('\n');
+    assert.match(lines, /3\. The database first: switch over the RDS Blue\/Green deployment goapp-db-upgrade \(bgd-abc123; up to 300 s/);
+    assert.match(lines, /4\. Then the app: switch in one call: blue 100 → 0, green 0 → 100/);
+    assert.ok(lines.indexOf('The database first') < lines.indexOf('Then the app'));
+
+    const w = new World(['i-1', 'i-3']);
+    const out = await runBlueGreen(plan(), w, w, { release: 'r-new' }, async () => void w.log.push('db switchover'));
+    assert.equal(out.result, 'succeeded');
+    assert.deepEqual(w.log.filter((l) => /^(in service|db|weights)/.test(l)), ['in service green i-3', 'db switchover', 'weights blue=0 green=100']);
+
+    // The switchover does not complete: no weight call, blue stays live, green goes back.
+    const f = new World(['i-1', 'i-3']);
+    const failed = await runBlueGreen(plan(), f, f, { release: 'r-new' }, async () => {
+      throw new Error('The switchover of goapp-db-upgrade did not finish in time and was rolled back');
+    });
+    assert.equal(failed.result, 'failed');
+    assert.equal(failed.switched, false);
+    assert.match(failed.failure ?? '', /switchover of goapp-db-upgrade did not complete: .*rolled back\. The app was not switched: blue stays live/);
+    assert.equal(f.log.some((l) => l.startsWith('weights')), false, 'the listener is not touched');
+    assert.equal(f.release.get('i-3'), 'r-old');
+
+    // Green never in service: the database is not switched over either.
+    const n = new World(['i-1', 'i-3']);
+    n.failInService = true;
+    let asked = false;
+    await runBlueGreen(plan(), n, n, { release: 'r-new' }, async () => void (asked = true));
+    assert.equal(asked, false);
+    await assert.rejects(runBlueGreen(plan(), w, w, { release: 'r-new' }), /no switchover was given/);
+  });
+
   it('a Switch Back is offered only while the old set is kept', () => {
     assert.equal(canSwitchBack({ switchedAt: 1000, keepSeconds: 60 }, 61_000), true);
     assert.equal(canSwitchBack({ switchedAt: 1000, keepSeconds: 60 }, 61_001), false);
@@ -274,6 +307,10 @@ describe('weighted deploys: Blue/Green and weighted Canary (core/deploy/weighted
     assert.ok(steps.ok && steps.file.strategy.kind === 'canary' && steps.file.strategy.steps?.join() === '5,25,100');
     const bad = parseDeployFile(`${base}strategy:\n  kind: canary\n  steps: [50, 10]\n`);
     assert.ok(!bad.ok && bad.problems.some((x) => /steps" must list/.test(x.message)));
+    const withDb = parseDeployFile(`${base}strategy:\n  kind: blueGreen\n  rdsBlueGreen: bgd-abc123\n${lb}`);
+    assert.ok(withDb.ok && withDb.file.strategy.kind === 'blueGreen' && withDb.file.strategy.rdsBlueGreen === 'bgd-abc123', JSON.stringify(withDb));
+    const dbOnCanary = parseDeployFile(`${base}strategy:\n  kind: canary\n  rdsBlueGreen: bgd-abc123\n${lb}`);
+    assert.ok(!dbOnCanary.ok && dbOnCanary.problems.some((x) => /"strategy.rdsBlueGreen" does not apply to the canary strategy/.test(x.message)));
     const alone = parseDeployFile(`${base}strategy:\n  kind: blueGreen\n`);
     assert.ok(!alone.ok && alone.problems.some((x) => /Blue\/Green switches a listener/.test(x.message)));
   });

@@ -97,3 +97,4 @@ export {
   type WaitProgress,
   type WaitUntil,
 } from './wait';
+export { prepareDatabaseSwitchover, type DatabaseSwitchoverStep } from './beforeAppSwitch';
