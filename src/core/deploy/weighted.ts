@@ -244,7 +244,9 @@ export async function runBlueGreen(plan: BlueGreenPlan, executor: DeployExecutor
     await traffic.setWeights(weightsFor(plan.groups, plan.idle.arn, 100));
   } catch (err) {
     const back = await traffic.setWeights(before).then(() => '', (e: unknown) => ` ${t('Putting the weights back failed too: {0}', message(e))}`);
-    return failed(t('The switch to {0} failed: {1}{2}', plan.idle.name, message(err), back));
+    // RDS has no switch back: what is left is said.
+    const db = plan.database ? ` ${t('The database {0} stays switched over: blue now runs against its green database.', plan.database.name)}` : '';
+    return failed(t('The switch to {0} failed: {1}{2}', plan.idle.name, message(err), back) + db);
   }
   const switchedAt = (o.now ?? Date.now)();
   o.onEvent?.({ kind: 'traffic', detail: t('{0} is live; {1} is kept for {2} s', plan.idle.name, plan.live.name, plan.keepSeconds) });

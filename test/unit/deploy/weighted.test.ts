@@ -181,6 +181,13 @@ describe('weighted deploys: Blue/Green and weighted Canary (core/deploy/weighted
     assert.equal(f.log.some((l) => l.startsWith('weights')), false, 'the listener is not touched');
     assert.equal(f.release.get('i-3'), 'r-old');
 
+    // The database switched, then the listener refused: the weights go back, and the message says the database stays switched.
+    const r = new World(['i-1', 'i-3']);
+    r.failSwitch = true;
+    const refused = await runBlueGreen(plan(), r, r, { release: 'r-new' }, async () => void r.log.push('db switchover'));
+    assert.equal(refused.result, 'failed');
+    assert.match(refused.failure ?? '', /The switch to green failed: ValidationError The database goapp-db-upgrade stays switched over/);
+
     // Green never in service: the database is not switched over either.
     const n = new World(['i-1', 'i-3']);
     n.failInService = true;

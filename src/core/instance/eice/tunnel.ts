@@ -207,8 +207,8 @@ function dialUrl(signed: string, connectUrl: string | undefined): string {
 }
 
 /**
- * Settles when the websocket is open; on a refusal, an error or a cancel (whatever state the
- * handshake is in) the websocket is terminated and the promise rejects.
+ * Settles with `onOpen()`'s stream, made in the websocket's 'open' event; on a refusal, an error
+ * or a cancel (whatever state the handshake is in) the websocket is terminated and the promise rejects.
  */
 function handshake<S>(ws: WebSocket, target: EiceTunnelTarget, url: string, signal: Cancellation | undefined, onOpen: () => S): Promise<S> {
   return new Promise<S>((resolve, reject) => {
