@@ -60,7 +60,10 @@ export async function chooseDeployTransport(deps: Pick<Deps, 'core' | 'settings'
 /** What SSM needs before a deploy may start; an error names each missing thing and what to do. */
 async function preflight(deps: Pick<Deps, 'core' | 'store'>, file: DeployFile, instances: readonly Ec2Instance[], bucket: string): Promise<void> {
   if (!bucket) throw new Error(l('This deploy goes through SSM Run Command, which fetches the build from S3: set rdsLink.deploy.ssmBucket to a bucket of yours in the instances\' region (RDS Link stores under rds-link/ there and never creates the bucket).'));
-  if (file.loadBalancer) throw new Error(l('This deploy goes through SSM Run Command, which does not take instances out of the load balancer yet: deploy to at most rdsLink.deploy.ssmThreshold instances over SSH, or without the loadBalancer key.'));
+  // Rolling and Canary drain each batch around its command; the listener's weights are SSH's only for now.
+  if (file.loadBalancer && 'listener' in file.loadBalancer && (file.strategy.kind === 'blueGreen' || file.strategy.kind === 'canary')) {
+    throw new Error(l('This deploy goes through SSM Run Command, which does not move a listener\'s weights yet ({0}): deploy to at most rdsLink.deploy.ssmThreshold instances over SSH, or roll out with kind: rolling (each batch drained from the target groups).', file.strategy.kind));
+  }
   const regions = [...new Set(instances.map((i) => i.region))];
   if (regions.length > 1) throw new Error(l('A deploy through SSM Run Command goes to one region; these instances are in {0}. Deploy each region on its own.', regions.join(', ')));
   const architectures = [...new Set(instances.map(architectureOf))];
@@ -85,6 +88,8 @@ export async function deployThroughSsm(deps: Deps, p: SsmDeployInput): Promise<D
     rolloutSsm(deps, p, { report: (e) => reportEvent(progress, e), say: (m) => progress.report({ message: m }), token }),
   );
   await tagTouched(deps, p.hosts.file.service, p.hosts.instances, outcome.instances);
+  // Registrations moved: the EC2 view's target groups read again.
+  if (p.hosts.traffic) for (const region of new Set(p.hosts.instances.map((i) => i.region))) void deps.store.reloadRegion(region, ['ec2']);
   await showSummary(deps, outcome.result === 'succeeded' ? l('Deployed {0} release {1}:', p.hosts.file.service, p.release) : l('The deploy of {0} release {1} did not finish:', p.hosts.file.service, p.release), outcome);
   return { status: STATUS[outcome.result], release: p.release, instances: outcome.instances };
 }
@@ -132,7 +137,8 @@ async function rolloutSsm(deps: Deps, p: SsmDeployInput, r: Reporter): Promise<D
     port: hosts.file.port,
     health: hosts.file.health,
     keepReleases: hosts.file.keepReleases,
-    ...(p.tag ? { tag: p.tag } : {}),
+    // Behind a load balancer by ids, batch by batch: each batch drained first (ssmFleet.ts).
+    ...(hosts.traffic ? { traffic: hosts.traffic } : p.tag ? { tag: p.tag } : {}),
     signal: r.token,
     onEvent: (e) => {
       deps.log.info(eventLine(e));

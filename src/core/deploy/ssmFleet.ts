@@ -14,6 +14,11 @@
  * - One SendCommand per batch (ssmPlan.ts), AWS-RunShellScript with the script of ssmScript.ts,
  *   whose health gate runs on the instance; progress from ListCommandInvocations, each finished
  *   instance's full output from GetCommandInvocation to the log; the result line decides.
+ * - Behind a load balancer (`traffic`, Rolling and Canary with a target group): the commands go
+ *   by instance ids, never by tag (SSM's own concurrency could not drain a batch first); each
+ *   batch leaves its groups before its command and rejoins them after it, on whichever release
+ *   the script left it (an unhealthy one goes back on the instance). A rollback of earlier batches
+ *   takes each batch out for its command and puts it back.
  *
  * Not testable against moto (5.2.1): DescribeInstanceInformation and ListCommandInvocations
  * (moto serves neither; the preflight and waitForInvocations are unit tested with
@@ -44,7 +49,7 @@ import type { HealthCheck } from './deployFile';
 import { envFileText, shellQuote } from './releases';
 import { assessSsmReadiness, MAX_IDS_PER_COMMAND, outcomeOf, planSsmCommands, type Invocation, type SsmCommandPlan, type SsmProblem, type SsmReadiness } from './ssmPlan';
 import { parseScriptResult, ssmDeployScript, ssmRollbackScript, type ShippedObject, type SsmScriptOptions } from './ssmScript';
-import type { DeployEvent, DeployOutcome, DeployPlan, InstanceOutcome } from './strategy';
+import type { BatchTraffic, DeployEvent, DeployOutcome, DeployPlan, InstanceOutcome } from './strategy';
 
 const gzip = promisify(zlib.gzip);
 
@@ -188,8 +193,10 @@ export interface SsmDeployOptions extends Omit<SsmScriptOptions, 'objects' | 'gz
   readonly presignS3: S3Client;
   readonly bucket: string;
   readonly stored: readonly StoredObject[];
-  /** Targets by tag (one SendCommand for Big Bang and Rolling); else instance ids. */
+  /** Targets by tag (one SendCommand for Big Bang and Rolling); else instance ids. Not with `traffic`. */
   readonly tag?: { readonly key: string; readonly value: string };
+  /** The load balancer's groups: each batch drained before its command, registered again after. */
+  readonly traffic?: BatchTraffic;
   readonly signal?: Cancellation;
   readonly onEvent?: (event: DeployEvent) => void;
   readonly log?: (instanceId: string, line: string) => void;
@@ -206,6 +213,14 @@ function executionSeconds(h: HealthCheck): number {
   return Math.ceil(h.retries * (h.intervalSeconds + h.timeoutSeconds)) + 600;
 }
 
+const message = (err: unknown): string => (err instanceof Error ? err.message : String(err));
+
+/** Adds a line to an instance's error (what is left of it, for the summary). */
+function note(state: Map<string, InstanceOutcome & { previous?: string }>, id: string, line: string): void {
+  const s = state.get(id);
+  if (s) state.set(id, { ...s, error: [s.error, line].filter(Boolean).join('; ') });
+}
+
 /** Carries a deploy plan out through SSM: one SendCommand per batch, stop at the first failed batch. */
 export async function runSsmDeploy(plan: DeployPlan, o: SsmDeployOptions): Promise<SsmDeployOutcome> {
   const state = new Map<string, InstanceOutcome & { previous?: string }>(plan.batches.flatMap((b) => b.instances).map((id) => [id, { instanceId: id, state: 'untouched' as const }]));
@@ -213,23 +228,42 @@ export async function runSsmDeploy(plan: DeployPlan, o: SsmDeployOptions): Promi
   let failure: string | undefined;
   const seconds = executionSeconds(o.health);
   const finish = (result: DeployOutcome['result']): SsmDeployOutcome => ({ result, instances: [...state.values()].map(({ previous: _p, ...i }) => i), ...(failure ? { failure } : {}), sendCommandCalls: calls });
-  for (const call of planSsmCommands(plan, o.tag)) {
+  // A batch of more than 50 is several calls: drained and registered once, around all of them.
+  const byBatch = new Map<number, SsmCommandPlan[]>();
+  for (const call of planSsmCommands(plan, o.traffic ? undefined : o.tag)) byBatch.set(call.batchIndex, [...(byBatch.get(call.batchIndex) ?? []), call]);
+  for (const [batchIndex, batchCalls] of byBatch) {
     if (isCancelled(o.signal)) return finish('cancelled');
-    const batch = plan.batches[call.batchIndex];
+    const batch = plan.batches[batchIndex];
     if (batch) o.onEvent?.({ kind: 'batch', batch, of: plan.batches.length });
-    const objects = await presignObjects(o.presignS3, o.bucket, o.stored);
-    const script = ssmDeployScript({ ...o, objects, gzipped: [o.layout.binary] });
-    const commandId = await sendScript(o.ssm, call, script, `RDS Link: ${o.layout.service} ${o.release}`, seconds);
-    calls++;
-    const cancel = 'tag' in call.target ? { cancel: { signal: o.signal, instances: call.instances } } : {};
-    const invocations = new Map((await waitForInvocations(o.ssm, commandId, { timeoutMs: (seconds + 120) * 1000, log: o.log, pollMs: o.pollMs, sleep: o.sleep, ...cancel })).map((i) => [i.instanceId, i]));
-    for (const id of call.instances) {
-      const inv = invocations.get(id);
-      const outcome = outcomeOf(inv, inv && parseScriptResult(inv.stdout), id);
-      state.set(id, outcome);
-      if (outcome.state !== 'untouched') o.onEvent?.({ kind: 'step', instanceId: id, step: 'health', detail: outcome.error ?? outcome.state });
-      if (outcome.error) failure ??= t('{0}: {1}', id, outcome.error);
+    const batchIds = batchCalls.flatMap((c) => c.instances);
+    try {
+      await o.traffic?.drain(batchIds);
+    } catch (err) {
+      failure = t('Taking {0} out of the load balancer failed: {1}', batchIds.join(', '), message(err));
+      await o.traffic?.restore(batchIds).catch(() => undefined);
+      if (plan.strategy.onFailure === 'rollback') calls += await rollBackDeployed(state, o, seconds);
+      return finish('failed');
     }
+    for (const call of batchCalls) {
+      const objects = await presignObjects(o.presignS3, o.bucket, o.stored);
+      const script = ssmDeployScript({ ...o, objects, gzipped: [o.layout.binary] });
+      const commandId = await sendScript(o.ssm, call, script, `RDS Link: ${o.layout.service} ${o.release}`, seconds);
+      calls++;
+      const cancel = 'tag' in call.target ? { cancel: { signal: o.signal, instances: call.instances } } : {};
+      const invocations = new Map((await waitForInvocations(o.ssm, commandId, { timeoutMs: (seconds + 120) * 1000, log: o.log, pollMs: o.pollMs, sleep: o.sleep, ...cancel })).map((i) => [i.instanceId, i]));
+      for (const id of call.instances) {
+        const inv = invocations.get(id);
+        const outcome = outcomeOf(inv, inv && parseScriptResult(inv.stdout), id);
+        state.set(id, outcome);
+        if (outcome.state !== 'untouched') o.onEvent?.({ kind: 'step', instanceId: id, step: 'health', detail: outcome.error ?? outcome.state });
+        if (outcome.error) failure ??= t('{0}: {1}', id, outcome.error);
+      }
+      if (failure) break;
+    }
+    // Back in the groups on whichever release the script left (a failed one went back there).
+    await o.traffic?.restore(batchIds).catch((err: unknown) => {
+      failure ??= t('Putting {0} back in the load balancer failed: {1}', batchIds.join(', '), message(err));
+    });
     if (failure) {
       if (plan.strategy.onFailure === 'rollback') calls += await rollBackDeployed(state, o, seconds);
       return finish('failed');
@@ -254,9 +288,28 @@ async function rollBackDeployed(state: Map<string, InstanceOutcome & { previous?
   for (const [previous, ids] of byPrevious) {
     const script = ssmRollbackScript({ layout: o.layout, release: previous, restartCommand: o.restartCommand });
     for (const call of planSsmCommands({ strategy: { kind: 'bigBang', onFailure: 'keep' }, batches: [{ index: 0, instances: ids, role: 'rollout' }], rollback: '' })) {
-      const commandId = await sendScript(o.ssm, call, script, `RDS Link: ${o.layout.service} back to ${previous}`, seconds);
-      calls++;
-      for (const inv of await waitForInvocations(o.ssm, commandId, { timeoutMs: (seconds + 120) * 1000, log: o.log, pollMs: o.pollMs, sleep: o.sleep })) {
+      // Behind a load balancer, out of it for the restart (at most 50 at a time), then back.
+      if (o.traffic) {
+        try {
+          await o.traffic.drain(call.instances);
+        } catch (err) {
+          // No restart under traffic: they stay on the new release, and say why.
+          await o.traffic.restore(call.instances).catch(() => undefined);
+          for (const id of call.instances) note(state, id, t('not rolled back: taking it out of the load balancer failed: {0}', message(err)));
+          continue;
+        }
+      }
+      let done: Invocation[];
+      try {
+        const commandId = await sendScript(o.ssm, call, script, `RDS Link: ${o.layout.service} back to ${previous}`, seconds);
+        calls++;
+        done = await waitForInvocations(o.ssm, commandId, { timeoutMs: (seconds + 120) * 1000, log: o.log, pollMs: o.pollMs, sleep: o.sleep });
+      } finally {
+        await o.traffic?.restore(call.instances).catch((err: unknown) => {
+          for (const id of call.instances) note(state, id, t('not back in the load balancer: {0}', message(err)));
+        });
+      }
+      for (const inv of done) {
         const r = parseScriptResult(inv.stdout);
         const s = state.get(inv.instanceId);
         if (!s) continue;

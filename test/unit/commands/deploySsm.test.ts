@@ -112,9 +112,12 @@ describe('commands: deploy through SSM Run Command (scripted deps)', () => {
     assert.equal(err.includes(fleet[0].id), false);
   });
 
-  it('a load balancer or two regions are refused for SSM, with what to do', async () => {
+  it('Rolling behind a target group goes through SSM; a listener\'s Blue/Green or two regions are refused for SSM, with what to do', async () => {
     const lb = parsed(`${FILE}loadBalancer:\n  targetGroup: goapp-tg\n`);
-    await assert.rejects(chooseDeployTransport(decisionDeps({ threshold: 1, bucket: 'b' }), lb, fleet), /does not take instances out of the load balancer yet/);
+    assert.equal((await chooseDeployTransport(decisionDeps({ threshold: 1, bucket: 'b' }), lb, fleet)).choice.transport, 'ssm');
+    const listener = 'arn:aws:elasticloadbalancing:us-east-1:123456789012:listener/app/goapp/0123456789abcdef/0123456789abcdef';
+    const bg = parsed(FILE.replace(/strategy:[\s\S]*$/, `strategy:\n  kind: blueGreen\nloadBalancer:\n  listener: ${listener}\n  targetGroups: [goapp-blue, goapp-green]\n`));
+    await assert.rejects(chooseDeployTransport(decisionDeps({ threshold: 1, bucket: 'b' }), bg, fleet), /does not move a listener's weights yet \(blueGreen\)/);
     const west = instance({ region: 'us-west-2', id: 'i-0000000000000west', state: 'running' });
     await assert.rejects(chooseDeployTransport(decisionDeps({ threshold: 1, bucket: 'b' }), parsed(), [...fleet, west]), /goes to one region; these instances are in us-east-1, us-west-2/);
   });

@@ -83,6 +83,52 @@ describe('SSM fleet deploys (SendCommand batches against a mocked SSM)', () => {
     assert.ok(log.some((l) => l.startsWith(`${all[2]} RDS-LINK-RESULT`)), 'each instance output is logged');
   });
 
+  it('behind a load balancer: by ids even with a tag, each batch drained before its command and registered after; a rollback takes its batch out too', async () => {
+    const all = ids(4);
+    const { client, commands } = fakeSsm((id, script) => {
+      if (script.includes("result rolledBack rollback ''")) return line('rolledBack', 'r0', 'r1', 'rollback');
+      return id === all[3] ? line('rolledBack', 'r1') : line('deployed', 'r1');
+    });
+    const moves: string[] = [];
+    const traffic = {
+      drain: async (x: readonly string[]) => void moves.push(`drain ${x.join(',')} after ${commands.size} commands`),
+      restore: async (x: readonly string[]) => void moves.push(`restore ${x.join(',')} after ${commands.size} commands`),
+    };
+    const plan = planDeploy({ kind: 'rolling', batch: { count: 2 }, onFailure: 'rollback' }, all);
+    const out = await runSsmDeploy(plan, { ...options(client), tag: { key: 'App', value: 'goapp' }, traffic });
+    assert.equal(out.result, 'failed');
+    assert.ok([...commands.values()].every((c) => c.input.InstanceIds?.length && !c.input.Targets), 'no tag target');
+    const [a, b, c, d] = all;
+    assert.deepEqual(moves, [
+      `drain ${a},${b} after 0 commands`,
+      `restore ${a},${b} after 1 commands`,
+      `drain ${c},${d} after 1 commands`,
+      `restore ${c},${d} after 2 commands`,
+      // d failed (the script put it back on r0 there); a, b and c go back, out of traffic for it.
+      `drain ${a},${b},${c} after 2 commands`,
+      `restore ${a},${b},${c} after 3 commands`,
+    ]);
+    assert.deepEqual(out.instances.map((i) => i.state), ['rolledBack', 'rolledBack', 'rolledBack', 'rolledBack']);
+  });
+
+  it('behind a load balancer: a drain that fails stops before the batch\'s command, with the batch put back', async () => {
+    const all = ids(2);
+    const { client, commands } = fakeSsm(() => line('deployed', 'r1'));
+    const moves: string[] = [];
+    const traffic = {
+      drain: async () => {
+        throw new Error('AccessDenied: elasticloadbalancing:DeregisterTargets');
+      },
+      restore: async (x: readonly string[]) => void moves.push(`restore ${x.join(',')}`),
+    };
+    const out = await runSsmDeploy(planDeploy({ kind: 'rolling', batch: { count: 2 }, onFailure: 'rollback' }, all), { ...options(client), traffic });
+    assert.equal(out.result, 'failed');
+    assert.match(out.failure ?? '', /Taking .* out of the load balancer failed: AccessDenied/);
+    assert.equal(commands.size, 0);
+    assert.deepEqual(moves, [`restore ${all.join(',')}`]);
+    assert.ok(out.instances.every((i) => i.state === 'untouched'));
+  });
+
   it('onFailure keep leaves the earlier batches on the new release', async () => {
     const all = ids(4);
     const { client } = fakeSsm((id) => (id === all[3] ? line('rolledBack', 'r1') : line('deployed', 'r1')));
