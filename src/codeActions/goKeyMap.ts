@@ -2,6 +2,10 @@
  * The workspace's Go code map (which config keys the app reads, see core/goconfig/keymap.ts),
  * scanned in the background the first time a config file is looked at, then kept up to date
  * file by file. Code actions never wait for it: they use the last map there is.
+ *
+ * A file watcher can miss a file written just after its folder was made (the folder is watched
+ * only once it exists): each later look at a config file also lists the Go files again, at most
+ * every LOOK_AGAIN_MS, and reads the ones the map does not know.
  */
 import * as vscode from 'vscode';
 import type { KeyMap, KeyMapBuilder } from '../core/goconfig/index';
@@ -13,12 +17,17 @@ const MAX_BYTES = 512 * 1024;
 const MAX_MS = 5000;
 const GO_FILES = '**/*.go';
 const SKIP = '{**/vendor/**,**/node_modules/**,**/testdata/**,**/*_test.go}';
+/** The least time between two listings after the first scan. */
+const LOOK_AGAIN_MS = 10_000;
 
 export class WorkspaceKeyMap implements vscode.Disposable {
   private builder: KeyMapBuilder | undefined;
   private started = false;
   private scanned = false;
   private watcher: vscode.FileSystemWatcher | undefined;
+  private looking = false;
+  private lookedAt = 0;
+  private lookLater: ReturnType<typeof setTimeout> | undefined;
   private readonly changed = new vscode.EventEmitter<void>();
   /** Fires when the map changed (first scan done, a Go file saved). */
   readonly onDidChange = this.changed.event;
@@ -29,11 +38,42 @@ export class WorkspaceKeyMap implements vscode.Disposable {
     return this.builder.map();
   }
 
-  /** Starts the background scan, once. */
+  /** Starts the background scan, once; later calls look for Go files the map missed. */
   start(): void {
-    if (this.started) return;
+    if (this.started) return this.lookAgain();
     this.started = true;
     void this.scan();
+  }
+
+  /** Lists the Go files again and reads the new ones; a call within LOOK_AGAIN_MS of the last look runs once that time is up. */
+  private lookAgain(): void {
+    const builder = this.builder;
+    if (!this.scanned || !builder || this.looking || this.lookLater) return;
+    const wait = this.lookedAt + LOOK_AGAIN_MS - Date.now();
+    if (wait > 0) {
+      this.lookLater = setTimeout(() => {
+        this.lookLater = undefined;
+        this.lookAgain();
+      }, wait);
+      return;
+    }
+    this.looking = true;
+    this.lookedAt = Date.now();
+    void (async () => {
+      let learned = false;
+      try {
+        for (const uri of await vscode.workspace.findFiles(GO_FILES, SKIP, MAX_FILES)) {
+          if (builder.has(uri.toString())) continue;
+          await this.read(builder, uri);
+          learned ||= builder.has(uri.toString());
+        }
+      } catch {
+        // The map stays as the watcher keeps it.
+      } finally {
+        this.looking = false;
+      }
+      if (learned) this.changed.fire();
+    })();
   }
 
   private async scan(): Promise<void> {
@@ -76,6 +116,7 @@ export class WorkspaceKeyMap implements vscode.Disposable {
   }
 
   dispose(): void {
+    clearTimeout(this.lookLater);
     this.watcher?.dispose();
     this.changed.dispose();
   }

@@ -290,6 +290,11 @@ export class KeyMapBuilder {
     if (this.files.delete(file)) this.cached = undefined;
   }
 
+  /** Whether this file is in the map. */
+  has(file: string): boolean {
+    return this.files.has(file);
+  }
+
   get size(): number {
     return this.files.size;
   }
