@@ -19,7 +19,7 @@ import { tagTouched } from './releaseTags';
 import { buildOrStop, confirmPlan, dbEnv, type DeployResult, folderOf, hostsFor, reportEvent, showSummary, STATUS } from './context';
 import { deployFileOrGuide } from './deployFileFlow';
 import { resolveInstances, selectedInstances } from './instances';
-import { outOfTrafficFor, prepareTraffic, type WeightedRunner } from './loadBalancer';
+import { outOfTrafficFor, prepareTraffic, reloadTargetsOf, type WeightedRunner } from './loadBalancer';
 import { collectShipped, execute, installUnit, layoutOf, SessionPool, survey, type Hosts, type PreparedDeploy, type Survey } from './run';
 import { chooseDeployTransport, deployThroughSsm, tagTarget, type DeployTransport } from './ssmTransport';
 
@@ -75,8 +75,7 @@ export async function deploy(deps: Deps, ...args: unknown[]): Promise<DeployResu
     return { status: STATUS[outcome.result], release: p.release, instances: outcome.instances };
   } finally {
     await pool.close();
-    // Registrations and weights moved: the EC2 view's target groups (health, live or idle) read again.
-    if (p.hosts.traffic || p.runner) for (const region of new Set(p.hosts.instances.map((i) => i.region))) void deps.store.reloadRegion(region, ['ec2']);
+    if (p.hosts.traffic || p.runner) reloadTargetsOf(deps, p.hosts.instances);
   }
 }
 

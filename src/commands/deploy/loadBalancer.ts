@@ -122,6 +122,11 @@ async function askToLower(deps: Pick<Deps, 'ui'>, group: string): Promise<number
   return answer === lower ? LOWERED_DRAIN_SECONDS : undefined;
 }
 
+/** Registrations or weights moved: the EC2 view's target groups (health, live or idle) are read again in these instances' regions. */
+export function reloadTargetsOf(deps: Pick<Deps, 'store'>, instances: readonly Ec2Instance[]): void {
+  for (const region of new Set(instances.map((i) => i.region))) void deps.store.reloadRegion(region, ['ec2']);
+}
+
 /** After a cancel: an instance behind the load balancer leaves it for its rollback, and comes back. */
 export async function outOfTrafficFor<T>(traffic: BatchTraffic | undefined, instanceId: string, work: () => Promise<T>): Promise<T> {
   if (!traffic) return work();

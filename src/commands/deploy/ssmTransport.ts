@@ -15,6 +15,7 @@ import type { Ec2Instance } from '../../core/aws/types';
 import type { DeployFile, DeployOutcome, TransportChoice } from '../../core/deploy/index';
 import type { Deps } from '../deps';
 import { buildOrStop, dbEnv, type DeployResult, reportEvent, showSummary, STATUS } from './context';
+import { reloadTargetsOf } from './loadBalancer';
 import { tagTouched } from './releaseTags';
 import { eventLine, layoutOf, type PreparedDeploy, type Survey } from './run';
 
@@ -88,8 +89,7 @@ export async function deployThroughSsm(deps: Deps, p: SsmDeployInput): Promise<D
     rolloutSsm(deps, p, { report: (e) => reportEvent(progress, e), say: (m) => progress.report({ message: m }), token }),
   );
   await tagTouched(deps, p.hosts.file.service, p.hosts.instances, outcome.instances);
-  // Registrations moved: the EC2 view's target groups read again.
-  if (p.hosts.traffic) for (const region of new Set(p.hosts.instances.map((i) => i.region))) void deps.store.reloadRegion(region, ['ec2']);
+  if (p.hosts.traffic) reloadTargetsOf(deps, p.hosts.instances);
   await showSummary(deps, outcome.result === 'succeeded' ? l('Deployed {0} release {1}:', p.hosts.file.service, p.release) : l('The deploy of {0} release {1} did not finish:', p.hosts.file.service, p.release), outcome);
   return { status: STATUS[outcome.result], release: p.release, instances: outcome.instances };
 }
