@@ -244,26 +244,30 @@ export async function runSsmDeploy(plan: DeployPlan, o: SsmDeployOptions): Promi
       if (plan.strategy.onFailure === 'rollback') calls += await rollBackDeployed(state, o, seconds);
       return finish('failed');
     }
-    for (const call of batchCalls) {
-      const objects = await presignObjects(o.presignS3, o.bucket, o.stored);
-      const script = ssmDeployScript({ ...o, objects, gzipped: [o.layout.binary] });
-      const commandId = await sendScript(o.ssm, call, script, `RDS Link: ${o.layout.service} ${o.release}`, seconds);
-      calls++;
-      const cancel = 'tag' in call.target ? { cancel: { signal: o.signal, instances: call.instances } } : {};
-      const invocations = new Map((await waitForInvocations(o.ssm, commandId, { timeoutMs: (seconds + 120) * 1000, log: o.log, pollMs: o.pollMs, sleep: o.sleep, ...cancel })).map((i) => [i.instanceId, i]));
-      for (const id of call.instances) {
-        const inv = invocations.get(id);
-        const outcome = outcomeOf(inv, inv && parseScriptResult(inv.stdout), id);
-        state.set(id, outcome);
-        if (outcome.state !== 'untouched') o.onEvent?.({ kind: 'step', instanceId: id, step: 'health', detail: outcome.error ?? outcome.state });
-        if (outcome.error) failure ??= t('{0}: {1}', id, outcome.error);
+    try {
+      for (const call of batchCalls) {
+        const objects = await presignObjects(o.presignS3, o.bucket, o.stored);
+        const script = ssmDeployScript({ ...o, objects, gzipped: [o.layout.binary] });
+        const commandId = await sendScript(o.ssm, call, script, `RDS Link: ${o.layout.service} ${o.release}`, seconds);
+        calls++;
+        const cancel = 'tag' in call.target ? { cancel: { signal: o.signal, instances: call.instances } } : {};
+        const invocations = new Map((await waitForInvocations(o.ssm, commandId, { timeoutMs: (seconds + 120) * 1000, log: o.log, pollMs: o.pollMs, sleep: o.sleep, ...cancel })).map((i) => [i.instanceId, i]));
+        for (const id of call.instances) {
+          const inv = invocations.get(id);
+          const outcome = outcomeOf(inv, inv && parseScriptResult(inv.stdout), id);
+          state.set(id, outcome);
+          if (outcome.state !== 'untouched') o.onEvent?.({ kind: 'step', instanceId: id, step: 'health', detail: outcome.error ?? outcome.state });
+          if (outcome.error) failure ??= t('{0}: {1}', id, outcome.error);
+        }
+        if (failure) break;
       }
-      if (failure) break;
+    } finally {
+      // Back in the groups on whichever release the script left (a failed one went back there),
+      // also when a call threw: no batch stays out of traffic.
+      await o.traffic?.restore(batchIds).catch((err: unknown) => {
+        failure ??= t('Putting {0} back in the load balancer failed: {1}', batchIds.join(', '), message(err));
+      });
     }
-    // Back in the groups on whichever release the script left (a failed one went back there).
-    await o.traffic?.restore(batchIds).catch((err: unknown) => {
-      failure ??= t('Putting {0} back in the load balancer failed: {1}', batchIds.join(', '), message(err));
-    });
     if (failure) {
       if (plan.strategy.onFailure === 'rollback') calls += await rollBackDeployed(state, o, seconds);
       return finish('failed');

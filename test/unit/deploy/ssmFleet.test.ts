@@ -11,6 +11,7 @@ import {
   GetCommandInvocationCommand,
   ListCommandInvocationsCommand,
   ListCommandsCommand,
+  SendCommandCommand,
   SSMClient,
 } from '@aws-sdk/client-ssm';
 import { state as sdkWarningState } from '@aws-sdk/core/client';
@@ -127,6 +128,14 @@ describe('SSM fleet deploys (SendCommand batches against a mocked SSM)', () => {
     assert.equal(commands.size, 0);
     assert.deepEqual(moves, [`restore ${all.join(',')}`]);
     assert.ok(out.instances.every((i) => i.state === 'untouched'));
+
+    // A SendCommand that throws: the error goes on, and the drained batch is back in traffic first.
+    const { client: throttled, mock } = fakeSsm(() => line('deployed', 'r1'));
+    mock.on(SendCommandCommand).rejects(new Error('ThrottlingException'));
+    const back: string[] = [];
+    const hook = { drain: async () => undefined, restore: async (x: readonly string[]) => void back.push(x.join(',')) };
+    await assert.rejects(runSsmDeploy(planDeploy({ kind: 'rolling', batch: { count: 2 }, onFailure: 'rollback' }, all), { ...options(throttled), traffic: hook }), /ThrottlingException/);
+    assert.deepEqual(back, [all.join(',')]);
   });
 
   it('onFailure keep leaves the earlier batches on the new release', async () => {
